@@ -1,0 +1,53 @@
+/**
+ * The one place the environment is read: parsed once at start through a zod schema, then
+ * frozen. Every key is documented in `.env.example`.
+ */
+import { z } from 'zod';
+import { isValidTimeZone } from './domain/time.js';
+
+const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('HTTP port (0 = any free port)'),
+  HOST: z.string().default('127.0.0.1').describe('Interface to bind'),
+  MONGODB_URI: z
+    .string()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v))
+    .describe('MongoDB 6+ connection string; empty = start the embedded FerretDB'),
+  DATA_DIR: z.string().default('.data').describe('Where the embedded FerretDB keeps its SQLite files'),
+  TIMEZONE: z
+    .string()
+    .default('Asia/Shanghai')
+    .refine(isValidTimeZone, 'not an IANA time zone')
+    .describe('Default local time zone for uploads and plans'),
+  PUBLIC_BASE_URL: z
+    .string()
+    .url()
+    .optional()
+    .transform((v) => v?.replace(/\/+$/, ''))
+    .describe('Base URL people reach the service at, used in feed links; default http://HOST:PORT'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  UPLOAD_LIMIT_MB: z.coerce.number().positive().max(512).default(20).describe('Largest accepted upload'),
+  SOLVER: z.enum(['highs', 'jslp']).default('highs').describe('Default LP engine'),
+  SOLVE_DEADLINE_S: z.coerce.number().positive().default(60).describe('Default deadline per solve'),
+  RUN_WORKER: z
+    .enum(['true', 'false', '1', '0'])
+    .default('true')
+    .transform((v) => v === 'true' || v === '1')
+    .describe('Run the solve worker inside the web process'),
+});
+
+export type Config = Readonly<z.infer<typeof configSchema>>;
+
+/** Parse and freeze configuration; throws a readable error naming each bad key. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return Object.freeze(parsed.data);
+}
+
+export function publicBaseUrl(config: Config, port: number): string {
+  return config.PUBLIC_BASE_URL ?? `http://${config.HOST}:${port}`;
+}

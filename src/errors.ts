@@ -1,0 +1,45 @@
+/**
+ * Expected failures: one error type with a stable machine code. Anything else thrown is a
+ * programmer error or broken infrastructure, answered as a 500 with no internals.
+ */
+export type ErrorCode =
+  | 'validation_failed'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'bad_request';
+
+const STATUS: Record<ErrorCode, number> = {
+  validation_failed: 422,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  bad_request: 400,
+};
+
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'AppError';
+    this.status = STATUS[code];
+  }
+}
+
+/** One problem with one cell of an uploaded sheet; row 1 is the header, as the user sees it. */
+export interface RowProblem {
+  row: number;
+  column: string;
+  value: string;
+  message: string;
+}
