@@ -1,0 +1,76 @@
+/**
+ * Bearer tokens: 256 random bits, shown once, stored only as a SHA-256 hash, revocable.
+ * A token carries a role and, for village heads and cadres, the scope they may read.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { ApiTokenDoc, Models, TokenRole } from '../db/models.js';
+import { AppError } from '../errors.js';
+
+/** Who is asking, after a token was checked. */
+export interface Principal {
+  tokenId: string;
+  role: TokenRole;
+  /** Villages a village head may read; empty for other roles. */
+  villages: string[];
+  /** The cadre a cadre token belongs to. */
+  cadreId: string | null;
+}
+
+export interface IssuedToken {
+  tokenId: string;
+  /** The secret, shown once. */
+  token: string;
+  principal: Principal;
+}
+
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+/** A URL-safe secret with the given prefix and 256 bits of randomness. */
+export function newSecret(prefix: string): string {
+  return `${prefix}_${randomBytes(32).toString('base64url')}`;
+}
+
+export interface TokenRequest {
+  role: TokenRole;
+  villages?: string[];
+  cadreId?: string;
+  label?: string;
+}
+
+export async function issueToken(models: Models, request: TokenRequest): Promise<IssuedToken> {
+  const villages = request.role === 'village_head' ? [...new Set(request.villages ?? [])] : [];
+  const cadreId = request.role === 'cadre' ? (request.cadreId ?? null) : null;
+  if (request.role === 'village_head') {
+    if (villages.length === 0) throw new AppError('validation_failed', 'a village_head token needs at least one village');
+    const known = new Set<string>(await models.Gate.distinct('village'));
+    const unknown = villages.filter((v) => !known.has(v));
+    if (unknown.length) throw new AppError('validation_failed', `unknown village(s): ${unknown.join(', ')}`);
+  }
+  if (request.role === 'cadre') {
+    if (!cadreId) throw new AppError('validation_failed', 'a cadre token needs a cadre id');
+    if (!(await models.Cadre.exists({ _id: cadreId }))) throw new AppError('validation_failed', `unknown cadre "${cadreId}"`);
+  }
+  const token = newSecret('gd');
+  const tokenId = randomBytes(8).toString('hex');
+  const hash = hashSecret(token);
+  await models.ApiToken.create({ _id: hash, tokenId, hash, role: request.role, villages, cadreId, label: request.label ?? '' });
+  return { tokenId, token, principal: { tokenId, role: request.role, villages, cadreId } };
+}
+
+/** The principal behind a secret, or null when unknown or revoked. */
+export async function verifyToken(models: Models, token: string): Promise<Principal | null> {
+  const doc = await models.ApiToken.findOne({ _id: hashSecret(token), revokedAt: null }).lean<ApiTokenDoc>();
+  if (!doc) return null;
+  return { tokenId: doc.tokenId, role: doc.role, villages: doc.villages, cadreId: doc.cadreId };
+}
+
+export async function revokeToken(models: Models, tokenId: string): Promise<void> {
+  const result = await models.ApiToken.updateOne({ tokenId, revokedAt: null }, { $set: { revokedAt: new Date() } });
+  if (result.matchedCount === 0) throw new AppError('not_found', `no active token "${tokenId}"`);
+}
+
+export async function listTokens(models: Models): Promise<Omit<ApiTokenDoc, 'hash'>[]> {
+  return models.ApiToken.find({}, { hash: 0, _id: 0 }).sort({ createdAt: 1 }).lean<Omit<ApiTokenDoc, 'hash'>[]>();
+}

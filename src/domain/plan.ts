@@ -1,0 +1,71 @@
+/**
+ * A plan: which days, which shift pattern, which gates and which rules a roster is solved
+ * for. The HTTP layer reuses this schema for `POST /api/v1/plans` bodies, so every field
+ * carries a description and every default from the issue lives here, in one place.
+ */
+import { z } from 'zod';
+import { isLocalDate, isValidTimeZone, parseClock } from './time.js';
+
+/** Planner-adjustable rules; every default is the issue's. */
+export const planRulesSchema = z
+  .object({
+    minRestHours: z.number().min(0).max(48).default(8).describe('Minimum rest between two shifts of one person, hours'),
+    maxHoursPer24h: z.number().positive().max(24).default(12).describe('Maximum hours one person works in any 24 h'),
+    maxHoursPerWeek: z
+      .number()
+      .positive()
+      .max(168)
+      .default(48)
+      .describe('Maximum hours per 7-day block from the plan start; a cadre may override it with their own cap'),
+    maxConsecutiveNights: z
+      .number()
+      .int()
+      .min(0)
+      .max(31)
+      .default(3)
+      .describe('Maximum night shifts (overlapping 00:00-06:00 local) on consecutive nights'),
+  })
+  .describe('Hard rules of the roster');
+
+export const planSpecSchema = z
+  .object({
+    start: z.string().refine(isLocalDate, 'not a date YYYY-MM-DD').describe('First local day of the plan, YYYY-MM-DD'),
+    days: z.number().int().min(1).max(31).describe('Number of days the plan covers (1-31)'),
+    timezone: z
+      .string()
+      .default('Asia/Shanghai')
+      .refine(isValidTimeZone, 'not an IANA time zone')
+      .describe('IANA time zone for shift boundaries and nights'),
+    shiftHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24)
+      .default(8)
+      .refine((h) => 24 % h === 0, 'shift length must divide 24 h')
+      .describe('Shift length in hours; must divide 24 (8 = 3 shifts a day, 12 = 2, 4 = 6)'),
+    firstShiftStart: z
+      .string()
+      .default('00:00')
+      .refine((t) => {
+        const m = parseClock(t);
+        return m !== null && m < 1440;
+      }, 'not a local time HH:mm before 24:00')
+      .describe('Local start of the first shift of each day, HH:mm'),
+    gateIds: z.array(z.string().min(1)).optional().describe('Gates to roster; omitted = all gates active in the plan'),
+    rules: planRulesSchema.default({ minRestHours: 8, maxHoursPer24h: 12, maxHoursPerWeek: 48, maxConsecutiveNights: 3 }),
+    fairness: z
+      .enum(['equal', 'proportional'])
+      .default('equal')
+      .describe('equal: hours as equal as rules allow; proportional: in proportion to the hours each person offered'),
+    engine: z.enum(['highs', 'jslp']).optional().describe('LP engine; omitted = the deployment default'),
+    deadlineSeconds: z.number().positive().max(3600).optional().describe('Wall-clock limit for the solve; omitted = deployment default'),
+  })
+  .describe('A roster plan');
+
+/** A parsed plan with every default filled in. */
+export type PlanSpec = z.infer<typeof planSpecSchema>;
+/** A plan as a client may send it (defaults optional). */
+export type PlanSpecInput = z.input<typeof planSpecSchema>;
+/** The plan's hard rules. */
+export type PlanRules = z.infer<typeof planRulesSchema>;

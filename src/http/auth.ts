@@ -1,0 +1,50 @@
+/**
+ * Bearer-token authentication and scope checks. Routes ask `principalOf(req)` who is calling
+ * and use the scope helpers; no route decides access on its own.
+ */
+import type { Request, RequestHandler } from 'express';
+import type { Models, TokenRole } from '../db/models.js';
+import { verifyToken, type Principal } from '../auth/tokens.js';
+import { AppError } from '../errors.js';
+
+const PRINCIPAL = Symbol('principal');
+type WithPrincipal = Request & { [PRINCIPAL]?: Principal };
+
+export function authenticate(models: Models): RequestHandler {
+  return async (req, _res, next) => {
+    const header = req.get('authorization') ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match?.[1]) throw new AppError('unauthorized', 'send "Authorization: Bearer <token>"');
+    const principal = await verifyToken(models, match[1]);
+    if (!principal) throw new AppError('unauthorized', 'the token is unknown or revoked');
+    (req as WithPrincipal)[PRINCIPAL] = principal;
+    next();
+  };
+}
+
+export function principalOf(req: Request): Principal {
+  const principal = (req as WithPrincipal)[PRINCIPAL];
+  if (!principal) throw new Error('principalOf called on a route without authenticate()');
+  return principal;
+}
+
+export function requireRole(...roles: TokenRole[]): RequestHandler {
+  return (req, _res, next) => {
+    const { role } = principalOf(req);
+    if (!roles.includes(role)) throw new AppError('forbidden', `this needs a ${roles.join(' or ')} token`);
+    next();
+  };
+}
+
+/** Throws 403 unless the caller may read data of this village. */
+export function assertVillageReadable(principal: Principal, village: string): void {
+  if (principal.role === 'planner') return;
+  if (principal.role === 'village_head' && principal.villages.includes(village)) return;
+  throw new AppError('forbidden', 'this village is outside your token’s scope');
+}
+
+/** Throws 403 unless the caller may read this person's data. */
+export function assertCadreReadable(principal: Principal, cadre: { id: string; village: string }): void {
+  if (principal.role === 'cadre' && principal.cadreId === cadre.id) return;
+  assertVillageReadable(principal, cadre.village);
+}

@@ -1,0 +1,34 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { ZodError } from 'zod';
+import { AppError } from '../errors.js';
+
+/** Maps expected failures to `{ error: { code, message, details } }`; hides internals of the rest. */
+export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  const appError = toAppError(err);
+  if (!appError) {
+    req.log?.error({ err }, 'unhandled error');
+    res.status(500).json({ error: { code: 'internal', message: 'internal error' } });
+    return;
+  }
+  res.status(appError.status).json({ error: { code: appError.code, message: appError.message, details: appError.details } });
+};
+
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new AppError('not_found', `no route for ${req.method} ${req.path}`));
+};
+
+function toAppError(err: unknown): AppError | null {
+  if (err instanceof AppError) return err;
+  if (err instanceof ZodError) {
+    return new AppError('bad_request', 'invalid request', {
+      issues: err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    });
+  }
+  // body-parser's errors carry a `type`; they are the client's fault, not ours.
+  const type = (err as { type?: string }).type;
+  if (type === 'entity.too.large') return new AppError('payload_too_large', 'the upload is larger than the configured limit (UPLOAD_LIMIT_MB)');
+  if (type === 'entity.parse.failed') return new AppError('bad_request', 'the request body is not valid JSON');
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported') return new AppError('unsupported_media_type', 'unsupported body encoding');
+  if (type === 'request.aborted') return new AppError('bad_request', 'the request was aborted');
+  return null;
+}

@@ -1,0 +1,69 @@
+/** zod schemas shared by several routes: they parse requests and document them in OpenAPI. */
+import { z } from 'zod';
+import { ROLES } from '../domain/types.js';
+import './openapi.js';
+
+export const pageQuerySchema = z.object({
+  page: z.coerce.number().int().min(1).default(1).describe('1-based page number'),
+  pageSize: z.coerce.number().int().min(1).max(1000).default(100).describe('Items per page (max 1000)'),
+});
+
+export const placeQuerySchema = z.object({
+  village: z.string().min(1).optional().describe('Only this village (村社)'),
+  town: z.string().min(1).optional().describe('Only this town (镇街)'),
+});
+
+export const roleSchema = z.enum(ROLES as [string, ...string[]]).describe('village_cadre, dispatched or volunteer');
+
+export const idParamSchema = z.object({ id: z.string().min(1) });
+
+export const replaceQuerySchema = z.object({
+  replace: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1')
+    .describe('Also remove what the file does not list'),
+});
+
+export const gateSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    village: z.string(),
+    town: z.string(),
+    staffPerShift: z.number().int(),
+    coverFrom: z.string().describe('Local HH:mm'),
+    coverTo: z.string().describe('Local HH:mm; 24:00 = midnight'),
+    activeFrom: z.string().nullable(),
+    activeTo: z.string().nullable(),
+    leadRequired: z.boolean(),
+  })
+  .openapi('Gate');
+
+export const cadreSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    phone: z.string().nullable().describe('Planners only; null for other tokens'),
+    role: roleSchema,
+    village: z.string(),
+    serves: z.array(z.string()),
+    maxHoursWeek: z.number().nullable(),
+    nightOk: z.boolean(),
+  })
+  .openapi('Cadre');
+
+export const availabilitySchema = z
+  .object({
+    cadreId: z.string(),
+    windows: z.array(z.object({ start: z.string().describe('ISO 8601 instant'), end: z.string(), kind: z.enum(['available', 'unavailable', 'preferred']) })),
+  })
+  .openapi('Availability');
+
+export const syncCountsSchema = z
+  .object({ created: z.number(), updated: z.number(), unchanged: z.number(), removed: z.number() })
+  .openapi('UploadCounts');
+
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), page: z.number(), pageSize: z.number(), total: z.number() });
+}

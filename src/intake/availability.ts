@@ -1,0 +1,75 @@
+/**
+ * Availability windows (可值班 / 不可值班 / 优先). Same-kind overlaps are allowed and kept as
+ * written (their union is what counts); an `unavailable` window overlapping an `available`
+ * or `preferred` one of the same person contradicts it and is a problem on the later row.
+ */
+import { formatLocalDateTime } from '../domain/time.js';
+import type { AvailabilityKind, AvailabilityWindow } from '../domain/types.js';
+import type { ColumnSpec } from './columns.js';
+import { parseUpload, type EntityParser } from './parse-upload.js';
+import type { IntakeContext, IntakeResult, UploadFile } from './types.js';
+import { KIND_NAMES, kind, localDateTime, requiredText } from './values.js';
+
+type AvailabilityColumn = 'cadre_id' | 'start' | 'end' | 'kind';
+
+export const AVAILABILITY_COLUMNS: readonly ColumnSpec<AvailabilityColumn>[] = [
+  { key: 'cadre_id', english: 'cadre_id', chinese: '人员编号', required: true },
+  { key: 'start', english: 'start', chinese: '开始时间', required: true },
+  { key: 'end', english: 'end', chinese: '结束时间', required: true },
+  { key: 'kind', english: 'kind', chinese: '类型', required: true },
+];
+
+const fields = (ctx: IntakeContext) => ({
+  cadre_id: requiredText,
+  start: localDateTime(ctx.timeZone),
+  end: localDateTime(ctx.timeZone),
+  kind,
+});
+
+interface Placed {
+  row: number;
+  start: Date;
+  end: Date;
+  kind: AvailabilityKind;
+}
+
+const availabilityParser: EntityParser<AvailabilityColumn, ReturnType<typeof fields>, AvailabilityWindow> = {
+  columns: AVAILABILITY_COLUMNS,
+  fields,
+  finish(rows, ctx, report) {
+    const earlier = new Map<string, Placed[]>();
+    for (const { row, values: v, text } of rows) {
+      if (v.cadre_id !== undefined && !ctx.cadreIds.has(v.cadre_id)) {
+        report(row, 'cadre_id', v.cadre_id, `unknown person id (人员编号) "${v.cadre_id}"; upload the people first`);
+      }
+      if (v.start === undefined || v.end === undefined) continue;
+      if (v.end <= v.start) {
+        report(row, 'end', text('end'), `结束时间 end must be after 开始时间 start (${text('start')})`);
+        continue;
+      }
+      if (v.cadre_id === undefined || v.kind === undefined) continue;
+      const mine = earlier.get(v.cadre_id) ?? [];
+      const clash = mine.find((w) => contradicts(w.kind, v.kind as AvailabilityKind) && w.start < (v.end as Date) && (v.start as Date) < w.end);
+      if (clash) {
+        const span = `${formatLocalDateTime(clash.start, ctx.timeZone)} to ${formatLocalDateTime(clash.end, ctx.timeZone)}`;
+        report(
+          row,
+          'kind',
+          text('kind'),
+          `contradicts row ${clash.row} (${clash.kind}/${KIND_NAMES[clash.kind]} ${span}) for the same person: ${v.kind}/${KIND_NAMES[v.kind]} overlaps it`,
+        );
+      }
+      mine.push({ row, start: v.start, end: v.end, kind: v.kind });
+      earlier.set(v.cadre_id, mine);
+    }
+    return rows.map(({ values: v }) => ({ cadreId: v.cadre_id as string, start: v.start as Date, end: v.end as Date, kind: v.kind as AvailabilityKind }));
+  },
+};
+
+function contradicts(a: AvailabilityKind, b: AvailabilityKind): boolean {
+  return (a === 'unavailable') !== (b === 'unavailable');
+}
+
+export function parseAvailabilityUpload(file: UploadFile, ctx: IntakeContext): Promise<IntakeResult<AvailabilityWindow>> {
+  return parseUpload(file, ctx, availabilityParser);
+}

@@ -1,0 +1,96 @@
+/**
+ * The one pipeline every entity goes through: read the table, map the header, convert each
+ * cell with its zod schema, then let the entity check across rows and build its records.
+ * All-or-nothing: one problem anywhere and no records are returned.
+ */
+import type { z } from 'zod';
+import type { RowProblem } from '../errors.js';
+import { mapColumns, rowRecord, type ColumnSpec } from './columns.js';
+import { readTable } from './read-table.js';
+import type { Cell, IntakeContext, IntakeResult, UploadFile } from './types.js';
+import { cellText } from './values.js';
+
+export type Fields<K extends string> = Record<K, z.ZodType<unknown, Cell>>;
+
+/** One data row after cell conversion: a field is undefined when its cell had a problem. */
+export interface ParsedRow<F extends Fields<string>> {
+  row: number;
+  values: { [K in keyof F]?: z.output<F[K]> };
+  /** The cell as the user wrote it, for problem messages. */
+  text: (key: keyof F & string) => string;
+  /** Every field converted without a problem. */
+  complete: boolean;
+}
+
+/** Report a problem at a row and field; the column is named as the user's header names it. */
+export type Report<K extends string> = (row: number, key: K, value: string, message: string) => void;
+
+export interface EntityParser<K extends string, F extends Fields<K>, T> {
+  columns: readonly ColumnSpec<K>[];
+  fields(ctx: IntakeContext): F;
+  /** Checks within a row and across rows, then the records (only used when no problem exists). */
+  finish(rows: ParsedRow<F>[], ctx: IntakeContext, report: Report<K>): T[];
+}
+
+export async function parseUpload<K extends string, F extends Fields<K>, T>(
+  file: UploadFile,
+  ctx: IntakeContext,
+  entity: EntityParser<K, F, T>,
+): Promise<IntakeResult<T>> {
+  const read = await readTable(file);
+  if (!read.ok) return read;
+  const problems: RowProblem[] = [];
+  const columns = mapColumns(read.table, entity.columns, problems);
+  if (!columns) return { ok: false, problems };
+
+  const fields = entity.fields(ctx);
+  const headerOf = (key: K): string => columns.header.get(key) ?? entity.columns.find((c) => c.key === key)?.english ?? key;
+  const report: Report<K> = (row, key, value, message) => problems.push({ row, column: headerOf(key), value, message });
+
+  const rows = read.table.rows.map(({ row, cells }): ParsedRow<F> => {
+    const record = rowRecord(cells, row, columns, problems);
+    const values: ParsedRow<F>['values'] = {};
+    let complete = true;
+    for (const key of Object.keys(fields) as K[]) {
+      const result = fields[key].safeParse(record[key] ?? null);
+      if (result.success) {
+        values[key] = result.data as z.output<F[K]>;
+      } else {
+        complete = false;
+        for (const issue of result.error.issues) report(row, key, cellText(record[key] ?? null), issue.message);
+      }
+    }
+    return { row, values, complete, text: (key) => cellText(record[key as K] ?? null) };
+  });
+
+  const records = entity.finish(rows, ctx, report);
+  if (problems.length > 0) return { ok: false, problems: sortProblems(problems, read.table.headers) };
+  return { ok: true, records };
+}
+
+/** By row, then in the order the columns stand in the sheet. */
+function sortProblems(problems: RowProblem[], headers: string[]): RowProblem[] {
+  const position = (column: string): number => {
+    const i = headers.indexOf(column);
+    return i === -1 ? headers.length : i;
+  };
+  return problems
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => a.p.row - b.p.row || position(a.p.column) - position(b.p.column) || a.i - b.i)
+    .map(({ p }) => p);
+}
+
+/**
+ * Report every later row that repeats a key of an earlier one, naming both rows. Rows whose
+ * key failed to parse are left out.
+ */
+export function reportDuplicates<K extends string, F extends Fields<K>>(rows: ParsedRow<F>[], key: K & keyof F, what: string, report: Report<K>): void {
+  const firstRow = new Map<unknown, number>();
+  for (const r of rows) {
+    const value = r.values[key];
+    if (value === undefined) continue;
+    const first = firstRow.get(value);
+    if (first === undefined) firstRow.set(value, r.row);
+    else report(r.row, key, r.text(key), `duplicate ${what} "${r.text(key)}": already on row ${first} (rows ${first} and ${r.row})`);
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Starts the service: config, database (embedded FerretDB when MONGODB_URI is unset), HTTP.
+ * Stops cleanly on SIGINT/SIGTERM, taking the embedded database down with it.
+ */
+import type { Server } from 'node:http';
+import { loadConfig, publicBaseUrl, type Config } from './config.js';
+import { openDatabase, type Database } from './db/connect.js';
+import { registerModels } from './db/models.js';
+import { createApp } from './http/app.js';
+import { createLogger, type Logger } from './logger.js';
+
+export interface RunningService {
+  config: Config;
+  db: Database;
+  server: Server;
+  port: number;
+  baseUrl: string;
+  logger: Logger;
+  stop(): Promise<void>;
+}
+
+export async function startService(config: Config = loadConfig()): Promise<RunningService> {
+  const logger = createLogger(config.LOG_LEVEL);
+  const db = await openDatabase({ uri: config.MONGODB_URI, dataDir: config.DATA_DIR });
+  logger.info({ database: db.describe }, 'database ready');
+  const models = registerModels(db.connection);
+  const app = createApp({ config, logger, connection: db.connection, models });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.PORT, config.HOST, (error?: Error) => (error ? reject(error) : resolve(s)));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const baseUrl = publicBaseUrl(config, port);
+  logger.info({ url: baseUrl }, 'listening');
+  let stopping: Promise<void> | undefined;
+  return {
+    config,
+    db,
+    server,
+    port,
+    baseUrl,
+    logger,
+    stop: () =>
+      (stopping ??= (async () => {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+        await db.close();
+      })()),
+  };
+}
+
+const isMain = import.meta.url === `file://${process.argv[1]}`;
+if (isMain) {
+  const service = await startService().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      service.logger.info({ signal }, 'stopping');
+      void service.stop().then(() => process.exit(0));
+    });
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * Fairness repair and the fairness test. A shift may move from p to q when q may serve the
+ * gate, may take the slot under every rule, the move keeps a lead at a gate needing one, and
+ * q is lighter by the plan's measure: equal mode, q has 2+ shifts fewer; proportional mode,
+ * q's load per unit of offered time stays below p's after the move. Every move lowers the
+ * sum of squared (weighted) loads, so repair terminates; when it stops, no fixable
+ * imbalance remains, which is exactly the issue's test of a fair roster.
+ */
+import type { RosterState } from './roster-state.js';
+
+export interface FairnessWeights {
+  /** Per person: 1 in equal mode, offered time / mean offered time in proportional mode. */
+  weight: Float64Array;
+}
+
+function lighterEnough(state: RosterState, w: Float64Array, p: number, q: number): boolean {
+  const lp = state.load[p] ?? 0;
+  const lq = state.load[q] ?? 0;
+  // Equal mode (weights 1): lq + 1 < lp, i.e. p carries two or more shifts more than q.
+  return (lq + 1) / (w[q] ?? 1) < lp / (w[p] ?? 1) - 1e-9;
+}
+
+/** Some colleague who could take shift (p, s) right now and is lighter enough, or -1. */
+export function fixableTaker(state: RosterState, w: Float64Array, p: number, s: number): number {
+  const inst = state.inst;
+  const S = inst.slotCount;
+  const g = (state.gateAt[p * S + s] ?? 0) - 1;
+  if (g < 0 || state.pinned.has(p * S + s)) return -1;
+  for (const q of inst.eligiblePeople[g] ?? []) {
+    if (q === p || !lighterEnough(state, w, p, q)) continue;
+    if (state.lastLead(p, g, s) && !inst.isLead[q]) continue;
+    if (state.refusal(q, s) === null) return q;
+  }
+  return -1;
+}
+
+/** Count shifts that could move to a lighter eligible colleague without breaking a rule. */
+export function countFixableImbalances(state: RosterState, w: Float64Array): number {
+  let n = 0;
+  const P = state.inst.people.length;
+  for (let p = 0; p < P; p++) for (const s of state.slotsOf(p)) if (fixableTaker(state, w, p, s) >= 0) n++;
+  return n;
+}
+
+/**
+ * Move shifts from heavier to lighter people until none can move; then even out nights
+ * where it costs no hours fairness. `movable` limits which people may be touched (re-plan).
+ */
+export function balance(state: RosterState, w: Float64Array, movable: (p: number) => boolean = () => true, deadlineAt = Infinity): number {
+  const inst = state.inst;
+  const S = inst.slotCount;
+  const P = inst.people.length;
+  let moves = 0;
+  for (let pass = 0; pass < 50 && Date.now() < deadlineAt; pass++) {
+    let moved = 0;
+    const order = [...Array(P).keys()].filter(movable).sort((a, b) => (state.load[b] ?? 0) - (state.load[a] ?? 0));
+    for (const p of order) {
+      for (const s of state.slotsOf(p)) {
+        const q = fixableTaker(state, w, p, s);
+        if (q < 0 || !movable(q)) continue;
+        const g = state.remove(p, s);
+        state.place(q, g, s);
+        moved++;
+      }
+    }
+    moved += balanceNights(state, movable);
+    moves += moved;
+    if (moved === 0) break;
+  }
+  void S;
+  return moves;
+}
+
+/** A night shift moves from p to q when q has 2+ fewer nights and no more hours than p minus one. */
+function balanceNights(state: RosterState, movable: (p: number) => boolean): number {
+  const inst = state.inst;
+  const S = inst.slotCount;
+  let moved = 0;
+  for (let p = 0; p < inst.people.length; p++) {
+    if (!movable(p) || (state.nights[p] ?? 0) < 2) continue;
+    for (const s of state.slotsOf(p)) {
+      if (inst.slotNight[s] === null || state.pinned.has(p * S + s)) continue;
+      const g = (state.gateAt[p * S + s] ?? 0) - 1;
+      for (const q of inst.eligiblePeople[g] ?? []) {
+        if (q === p || !movable(q)) continue;
+        if ((state.nights[q] ?? 0) + 2 > (state.nights[p] ?? 0) || (state.load[q] ?? 0) + 1 > (state.load[p] ?? 0)) continue;
+        if (state.lastLead(p, g, s) && !inst.isLead[q]) continue;
+        if (state.refusal(q, s) !== null) continue;
+        state.remove(p, s);
+        state.place(q, g, s);
+        moved++;
+        break;
+      }
+    }
+  }
+  return moved;
+}

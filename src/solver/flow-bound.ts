@@ -1,0 +1,158 @@
+/**
+ * An upper bound on fillable places by max-flow over a relaxation of the rules:
+ *
+ *   source -> person-week (weekly cap) -> person-day (24 h cap, aligned days)
+ *          -> group-slot (1 per person and slot) -> gate-slot -> [village] -> sink (need)
+ *
+ * Every real roster is a flow here (it keeps the weekly cap, at most dayCap shifts in each
+ * aligned 24 h day, one gate per slot), so the max flow bounds the best roster. Rest and
+ * night rules are dropped, so the bound can be loose on short-handed villages; those get the
+ * exact coverage MILP instead. An optional cap per village turns it into the bound on what
+ * people spanning villages can add to the villages' own maxima.
+ */
+import type { Instance } from './instance.js';
+import { Avail } from './instance.js';
+
+class Dinic {
+  private head: Int32Array;
+  private to: number[] = [];
+  private cap: number[] = [];
+  private next: number[] = [];
+  private level: Int32Array;
+  private iter: Int32Array;
+  constructor(readonly n: number) {
+    this.head = new Int32Array(n).fill(-1);
+    this.level = new Int32Array(n);
+    this.iter = new Int32Array(n);
+  }
+  edge(a: number, b: number, c: number): void {
+    if (c <= 0) return;
+    for (const [u, v, w] of [[a, b, c], [b, a, 0]] as const) {
+      this.to.push(v);
+      this.cap.push(w);
+      this.next.push(this.head[u] as number);
+      this.head[u] = this.to.length - 1;
+    }
+  }
+  maxflow(s: number, t: number): number {
+    let flow = 0;
+    const queue = new Int32Array(this.n);
+    for (;;) {
+      this.level.fill(-1);
+      this.level[s] = 0;
+      let qh = 0;
+      let qt = 0;
+      queue[qt++] = s;
+      while (qh < qt) {
+        const u = queue[qh++] as number;
+        for (let e = this.head[u] as number; e >= 0; e = this.next[e] as number) {
+          const v = this.to[e] as number;
+          if ((this.cap[e] as number) > 0 && (this.level[v] as number) < 0) {
+            this.level[v] = (this.level[u] as number) + 1;
+            queue[qt++] = v;
+          }
+        }
+      }
+      if ((this.level[t] as number) < 0) return flow;
+      this.iter.set(this.head);
+      for (let f = this.push(s, t, Infinity); f > 0; f = this.push(s, t, Infinity)) flow += f;
+    }
+  }
+  private push(u: number, t: number, limit: number): number {
+    if (u === t) return limit;
+    for (let e = this.iter[u] as number; e >= 0; e = this.next[e] as number, this.iter[u] = e) {
+      const v = this.to[e] as number;
+      const c = this.cap[e] as number;
+      if (c <= 0 || (this.level[v] as number) !== (this.level[u] as number) + 1) continue;
+      const d = this.push(v, t, Math.min(limit, c));
+      if (d > 0) {
+        this.cap[e] = c - d;
+        this.cap[e ^ 1] = (this.cap[e ^ 1] as number) + d;
+        return d;
+      }
+    }
+    return 0;
+  }
+}
+
+export interface FlowBoundOptions {
+  /** Cap on what may flow into each village's gates (by village name). */
+  villageCap?: Map<string, number>;
+  /** Remaining need per gate-slot instead of the instance's (index g * slotCount + s). */
+  need?: Int32Array;
+}
+
+export function flowBound(inst: Instance, people: readonly number[], gates: readonly number[], opts: FlowBoundOptions = {}): number {
+  const S = inst.slotCount;
+  const need = opts.need ?? inst.need;
+  const gateSet = new Set(gates);
+  const weeks = Math.max(0, ...inst.slotWeek) + 1;
+  const days = Math.ceil(S / inst.daySlots);
+  // Nodes: 0 source, 1 sink, then gate-slots, village nodes, group-slots, person-weeks, person-days.
+  const villages = [...new Set(gates.map((g) => inst.gates[g]?.village ?? ''))];
+  const villageNode = new Map(villages.map((v, i) => [v, 2 + inst.gates.length * S + i] as const));
+  const groupBase = 2 + inst.gates.length * S + villages.length;
+  const groups = new Map<string, number>();
+  const reaches: number[][] = [];
+  const personGroup = new Map<number, number>();
+  for (const p of people) {
+    const reach = (inst.eligibleGates[p] ?? []).filter((g) => gateSet.has(g));
+    if (reach.length === 0) continue;
+    const key = reach.join(',');
+    let k = groups.get(key);
+    if (k === undefined) {
+      groups.set(key, (k = reaches.length));
+      reaches.push(reach);
+    }
+    personGroup.set(p, k);
+  }
+  const personBase = groupBase + reaches.length * S;
+  const personList = [...personGroup.keys()];
+  const personPos = new Map(personList.map((p, i) => [p, i] as const));
+  const dayBase = personBase + personList.length * weeks;
+  const flow = new Dinic(dayBase + personList.length * weeks * days);
+  const groupSlotUsed = new Uint8Array(reaches.length * S);
+  for (const [p, k] of personGroup) {
+    const reach = reaches[k] as number[];
+    const i = personPos.get(p) as number;
+    const seenWeek = new Uint8Array(weeks);
+    const seenDay = new Uint8Array(weeks * days);
+    for (let s = 0; s < S; s++) {
+      if (inst.avail[p * S + s] === Avail.No || !reach.some((g) => (need[g * S + s] ?? 0) > 0)) continue;
+      const week = inst.slotWeek[s] ?? 0;
+      const day = Math.floor(s / inst.daySlots);
+      const pw = personBase + i * weeks + week;
+      const pd = dayBase + (i * weeks + week) * days + day;
+      if (!seenWeek[week]) {
+        seenWeek[week] = 1;
+        flow.edge(0, pw, inst.weekCapSlots[p] ?? 0);
+      }
+      if (!seenDay[week * days + day]) {
+        seenDay[week * days + day] = 1;
+        flow.edge(pw, pd, inst.dayCapSlots);
+      }
+      flow.edge(pd, groupBase + k * S + s, 1);
+      groupSlotUsed[k * S + s] = 1;
+    }
+  }
+  const gateSlotUsed = new Uint8Array(inst.gates.length * S);
+  reaches.forEach((reach, k) => {
+    for (let s = 0; s < S; s++) {
+      if (!groupSlotUsed[k * S + s]) continue;
+      for (const g of reach) {
+        if ((need[g * S + s] ?? 0) <= 0) continue;
+        flow.edge(groupBase + k * S + s, 2 + g * S + s, Infinity);
+        gateSlotUsed[g * S + s] = 1;
+      }
+    }
+  });
+  for (const g of gates) {
+    const village = villageNode.get(inst.gates[g]?.village ?? '') as number;
+    for (let s = 0; s < S; s++) {
+      if (!gateSlotUsed[g * S + s]) continue;
+      flow.edge(2 + g * S + s, opts.villageCap ? village : 1, need[g * S + s] ?? 0);
+    }
+  }
+  if (opts.villageCap) for (const [v, node] of villageNode) flow.edge(node, 1, opts.villageCap.get(v) ?? 0);
+  return flow.maxflow(0, 1);
+}

@@ -1,0 +1,239 @@
+/**
+ * solveRoster: fair round-the-clock cover. Pure: plain data in, plain data out.
+ *
+ * 1. Index the input (slots, needs, availability); place pins, then on a re-plan every
+ *    previous assignment that still keeps the rules.
+ * 2. Villages: each village's own people fill its gates (fast construction + augmenting
+ *    chains). A village whose fill falls short of its max-flow bound gets the exact
+ *    coverage MILP instead; its optimum is the village's proven maximum.
+ * 3. People spanning villages fill what villages left open, again certified by flow or
+ *    re-solved by MILP.
+ * 4. Bound: the district max-flow bound, or the village maxima plus what spanning people
+ *    can add to them (a second flow), whichever is lower. filled == bound proves optimality.
+ *    Short of it, spanning people and the villages with open places are re-solved together
+ *    by MILP (the whole plan, when small enough, which then gives the exact maximum).
+ * 5. Lead repair, then fairness repair until no fixable imbalance remains (both skipped on
+ *    a re-plan, whose priority is to leave other people's weeks alone).
+ * 6. Gaps with reasons, metrics.
+ */
+import type { Assignment } from '../domain/roster.js';
+import { balance, countFixableImbalances } from './balance.js';
+import type { Block } from './block.js';
+import { villageBlocks, wholeBlock } from './block.js';
+import { engineFor } from './engines/index.js';
+import { flowBound } from './flow-bound.js';
+import { findGaps } from './gaps.js';
+import { augment, greedyFill } from './greedy.js';
+import { repairLeads } from './lead.js';
+import type { Instance } from './instance.js';
+import { buildInstance } from './instance.js';
+import type { LpEngine } from './model.js';
+import { changes, fairnessWeights, gini, offeredSlots, personLoads, preferencesMet, spread } from './metrics.js';
+import { resolveWithMilp } from './milp-stage.js';
+import { applyPins, applyPrevious, locate } from './pins.js';
+import { RosterState } from './roster-state.js';
+import type { SolveInput, SolveOptions, SolveResult, UpperBound } from './types.js';
+
+export type { Pin, PinConflict, SolveInput, SolveOptions, SolveResult, SolveMetrics, PersonLoad, EngineName } from './types.js';
+
+const DEFAULT_DEADLINE_MS = 60_000;
+
+export async function solveRoster(input: SolveInput, options: SolveOptions = {}): Promise<SolveResult> {
+  const started = Date.now();
+  const engineName = options.engine ?? input.plan.engine ?? 'highs';
+  const engine = engineFor(engineName);
+  const deadlineAt = started + (options.deadlineMs ?? (input.plan.deadlineSeconds ?? DEFAULT_DEADLINE_MS / 1000) * 1000);
+  const progress = (phase: string, fraction: number): void => options.onProgress?.({ phase, fraction });
+  let deadlineHit = false;
+  const expired = (): boolean => (deadlineHit ||= Date.now() >= deadlineAt);
+
+  progress('index', 0);
+  const inst = buildInstance(input.plan, input.gates, input.cadres, input.availability);
+  const state = new RosterState(inst);
+  const pinConflicts = applyPins(inst, state, input.pins);
+  const replan = input.previous !== undefined && input.previous.length > 0;
+  if (replan) applyPrevious(inst, state, input.previous ?? []);
+
+  let bound: UpperBound;
+  let subproblems = 0;
+  if (options.monolithic) {
+    progress('monolithic', 0.1);
+    const block = wholeBlock(inst);
+    const result = await resolveWithMilp(inst, state, block.people, block.gates, engine, deadlineAt, 'district', false);
+    subproblems = 1;
+    deadlineHit = result.timedOut;
+    bound = { value: result.proven ?? flowBound(inst, block.people, block.gates), method: result.proven !== null ? 'monolithic coverage MILP optimum' : 'max-flow relaxation' };
+  } else {
+    const { blocks, spanners } = villageBlocks(inst);
+    subproblems = blocks.length + 1;
+    const villageMax = new Map<string, number>();
+    let exactVillages = 0;
+    for (const [i, block] of blocks.entries()) {
+      progress('villages', 0.1 + (0.5 * i) / blocks.length);
+      const locals = new Set(block.people);
+      const candidates = (g: number): readonly number[] => (inst.eligiblePeople[g] ?? []).filter((p) => locals.has(p));
+      const cache = new Map(block.gates.map((g) => [g, candidates(g)] as const));
+      const of = (g: number): readonly number[] => cache.get(g) ?? [];
+      greedyFill(state, block.gates, of);
+      augment(state, block.gates, of);
+      const localFill = block.people.reduce((n, p) => n + (state.load[p] ?? 0), 0);
+      if (replan) continue; // village maxima are only computed below if the district bound is not met
+      const localBound = flowBound(inst, block.people, block.gates);
+      // Deeper chains cost more, so only villages short of their bound get them.
+      const deeper = localFill < localBound ? augment(state, block.gates, of, 2, 2) : 0;
+      if (localFill + deeper >= localBound || expired()) {
+        villageMax.set(block.name, localFill + deeper >= localBound ? localFill + deeper : localBound);
+        continue;
+      }
+      exactVillages++;
+      const r = await resolveWithMilp(inst, state, block.people, block.gates, engine, deadlineAt, block.name, true, localBound);
+      villageMax.set(block.name, r.proven ?? localBound);
+      if (r.timedOut) deadlineHit = true;
+    }
+
+    progress('spanning people', 0.6);
+    const spanning = new Set(spanners);
+    const allGates = inst.gates.map((_, g) => g);
+    const spanCache = allGates.map((g) => (inst.eligiblePeople[g] ?? []).filter((p) => spanning.has(p)));
+    greedyFill(state, allGates, (g) => spanCache[g] ?? []);
+    augment(state, allGates, (g) => inst.eligiblePeople[g] ?? []);
+
+    progress('bound', 0.7);
+    const everyone = inst.people.map((_, p) => p);
+    const flow = flowBound(inst, everyone, allGates);
+    bound = { value: flow, method: 'max-flow relaxation (weekly and aligned-24 h caps, one gate per shift)' };
+    let filled = state.load.reduce((a, b) => a + b, 0);
+    if (filled < bound.value && replan) {
+      for (const block of blocks) villageMax.set(block.name, flowBound(inst, block.people, block.gates));
+    }
+    if (filled < bound.value && spanners.length > 0) {
+      const villageCap = new Map<string, number>();
+      const villageNeed = new Map<string, number>();
+      inst.gates.forEach((g, gi) => {
+        let n = 0;
+        for (let s = 0; s < inst.slotCount; s++) n += inst.need[gi * inst.slotCount + s] ?? 0;
+        villageNeed.set(g.village, (villageNeed.get(g.village) ?? 0) + n);
+      });
+      for (const [v, n] of villageNeed) villageCap.set(v, Math.max(0, n - (villageMax.get(v) ?? 0)));
+      const sumMax = [...villageMax.values()].reduce((a, b) => a + b, 0);
+      const added = flowBound(inst, spanners, allGates, { villageCap });
+      if (sumMax + added < bound.value) {
+        bound = { value: sumMax + added, method: `village maxima (${exactVillages} by coverage MILP, the rest by max-flow) + max-flow of people spanning villages into village shortfalls` };
+      }
+      if (filled < bound.value && !replan && !expired()) {
+        const r = await resolveWithMilp(inst, state, spanners, allGates, engine, deadlineAt, 'spanning');
+        if (r.timedOut) deadlineHit = true;
+        filled = state.load.reduce((a, b) => a + b, 0);
+      }
+      if (filled < bound.value && !replan && !expired()) {
+        const coupled = await coupledStage(inst, state, blocks, spanners, engine, deadlineAt);
+        if (coupled.timedOut) deadlineHit = true;
+        if (coupled.everyone && coupled.proven !== null) bound = { value: coupled.proven, method: 'coverage MILP of the whole plan (decomposition bound was not tight)' };
+        filled = state.load.reduce((a, b) => a + b, 0);
+      }
+    } else if (filled < bound.value && !replan) {
+      bound = { value: [...villageMax.values()].reduce((a, b) => a + b, 0), method: `village maxima (${exactVillages} by coverage MILP, the rest by max-flow)` };
+    }
+    // Whatever happened above, nobody free stays idle next to an open place.
+    greedyFill(state, allGates, (g) => inst.eligiblePeople[g] ?? []);
+  }
+
+  progress('fairness', 0.8);
+  const offered = offeredSlots(inst);
+  const weights = fairnessWeights(inst, offered);
+  if (!replan && !options.monolithic) {
+    repairLeads(state);
+    balance(state, weights, () => true, deadlineAt);
+  }
+
+  progress('report', 0.9);
+  const assignments = toAssignments(inst, state);
+  const gaps = findGaps(state, deadlineHit);
+  const filled = assignments.length;
+  const placesNeeded = inst.need.reduce((a, b) => a + b, 0);
+  const loads = personLoads(inst, state, offered);
+  const hours = loads.map((l) => l.hours);
+  const nights = loads.map((l) => l.nights);
+  const upper = Math.max(bound.value, filled);
+  const status: SolveResult['status'] = deadlineHit ? 'deadline' : filled >= bound.value ? 'optimal' : 'feasible';
+  progress('done', 1);
+  return {
+    status,
+    assignments,
+    gaps,
+    pinConflicts,
+    metrics: {
+      placesNeeded,
+      placesFilled: filled,
+      upperBound: { value: upper, method: bound.method },
+      optimalityGap: upper === 0 ? 0 : (upper - filled) / upper,
+      perPerson: loads,
+      hours: { ...spread(hours), gini: gini(hours) },
+      nights: spread(nights),
+      preferencesMet: preferencesMet(inst, state),
+      changesVsPrevious: replan ? changes(input.previous ?? [], assignments, (a) => stillValid(inst, input, a)) : null,
+      fixableImbalances: countFixableImbalances(state, weights),
+      leadShortfalls: gaps.filter((g) => g.reason === 'no_lead_available' || g.detail.includes('No village cadre lead')).length,
+      solveMs: Date.now() - started,
+      engine: engineName,
+      subproblems,
+    },
+  };
+}
+
+/** Largest coupled model (people x slots) worth handing to the engine when the decomposition falls short. */
+const COUPLED_LIMIT = 6000;
+
+/**
+ * When villages and spanning people solved in turn fall short of the bound, the villages'
+ * own choice of which places to leave open mattered. Re-solve spanning people together with
+ * the people of the villages that still have open places (most open first, within a size
+ * limit), everyone else fixed. With every person included this is the monolithic coverage
+ * MILP, and its optimum is the exact maximum.
+ */
+async function coupledStage(inst: Instance, state: RosterState, blocks: Block[], spanners: number[], engine: LpEngine, deadlineAt: number): Promise<{ proven: number | null; everyone: boolean; timedOut: boolean }> {
+  const S = inst.slotCount;
+  const allGates = inst.gates.map((_, g) => g);
+  const everybody = inst.people.flatMap((_, p) => ((inst.eligibleGates[p]?.length ?? 0) > 0 ? [p] : []));
+  if (everybody.length * S <= COUPLED_LIMIT) {
+    const r = await resolveWithMilp(inst, state, everybody, allGates, engine, deadlineAt, 'whole plan');
+    return { proven: r.proven, everyone: true, timedOut: r.timedOut };
+  }
+  const openOf = (b: Block): number =>
+    b.gates.reduce((n, g) => {
+      for (let s = 0; s < S; s++) n += Math.max(0, state.open(g, s));
+      return n;
+    }, 0);
+  const ranked = blocks.map((b) => [openOf(b), b] as const).filter(([n]) => n > 0).sort((a, b) => b[0] - a[0]);
+  const people = [...spanners];
+  for (const [, b] of ranked) {
+    if ((people.length + b.people.length) * S > COUPLED_LIMIT) break;
+    people.push(...b.people);
+  }
+  const r = await resolveWithMilp(inst, state, people, allGates, engine, deadlineAt, 'coupled');
+  return { proven: r.proven, everyone: false, timedOut: r.timedOut };
+}
+
+function toAssignments(inst: Instance, state: RosterState): Assignment[] {
+  const S = inst.slotCount;
+  const out: Assignment[] = [];
+  inst.people.forEach((c, p) => {
+    for (let s = 0; s < S; s++) {
+      const g = (state.gateAt[p * S + s] ?? 0) - 1;
+      if (g < 0) continue;
+      const start = inst.slotStart[s] as number;
+      out.push({ cadreId: c.id, gateId: inst.gates[g]?.id as string, start: new Date(start), end: new Date(start + inst.shiftMs), pinned: state.pinned.has(p * S + s) });
+    }
+  });
+  return out;
+}
+
+/** A previous assignment that the new input still allows on its own (person available, may serve, gate needs it). */
+function stillValid(inst: Instance, input: SolveInput, a: Assignment): boolean {
+  void input;
+  const where = locate(inst, a.cadreId, a.gateId, a.start);
+  if ('rule' in where) return false;
+  const S = inst.slotCount;
+  return (inst.avail[where.p * S + where.s] ?? 0) > 0 && (inst.eligibleGates[where.p] ?? []).includes(where.g) && (inst.need[where.g * S + where.s] ?? 0) > 0;
+}
+

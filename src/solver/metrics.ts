@@ -1,0 +1,113 @@
+/**
+ * Figures a planner reads at a glance: coverage against its bound, load spread, fairness.
+ */
+import type { Assignment } from '../domain/roster.js';
+import type { Instance } from './instance.js';
+import { Avail } from './instance.js';
+import type { RosterState } from './roster-state.js';
+import type { PersonLoad } from './types.js';
+
+/** Slots a person could work at all (available, some eligible gate needs the slot), capped by weekly caps. */
+export function offeredSlots(inst: Instance): number[] {
+  const S = inst.slotCount;
+  return inst.people.map((_, p) => {
+    const perWeek = new Map<number, number>();
+    for (let s = 0; s < S; s++) {
+      if (inst.avail[p * S + s] === Avail.No) continue;
+      if (!(inst.eligibleGates[p] ?? []).some((g) => (inst.need[g * S + s] ?? 0) > 0)) continue;
+      const w = inst.slotWeek[s] ?? 0;
+      perWeek.set(w, (perWeek.get(w) ?? 0) + 1);
+    }
+    let total = 0;
+    for (const n of perWeek.values()) total += Math.min(n, inst.weekCapSlots[p] ?? 0);
+    return total;
+  });
+}
+
+/** Per-person weight for the fairness test: 1 (equal) or offered / mean offered (proportional). */
+export function fairnessWeights(inst: Instance, offered: number[]): Float64Array {
+  const w = new Float64Array(inst.people.length).fill(1);
+  if (inst.plan.fairness !== 'proportional') return w;
+  const active = offered.filter((o) => o > 0);
+  const mean = active.reduce((a, b) => a + b, 0) / Math.max(1, active.length) || 1;
+  offered.forEach((o, p) => (w[p] = Math.max(0.05, o / mean)));
+  return w;
+}
+
+/**
+ * Fair share of the filled slots: equal mode water-fills (everyone the same, no one above
+ * what they offered); proportional mode splits by offered time.
+ */
+function fairShares(total: number, offered: number[], proportional: boolean): number[] {
+  const sum = offered.reduce((a, b) => a + b, 0);
+  if (proportional) return offered.map((o) => (sum ? (total * o) / sum : 0));
+  const order = offered.map((o, i) => [o, i] as const).sort((a, b) => a[0] - b[0]);
+  const out = new Array<number>(offered.length).fill(0);
+  let left = total;
+  order.forEach(([o, i], k) => {
+    const level = left / (order.length - k);
+    out[i] = Math.min(o, level);
+    left -= out[i] as number;
+  });
+  return out;
+}
+
+export function gini(values: number[]): number {
+  const x = [...values].sort((a, b) => a - b);
+  const n = x.length;
+  const sum = x.reduce((a, b) => a + b, 0);
+  if (n === 0 || sum === 0) return 0;
+  let weighted = 0;
+  x.forEach((v, i) => (weighted += (2 * (i + 1) - n - 1) * v));
+  return weighted / (n * sum);
+}
+
+export function spread(values: number[]): { min: number; median: number; max: number } {
+  const x = [...values].sort((a, b) => a - b);
+  if (x.length === 0) return { min: 0, median: 0, max: 0 };
+  const mid = x.length >> 1;
+  const median = x.length % 2 ? (x[mid] as number) : ((x[mid - 1] as number) + (x[mid] as number)) / 2;
+  return { min: x[0] as number, median, max: x[x.length - 1] as number };
+}
+
+export function personLoads(inst: Instance, state: RosterState, offered: number[]): PersonLoad[] {
+  const hoursPerSlot = inst.plan.shiftHours;
+  const filled = state.load.reduce((a, b) => a + b, 0);
+  const shares = fairShares(filled, offered, inst.plan.fairness === 'proportional');
+  const out: PersonLoad[] = [];
+  inst.people.forEach((c, p) => {
+    if ((offered[p] ?? 0) === 0 && (state.load[p] ?? 0) === 0) return;
+    out.push({
+      cadreId: c.id,
+      hours: (state.load[p] ?? 0) * hoursPerSlot,
+      nights: state.nights[p] ?? 0,
+      fairShareHours: Math.round((shares[p] ?? 0) * hoursPerSlot * 10) / 10,
+    });
+  });
+  return out;
+}
+
+export function preferencesMet(inst: Instance, state: RosterState): { preferredShiftsWorked: number; preferredShiftsOffered: number } {
+  let worked = 0;
+  let offered = 0;
+  for (let i = 0; i < inst.avail.length; i++) {
+    if (inst.avail[i] !== Avail.Preferred) continue;
+    offered++;
+    if ((state.gateAt[i] ?? 0) > 0) worked++;
+  }
+  return { preferredShiftsWorked: worked, preferredShiftsOffered: offered };
+}
+
+/** Compare with the published roster: kept, removed, added, and people who lost or moved a shift they could have kept. */
+export function changes(previous: Assignment[], next: Assignment[], stillValid: (a: Assignment) => boolean): { kept: number; removed: number; added: number; otherPeopleChanged: number } {
+  const key = (a: Assignment): string => `${a.cadreId}|${a.gateId}|${a.start.getTime()}`;
+  const nextKeys = new Set(next.map(key));
+  const prevKeys = new Set(previous.map(key));
+  let kept = 0;
+  const changedPeople = new Set<string>();
+  for (const a of previous) {
+    if (nextKeys.has(key(a))) kept++;
+    else if (stillValid(a)) changedPeople.add(a.cadreId);
+  }
+  return { kept, removed: previous.length - kept, added: next.filter((a) => !prevKeys.has(key(a))).length, otherPeopleChanged: changedPeople.size };
+}

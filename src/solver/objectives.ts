@@ -1,0 +1,108 @@
+/**
+ * Objective terms, one function per goal. The solve is lexicographic (coverage, then
+ * stability on a re-plan, then fairness with preferences): each stage's optimum is fixed
+ * as a row before the next. Weights would need a proof that they are large enough for every
+ * instance and would push HiGHS's relative gap tolerance into the low digits of big
+ * objectives; fixing optima costs one extra solve of an already-presolved size.
+ */
+import type { Block } from './block.js';
+import type { Instance } from './instance.js';
+import { Avail } from './instance.js';
+import type { BlockModel } from './rules.js';
+
+export type Costs = Map<number, number>;
+
+/**
+ * Coverage first, lead shortfalls second within the same stage: each filled place is worth
+ * more than all lead shortfalls of the block together, so the order is strict.
+ */
+export function coverageObjective(m: BlockModel): Costs {
+  const costs: Costs = new Map();
+  const W = m.leadShort.size + 1;
+  for (const v of m.z.values()) costs.set(v, W);
+  for (const v of m.leadShort.values()) costs.set(v, -1);
+  return costs;
+}
+
+/**
+ * Stability: keep each person's previous slots (integral part, fixed in the next stage);
+ * a tiny bonus keeps their previous gate too when the group could move them.
+ */
+export function stabilityTerms(inst: Instance, block: Block, m: BlockModel): { costs: Costs; kept: number[] } {
+  const costs: Costs = new Map();
+  const kept: number[] = [];
+  if (!block.previous) return { costs, kept };
+  const S = inst.slotCount;
+  const G = block.gates.length;
+  const pos = new Map(block.gates.map((g, i) => [g, i] as const));
+  const groupOf = new Map<number, number>();
+  m.groups.forEach((group, k) => group.people.forEach((p) => groupOf.set(p, k)));
+  const gateBonus = 1 / (2 * block.previous.size + 2);
+  for (const [key, g] of block.previous) {
+    const y = m.y.get(key);
+    if (y === undefined) continue;
+    costs.set(y, 1);
+    kept.push(y);
+    const p = Math.floor(key / S);
+    const gi = pos.get(g);
+    const z = gi === undefined ? undefined : m.z.get(((groupOf.get(p) ?? 0) * G + gi) * S + (key % S));
+    if (z !== undefined) costs.set(z, (costs.get(z) ?? 0) + gateBonus);
+  }
+  return { costs, kept };
+}
+
+/**
+ * Fairness as convex piecewise-linear load costs (the LP stays close to integral, unlike one
+ * min-max variable): the k-th shift of a person costs k (equal) or k / weight (proportional,
+ * weight = offered hours relative to the block's mean). Minimising the sum of these costs
+ * leaves no move of one shift from a person 2+ shifts heavier to an eligible colleague that
+ * keeps the rules: such a move lowers the cost by at least one hours-unit. Nights get the
+ * same treatment; hour costs are scaled by H so that no night saving can pay for an hours
+ * imbalance of one shift. Preferences get a reward smaller, in total, than one cost unit.
+ */
+export function fairnessTerms(inst: Instance, block: Block, m: BlockModel, mode: 'equal' | 'proportional'): Costs {
+  const S = inst.slotCount;
+  const b = m.builder;
+  const costs: Costs = new Map();
+  const offered = new Map<number, number>();
+  for (const [p, slots] of m.slotsOf) {
+    const weeks = new Set(slots.map((s) => inst.slotWeek[s]));
+    offered.set(p, Math.min(slots.length, weeks.size * (inst.weekCapSlots[p] ?? 0)));
+  }
+  const mean = [...offered.values()].reduce((a, x) => a + x, 0) / Math.max(1, offered.size) || 1;
+  const nightSlotsOf = new Map<number, number[]>();
+  let maxNights = 0;
+  for (const [p, slots] of m.slotsOf) {
+    const nights = slots.filter((s) => inst.slotNight[s] !== null);
+    nightSlotsOf.set(p, nights);
+    maxNights = Math.max(maxNights, nights.length);
+  }
+  const H = maxNights + 1;
+  for (const [p, slots] of m.slotsOf) {
+    if (slots.length === 0) continue;
+    const weight = mode === 'proportional' ? Math.max(0.05, (offered.get(p) ?? 0) / mean) : 1;
+    const K = Math.min(slots.length, Math.max(1, offered.get(p) ?? 0));
+    const steps: number[] = [];
+    for (let k = 1; k <= K; k++) {
+      const u = b.addVar(0, 1, false);
+      costs.set(u, -H * (mode === 'proportional' ? Math.max(1, Math.round((10 * k) / weight)) : k));
+      steps.push(u);
+    }
+    const ys = slots.map((s) => m.y.get(p * S + s) as number);
+    b.addRow(`load:p${p}`, [...ys, ...steps], [...ys.map(() => 1), ...steps.map(() => -1)], -Infinity, 0);
+    const nights = nightSlotsOf.get(p) ?? [];
+    if (nights.length > 0) {
+      const nsteps = nights.map((_, i) => {
+        const v = b.addVar(0, 1, false);
+        costs.set(v, -(i + 1));
+        return v;
+      });
+      const ny = nights.map((s) => m.y.get(p * S + s) as number);
+      b.addRow(`nightLoad:p${p}`, [...ny, ...nsteps], [...ny.map(() => 1), ...nsteps.map(() => -1)], -Infinity, 0);
+    }
+  }
+  const preferred = [...m.y.entries()].filter(([key]) => inst.avail[key] === Avail.Preferred);
+  const epsilon = 1 / (preferred.length + 1);
+  for (const [, v] of preferred) costs.set(v, (costs.get(v) ?? 0) + epsilon);
+  return costs;
+}

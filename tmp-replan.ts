@@ -1,0 +1,15 @@
+import { generateDistrict } from './scripts/lib/generate-district.js';
+import { planSpecSchema } from './src/domain/plan.js';
+import { solveRoster } from './src/solver/index.js';
+import { addDays, localInstant } from './src/domain/time.js';
+const d = generateDistrict('district');
+const plan = planSpecSchema.parse({ start: d.planStart, days: 7 });
+const inp = { plan, gates: d.gates, cadres: d.cadres, availability: d.availability, pins: [] };
+const first = await solveRoster(inp);
+const load = new Map<string, number>();
+for (const a of first.assignments) load.set(a.cadreId, (load.get(a.cadreId) ?? 0) + 1);
+const absent = [...load.entries()].sort((a, b) => b[1] - a[1])[0]![0];
+const out = { cadreId: absent, kind: 'unavailable' as const, start: localInstant(addDays(plan.start, 2), 0, plan.timezone), end: localInstant(addDays(plan.start, 4), 0, plan.timezone) };
+const t = Date.now();
+const r = await solveRoster({ ...inp, availability: [...d.availability, out], previous: first.assignments });
+console.log('replan ms', Date.now() - t, r.status, r.metrics.placesFilled, first.metrics.placesFilled, r.metrics.changesVsPrevious, r.metrics.upperBound);

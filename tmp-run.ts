@@ -1,0 +1,14 @@
+import { generateDistrict } from './scripts/lib/generate-district.js';
+import { planSpecSchema } from './src/domain/plan.js';
+import { solveRoster } from './src/solver/index.js';
+const preset = (process.argv[2] ?? 'district') as 'district';
+const d = generateDistrict(preset);
+const plan = planSpecSchema.parse({ start: d.planStart, days: 7 });
+const t = Date.now();
+const r = await solveRoster({ plan, gates: d.gates, cadres: d.cadres, availability: d.availability, pins: [] }, { engine: (process.argv[3] ?? 'highs') as 'highs', onProgress: (p) => console.log(Date.now() - t, p.phase) });
+const { perPerson, ...m } = r.metrics;
+console.log(r.status, Date.now() - t, 'ms', JSON.stringify(m, null, 1));
+const reasons: Record<string, number> = {};
+for (const g of r.gaps) reasons[g.reason] = (reasons[g.reason] ?? 0) + 1;
+console.log(reasons, r.gaps.slice(0, 3));
+console.log('rss MB', process.memoryUsage().rss / 1e6);
