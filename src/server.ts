@@ -8,6 +8,7 @@ import { openDatabase, type Database } from './db/connect.js';
 import { registerModels } from './db/models.js';
 import { createApp } from './http/app.js';
 import { createLogger, type Logger } from './logger.js';
+import { SolveWorker } from './roster/solves.js';
 
 export interface RunningService {
   config: Config;
@@ -24,7 +25,9 @@ export async function startService(config: Config = loadConfig()): Promise<Runni
   const db = await openDatabase({ uri: config.MONGODB_URI, dataDir: config.DATA_DIR });
   logger.info({ database: db.describe }, 'database ready');
   const models = registerModels(db.connection);
-  const app = createApp({ config, logger, connection: db.connection, models });
+  const worker = config.RUN_WORKER ? new SolveWorker(models, logger, { engine: config.SOLVER, deadlineSeconds: config.SOLVE_DEADLINE_S }) : undefined;
+  await worker?.start();
+  const app = createApp({ config, logger, connection: db.connection, models, onSolveRequested: () => worker?.nudge() });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, (error?: Error) => (error ? reject(error) : resolve(s)));
   });
@@ -44,6 +47,7 @@ export async function startService(config: Config = loadConfig()): Promise<Runni
       (stopping ??= (async () => {
         await new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
+        await worker?.stop();
         await db.close();
       })()),
   };

@@ -113,6 +113,11 @@ export async function runSolverBench(opts: SolverBenchOptions = {}): Promise<Sol
     const { ms, result } = await timed(town.input, 1, { engine: 'jslp', deadlineMs: limitMs });
     rows.push(row(describe('town', town.input), 'decomposed', ms, result, `time ${(ms / town.ms).toFixed(2)}x HiGHS, filled ${result.metrics.placesFilled - town.result.metrics.placesFilled >= 0 ? '+' : ''}${result.metrics.placesFilled - town.result.metrics.placesFilled} vs HiGHS`));
   }
+  if (town && solved.has('district')) {
+    log('town as one monolithic HiGHS model ...');
+    const { ms, result } = await timed(town.input, 1, { engine: 'highs', monolithic: true, deadlineMs: limitMs });
+    rows.push(row(describe('town', town.input), 'monolithic', ms, result, `time ${(ms / town.ms).toFixed(1)}x decomposed, filled ${result.metrics.placesFilled} vs ${town.result.metrics.placesFilled}`));
+  }
   const big = solved.get('district') ?? town;
   const bigName: Preset = solved.has('district') ? 'district' : 'town';
   if (big) {

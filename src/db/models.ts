@@ -74,6 +74,101 @@ export const apiTokenSchema = new Schema<any>(
   plain,
 );
 
+/** A plan with its pins; `activeSolveId` is the per-plan lock that keeps solves single-flight. */
+export const planSchema = new Schema<any>(
+  {
+    _id: { type: String, required: true },
+    name: { type: String, required: true },
+    spec: { type: Schema.Types.Mixed, required: true },
+    pins: { type: [new Schema<any>({ cadreId: String, gateId: String, start: Date }, { _id: false })], default: [] },
+    publishedVersion: { type: Number, default: null },
+    activeSolveId: { type: String, default: null },
+  },
+  plain,
+);
+
+/** A solve job, claimed atomically by a worker. */
+export const solveSchema = new Schema<any>(
+  {
+    _id: { type: String, required: true },
+    planId: { type: String, required: true, index: true },
+    status: { type: String, enum: ['queued', 'running', 'done', 'failed'], required: true, index: true },
+    progress: { type: Schema.Types.Mixed, default: { phase: 'queued', fraction: 0 } },
+    requestedBy: { type: String, default: null },
+    workerId: { type: String, default: null },
+    startedAt: { type: Date, default: null },
+    finishedAt: { type: Date, default: null },
+    error: { type: String, default: null },
+    outcome: { type: String, default: null },
+    metrics: { type: Schema.Types.Mixed, default: null },
+    snapshot: { type: Schema.Types.Mixed, default: null },
+    options: { type: Schema.Types.Mixed, default: {} },
+  },
+  plain,
+);
+
+/**
+ * The immutable result of a solve (a draft until a plan publishes it). `_id` = solve id.
+ * `payload` is the packed StoredRoster body (see packed-json.ts).
+ */
+export const rosterSchema = new Schema<any>(
+  {
+    _id: { type: String, required: true },
+    planId: { type: String, required: true },
+    timezone: { type: String, required: true },
+    payload: { type: Buffer, required: true },
+  },
+  plain,
+);
+
+/** A published version of a plan. `_id` = `planId:version`, so a version number is taken once. */
+export const publicationSchema = new Schema<any>(
+  {
+    _id: { type: String, required: true },
+    planId: { type: String, required: true, index: true },
+    version: { type: Number, required: true },
+    solveId: { type: String, required: true },
+    publishedAt: { type: Date, required: true },
+    publishedBy: { type: String, required: true },
+  },
+  plain,
+);
+
+/** Calendar feed secrets (hash in `_id`): a person's own feed or a village head's village feed. */
+export const feedTokenSchema = new Schema<any>(
+  {
+    _id: { type: String, required: true },
+    kind: { type: String, enum: ['cadre', 'village'], required: true },
+    subject: { type: String, required: true, index: true },
+    revokedAt: { type: Date, default: null },
+  },
+  plain,
+);
+
+/**
+ * A rendered feed. Feeds are written in generations (`_id` = `<gen>|cadre:<id>` or
+ * `<gen>|village:<name>`) by insertMany, and `meta.feeds.gen` points at the live one: FerretDB
+ * inserts in bulk quickly but scans the collection on every single-document update.
+ */
+export const feedSchema = new Schema<any>(
+  {
+    _id: { type: String, required: true },
+    gen: { type: Number, required: true },
+    ics: { type: String, required: true },
+    etag: { type: String, required: true },
+    lastModified: { type: Date, required: true },
+    /** JSON of the per-event states (uid, sequence, fingerprint, created, lastModified). */
+    states: { type: String, required: true },
+  },
+  { ...plain, timestamps: false },
+);
+
+/** Small counters; `directory` is the seqlock that lets a solve read a consistent snapshot. */
+export const metaSchema = new Schema<any>(
+  { _id: { type: String, required: true }, rev: { type: Number, default: 0 }, writing: { type: Number, default: 0 }, gen: { type: Number, default: 0 } },
+  plain,
+);
+
 // Explicit document types: mongoose's InferSchemaType exhausts tsc's heap on these schemas.
 export type GateDoc = Gate;
 export type CadreDoc = Cadre;
@@ -98,6 +193,13 @@ export interface Models {
   Cadre: Model<CadreDoc>;
   Availability: Model<AvailabilityDoc>;
   ApiToken: Model<ApiTokenDoc>;
+  Plan: Model<any>;
+  Solve: Model<any>;
+  Roster: Model<any>;
+  Publication: Model<any>;
+  FeedToken: Model<any>;
+  Feed: Model<any>;
+  Meta: Model<any>;
 }
 
 /** Registers every schema on a connection (idempotent) and returns the typed models. */
@@ -110,5 +212,12 @@ export function registerModels(connection: Connection): Models {
     Cadre: get('Cadre', cadreSchema) as Models['Cadre'],
     Availability: get('Availability', availabilitySchema) as Models['Availability'],
     ApiToken: get('ApiToken', apiTokenSchema) as Models['ApiToken'],
+    Plan: get('Plan', planSchema) as Models['Plan'],
+    Solve: get('Solve', solveSchema) as Models['Solve'],
+    Roster: get('Roster', rosterSchema) as Models['Roster'],
+    Publication: get('Publication', publicationSchema) as Models['Publication'],
+    FeedToken: get('FeedToken', feedTokenSchema) as Models['FeedToken'],
+    Feed: get('Feed', feedSchema) as Models['Feed'],
+    Meta: get('Meta', metaSchema) as Models['Meta'],
   };
 }

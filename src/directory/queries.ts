@@ -7,6 +7,7 @@ import type { Model } from 'mongoose';
 
 // Filters are plain objects: mongoose's QueryFilter<T> types cost tsc far more than they check.
 type Filter = Record<string, any>;
+import { withDirectoryWrite } from '../db/directory-lock.js';
 import type { AvailabilityDoc, Models } from '../db/models.js';
 import type { Cadre, Gate, Role } from '../domain/types.js';
 import type { Principal } from '../auth/tokens.js';
@@ -32,7 +33,10 @@ export async function listGates(
   query: PageRequest & { village?: string; town?: string },
 ): Promise<Page<Gate>> {
   refuseCadreToken(principal);
-  const filter: Filter = { ...placeFilter(query), ...villageScope(principal, 'village') };
+  // The scope narrows the requested village, never the other way round.
+  const filter: Filter = villageScope(principal, 'village');
+  if (query.village) filter.village = andIn(filter.village, [query.village]);
+  if (query.town) filter.town = query.town;
   return paged(models.Gate, filter, { village: 1, id: 1 }, query);
 }
 
@@ -92,26 +96,25 @@ export async function listVillages(models: Models, principal: Principal): Promis
 }
 
 export async function deleteGate(models: Models, id: string): Promise<void> {
-  const { deletedCount } = await models.Gate.deleteOne({ _id: id });
+  const { deletedCount } = await withDirectoryWrite(models, () => models.Gate.deleteOne({ _id: id }));
   if (!deletedCount) throw new AppError('not_found', `no gate "${id}"`);
 }
 
 export async function deleteCadre(models: Models, id: string): Promise<void> {
-  const { deletedCount } = await models.Cadre.deleteOne({ _id: id });
+  const { deletedCount } = await withDirectoryWrite(models, async () => {
+    const result = await models.Cadre.deleteOne({ _id: id });
+    await models.Availability.deleteOne({ _id: id });
+    return result;
+  });
   if (!deletedCount) throw new AppError('not_found', `no person "${id}"`);
-  await models.Availability.deleteOne({ _id: id });
 }
 
 export async function deleteAvailability(models: Models, cadreId: string): Promise<void> {
-  const { deletedCount } = await models.Availability.deleteOne({ _id: cadreId });
+  const { deletedCount } = await withDirectoryWrite(models, () => models.Availability.deleteOne({ _id: cadreId }));
   if (!deletedCount) throw new AppError('not_found', `no availability stored for "${cadreId}"`);
 }
 
-function placeFilter(query: { village?: string; town?: string }): Record<string, string> {
-  return { ...(query.village ? { village: query.village } : {}), ...(query.town ? { town: query.town } : {}) };
-}
-
-function villageScope(principal: Principal, field: string): Record<string, unknown> {
+function villageScope(principal: Principal, field: string): Filter {
   return principal.role === 'village_head' ? { [field]: { $in: principal.villages } } : {};
 }
 

@@ -3,6 +3,7 @@
  * One bad row and nothing is written (the 422 lists every problem).
  */
 import type { Models } from '../db/models.js';
+import { withDirectoryWrite } from '../db/directory-lock.js';
 import { syncByKey, type SyncCounts } from '../db/sync-by-key.js';
 import type { AvailabilityWindow } from '../domain/types.js';
 import { AppError } from '../errors.js';
@@ -24,23 +25,25 @@ export interface UploadOptions {
 
 export async function uploadGates(models: Models, file: UploadFile, options: UploadOptions): Promise<SyncCounts> {
   const gates = accepted(await parseGatesUpload(file, await intakeContext(models, options.timeZone)));
-  return syncByKey(models.Gate, 'id', gates, options);
+  return withDirectoryWrite(models, () => syncByKey(models.Gate, 'id', gates, options));
 }
 
 export async function uploadCadres(models: Models, file: UploadFile, options: UploadOptions): Promise<SyncCounts> {
   const cadres = accepted(await parseCadresUpload(file, await intakeContext(models, options.timeZone)));
-  const counts = await syncByKey(models.Cadre, 'id', cadres, options);
-  if (options.replace) {
-    // People no longer listed take their availability with them.
-    await models.Availability.deleteMany({ cadreId: { $nin: cadres.map((c) => c.id) } });
-  }
-  return counts;
+  return withDirectoryWrite(models, async () => {
+    const counts = await syncByKey(models.Cadre, 'id', cadres, options);
+    if (options.replace) {
+      // People no longer listed take their availability with them.
+      await models.Availability.deleteMany({ _id: { $nin: cadres.map((c) => c.id) } });
+    }
+    return counts;
+  });
 }
 
 /** Availability rows replace all windows of the cadres they name (one document per cadre). */
 export async function uploadAvailability(models: Models, file: UploadFile, options: UploadOptions): Promise<SyncCounts> {
   const windows = accepted(await parseAvailabilityUpload(file, await intakeContext(models, options.timeZone)));
-  return syncByKey(models.Availability, 'cadreId', groupByCadre(windows), options);
+  return withDirectoryWrite(models, () => syncByKey(models.Availability, 'cadreId', groupByCadre(windows), options));
 }
 
 function accepted<T>(result: IntakeResult<T>): T[] {

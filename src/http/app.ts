@@ -13,6 +13,8 @@ import { authenticate } from './auth.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { createRegistry, openApiDocument } from './openapi.js';
 import { directoryRoutes } from './routes/directory.routes.js';
+import { feedRoutes, feedTokenRoutes } from './routes/feeds.routes.js';
+import { planRoutes } from './routes/plans.routes.js';
 import { tokenRoutes } from './routes/tokens.routes.js';
 
 export interface AppDeps {
@@ -20,6 +22,8 @@ export interface AppDeps {
   logger: Logger;
   connection: Connection;
   models: Models;
+  /** Called after a solve is queued (the in-process worker uses it to start at once). */
+  onSolveRequested?: () => void;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -48,11 +52,16 @@ export function createApp(deps: AppDeps): Express {
   registry.registerPath({ method: 'get', path: '/readyz', summary: 'Database reachable', security: [], responses: { 200: { description: 'Ready' }, 503: { description: 'Database unreachable' } } });
 
   const api = express.Router();
-  api.use(express.json({ limit: '1mb' }));
   api.use(authenticate(models));
-  api.use('/tokens', tokenRoutes(models, registry));
+  // Uploads read their own raw bytes (any format, UPLOAD_LIMIT_MB), so they come before the
+  // JSON parser that the other routes use.
   api.use(directoryRoutes({ models, timeZone: config.TIMEZONE, uploadLimitBytes: config.UPLOAD_LIMIT_MB * 1024 * 1024 }, registry));
+  api.use(express.json({ limit: '1mb' }));
+  api.use('/tokens', tokenRoutes(models, registry));
+  api.use(planRoutes({ models, onSolveRequested: deps.onSolveRequested }, registry));
+  api.use(feedTokenRoutes(models, (req) => config.PUBLIC_BASE_URL ?? `${req.protocol}://${req.get('host')}`, registry));
   app.use('/api/v1', api);
+  app.use(feedRoutes(models, registry));
 
   const document = openApiDocument(registry);
   app.get('/api/openapi.json', (_req, res) => {

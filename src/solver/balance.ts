@@ -6,6 +6,7 @@
  * sum of squared (weighted) loads, so repair terminates; when it stops, no fixable
  * imbalance remains, which is exactly the issue's test of a fair roster.
  */
+import { Avail } from './instance.js';
 import type { RosterState } from './roster-state.js';
 
 export interface FairnessWeights {
@@ -45,11 +46,10 @@ export function countFixableImbalances(state: RosterState, w: Float64Array): num
 /**
  * Move shifts from heavier to lighter people until none can move; then even out nights
  * where it costs no hours fairness. `movable` limits which people may be touched (re-plan).
+ * `converged` is false when the deadline stopped it first.
  */
-export function balance(state: RosterState, w: Float64Array, movable: (p: number) => boolean = () => true, deadlineAt = Infinity): number {
-  const inst = state.inst;
-  const S = inst.slotCount;
-  const P = inst.people.length;
+export function balance(state: RosterState, w: Float64Array, movable: (p: number) => boolean = () => true, deadlineAt = Infinity): { moves: number; converged: boolean } {
+  const P = state.inst.people.length;
   let moves = 0;
   for (let pass = 0; pass < 50 && Date.now() < deadlineAt; pass++) {
     let moved = 0;
@@ -64,11 +64,11 @@ export function balance(state: RosterState, w: Float64Array, movable: (p: number
       }
     }
     moved += balanceNights(state, movable);
+    moved += honourPreferences(state, movable);
     moves += moved;
-    if (moved === 0) break;
+    if (moved === 0) return { moves, converged: true };
   }
-  void S;
-  return moves;
+  return { moves, converged: false };
 }
 
 /** A night shift moves from p to q when q has 2+ fewer nights and no more hours than p minus one. */
@@ -84,6 +84,37 @@ function balanceNights(state: RosterState, movable: (p: number) => boolean): num
       for (const q of inst.eligiblePeople[g] ?? []) {
         if (q === p || !movable(q)) continue;
         if ((state.nights[q] ?? 0) + 2 > (state.nights[p] ?? 0) || (state.load[q] ?? 0) + 1 > (state.load[p] ?? 0)) continue;
+        if (state.lastLead(p, g, s) && !inst.isLead[q]) continue;
+        if (state.refusal(q, s) !== null) continue;
+        state.remove(p, s);
+        state.place(q, g, s);
+        moved++;
+        break;
+      }
+    }
+  }
+  return moved;
+}
+
+/**
+ * Preferences come after fairness: a shift moves from p, who did not ask for it, to q, who
+ * prefers it, only when q has exactly one shift fewer (the load multiset stays the same) and,
+ * for a night shift, no more nights than p (the nights spread does not worsen).
+ */
+function honourPreferences(state: RosterState, movable: (p: number) => boolean): number {
+  const inst = state.inst;
+  const S = inst.slotCount;
+  let moved = 0;
+  for (let p = 0; p < inst.people.length; p++) {
+    if (!movable(p)) continue;
+    for (const s of state.slotsOf(p)) {
+      if (inst.avail[p * S + s] === Avail.Preferred || state.pinned.has(p * S + s)) continue;
+      const g = (state.gateAt[p * S + s] ?? 0) - 1;
+      const night = inst.slotNight[s] !== null;
+      for (const q of inst.eligiblePeople[g] ?? []) {
+        if (q === p || !movable(q) || inst.avail[q * S + s] !== Avail.Preferred) continue;
+        if ((state.load[q] ?? 0) + 1 !== (state.load[p] ?? 0)) continue;
+        if (night && (state.nights[q] ?? 0) + 1 > (state.nights[p] ?? 0)) continue;
         if (state.lastLead(p, g, s) && !inst.isLead[q]) continue;
         if (state.refusal(q, s) !== null) continue;
         state.remove(p, s);

@@ -11,6 +11,8 @@ import type { Instance } from './instance.js';
 import type { LpEngine } from './model.js';
 import type { RosterState } from './roster-state.js';
 
+const JSLP_BLOCK_SECONDS = 10;
+
 export interface MilpStageResult {
   /** Exact optimum of places these people can fill given everyone else; null if not proven. */
   proven: number | null;
@@ -56,7 +58,10 @@ export async function resolveWithMilp(
     previous: null,
     ...(coverageCap !== undefined ? { coverageCap } : {}),
   };
-  const result = await solveBlock(inst, block, engine, { deadlineAt, fairness: inst.plan.fairness, coverageOnly });
+  // javascript-lp-solver's branch and bound can stall on one block: give each block a slice,
+  // keep its incumbent, and move on (the flow bound still tells how far from optimal).
+  const until = engine.name === 'jslp' ? Math.min(deadlineAt, Date.now() + JSLP_BLOCK_SECONDS * 1000) : deadlineAt;
+  const result = await solveBlock(inst, block, engine, { deadlineAt: until, fairness: inst.plan.fairness, coverageOnly });
   const pinnedKeys = new Set(before.filter((b) => b.pinned).map((b) => b.p * S + b.s));
   const accept = result.filled >= before.length;
   const chosen = accept ? result.placements : before;

@@ -23,6 +23,7 @@ export interface SolveInput {
   previous?: Assignment[];
 }
 
+/** The LP engines the solver can use. */
 export type EngineName = 'highs' | 'jslp';
 
 /** Progress of a solve, for a job's status page. */
@@ -31,9 +32,11 @@ export interface SolveProgress {
   fraction: number;
 }
 
+/** How to run one solve. */
 export interface SolveOptions {
+  /** Overrides `plan.engine`; default HiGHS. */
   engine?: EngineName;
-  /** Wall-clock budget; on expiry the best roster so far comes back with status `deadline`. */
+  /** Wall-clock budget (default plan.deadlineSeconds, else 60 s); on expiry the best roster so far comes back with status `deadline`. */
   deadlineMs?: number;
   onProgress?: (p: SolveProgress) => void;
   /** Solve the whole district as one model (benchmark comparison only). */
@@ -64,6 +67,7 @@ export interface UpperBound {
   method: string;
 }
 
+/** Figures about one roster; JSON-friendly. Counts are places (person-shifts) unless named hours. */
 export interface SolveMetrics {
   placesNeeded: number;
   placesFilled: number;
@@ -74,10 +78,13 @@ export interface SolveMetrics {
   /** Over people who could have worked at least one shift. */
   hours: { min: number; median: number; max: number; gini: number };
   nights: { min: number; median: number; max: number };
+  /** Shifts worked inside a person's preferred windows, of all preferred person-shifts offered. */
   preferencesMet: { preferredShiftsWorked: number; preferredShiftsOffered: number };
+  /** Re-plan only: against `input.previous`; otherPeopleChanged counts people who lost or moved a shift they could have kept. */
   changesVsPrevious: { kept: number; removed: number; added: number; otherPeopleChanged: number } | null;
   /** Single shifts that could move from someone 2+ shifts heavier to an eligible colleague. */
   fixableImbalances: number;
+  /** Gate-shifts needing a lead (village cadre) that have none. */
   leadShortfalls: number;
   solveMs: number;
   engine: EngineName;
@@ -85,6 +92,11 @@ export interface SolveMetrics {
   subproblems: number;
 }
 
+/**
+ * A solve's answer. `optimal`: filled places equal the proven upper bound; `feasible`: a
+ * valid roster whose coverage is not proven maximal; `deadline`: time ran out, this is the
+ * best roster found so far. Every status carries a complete, rule-abiding roster.
+ */
 export interface SolveResult {
   status: 'optimal' | 'feasible' | 'deadline';
   assignments: Assignment[];

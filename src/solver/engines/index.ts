@@ -1,3 +1,4 @@
+/** Engine by name: HiGHS by default, javascript-lp-solver on request (`SOLVER=jslp` or the plan). */
 import type { EngineName } from '../types.js';
 import type { LpEngine } from '../model.js';
 import { highsEngine } from './highs.js';

@@ -195,6 +195,7 @@ export function randomInstance(seed: number): SolveInput {
   const p = plan({
     days,
     shiftHours,
+    firstShiftStart: ['00:00', '00:00', '06:00', '19:00'][int(0, 3)] as string,
     rules: { minRestHours: [0, 8, 12][int(0, 2)] as number, maxHoursPer24h: [8, 12, 16][int(0, 2)] as number, maxHoursPerWeek: [24, 32, 48][int(0, 2)] as number, maxConsecutiveNights: int(1, 3) },
   });
   const villages = int(1, 3);

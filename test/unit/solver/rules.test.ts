@@ -164,4 +164,38 @@ describe('solveRoster on tiny hand-made cases', () => {
     expect(r.assignments.map((a) => a.cadreId)).toEqual(['b']);
     expect(r.metrics.preferencesMet.preferredShiftsWorked).toBe(1);
   });
+
+  it('when the only person is already at another gate in that shift, then the gap says busy elsewhere', async () => {
+    const day = { coverFrom: '08:00', coverTo: '16:00' };
+    const inp = input(plan(), [gate('G1', day), gate('G2', day)], [cadre('a')]);
+    const r = await solveRoster(inp);
+    expect(r.assignments).toHaveLength(1);
+    expect(r.gaps.map((g) => g.reason)).toEqual(['busy_elsewhere']);
+  });
+
+  it('when a cadre and a volunteer cover two gates and one needs a lead, then the cadre stands the gate that needs the lead', async () => {
+    const day = { coverFrom: '08:00', coverTo: '16:00' };
+    for (const order of [['v', 'a'], ['a', 'v']]) {
+      const people = order.map((id) => (id === 'v' ? cadre('v', { role: 'volunteer' }) : cadre('a')));
+      const inp = input(plan(), [gate('G1', day), gate('G2', { ...day, leadRequired: true })], people);
+      const r = await solveRoster(inp);
+      expect(r.assignments.find((a) => a.cadreId === 'a')?.gateId).toBe('G2');
+      expect(r.metrics.leadShortfalls).toBe(0);
+    }
+  });
+
+  it('when someone drops out of one day of a published roster, then only their shift that day changes hands', async () => {
+    const inp = input(plan({ days: 3 }), [gate('G', { coverFrom: '08:00', coverTo: '16:00' })], [cadre('a'), cadre('b'), cadre('c'), cadre('d')]);
+    const published = await solveRoster(inp);
+    const dropped = published.assignments[0] as (typeof published.assignments)[number];
+    const day = Math.round((dropped.start.getTime() - localInstant(START, 0, TZ).getTime()) / 86_400_000);
+    const next = { ...inp, availability: [win(dropped.cadreId, 'unavailable', day, 0, 24)], previous: published.assignments };
+    const r = await solveRoster(next);
+    const key = (a: { cadreId: string; start: Date }): string => `${a.cadreId}@${a.start.getTime()}`;
+    const before = new Set(published.assignments.map(key));
+    const after = new Set(r.assignments.map(key));
+    expect([...before].filter((k) => !after.has(k))).toEqual([key(dropped)]);
+    expect(r.metrics.placesFilled).toBe(3);
+    expect(r.metrics.changesVsPrevious).toEqual({ kept: 2, removed: 1, added: 1, otherPeopleChanged: 0 });
+  });
 });

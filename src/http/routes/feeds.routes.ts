@@ -1,0 +1,101 @@
+/**
+ * Calendar feeds: the public `/feeds/<secret>.ics` endpoint (the secret is the only key;
+ * unknown or revoked answers 404) and the API that issues, rotates and revokes the secrets.
+ */
+import { Router, type Request } from 'express';
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import type { Models } from '../../db/models.js';
+import { AppError } from '../../errors.js';
+import { webcalUrl } from '../../feeds/index.js';
+import { feedSubject, issueFeedToken, readFeed, revokeFeedTokens, type FeedKind } from '../../roster/feed-store.js';
+import { assertVillageReadable, principalOf } from '../auth.js';
+import { errorResponses } from '../openapi.js';
+
+const linksSchema = z.object({ url: z.string().url(), webcal: z.string() }).openapi('FeedLinks');
+
+/** `/feeds/<token>.ics`: no bearer token; the secret in the path is the credential. */
+export function feedRoutes(models: Models, registry: OpenAPIRegistry): Router {
+  const router = Router();
+  router.get('/feeds/:file', async (req, res) => {
+    const match = /^([A-Za-z0-9_-]{20,200})\.ics$/.exec(req.params.file);
+    const subject = match?.[1] ? await feedSubject(models, match[1]) : null;
+    if (!subject) throw new AppError('not_found', 'no such feed');
+    const feed = await readFeed(models, subject.kind, subject.subject);
+    res.set({
+      'Content-Type': 'text/calendar; charset=utf-8',
+      ETag: feed.etag,
+      'Last-Modified': feed.lastModified.toUTCString(),
+      'Cache-Control': 'private, no-cache',
+    });
+    if (notModified(req, feed.etag, feed.lastModified)) {
+      res.status(304).end();
+      return;
+    }
+    res.send(feed.ics);
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/feeds/{token}.ics',
+    summary: 'A calendar feed (iCalendar); the secret in the path is the credential',
+    security: [],
+    request: { params: z.object({ token: z.string() }) },
+    responses: { 200: { description: 'The feed', content: { 'text/calendar': { schema: z.string() } } }, 304: { description: 'Not modified' }, 404: { description: 'Unknown or revoked feed' } },
+  });
+  return router;
+}
+
+/** Issue/rotate and revoke feed links (under /api/v1, after authentication). */
+export function feedTokenRoutes(models: Models, baseUrl: (req: Request) => string, registry: OpenAPIRegistry): Router {
+  const router = Router();
+  const routes: { path: string; kind: FeedKind; param: string; allowed: (req: Request, subject: string) => void; what: string }[] = [
+    {
+      path: '/cadres/:id/feed-token',
+      kind: 'cadre',
+      param: 'id',
+      what: 'a person’s own calendar (planner, or the person’s own cadre token)',
+      allowed: (req, subject) => {
+        const p = principalOf(req);
+        if (p.role === 'planner' || (p.role === 'cadre' && p.cadreId === subject)) return;
+        throw new AppError('forbidden', 'only planners and the person themself manage this feed');
+      },
+    },
+    {
+      path: '/villages/:id/feed-token',
+      kind: 'village',
+      param: 'id',
+      what: 'a village’s duty calendar (planner, or a head of that village)',
+      allowed: (req, subject) => assertVillageReadable(principalOf(req), subject),
+    },
+  ];
+  for (const route of routes) {
+    router.post(route.path, async (req, res) => {
+      const subject = String(req.params[route.param]);
+      route.allowed(req, subject);
+      const token = await issueFeedToken(models, route.kind, subject);
+      const url = `${baseUrl(req)}/feeds/${token}.ics`;
+      res.status(201).json({ url, webcal: webcalUrl(url) });
+    });
+    router.delete(route.path, async (req, res) => {
+      const subject = String(req.params[route.param]);
+      route.allowed(req, subject);
+      await revokeFeedTokens(models, route.kind, subject);
+      res.status(204).end();
+    });
+    const path = `/api/v1${route.path.replace(':id', '{id}')}`;
+    const params = z.object({ id: z.string() });
+    registry.registerPath({ method: 'post', path, summary: `Issue or rotate the secret link of ${route.what}; shown once`, request: { params }, responses: { 201: { description: 'The links', content: { 'application/json': { schema: linksSchema } } }, ...errorResponses(403, 404) } });
+    registry.registerPath({ method: 'delete', path, summary: `Revoke the link of ${route.what}`, request: { params }, responses: { 204: { description: 'Revoked' }, ...errorResponses(403, 404) } });
+  }
+  return router;
+}
+
+/** RFC 9110: If-None-Match wins; If-Modified-Since only when there is no If-None-Match. */
+function notModified(req: Request, etag: string, lastModified: Date): boolean {
+  const ifNoneMatch = req.get('if-none-match');
+  if (ifNoneMatch !== undefined) return ifNoneMatch.split(',').some((t) => t.trim() === etag || t.trim() === '*');
+  const since = req.get('if-modified-since');
+  if (!since) return false;
+  const sinceMs = Date.parse(since);
+  return !Number.isNaN(sinceMs) && Math.floor(lastModified.getTime() / 1000) * 1000 <= sinceMs;
+}

@@ -1,0 +1,175 @@
+/**
+ * Calendar feeds as stored documents. Every publish re-renders the feeds it touches and
+ * stores the bytes with their ETag and per-event states (SEQUENCE, LAST-MODIFIED), so a
+ * request is three lookups by `_id` (secret, live generation, feed) and the same roster
+ * always gives the same bytes.
+ *
+ * A person's feed holds their shifts from the published version of every plan; a village
+ * feed holds every gate-shift of the village's gates, gaps included.
+ */
+import type { Models } from '../db/models.js';
+import type { Gap } from '../domain/roster.js';
+import type { Gate } from '../domain/types.js';
+import { hashSecret, newSecret } from '../auth/tokens.js';
+import { AppError } from '../errors.js';
+import {
+  cadreFeedEvents,
+  nextEventStates,
+  nextFeedState,
+  partnerNames,
+  renderCadreFeed,
+  renderCalendar,
+  renderVillageFeed,
+  villageFeedEvents,
+  type EventState,
+  type FeedState,
+} from '../feeds/index.js';
+import { publishedRoster, type PublishedRoster } from './publish.js';
+
+export type FeedKind = 'cadre' | 'village';
+
+export interface StoredFeed extends FeedState {
+  ics: string;
+}
+
+/** Issues (or rotates) the secret of a feed; the old secret stops working at once. */
+export async function issueFeedToken(models: Models, kind: FeedKind, subject: string): Promise<string> {
+  if (kind === 'cadre' && !(await models.Cadre.exists({ _id: subject }))) throw new AppError('not_found', `no person "${subject}"`);
+  if (kind === 'village' && !(await models.Gate.exists({ village: subject }))) throw new AppError('not_found', `no village "${subject}"`);
+  await models.FeedToken.updateMany({ kind, subject, revokedAt: null }, { $set: { revokedAt: new Date() } });
+  const token = newSecret('f');
+  await models.FeedToken.create({ _id: hashSecret(token), kind, subject });
+  return token;
+}
+
+export async function revokeFeedTokens(models: Models, kind: FeedKind, subject: string): Promise<void> {
+  const result = await models.FeedToken.updateMany({ kind, subject, revokedAt: null }, { $set: { revokedAt: new Date() } });
+  if (result.modifiedCount === 0) throw new AppError('not_found', 'no active feed link to revoke');
+}
+
+/** Who a feed secret belongs to, or null when unknown or revoked. */
+export async function feedSubject(models: Models, token: string): Promise<{ kind: FeedKind; subject: string } | null> {
+  const doc = await models.FeedToken.findOne({ _id: hashSecret(token), revokedAt: null }).lean<{ kind: FeedKind; subject: string }>();
+  return doc ? { kind: doc.kind, subject: doc.subject } : null;
+}
+
+/** The stored feed; an empty calendar for someone who has never been rostered. */
+export async function readFeed(models: Models, kind: FeedKind, subject: string): Promise<StoredFeed> {
+  // A publish may retire the generation between reading the pointer and the feed: re-read.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const gen = await liveGeneration(models);
+    const doc = await models.Feed.findOne({ _id: feedId(gen, `${kind}:${subject}`) }, { ics: 1, etag: 1, lastModified: 1 }).lean<StoredFeed>();
+    if (doc) return { ics: doc.ics, etag: doc.etag, lastModified: doc.lastModified };
+    if ((await liveGeneration(models)) === gen) break;
+  }
+  const ics = renderCalendar([], new Map(), 'UTC', { calendarName: kind === 'village' ? `${subject} 门岗值守` : '值守排班' });
+  return { ics, ...nextFeedState(undefined, ics, new Date(0)) };
+}
+
+/** Publishes of different plans in one process take turns; each writes a whole generation. */
+let refreshQueue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Re-renders the feeds a publish touched (everyone and every village in the plan's previous
+ * or new published roster), carries the others over unchanged, and switches the live
+ * generation in one write.
+ */
+export function refreshFeedsAfterPublish(models: Models, previous: PublishedRoster | null, current: PublishedRoster): Promise<{ cadres: number; villages: number }> {
+  const run = refreshQueue.then(() => refreshGeneration(models, previous, current));
+  refreshQueue = run.catch(() => undefined);
+  return run;
+}
+
+async function refreshGeneration(models: Models, previous: PublishedRoster | null, current: PublishedRoster): Promise<{ cadres: number; villages: number }> {
+  const publishedAt = current.publication.publishedAt;
+  const all = await allPublishedRosters(models);
+  const assignments = all.flatMap((r) => r.assignments);
+  const gaps = all.flatMap((r) => r.gaps);
+  const gatesById = new Map<string, Gate>(all.flatMap((r) => r.gates.map((g) => [g.id, g] as const)));
+  const cadresById = new Map(all.flatMap((r) => r.cadres.map((c) => [c.id, c] as const)));
+  const timeZone = current.timezone;
+
+  const touched = [previous, current].filter((r): r is PublishedRoster => r !== null);
+  const cadreIds = new Set(touched.flatMap((r) => r.assignments.map((a) => a.cadreId)));
+  const villages = new Set(touched.flatMap((r) => [...r.assignments, ...r.gaps].map((x) => gatesById.get(x.gateId)?.village).filter((v): v is string => !!v)));
+
+  const partnersOf = partnerNames(assignments, cadresById);
+  const byCadre = groupBy(assignments, (a) => a.cadreId);
+  const byVillage = groupBy(assignments, (a) => gatesById.get(a.gateId)?.village ?? '');
+  const gapsByVillage = groupBy(gaps, (g: Gap) => gatesById.get(g.gateId)?.village ?? '');
+  const liveGen = await liveGeneration(models);
+  const live = await liveFeeds(models, liveGen);
+  const nextGen = liveGen + 1;
+
+  const docs = new Map<string, object>();
+  for (const cadreId of cadreIds) {
+    const cadre = cadresById.get(cadreId) ?? { id: cadreId, name: cadreId };
+    const content = { cadre, assignments: byCadre.get(cadreId) ?? [], partnersOf, gatesById, timeZone };
+    const key = `cadre:${cadreId}`;
+    const states = nextEventStates(live.get(key)?.states ?? new Map(), cadreFeedEvents(content), publishedAt);
+    const ics = renderCadreFeed({ ...content, states, calendarName: `值守排班 · ${cadre.name}` });
+    docs.set(key, feedDoc(nextGen, key, ics, states, live.get(key), publishedAt));
+  }
+  for (const village of villages) {
+    const content = { village, assignments: byVillage.get(village) ?? [], gaps: gapsByVillage.get(village) ?? [], cadresById, gatesById, timeZone };
+    const key = `village:${village}`;
+    const states = nextEventStates(live.get(key)?.states ?? new Map(), villageFeedEvents(content), publishedAt);
+    const ics = renderVillageFeed({ ...content, states, calendarName: `${village} 门岗值守` });
+    docs.set(key, feedDoc(nextGen, key, ics, states, live.get(key), publishedAt));
+  }
+  for (const [key, feed] of live) {
+    if (!docs.has(key)) docs.set(key, { ...feed.doc, _id: feedId(nextGen, key), gen: nextGen });
+  }
+  const rows = [...docs.values()];
+  for (let i = 0; i < rows.length; i += 500) await models.Feed.insertMany(rows.slice(i, i + 500), { ordered: false });
+  await models.Meta.updateOne({ _id: 'feeds' }, { $set: { gen: nextGen } }, { upsert: true });
+  await models.Feed.deleteMany({ gen: { $lt: nextGen } });
+  return { cadres: cadreIds.size, villages: villages.size };
+}
+
+async function liveGeneration(models: Models): Promise<number> {
+  const meta = await models.Meta.findOne({ _id: 'feeds' }, { gen: 1 }).lean<{ gen?: number }>();
+  return meta?.gen ?? 0;
+}
+
+function feedId(gen: number, key: string): string {
+  return `${gen}|${key}`;
+}
+
+async function allPublishedRosters(models: Models): Promise<PublishedRoster[]> {
+  const plans = await models.Plan.find({ publishedVersion: { $ne: null } }, { _id: 1 }).lean<{ _id: string }[]>();
+  const rosters = await Promise.all(plans.map((p) => publishedRoster(models, p._id)));
+  return rosters.filter((r): r is PublishedRoster => r !== null);
+}
+
+interface LiveFeed extends FeedState {
+  states: Map<string, EventState>;
+  doc: Record<string, unknown>;
+}
+
+async function liveFeeds(models: Models, gen: number): Promise<Map<string, LiveFeed>> {
+  const docs = await models.Feed.find({ gen }).lean<Record<string, any>[]>();
+  return new Map(
+    docs.map((d) => {
+      const states = (JSON.parse(d.states as string) as EventState[]).map((e) => ({ ...e, created: new Date(e.created), lastModified: new Date(e.lastModified) }));
+      const key = String(d._id).slice(String(d._id).indexOf('|') + 1);
+      return [key, { etag: d.etag, lastModified: d.lastModified, states: new Map(states.map((e) => [e.uid, e])), doc: d }];
+    }),
+  );
+}
+
+function feedDoc(gen: number, key: string, ics: string, states: Map<string, EventState>, previous: FeedState | undefined, publishedAt: Date): object {
+  const { etag, lastModified } = nextFeedState(previous, ics, publishedAt);
+  return { _id: feedId(gen, key), gen, ics, etag, lastModified, states: JSON.stringify([...states.values()]) };
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = groups.get(k);
+    if (list) list.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}

@@ -1,0 +1,90 @@
+/**
+ * Plans: what to roster (days, shift pattern, gates, rules) and the pins a planner set.
+ * Pins live inside the plan document, so adding or removing one is a single atomic write.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Models } from '../db/models.js';
+import { planSpecSchema, type PlanSpec, type PlanSpecInput } from '../domain/plan.js';
+import { AppError } from '../errors.js';
+import type { Pin } from '../solver/index.js';
+
+export interface Plan {
+  id: string;
+  name: string;
+  spec: PlanSpec;
+  pins: Pin[];
+  publishedVersion: number | null;
+  activeSolveId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export async function createPlan(models: Models, name: string, input: PlanSpecInput): Promise<Plan> {
+  const spec = parseSpec(input);
+  const id = `p_${randomBytes(6).toString('hex')}`;
+  await models.Plan.create({ _id: id, name, spec, pins: [] });
+  return getPlan(models, id);
+}
+
+export async function getPlan(models: Models, id: string): Promise<Plan> {
+  const doc = await models.Plan.findOne({ _id: id }).lean<Record<string, any>>();
+  if (!doc) throw new AppError('not_found', `no plan "${id}"`);
+  return toPlan(doc);
+}
+
+export async function listPlans(models: Models): Promise<Plan[]> {
+  const docs = await models.Plan.find({}).sort({ createdAt: -1 }).lean<Record<string, any>[]>();
+  return docs.map(toPlan);
+}
+
+/** Changes the name and/or any spec fields; the merged spec is validated whole. */
+export async function updatePlan(models: Models, id: string, change: { name?: string; spec?: Partial<PlanSpecInput> }): Promise<Plan> {
+  const plan = await getPlan(models, id);
+  const spec = change.spec ? parseSpec({ ...plan.spec, ...change.spec, rules: { ...plan.spec.rules, ...change.spec.rules } }) : plan.spec;
+  await models.Plan.updateOne({ _id: id }, { $set: { name: change.name ?? plan.name, spec } });
+  return getPlan(models, id);
+}
+
+export async function addPin(models: Models, planId: string, pin: Pin): Promise<Plan> {
+  const plan = await getPlan(models, planId);
+  const [gate, cadre] = await Promise.all([models.Gate.exists({ _id: pin.gateId }), models.Cadre.exists({ _id: pin.cadreId })]);
+  if (!gate) throw new AppError('validation_failed', `no gate "${pin.gateId}"`);
+  if (!cadre) throw new AppError('validation_failed', `no person "${pin.cadreId}"`);
+  if (plan.pins.some((p) => samePin(p, pin))) return plan;
+  await models.Plan.updateOne({ _id: planId }, { $push: { pins: pin } });
+  return getPlan(models, planId);
+}
+
+export async function removePin(models: Models, planId: string, pin: Pin): Promise<Plan> {
+  const plan = await getPlan(models, planId);
+  if (!plan.pins.some((p) => samePin(p, pin))) throw new AppError('not_found', 'no such pin on this plan');
+  await models.Plan.updateOne({ _id: planId }, { $pull: { pins: { cadreId: pin.cadreId, gateId: pin.gateId, start: pin.start } } });
+  return getPlan(models, planId);
+}
+
+function samePin(a: Pin, b: Pin): boolean {
+  return a.cadreId === b.cadreId && a.gateId === b.gateId && a.start.getTime() === b.start.getTime();
+}
+
+function parseSpec(input: unknown): PlanSpec {
+  const parsed = planSpecSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new AppError('validation_failed', 'the plan is not valid', {
+      problems: parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })),
+    });
+  }
+  return parsed.data;
+}
+
+function toPlan(doc: Record<string, any>): Plan {
+  return {
+    id: doc._id,
+    name: doc.name,
+    spec: doc.spec,
+    pins: (doc.pins ?? []).map((p: Pin) => ({ cadreId: p.cadreId, gateId: p.gateId, start: new Date(p.start) })),
+    publishedVersion: doc.publishedVersion ?? null,
+    activeSolveId: doc.activeSolveId ?? null,
+    createdAt: doc.createdAt,
+    updatedAt: doc.updatedAt,
+  };
+}

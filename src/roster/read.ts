@@ -1,0 +1,137 @@
+/**
+ * Reading rosters: published versions, drafts, gaps, the daily report and diffs. The
+ * caller's scope is applied here, once: a village head sees only their villages, a person
+ * only their own shifts, and drafts and metrics are for planners.
+ */
+import type { Principal } from '../auth/tokens.js';
+import type { Models } from '../db/models.js';
+import type { Assignment, Gap } from '../domain/roster.js';
+import type { Cadre, Gate } from '../domain/types.js';
+import { isoWithOffset } from '../domain/time.js';
+import { AppError } from '../errors.js';
+import {
+  dailyReport,
+  filterRoster,
+  gapsToCsv,
+  rosterDiff,
+  rosterToCsv,
+  type DailyReport,
+  type RosterDiff,
+  type RosterFilter,
+} from './views/index.js';
+import { loadRoster, requirePublished, type StoredRoster } from './publish.js';
+
+export type RosterQuery = Omit<RosterFilter, 'villages'> & { version?: number };
+
+/** One assignment as clients read it: instants as ISO 8601 with the plan's offset, names attached. */
+export interface AssignmentView {
+  cadreId: string;
+  cadreName: string;
+  role: string;
+  gateId: string;
+  gateName: string;
+  village: string;
+  town: string;
+  start: string;
+  end: string;
+  pinned: boolean;
+}
+
+export interface GapView {
+  gateId: string;
+  gateName: string;
+  village: string;
+  town: string;
+  start: string;
+  end: string;
+  needed: number;
+  filled: number;
+  reason: string;
+  detail: string;
+}
+
+export interface RosterView {
+  planId: string;
+  version: number | null;
+  solveId: string;
+  publishedAt: Date | null;
+  timezone: string;
+  assignments: AssignmentView[];
+  gaps: GapView[];
+  /** Planners only. */
+  metrics?: unknown;
+  pinConflicts?: unknown;
+}
+
+export async function readPublishedRoster(models: Models, principal: Principal, planId: string, query: RosterQuery): Promise<{ view: RosterView; csv: () => string; gapsCsv: () => string }> {
+  const roster = await requirePublished(models, planId, query.version);
+  const rows = scoped(roster, principal, query);
+  const view: RosterView = {
+    planId,
+    version: roster.publication.version,
+    solveId: roster.solveId,
+    publishedAt: roster.publication.publishedAt,
+    timezone: roster.timezone,
+    ...toViews(roster, rows),
+    ...(principal.role === 'planner' ? { metrics: roster.metrics, pinConflicts: roster.pinConflicts } : {}),
+  };
+  return { view, ...csvOf(roster, rows) };
+}
+
+/** A solve's draft roster: planners only (checked by the route). */
+export async function readDraftRoster(models: Models, solveId: string, query: RosterQuery): Promise<{ view: RosterView; csv: () => string; gapsCsv: () => string }> {
+  const roster = await loadRoster(models, solveId);
+  const rows = filterRoster(roster, gateIndex(roster), query);
+  const view: RosterView = { planId: roster.planId, version: null, solveId, publishedAt: null, timezone: roster.timezone, ...toViews(roster, rows), metrics: roster.metrics, pinConflicts: roster.pinConflicts };
+  return { view, ...csvOf(roster, rows) };
+}
+
+export async function readReport(models: Models, principal: Principal, planId: string, date: string, version?: number): Promise<DailyReport> {
+  if (principal.role === 'cadre') throw new AppError('forbidden', 'the daily report is for planners and village heads');
+  const roster = await requirePublished(models, planId, version);
+  const rows = scoped(roster, principal, {});
+  const gates = principal.role === 'village_head' ? roster.gates.filter((g) => principal.villages.includes(g.village)) : roster.gates;
+  return dailyReport(rows, gates, roster.cadres as Cadre[], date, roster.timezone);
+}
+
+export async function readDiff(models: Models, principal: Principal, planId: string, from: number, to: number): Promise<RosterDiff & { from: number; to: number }> {
+  const [a, b] = await Promise.all([requirePublished(models, planId, from), requirePublished(models, planId, to)]);
+  return { from, to, ...rosterDiff(scoped(a, principal, {}).assignments, scoped(b, principal, {}).assignments) };
+}
+
+function scoped(roster: StoredRoster, principal: Principal, query: RosterQuery): { assignments: Assignment[]; gaps: Gap[] } {
+  const filter: RosterFilter = { ...query };
+  if (principal.role === 'village_head') filter.villages = principal.villages;
+  if (principal.role === 'cadre') {
+    if (query.cadreId && query.cadreId !== principal.cadreId) throw new AppError('forbidden', 'a cadre token reads only its own shifts');
+    filter.cadreId = principal.cadreId ?? '\u0000';
+  }
+  return filterRoster(roster, gateIndex(roster), filter);
+}
+
+function toViews(roster: StoredRoster, rows: { assignments: Assignment[]; gaps: Gap[] }): Pick<RosterView, 'assignments' | 'gaps'> {
+  const gates = gateIndex(roster);
+  const cadres = new Map(roster.cadres.map((c) => [c.id, c]));
+  const at = (d: Date) => isoWithOffset(new Date(d), roster.timezone);
+  return {
+    assignments: rows.assignments.map((a) => {
+      const gate = gates.get(a.gateId);
+      const cadre = cadres.get(a.cadreId);
+      return { cadreId: a.cadreId, cadreName: cadre?.name ?? '', role: cadre?.role ?? '', gateId: a.gateId, gateName: gate?.name ?? '', village: gate?.village ?? '', town: gate?.town ?? '', start: at(a.start), end: at(a.end), pinned: a.pinned };
+    }),
+    gaps: rows.gaps.map((g) => {
+      const gate = gates.get(g.gateId);
+      return { gateId: g.gateId, gateName: gate?.name ?? '', village: gate?.village ?? '', town: gate?.town ?? '', start: at(g.start), end: at(g.end), needed: g.needed, filled: g.filled, reason: g.reason, detail: g.detail };
+    }),
+  };
+}
+
+function csvOf(roster: StoredRoster, rows: { assignments: Assignment[]; gaps: Gap[] }): { csv: () => string; gapsCsv: () => string } {
+  const gates = gateIndex(roster);
+  const cadres = new Map(roster.cadres.map((c) => [c.id, { ...c, phone: null } as Cadre]));
+  return { csv: () => rosterToCsv(rows.assignments, gates, cadres, roster.timezone), gapsCsv: () => gapsToCsv(rows.gaps, gates, roster.timezone) };
+}
+
+function gateIndex(roster: StoredRoster): Map<string, Gate> {
+  return new Map(roster.gates.map((g) => [g.id, g]));
+}
