@@ -3,8 +3,13 @@
  * document, so every write is atomic on its own; validation has already passed for all of
  * them before this runs, so a bad row can never leave a half-written upload.
  *
- * The key is stored as `_id` (see models.ts): new records go in with one insertMany, changed
- * ones are replaced by `_id`, which FerretDB's SQLite backend looks up without a scan.
+ * The key is stored as `_id` (see models.ts). New records go in with one insertMany. Changed
+ * records are replaced by one deleteMany and one insertMany rather than a replaceOne each:
+ * FerretDB's SQLite backend scans the whole collection for every single-document update
+ * (300 changed people took minutes). The price is a moment in which a changed record is
+ * absent: callers wrap this in the directory seqlock (withDirectoryWrite), so solves never
+ * read that moment, and an interrupted upload is repaired by sending the same file again,
+ * since writing a file is idempotent.
  */
 import type { Model } from 'mongoose';
 
@@ -28,7 +33,7 @@ export async function syncByKey<T extends object>(
   const stored = new Map(existing.map((doc) => [String(doc._id), doc]));
   const counts: SyncCounts = { created: 0, updated: 0, unchanged: 0, removed: 0 };
   const inserts: object[] = [];
-  const replaces: object[] = [];
+  const replaced: string[] = [];
   for (const record of records) {
     const _id = String(record[key]);
     const current = stored.get(_id);
@@ -39,11 +44,12 @@ export async function syncByKey<T extends object>(
       counts.unchanged++;
     } else {
       counts.updated++;
-      replaces.push({ replaceOne: { filter: { _id }, replacement: { _id, ...record } } });
+      replaced.push(_id);
+      inserts.push({ _id, ...record });
     }
   }
+  if (replaced.length) await model.deleteMany({ _id: { $in: replaced } });
   for (let i = 0; i < inserts.length; i += CHUNK) await model.insertMany(inserts.slice(i, i + CHUNK), { ordered: false });
-  for (let i = 0; i < replaces.length; i += CHUNK) await model.bulkWrite(replaces.slice(i, i + CHUNK) as never, { ordered: false });
   if (options.replace) {
     const result = await model.deleteMany({ _id: { $nin: ids } });
     counts.removed = result.deletedCount ?? 0;

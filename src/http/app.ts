@@ -12,6 +12,7 @@ import type { Logger } from '../logger.js';
 import { authenticate } from './auth.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { createRegistry, openApiDocument } from './openapi.js';
+import { pageRoutes } from '../pages/index.js';
 import { directoryRoutes } from './routes/directory.routes.js';
 import { feedRoutes, feedTokenRoutes } from './routes/feeds.routes.js';
 import { planRoutes } from './routes/plans.routes.js';
@@ -68,6 +69,7 @@ export function createApp(deps: AppDeps): Express {
     res.json(document);
   });
 
+  app.use(pageRoutes({ models, config, onSolveRequested: deps.onSolveRequested }));
   app.use(notFoundHandler);
   app.use(errorHandler);
   return app;

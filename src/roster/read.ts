@@ -94,9 +94,24 @@ export async function readReport(models: Models, principal: Principal, planId: s
   return dailyReport(rows, gates, roster.cadres as Cadre[], date, roster.timezone);
 }
 
-export async function readDiff(models: Models, principal: Principal, planId: string, from: number, to: number): Promise<RosterDiff & { from: number; to: number }> {
+/** A diff as clients read it: shifts shown like roster rows (offset instants, names). */
+export interface DiffView {
+  from: number;
+  to: number;
+  people: { cadreId: string; gained: AssignmentView[]; lost: AssignmentView[]; unchanged: number }[];
+  totals: RosterDiff['totals'];
+}
+
+export async function readDiff(models: Models, principal: Principal, planId: string, from: number, to: number): Promise<DiffView> {
   const [a, b] = await Promise.all([requirePublished(models, planId, from), requirePublished(models, planId, to)]);
-  return { from, to, ...rosterDiff(scoped(a, principal, {}).assignments, scoped(b, principal, {}).assignments) };
+  const diff = rosterDiff(scoped(a, principal, {}).assignments, scoped(b, principal, {}).assignments);
+  // Gained shifts are named as in `to`, lost ones as in `from` (a person or gate may be gone).
+  const people = diff.people.map((p) => ({
+    ...p,
+    gained: toViews(b, { assignments: p.gained, gaps: [] }).assignments,
+    lost: toViews(a, { assignments: p.lost, gaps: [] }).assignments,
+  }));
+  return { from, to, people, totals: diff.totals };
 }
 
 function scoped(roster: StoredRoster, principal: Principal, query: RosterQuery): { assignments: Assignment[]; gaps: Gap[] } {

@@ -1,8 +1,8 @@
 /**
  * A small district for the plan/solve/publish/feeds workflow, and shortcuts that drive it
- * through the API: two villages of one town, four gates, ten people (some phone numbers,
- * some who refuse nights, one busy window), two days of 8 h shifts. There are fewer people
- * than places, so every solve leaves gaps.
+ * through the API: two villages of one town, four gates, fourteen people (some with phone
+ * numbers, most refusing nights, one busy window), two days of 8 h shifts. Too few take
+ * nights, so every solve leaves gaps.
  */
 import request from 'supertest';
 import ICAL from 'ical.js';
@@ -24,22 +24,33 @@ export const PLAN_TO = new Date('2021-12-14T16:00:00.000Z');
 
 export const ROSTER_GATES: Row[] = [
   { id: 'G1', name: '东门', village: EAST, town: TOWN, staff_per_shift: 2, cover_from: '00:00', cover_to: '24:00', lead_required: 'no' },
-  { id: 'G2', name: '西门', village: EAST, town: TOWN, staff_per_shift: 1, cover_from: '08:00', cover_to: '24:00', lead_required: 'no' },
+  { id: 'G2', name: '西门', village: EAST, town: TOWN, staff_per_shift: 1, cover_from: '08:00', cover_to: '16:00', lead_required: 'no' },
   { id: 'G3', name: '南门', village: WEST, town: TOWN, staff_per_shift: 2, cover_from: '00:00', cover_to: '24:00', lead_required: 'no' },
   { id: 'G4', name: '北门', village: WEST, town: TOWN, staff_per_shift: 1, cover_from: '08:00', cover_to: '16:00', lead_required: 'no' },
 ];
 
+/** Places per local day: G1 and G3 three shifts of two, G2 and G4 one day shift of one. */
+export const PLACES_PER_DAY: Readonly<Record<string, number>> = { [EAST]: 7, [WEST]: 7 };
+
+/**
+ * Only three people take nights (8 night places in the plan, at most 6 filled: night gaps),
+ * while the day shifts have a few people to spare, so a freed day place can be refilled.
+ */
 export const ROSTER_CADRES: Row[] = [
   { id: 'A01', name: '张伟', phone: '13812345678', role: 'village_cadre', village: EAST, serves: '', night_ok: 'yes' },
   { id: 'A02', name: '李娜', phone: '13900001111', role: 'volunteer', village: EAST, serves: '', night_ok: 'no' },
-  { id: 'A03', name: '王芳', phone: '', role: 'village_cadre', village: EAST, serves: '', night_ok: 'yes' },
-  { id: 'A04', name: '刘洋', phone: '+86 139-0000-2222', role: 'volunteer', village: EAST, serves: '', night_ok: 'yes' },
-  { id: 'A05', name: '陈静', phone: '13700007777', role: 'dispatched', village: EAST, serves: WEST, night_ok: 'yes' },
+  { id: 'A03', name: '王芳', phone: '', role: 'village_cadre', village: EAST, serves: '', night_ok: 'no' },
+  { id: 'A04', name: '刘洋', phone: '+86 139-0000-2222', role: 'volunteer', village: EAST, serves: '', night_ok: 'no' },
+  { id: 'A05', name: '陈静', phone: '13700007777', role: 'dispatched', village: EAST, serves: WEST, night_ok: 'no' },
+  { id: 'A06', name: '孙丽', phone: '13300003333', role: 'volunteer', village: EAST, serves: '', night_ok: 'no' },
+  { id: 'A07', name: '马超', phone: '', role: 'volunteer', village: EAST, serves: '', night_ok: 'no' },
   { id: 'B01', name: '杨磊', phone: '13600006666', role: 'village_cadre', village: WEST, serves: '', night_ok: 'yes' },
   { id: 'B02', name: '赵敏', phone: '', role: 'volunteer', village: WEST, serves: '', night_ok: 'no' },
   { id: 'B03', name: '黄勇', phone: '13500005555', role: 'volunteer', village: WEST, serves: '', night_ok: 'yes' },
-  { id: 'B04', name: '周杰', phone: '13400004444', role: 'dispatched', village: WEST, serves: TOWN, night_ok: 'yes' },
-  { id: 'B05', name: '吴霞', phone: '', role: 'volunteer', village: WEST, serves: '', night_ok: 'yes' },
+  { id: 'B04', name: '周杰', phone: '13400004444', role: 'dispatched', village: WEST, serves: TOWN, night_ok: 'no' },
+  { id: 'B05', name: '吴霞', phone: '', role: 'volunteer', village: WEST, serves: '', night_ok: 'no' },
+  { id: 'B06', name: '郑浩', phone: '13200002222', role: 'volunteer', village: WEST, serves: '', night_ok: 'no' },
+  { id: 'B07', name: '何静', phone: '', role: 'volunteer', village: WEST, serves: '', night_ok: 'no' },
 ];
 
 /** Every phone number above, as written and as digits only: none may reach a feed. */
@@ -174,7 +185,7 @@ export function parseFeed(text: string): ParsedFeed {
 /** The path of a feed URL (supertest talks to the app, not to the URL's origin). */
 export const feedPath = (url: string): string => new URL(url).pathname;
 
-/** GETs a feed with `text` as the body (supertest leaves text/calendar unparsed otherwise). */
+/** GETs a feed with the decoded text as `res.body` (one place to read it, on 200 and 304 alike). */
 export function getFeed(app: Express, path: string, headers: Record<string, string> = {}): request.Test {
   const req = request(app).get(path).buffer(true).parse((res, done) => {
     let body = '';

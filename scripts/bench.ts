@@ -1,0 +1,28 @@
+/**
+ * npm run bench: every performance target in one run, printed as tables.
+ *   npm run bench                 # service (3 upload runs, 10 s feed load) + solver (3 runs)
+ *   npm run bench -- --quick      # shorter, for a smoke check
+ */
+import { parseArgs } from 'node:util';
+import { formatSolverBench, runSolverBench } from './bench/solver.js';
+import { median, runServiceBench } from './bench/service.js';
+
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, runs: { type: 'string', default: '3' } } });
+const runs = Math.max(1, Number(values.runs));
+const log = (line: string) => console.log(line);
+
+console.log(`# Service (embedded FerretDB unless MONGODB_URI), ${runs} upload runs`);
+const service = await runServiceBench({ runs, feedSeconds: values.quick ? 3 : 10, log });
+const uploads = service.uploadMs.map((u) => u.total);
+console.log('\n| measure | figure | target |\n|---|---|---|');
+console.log(`| PUT whole district (375 gates, 2,958 people, 7,936 windows), median of ${runs} | ${median(uploads)} ms (runs: ${uploads.join(', ')}) | < 10 s |`);
+console.log(`| solve via API (queued -> done) | ${service.solveMs} ms | |`);
+console.log(`| publish (new version + every touched feed re-rendered) | ${service.publishMs} ms | |`);
+for (const f of service.feeds) {
+  console.log(`| ${f.name}: median latency | ${f.p50} ms (p90 ${f.p90}, p99 ${f.p99}; ${f.rps} req/s, ${f.requests} requests, ${f.errors} errors) | < 20 ms median |`);
+}
+
+console.log(`\n# Solver (${runs} runs per instance, median)`);
+const rows = await runSolverBench({ runs, quick: values.quick, log: (line) => console.log(`  ${line}`) });
+console.log(formatSolverBench(rows));
+process.exit(0);

@@ -1,0 +1,125 @@
+/**
+ * Service benchmark against the running service and its real database (the embedded
+ * FerretDB unless MONGODB_URI is set): PUT of the whole seed-scale district, a solve and a
+ * publish through the API, and calendar feed latency under load from autocannon.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { loadConfig } from '../../src/config.js';
+import { registerModels } from '../../src/db/models.js';
+import { issueToken } from '../../src/auth/tokens.js';
+import { startService } from '../../src/server.js';
+
+export interface ServiceBenchOptions {
+  runs: number;
+  feedSeconds: number;
+  log: (line: string) => void;
+}
+
+export interface ServiceBenchFigures {
+  uploadMs: { gates: number; cadres: number; availability: number; total: number }[];
+  solveMs: number;
+  publishMs: number;
+  feeds: { name: string; p50: number; p90: number; p99: number; rps: number; requests: number; errors: number }[];
+}
+
+const ENTITIES = ['gates', 'cadres', 'availability'] as const;
+
+export async function runServiceBench(options: ServiceBenchOptions): Promise<ServiceBenchFigures> {
+  const figures: ServiceBenchFigures = { uploadMs: [], solveMs: 0, publishMs: 0, feeds: [] };
+  for (let run = 1; run <= options.runs; run++) {
+    const last = run === options.runs;
+    await withFreshService(async (call) => {
+      const upload = { gates: 0, cadres: 0, availability: 0, total: 0 };
+      for (const entity of ENTITIES) {
+        const started = performance.now();
+        await call('PUT', `/${entity}`, readFileSync(`data/district/${entity}.csv`), 'text/csv');
+        upload[entity] = Math.round(performance.now() - started);
+      }
+      upload.total = upload.gates + upload.cadres + upload.availability;
+      figures.uploadMs.push(upload);
+      options.log(`  run ${run}: PUT district ${upload.total} ms (gates ${upload.gates}, cadres ${upload.cadres}, availability ${upload.availability})`);
+      if (last) await solvePublishAndLoadFeeds(call, figures, options);
+    });
+  }
+  return figures;
+}
+
+type Call = <T>(method: string, path: string, body?: Buffer | object, type?: string) => Promise<T>;
+
+async function solvePublishAndLoadFeeds(call: Call, figures: ServiceBenchFigures, options: ServiceBenchOptions): Promise<void> {
+  const plan = await call<{ id: string }>('POST', '/plans', { name: 'bench', start: '2021-12-13', days: 7 });
+  let started = performance.now();
+  let solve = await call<{ id: string; status: string }>('POST', `/plans/${plan.id}/solve`, {});
+  while (solve.status === 'queued' || solve.status === 'running') {
+    await new Promise((r) => setTimeout(r, 100));
+    solve = await call('GET', `/solves/${solve.id}`);
+  }
+  if (solve.status !== 'done') throw new Error(`bench solve ${solve.status}`);
+  figures.solveMs = Math.round(performance.now() - started);
+  started = performance.now();
+  await call('POST', `/plans/${plan.id}/publish`, { solveId: solve.id });
+  figures.publishMs = Math.round(performance.now() - started);
+  options.log(`  solve via API ${figures.solveMs} ms (queue, snapshot, thread, store); publish incl. all feeds ${figures.publishMs} ms`);
+
+  const roster = await call<{ assignments: { cadreId: string; village: string }[] }>('GET', `/plans/${plan.id}/roster`);
+  const someone = roster.assignments[Math.floor(roster.assignments.length / 2)];
+  if (!someone) throw new Error('bench roster is empty');
+  const person = await call<{ url: string }>('POST', `/cadres/${encodeURIComponent(someone.cadreId)}/feed-token`);
+  const village = await call<{ url: string }>('POST', `/villages/${encodeURIComponent(someone.village)}/feed-token`);
+  const etag = (await fetch(person.url)).headers.get('etag') ?? '';
+  const targets: { name: string; url: string; headers: Record<string, string> }[] = [
+    { name: `person feed (${someone.cadreId})`, url: person.url, headers: {} },
+    { name: 'person feed, If-None-Match (304)', url: person.url, headers: { 'if-none-match': etag } },
+    { name: `village feed (${someone.village})`, url: village.url, headers: {} },
+  ];
+  for (const target of targets) {
+    for (const connections of [1, 10]) {
+      const result = await autocannon({ url: target.url, connections, duration: options.feedSeconds, headers: target.headers });
+      const row = {
+        name: `${target.name}, ${connections} conn`,
+        p50: result.latency.p50,
+        p90: result.latency.p90,
+        p99: result.latency.p99,
+        rps: Math.round(result.requests.average),
+        requests: result.requests.total,
+        // 304s are the point of the conditional run; 4xx/5xx and socket errors are failures.
+        errors: result.errors + result['4xx'] + result['5xx'],
+      };
+      figures.feeds.push(row);
+      options.log(`  ${row.name}: p50 ${row.p50} ms, p90 ${row.p90} ms, p99 ${row.p99} ms, ${row.rps} req/s`);
+    }
+  }
+}
+
+async function withFreshService(work: (call: Call) => Promise<void>): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'gate-duty-bench-'));
+  const dbName = `bench_${Date.now()}`;
+  const uri = process.env.MONGODB_URI ? `${process.env.MONGODB_URI.replace(/\/[^/]*$/, '')}/${dbName}` : '';
+  const service = await startService(loadConfig({ ...process.env, PORT: '0', LOG_LEVEL: 'error', DATA_DIR: dataDir, MONGODB_URI: uri }));
+  try {
+    const token = (await issueToken(registerModels(service.db.connection), { role: 'planner', label: 'bench' })).token;
+    const call: Call = async (method, path, body, type = 'application/json') => {
+      const response = await fetch(`${service.baseUrl}/api/v1${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': type } : {}) },
+        body: body === undefined ? undefined : Buffer.isBuffer(body) ? body : JSON.stringify(body),
+      });
+      if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+      return (await response.json()) as never;
+    };
+    await work(call);
+  } finally {
+    if (uri) await service.db.connection.dropDatabase().catch(() => undefined);
+    await service.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}

@@ -1,0 +1,54 @@
+/**
+ * The web pages, served by the same Express app as the API: the village coverage page, the
+ * person page and the planner console. Pages call the same use-case functions as the API
+ * routes (src/roster, src/directory) and apply the same scope checks.
+ */
+import { fileURLToPath } from 'node:url';
+import express, { Router, type ErrorRequestHandler } from 'express';
+import { ZodError } from 'zod';
+import type { Config } from '../config.js';
+import type { Models } from '../db/models.js';
+import { AppError } from '../errors.js';
+import { personRoutes } from './person/person.page.js';
+import { plannerRoutes } from './planner/planner.page.js';
+import { pageContext, sendPage } from './render.js';
+import { villageRoutes } from './village/village.page.js';
+
+export interface PageDeps {
+  models: Models;
+  config: Config;
+  /** Wakes the in-process solve worker after the console queues a solve. */
+  onSolveRequested?: () => void;
+}
+
+export function pageRoutes(deps: PageDeps): Router {
+  const router = Router();
+  router.use(
+    '/pages-static',
+    express.static(fileURLToPath(new URL('./public', import.meta.url)), { maxAge: '1h', index: false, fallthrough: false }),
+  );
+  router.use(villageRoutes(deps.models));
+  router.use(personRoutes(deps.models, deps.config));
+  router.use('/planner', plannerRoutes(deps));
+  router.use(pageErrors);
+  return router;
+}
+
+/** Errors on a page answer as a page (the API's error middleware answers JSON). */
+const pageErrors: ErrorRequestHandler = (err, req, res, next) => {
+  if (res.headersSent) return next(err);
+  // Static files that do not exist are plain 404s.
+  if ((err as { status?: number }).status === 404 && req.path.startsWith('/pages-static/')) return next(new AppError('not_found', 'no such file'));
+  const ctx = pageContext(req);
+  if (err instanceof AppError || err instanceof ZodError) {
+    const appError = err instanceof AppError ? err : new AppError('bad_request', 'invalid request');
+    const problems = (appError.details as { problems?: { field?: string; message: string }[] } | undefined)?.problems ?? [];
+    return sendPage(res, ctx, 'message', {
+      title: ctx.t('errorTitle'),
+      message: appError.message,
+      details: problems.map((p) => (p.field ? `${p.field}: ${p.message}` : p.message)),
+    }, appError.status);
+  }
+  req.log?.error({ err }, 'page failed');
+  sendPage(res, ctx, 'message', { title: ctx.t('errorTitle'), message: 'internal error' }, 500);
+};

@@ -1,0 +1,117 @@
+/**
+ * The planner console under /planner: sign in, upload, plans, solves, drafts, publish, pins,
+ * feed links. Every action calls the use-case the API route calls; the cookie session and
+ * its CSRF check (see ./session.ts) stand in for the API's bearer token.
+ */
+import express, { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { PageDeps } from '../index.js';
+import { verifyToken } from '../../auth/tokens.js';
+import { uploadAvailability, uploadCadres, uploadGates } from '../../directory/upload.js';
+import { AppError } from '../../errors.js';
+import { listPlans, createPlan } from '../../roster/plans.js';
+import { issueFeedToken, revokeFeedTokens } from '../../roster/feed-store.js';
+import { webcalUrl } from '../../feeds/index.js';
+import { pageContext, renderFragment, sendPage } from '../render.js';
+import { clearSessionCookie, csrfOk, plannerSession, sameOrigin, setSessionCookie, type PlannerSession } from './session.js';
+import { planPageRoutes } from './plan.page.js';
+import { attachSession, redirectTo, sessionOf } from './request-session.js';
+
+const UPLOADERS = { gates: uploadGates, cadres: uploadCadres, availability: uploadAvailability } as const;
+
+const signInSchema = z.object({ token: z.string().trim().min(1).max(300) });
+const createPlanForm = z.object({
+  name: z.string().trim().min(1).max(200),
+  start: z.string(),
+  days: z.coerce.number().int(),
+  shiftHours: z.coerce.number().int(),
+});
+const feedLinkForm = z.object({ cadreId: z.string().trim().min(1).max(100), action: z.enum(['rotate', 'revoke']) });
+
+export function plannerRoutes(deps: PageDeps): Router {
+  const { models, config } = deps;
+  const router = Router();
+  router.use(express.urlencoded({ extended: false, limit: '64kb' }));
+
+  router.get('/', async (req, res) => {
+    const session = await plannerSession(models, req);
+    if (!session) return sendPage(res, pageContext(req), 'planner-signin', { title: pageContext(req).t('plannerTitle') });
+    await sendDashboard(req, res, session, {});
+  });
+
+  router.post('/sign-in', async (req, res) => {
+    const ctx = pageContext(req);
+    if (!sameOrigin(req)) throw new AppError('forbidden', 'sign in from this site’s own page');
+    const parsed = signInSchema.safeParse(req.body);
+    const principal = parsed.success ? await verifyToken(models, parsed.data.token) : null;
+    if (!parsed.success || !principal || principal.role !== 'planner') {
+      return sendPage(res, ctx, 'planner-signin', { title: ctx.t('plannerTitle'), error: ctx.t('badToken') }, 401);
+    }
+    setSessionCookie(req, res, parsed.data.token);
+    redirectTo(res, ctx, '/planner');
+  });
+
+  // Everything below needs a signed-in planner; every change needs the CSRF token too.
+  router.use(async (req, res, next) => {
+    const session = await plannerSession(models, req);
+    if (!session) {
+      if (req.method === 'GET') return redirectTo(res, pageContext(req), '/planner');
+      throw new AppError('unauthorized', 'sign in again: the session ended');
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD' && !csrfOk(req, session)) {
+      throw new AppError('forbidden', 'the form is stale or came from another site; reload the page and try again');
+    }
+    attachSession(req, session);
+    next();
+  });
+
+  router.post('/sign-out', (req, res) => {
+    clearSessionCookie(req, res);
+    redirectTo(res, pageContext(req), '/planner');
+  });
+
+  // The upload script sends the file's bytes as they are, with the file's content type, as
+  // the API's PUT does; the intake decides the format from it.
+  const rawBody = express.raw({ type: () => true, limit: config.UPLOAD_LIMIT_MB * 1024 * 1024 });
+  router.put('/upload/:entity', rawBody, async (req, res) => {
+    const ctx = pageContext(req);
+    const entity = z.enum(['gates', 'cadres', 'availability']).parse(req.params.entity);
+    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    try {
+      const counts = await UPLOADERS[entity](models, { body, contentType: req.get('content-type') ?? '' }, { replace: req.query.replace === '1', timeZone: config.TIMEZONE });
+      res.type('html').send(renderFragment(ctx, 'upload-result', { counts, entity }));
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      const problems = (error.details as { problems?: unknown[] } | undefined)?.problems ?? [];
+      res.status(error.status).type('html').send(renderFragment(ctx, 'upload-result', { error: error.message, problems, entity }));
+    }
+  });
+
+  router.post('/plans', async (req, res) => {
+    const form = createPlanForm.parse(req.body);
+    const plan = await createPlan(models, form.name, { start: form.start, days: form.days, shiftHours: form.shiftHours });
+    redirectTo(res, pageContext(req), `/planner/plans/${encodeURIComponent(plan.id)}`);
+  });
+
+  router.post('/feed-links', async (req, res) => {
+    const ctx = pageContext(req);
+    const form = feedLinkForm.parse(req.body);
+    if (form.action === 'revoke') {
+      await revokeFeedTokens(models, 'cadre', form.cadreId);
+      return sendDashboard(req, res, sessionOf(req), { flash: ctx.t('revoked', { id: form.cadreId }) });
+    }
+    const token = await issueFeedToken(models, 'cadre', form.cadreId);
+    const base = config.PUBLIC_BASE_URL ?? `${req.protocol}://${req.get('host')}`;
+    const url = `${base}/feeds/${token}.ics`;
+    await sendDashboard(req, res, sessionOf(req), { newLink: { cadreId: form.cadreId, url, webcal: webcalUrl(url), page: `${base}/me?token=${token}` } });
+  });
+
+  router.use(planPageRoutes(deps));
+
+  async function sendDashboard(req: Request, res: Response, session: PlannerSession, extra: object): Promise<void> {
+    const ctx = pageContext(req);
+    sendPage(res, ctx, 'planner', { title: ctx.t('plannerTitle'), csrf: session.csrf, script: 'planner.js', plans: await listPlans(models), ...extra });
+  }
+
+  return router;
+}

@@ -1,0 +1,70 @@
+// Planner console: send picked or dropped files to the console's upload endpoint (bytes as
+// they are, with the file's type, plus the session's CSRF token), and follow a solve's progress.
+(function () {
+  'use strict';
+  var csrfMeta = document.querySelector('meta[name="csrf-token"]');
+  var csrf = csrfMeta ? csrfMeta.getAttribute('content') : '';
+  var lang = new URLSearchParams(window.location.search).get('lang');
+
+  function typeOf(file) {
+    var name = file.name.toLowerCase();
+    if (name.endsWith('.xlsx')) return 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+    if (name.endsWith('.json')) return 'application/json';
+    if (name.endsWith('.csv')) return 'text/csv';
+    return file.type || 'application/octet-stream';
+  }
+
+  function upload(entity, file) {
+    var result = document.querySelector('[data-upload-result="' + entity + '"]');
+    var replace = document.querySelector('[data-replace="' + entity + '"]');
+    result.textContent = '…';
+    var url = '/planner/upload/' + entity + '?replace=' + (replace && replace.checked ? '1' : '0') + (lang ? '&lang=' + encodeURIComponent(lang) : '');
+    fetch(url, { method: 'PUT', body: file, credentials: 'same-origin', headers: { 'Content-Type': typeOf(file), 'X-CSRF-Token': csrf } })
+      .then(function (response) { return response.text(); })
+      // The fragment is rendered by the server's auto-escaping templates.
+      .then(function (html) { result.innerHTML = html; })
+      .catch(function (error) { result.textContent = String(error); });
+  }
+
+  document.querySelectorAll('[data-upload]').forEach(function (box) {
+    var entity = box.getAttribute('data-upload');
+    var input = box.querySelector('input[type=file]');
+    var drop = box.querySelector('.drop');
+    input.addEventListener('change', function () {
+      if (input.files && input.files[0]) upload(entity, input.files[0]);
+      // Picking the same (corrected) file again must upload again.
+      input.value = '';
+    });
+    drop.addEventListener('dragover', function (event) { event.preventDefault(); drop.classList.add('over'); });
+    drop.addEventListener('dragleave', function () { drop.classList.remove('over'); });
+    drop.addEventListener('drop', function (event) {
+      event.preventDefault();
+      drop.classList.remove('over');
+      var file = event.dataTransfer && event.dataTransfer.files[0];
+      if (file) upload(entity, file);
+    });
+  });
+
+  var solve = document.querySelector('[data-solve]');
+  if (solve) {
+    var poll = function () {
+      fetch(solve.getAttribute('data-status-url'), { cache: 'no-store', credentials: 'same-origin' })
+        .then(function (response) { return response.json(); })
+        .then(function (job) {
+          solve.querySelector('[data-solve-phase]').textContent = job.progress ? job.progress.phase : job.status;
+          solve.querySelector('[data-solve-status]').textContent = job.status;
+          solve.querySelector('[data-solve-progress]').value = Math.round(100 * (job.progress ? job.progress.fraction : 0));
+          if (job.status === 'done') { window.location.assign(solve.getAttribute('data-done-url')); return; }
+          if (job.status === 'failed') {
+            var error = solve.querySelector('[data-solve-error]');
+            error.textContent = job.error || 'failed';
+            error.hidden = false;
+            return;
+          }
+          setTimeout(poll, 700);
+        })
+        .catch(function () { setTimeout(poll, 2000); });
+    };
+    poll();
+  }
+})();

@@ -1,0 +1,76 @@
+/**
+ * A real listening service for browser tests: the app and an in-process solve worker on a
+ * database of its own (from the run's FerretDB), a planner token, and Debian's chromium.
+ */
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import mongoose from 'mongoose';
+import { inject } from 'vitest';
+import { chromium, type Browser } from 'playwright-core';
+import { issueToken } from '../../src/auth/tokens.js';
+import { loadConfig } from '../../src/config.js';
+import { registerModels, type Models } from '../../src/db/models.js';
+import { createApp } from '../../src/http/app.js';
+import { createLogger } from '../../src/logger.js';
+import { SolveWorker } from '../../src/roster/solves.js';
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+export interface BrowserHarness {
+  baseUrl: string;
+  models: Models;
+  browser: Browser;
+  plannerToken: string;
+  /** Calls the JSON API as the planner (or with `token`). */
+  api<T>(path: string, token?: string, method?: string): Promise<T>;
+  /** Someone on duty in `village` in the plan's published roster. */
+  firstCadreOf(planId: string, village: string): Promise<string | undefined>;
+  close(): Promise<void>;
+}
+
+export async function startBrowserHarness(): Promise<BrowserHarness> {
+  const connection = await mongoose.createConnection(`${inject('mongoUri')}browser_${randomBytes(6).toString('hex')}`).asPromise();
+  const models = registerModels(connection);
+  await Promise.all(Object.values(connection.models).map((m) => m.createIndexes()));
+  const logger = createLogger('silent');
+  const config = loadConfig({ LOG_LEVEL: 'silent', RUN_WORKER: 'false' });
+  const worker = new SolveWorker(models, logger, { engine: 'highs', deadlineSeconds: 60 });
+  await worker.start();
+  const app = createApp({ config, logger, connection, models, onSolveRequested: () => worker.nudge() });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(0, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(s)));
+  });
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  const plannerToken = (await issueToken(models, { role: 'planner', label: 'browser test' })).token;
+
+  async function api<T>(path: string, token = plannerToken, method = 'GET'): Promise<T> {
+    const response = await fetch(`${baseUrl}/api/v1${path}`, { method, headers: { authorization: `Bearer ${token}` } });
+    if (!response.ok) throw new Error(`${method} ${path} -> ${response.status}: ${await response.text()}`);
+    return (await response.json()) as T;
+  }
+
+  return {
+    baseUrl,
+    models,
+    browser,
+    plannerToken,
+    api,
+    async firstCadreOf(planId, village) {
+      const roster = await api<{ assignments: { cadreId: string }[] }>(`/plans/${planId}/roster?village=${encodeURIComponent(village)}`);
+      return roster.assignments[0]?.cadreId;
+    },
+    async close() {
+      await browser.close().catch(() => undefined);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await worker.stop();
+      await connection.dropDatabase().catch(() => undefined);
+      await connection.close();
+    },
+  };
+}
