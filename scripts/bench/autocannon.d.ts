@@ -23,6 +23,8 @@ declare module 'autocannon' {
     duration?: number;
     amount?: number;
     headers?: Record<string, string>;
+    /** Cycled through, one per request. */
+    requests?: { method?: string; path?: string; headers?: Record<string, string> }[];
   }
   export default function autocannon(options: Options): Promise<Result>;
 }

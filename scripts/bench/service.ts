@@ -26,6 +26,7 @@ export interface ServiceBenchFigures {
 }
 
 const ENTITIES = ['gates', 'cadres', 'availability'] as const;
+const FEED_PEOPLE = 200;
 
 export async function runServiceBench(options: ServiceBenchOptions): Promise<ServiceBenchFigures> {
   const figures: ServiceBenchFigures = { uploadMs: [], solveMs: 0, publishMs: 0, feeds: [] };
@@ -65,19 +66,43 @@ async function solvePublishAndLoadFeeds(call: Call, figures: ServiceBenchFigures
   options.log(`  solve via API ${figures.solveMs} ms (queue, snapshot, thread, store); publish incl. all feeds ${figures.publishMs} ms`);
 
   const roster = await call<{ assignments: { cadreId: string; village: string }[] }>('GET', `/plans/${plan.id}/roster`);
-  const someone = roster.assignments[Math.floor(roster.assignments.length / 2)];
-  if (!someone) throw new Error('bench roster is empty');
-  const person = await call<{ url: string }>('POST', `/cadres/${encodeURIComponent(someone.cadreId)}/feed-token`);
-  const village = await call<{ url: string }>('POST', `/villages/${encodeURIComponent(someone.village)}/feed-token`);
-  const etag = (await fetch(person.url)).headers.get('etag') ?? '';
-  const targets: { name: string; url: string; headers: Record<string, string> }[] = [
-    { name: `person feed (${someone.cadreId})`, url: person.url, headers: {} },
-    { name: 'person feed, If-None-Match (304)', url: person.url, headers: { 'if-none-match': etag } },
-    { name: `village feed (${someone.village})`, url: village.url, headers: {} },
+  // 200 different people, spread over the roster, so the load is not one hot URL.
+  const people = [...new Set(roster.assignments.map((a) => a.cadreId))];
+  const sample = Array.from({ length: Math.min(FEED_PEOPLE, people.length) }, (_, i) => people[Math.floor((i * people.length) / FEED_PEOPLE)] ?? '');
+  const urls: string[] = [];
+  for (const cadreId of sample) urls.push((await call<{ url: string }>('POST', `/cadres/${encodeURIComponent(cadreId)}/feed-token`)).url);
+  const village = roster.assignments[0]?.village ?? '';
+  const villageUrl = (await call<{ url: string }>('POST', `/villages/${encodeURIComponent(village)}/feed-token`)).url;
+
+  // Cold: the first fetch of each feed after the publish (database, no cache).
+  const cold: number[] = [];
+  for (const url of urls) {
+    const started = performance.now();
+    const response = await fetch(url);
+    await response.text();
+    if (!response.ok) throw new Error(`feed ${response.status}`);
+    cold.push(performance.now() - started);
+  }
+  cold.sort((a, b) => a - b);
+  const at = (q: number) => Math.round((cold[Math.min(cold.length - 1, Math.floor(q * cold.length))] ?? 0) * 10) / 10;
+  figures.feeds.push({ name: `person feeds, first fetch each (${urls.length} people, sequential)`, p50: at(0.5), p90: at(0.9), p99: at(0.99), rps: 0, requests: urls.length, errors: 0 });
+  options.log(`  first fetch of ${urls.length} person feeds: p50 ${at(0.5)} ms, p90 ${at(0.9)} ms`);
+
+  const origin = new URL(urls[0] ?? villageUrl).origin;
+  const etag = (await fetch(urls[0] ?? villageUrl)).headers.get('etag') ?? '';
+  const targets: { name: string; paths: string[]; headers: Record<string, string> }[] = [
+    { name: `person feeds (${urls.length} people in turn)`, paths: urls.map((u) => new URL(u).pathname), headers: {} },
+    { name: 'person feed, If-None-Match (304)', paths: [new URL(urls[0] ?? villageUrl).pathname], headers: { 'if-none-match': etag } },
+    { name: `village feed (${village})`, paths: [new URL(villageUrl).pathname], headers: {} },
   ];
   for (const target of targets) {
     for (const connections of [1, 10]) {
-      const result = await autocannon({ url: target.url, connections, duration: options.feedSeconds, headers: target.headers });
+      const result = await autocannon({
+        url: origin,
+        connections,
+        duration: options.feedSeconds,
+        requests: target.paths.map((path) => ({ method: 'GET', path, headers: target.headers })),
+      });
       const row = {
         name: `${target.name}, ${connections} conn`,
         p50: result.latency.p50,

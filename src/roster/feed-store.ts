@@ -24,6 +24,7 @@ import {
   type EventState,
   type FeedState,
 } from '../feeds/index.js';
+import { feedCacheFor } from './feed-cache.js';
 import { publishedRoster, type PublishedRoster } from './publish.js';
 
 export type FeedKind = 'cadre' | 'village';
@@ -37,6 +38,7 @@ export async function issueFeedToken(models: Models, kind: FeedKind, subject: st
   if (kind === 'cadre' && !(await models.Cadre.exists({ _id: subject }))) throw new AppError('not_found', `no person "${subject}"`);
   if (kind === 'village' && !(await models.Gate.exists({ village: subject }))) throw new AppError('not_found', `no village "${subject}"`);
   await models.FeedToken.updateMany({ kind, subject, revokedAt: null }, { $set: { revokedAt: new Date() } });
+  feedCacheFor(models).forgetSubject(kind, subject);
   const token = newSecret('f');
   await models.FeedToken.create({ _id: hashSecret(token), kind, subject });
   return token;
@@ -44,23 +46,33 @@ export async function issueFeedToken(models: Models, kind: FeedKind, subject: st
 
 export async function revokeFeedTokens(models: Models, kind: FeedKind, subject: string): Promise<void> {
   const result = await models.FeedToken.updateMany({ kind, subject, revokedAt: null }, { $set: { revokedAt: new Date() } });
+  feedCacheFor(models).forgetSubject(kind, subject);
   if (result.modifiedCount === 0) throw new AppError('not_found', 'no active feed link to revoke');
 }
 
 /** Who a feed secret belongs to, or null when unknown or revoked. */
 export async function feedSubject(models: Models, token: string): Promise<{ kind: FeedKind; subject: string } | null> {
-  const doc = await models.FeedToken.findOne({ _id: hashSecret(token), revokedAt: null }).lean<{ kind: FeedKind; subject: string }>();
-  return doc ? { kind: doc.kind, subject: doc.subject } : null;
+  const hash = hashSecret(token);
+  return feedCacheFor(models).secret(hash, async () => {
+    const doc = await models.FeedToken.findOne({ _id: hash, revokedAt: null }).lean<{ kind: FeedKind; subject: string }>();
+    return doc ? { kind: doc.kind, subject: doc.subject } : null;
+  });
 }
 
 /** The stored feed; an empty calendar for someone who has never been rostered. */
 export async function readFeed(models: Models, kind: FeedKind, subject: string): Promise<StoredFeed> {
   // A publish may retire the generation between reading the pointer and the feed: re-read.
+  const cache = feedCacheFor(models);
   for (let attempt = 0; attempt < 3; attempt++) {
-    const gen = await liveGeneration(models);
-    const doc = await models.Feed.findOne({ _id: feedId(gen, `${kind}:${subject}`) }, { ics: 1, etag: 1, lastModified: 1 }).lean<StoredFeed>();
-    if (doc) return { ics: doc.ics, etag: doc.etag, lastModified: doc.lastModified };
+    const gen = await cache.liveGeneration(() => liveGeneration(models));
+    const id = feedId(gen, `${kind}:${subject}`);
+    const doc = await cache.feed(id, async () => {
+      const found = await models.Feed.findOne({ _id: id }, { ics: 1, etag: 1, lastModified: 1 }).lean<StoredFeed>();
+      return found ? { ics: found.ics, etag: found.etag, lastModified: found.lastModified } : null;
+    });
+    if (doc) return doc;
     if ((await liveGeneration(models)) === gen) break;
+    cache.setGeneration(await liveGeneration(models));
   }
   const ics = renderCalendar([], new Map(), 'UTC', { calendarName: kind === 'village' ? `${subject} 门岗值守` : '值守排班' });
   return { ics, ...nextFeedState(undefined, ics, new Date(0)) };
@@ -123,6 +135,7 @@ async function refreshGeneration(models: Models, previous: PublishedRoster | nul
   const rows = [...docs.values()];
   for (let i = 0; i < rows.length; i += 500) await models.Feed.insertMany(rows.slice(i, i + 500), { ordered: false });
   await models.Meta.updateOne({ _id: 'feeds' }, { $set: { gen: nextGen } }, { upsert: true });
+  feedCacheFor(models).setGeneration(nextGen);
   await models.Feed.deleteMany({ gen: { $lt: nextGen } });
   return { cadres: cadreIds.size, villages: villages.size };
 }

@@ -7,7 +7,7 @@ import { groupsOf } from './block.js';
 import type { Instance } from './instance.js';
 import type { LpEngine, LpModel, LpSolution } from './model.js';
 import type { Costs } from './objectives.js';
-import { coverageObjective, fairnessTerms, stabilityTerms } from './objectives.js';
+import { coverageObjective, fairnessTerms, leadObjective, placesObjective, stabilityTerms } from './objectives.js';
 import { buildBlockModel } from './rules.js';
 
 /** One person at one gate in one slot (instance indices). */
@@ -37,11 +37,16 @@ export interface BlockSolveOptions {
 export async function solveBlock(inst: Instance, block: Block, engine: LpEngine, opts: BlockSolveOptions): Promise<BlockSolution> {
   const groups = groupsOf(inst, block);
   const m = buildBlockModel(inst, block, groups);
-  const stages: { name: string; costs: Costs; integral: boolean }[] = [{ name: 'coverage', costs: coverageObjective(m), integral: true }];
-  if (!opts.coverageOnly) {
-    if (block.previous) stages.push({ name: 'stability', costs: stabilityTerms(inst, block, m).costs, integral: false });
-    stages.push({ name: 'fairness', costs: fairnessTerms(inst, block, m, opts.fairness), integral: false });
-  }
+  // A re-plan (block.previous set): places, then previous assignments kept, then leads;
+  // otherwise places with leads as a tie-break. Fairness last unless coverage only.
+  const stages: { name: string; costs: Costs }[] = block.previous
+    ? [
+        { name: 'coverage', costs: placesObjective(m) },
+        { name: 'stability', costs: stabilityTerms(inst, block, m).costs },
+        ...(m.leadShort.size > 0 ? [{ name: 'lead', costs: leadObjective(m) }] : []),
+      ]
+    : [{ name: 'coverage', costs: coverageObjective(m) }];
+  if (!opts.coverageOnly) stages.push({ name: 'fairness', costs: fairnessTerms(inst, block, m, opts.fairness) });
   const model = m.builder.model;
   let best: Float64Array | null = null;
   let status: BlockSolution['status'] = 'optimal';
@@ -94,7 +99,8 @@ function fixStage(model: LpModel, costs: Costs, solution: LpSolution, name: stri
   const coefs = vars.map((v) => costs.get(v) as number);
   let value = 0;
   vars.forEach((v, i) => (value += (coefs[i] as number) * Math.round(solution.values[v] ?? 0)));
-  const tolerance = name === 'coverage' ? 0.5 : 1e-6 + Math.abs(value) * 1e-9;
+  // Coverage, stability and leads are counts: half a unit separates the optimum from the next value.
+  const tolerance = name === 'fairness' ? 1e-6 + Math.abs(value) * 1e-9 : 0.5;
   model.rows.push({ label: `keep:${name}`, vars, coefs, lb: value - tolerance, ub: Infinity });
 }
 

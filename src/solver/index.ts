@@ -14,6 +14,10 @@
  *    by MILP (the whole plan, when small enough, which then gives the exact maximum).
  * 5. Lead repair, then fairness repair until no fixable imbalance remains (both skipped on
  *    a re-plan, whose priority is to leave other people's weeks alone).
+ *
+ * A re-plan (input.previous) skips 2-4: see replanStage (direct fills, then, only if they
+ * fall short of the bound, a MILP that keeps coverage first and then the most previous
+ * assignments).
  * 6. Gaps with reasons, metrics.
  *
  * Why construction + certificate rather than a MILP per village: HiGHS in WebAssembly took
@@ -59,7 +63,7 @@ export async function solveRoster(input: SolveInput, options: SolveOptions = {})
   const state = new RosterState(inst);
   const pinConflicts = applyPins(inst, state, input.pins);
   const replan = input.previous !== undefined && input.previous.length > 0;
-  if (replan) applyPrevious(inst, state, input.previous ?? []);
+  const previous = replan ? applyPrevious(inst, state, input.previous ?? []) : new Map<number, number>();
 
   let bound: UpperBound;
   let subproblems = 0;
@@ -70,6 +74,12 @@ export async function solveRoster(input: SolveInput, options: SolveOptions = {})
     subproblems = 1;
     if (result.timedOut) expired();
     bound = { value: result.proven ?? flowBound(inst, block.people, block.gates), method: result.proven !== null ? 'monolithic coverage MILP optimum' : 'max-flow relaxation' };
+  } else if (replan) {
+    progress('re-plan', 0.1);
+    const r = await replanStage(inst, state, previous, engine, deadlineAt);
+    subproblems = r.subproblems;
+    bound = r.bound;
+    if (r.timedOut) expired();
   } else {
     const { blocks, spanners } = villageBlocks(inst);
     subproblems = blocks.length + 1;
@@ -84,7 +94,6 @@ export async function solveRoster(input: SolveInput, options: SolveOptions = {})
       greedyFill(state, block.gates, of);
       augment(state, block.gates, of);
       const localFill = block.people.reduce((n, p) => n + (state.load[p] ?? 0), 0);
-      if (replan) continue; // village maxima are only computed below if the district bound is not met
       const localBound = flowBound(inst, block.people, block.gates);
       // Deeper chains cost more, so only villages short of their bound get them.
       const deeper = localFill < localBound ? augment(state, block.gates, of, 2, 2) : 0;
@@ -110,9 +119,6 @@ export async function solveRoster(input: SolveInput, options: SolveOptions = {})
     const flow = flowBound(inst, everyone, allGates);
     bound = { value: flow, method: 'max-flow relaxation (weekly and aligned-24 h caps, one gate per shift)' };
     let filled = state.load.reduce((a, b) => a + b, 0);
-    if (filled < bound.value && replan) {
-      for (const block of blocks) villageMax.set(block.name, flowBound(inst, block.people, block.gates));
-    }
     if (filled < bound.value && spanners.length > 0) {
       const villageCap = new Map<string, number>();
       const villageNeed = new Map<string, number>();
@@ -127,18 +133,18 @@ export async function solveRoster(input: SolveInput, options: SolveOptions = {})
       if (sumMax + added < bound.value) {
         bound = { value: sumMax + added, method: `village maxima (${exactVillages} by coverage MILP, the rest by max-flow) + max-flow of people spanning villages into village shortfalls` };
       }
-      if (filled < bound.value && !replan && !expired()) {
+      if (filled < bound.value && !expired()) {
         const r = await resolveWithMilp(inst, state, spanners, allGates, engine, deadlineAt, 'spanning');
         if (r.timedOut) expired();
         filled = state.load.reduce((a, b) => a + b, 0);
       }
-      if (filled < bound.value && !replan && !expired()) {
+      if (filled < bound.value && !expired()) {
         const coupled = await coupledStage(inst, state, blocks, spanners, engine, deadlineAt);
         if (coupled.timedOut) expired();
         if (coupled.everyone && coupled.proven !== null) bound = { value: coupled.proven, method: 'coverage MILP of the whole plan (decomposition bound was not tight)' };
         filled = state.load.reduce((a, b) => a + b, 0);
       }
-    } else if (filled < bound.value && !replan) {
+    } else if (filled < bound.value) {
       // Villages are independent here: the sum of their maxima is the district maximum.
       const sumMax = [...villageMax.values()].reduce((a, b) => a + b, 0);
       if (sumMax < bound.value) bound = { value: sumMax, method: `village maxima (${exactVillages} by coverage MILP, the rest by max-flow)` };
@@ -227,6 +233,65 @@ async function coupledStage(inst: Instance, state: RosterState, blocks: Block[],
   }
   const r = await resolveWithMilp(inst, state, people, allGates, engine, deadlineAt, 'coupled');
   return { proven: r.proven, everyone: false, timedOut: r.timedOut };
+}
+
+/**
+ * A re-plan: the published roster is already in place (applyPrevious). Coverage first, then
+ * as few changes to it as possible:
+ * 1. direct fills only: free people take open places, nobody's kept assignment moves;
+ * 2. if that falls short of the flow bound, a lexicographic MILP (places, then previous
+ *    assignments kept exactly, then leads, then fairness) over the people who can matter:
+ *    everybody when the plan is small (then its optimum is the exact maximum), else the
+ *    villages that lost a place and the people spanning into them, everyone else fixed.
+ * Ejection chains are not used here: they hand kept assignments around to fill a place
+ * whether or not a roster keeping them would fill as many. A move is only made by the MILP,
+ * and only when it buys coverage.
+ */
+async function replanStage(inst: Instance, state: RosterState, previous: ReadonlyMap<number, number>, engine: LpEngine, deadlineAt: number): Promise<{ bound: UpperBound; subproblems: number; timedOut: boolean }> {
+  const S = inst.slotCount;
+  const allGates = inst.gates.map((_, g) => g);
+  const everyone = inst.people.map((_, p) => p);
+  greedyFill(state, allGates, (g) => inst.eligiblePeople[g] ?? []);
+  let bound: UpperBound = { value: flowBound(inst, everyone, allGates), method: 'max-flow relaxation (weekly and aligned-24 h caps, one gate per shift)' };
+  const filled = (): number => state.load.reduce((a, b) => a + b, 0);
+  if (filled() >= bound.value || Date.now() >= deadlineAt) return { bound, subproblems: 1, timedOut: false };
+
+  const everybody = inst.people.flatMap((_, p) => ((inst.eligibleGates[p]?.length ?? 0) > 0 ? [p] : []));
+  let people = everybody;
+  if (everybody.length * S > COUPLED_LIMIT) {
+    const { blocks, spanners } = villageBlocks(inst);
+    // Villages where a previous assignment no longer stands and its place is open.
+    const touched = new Set<string>();
+    for (const [key, g] of previous) {
+      if ((state.gateAt[key] ?? 0) - 1 !== g && state.open(g, key % S) > 0) touched.add(inst.gates[g]?.village as string);
+    }
+    const openOf = (b: Block): number =>
+      b.gates.reduce((n, g) => {
+        for (let s = 0; s < S; s++) n += Math.max(0, state.open(g, s));
+        return n;
+      }, 0);
+    // Otherwise (a gate opened, a need grew): the villages with the most open places.
+    const ranked = blocks
+      .map((b) => [touched.has(b.name) ? Infinity : openOf(b), b] as const)
+      .filter(([n]) => n > 0 && (touched.size === 0 || n === Infinity))
+      .sort((a, b) => b[0] - a[0]);
+    const chosen: Block[] = [];
+    let size = 0;
+    for (const [, b] of ranked) {
+      if (size + b.people.length * S > COUPLED_LIMIT) break;
+      chosen.push(b);
+      size += b.people.length * S;
+    }
+    const gates = new Set(chosen.flatMap((b) => b.gates));
+    const reaching = spanners.filter((p) => (inst.eligibleGates[p] ?? []).some((g) => gates.has(g)));
+    people = [...chosen.flatMap((b) => b.people), ...reaching.slice(0, Math.max(0, Math.floor((COUPLED_LIMIT - size) / S)))];
+    if (people.length === 0) return { bound, subproblems: 1, timedOut: false };
+  }
+  const r = await resolveWithMilp(inst, state, people, allGates, engine, deadlineAt, 're-plan', false, undefined, previous);
+  if (people === everybody && r.proven !== null && r.proven < bound.value) bound = { value: r.proven, method: 'coverage MILP of the whole plan (re-plan)' };
+  // Whatever the MILP left, nobody free stays idle next to an open place.
+  greedyFill(state, allGates, (g) => inst.eligiblePeople[g] ?? []);
+  return { bound, subproblems: 2, timedOut: r.timedOut };
 }
 
 function leadShortfalls(inst: Instance, state: RosterState): number {

@@ -3,7 +3,8 @@
  * fixed. Used where the fast construction could not be certified by the flow bound: a
  * short-handed village's own people, then the people spanning villages over what villages
  * left open. The MILP's answer replaces the old placements only when it fills at least as
- * many places, so a timed-out engine never makes the roster worse.
+ * many places, so a timed-out engine never makes the roster worse. On a re-plan the model
+ * is lexicographic: places, then previous assignments kept, then leads, then fairness.
  */
 import type { Block } from './block.js';
 import { solveBlock } from './block-solve.js';
@@ -30,6 +31,8 @@ export async function resolveWithMilp(
   name: string,
   coverageOnly = true,
   coverageCap?: number,
+  /** Re-plan: the published roster (key p * slotCount + s -> gate); the model then keeps as much of it as coverage allows. */
+  previous?: ReadonlyMap<number, number>,
 ): Promise<MilpStageResult> {
   const S = inst.slotCount;
   const before: { p: number; g: number; s: number; pinned: boolean }[] = [];
@@ -55,7 +58,7 @@ export async function resolveWithMilp(
       return row;
     }),
     pins: before.filter((b) => b.pinned && pos.has(b.g)).map((b) => ({ p: b.p, gi: pos.get(b.g) as number, s: b.s })),
-    previous: null,
+    previous: previous ? previousOf(previous, people, S) : null,
     ...(coverageCap !== undefined ? { coverageCap } : {}),
   };
   // javascript-lp-solver's branch and bound can stall on one block: give each block a slice,
@@ -71,4 +74,11 @@ export async function resolveWithMilp(
   }
   for (const key of pinnedKeys) state.pinned.add(key);
   return { proven: result.status === 'optimal' ? result.provenCoverage : null, filled: accept ? result.filled : before.length, timedOut: result.status !== 'optimal' };
+}
+
+function previousOf(previous: ReadonlyMap<number, number>, people: readonly number[], S: number): Map<number, number> {
+  const mine = new Set(people);
+  const out = new Map<number, number>();
+  for (const [key, g] of previous) if (mine.has(Math.floor(key / S))) out.set(key, g);
+  return out;
 }

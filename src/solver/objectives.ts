@@ -24,9 +24,26 @@ export function coverageObjective(m: BlockModel): Costs {
   return costs;
 }
 
+/** Filled places alone (a re-plan's first stage: lead shortfalls come after stability). */
+export function placesObjective(m: BlockModel): Costs {
+  const costs: Costs = new Map();
+  for (const v of m.z.values()) costs.set(v, 1);
+  return costs;
+}
+
+/** Lead shortfalls alone (maximised with cost -1: fewer is better). */
+export function leadObjective(m: BlockModel): Costs {
+  const costs: Costs = new Map();
+  for (const v of m.leadShort.values()) costs.set(v, -1);
+  return costs;
+}
+
 /**
- * Stability: keep each person's previous slots (integral part, fixed in the next stage);
- * a tiny bonus keeps their previous gate too when the group could move them.
+ * Stability on a re-plan: the number of previous assignments kept exactly (same person,
+ * gate and slot). People of a group are interchangeable at its gates, so per group, gate and
+ * slot the kept count is min(z[k,g,s], previous holders of (g, s) in k who still work s);
+ * `kept` variables bounded by both reach it, and disaggregation puts those holders back on
+ * their previous gate first, so the count is exact after the solve too.
  */
 export function stabilityTerms(inst: Instance, block: Block, m: BlockModel): { costs: Costs; kept: number[] } {
   const costs: Costs = new Map();
@@ -37,16 +54,25 @@ export function stabilityTerms(inst: Instance, block: Block, m: BlockModel): { c
   const pos = new Map(block.gates.map((g, i) => [g, i] as const));
   const groupOf = new Map<number, number>();
   m.groups.forEach((group, k) => group.people.forEach((p) => groupOf.set(p, k)));
-  const gateBonus = 1 / (2 * block.previous.size + 2);
+  const holders = new Map<number, number[]>();
   for (const [key, g] of block.previous) {
     const y = m.y.get(key);
-    if (y === undefined) continue;
-    costs.set(y, 1);
-    kept.push(y);
-    const p = Math.floor(key / S);
+    const k = groupOf.get(Math.floor(key / S));
     const gi = pos.get(g);
-    const z = gi === undefined ? undefined : m.z.get(((groupOf.get(p) ?? 0) * G + gi) * S + (key % S));
-    if (z !== undefined) costs.set(z, (costs.get(z) ?? 0) + gateBonus);
+    if (y === undefined || k === undefined || gi === undefined) continue;
+    const zKey = (k * G + gi) * S + (key % S);
+    if (!m.z.has(zKey)) continue;
+    const list = holders.get(zKey);
+    if (list) list.push(y);
+    else holders.set(zKey, [y]);
+  }
+  for (const [zKey, ys] of holders) {
+    const z = m.z.get(zKey) as number;
+    const v = m.builder.addVar(0, ys.length, false);
+    m.builder.addRow(`kept<=z:${zKey}`, [v, z], [1, -1], -Infinity, 0);
+    m.builder.addRow(`kept<=y:${zKey}`, [v, ...ys], [1, ...ys.map(() => -1)], -Infinity, 0);
+    costs.set(v, 1);
+    kept.push(v);
   }
   return { costs, kept };
 }

@@ -1,0 +1,71 @@
+/**
+ * In-process cache for calendar feeds: phones poll every feed about hourly, and each poll
+ * would otherwise cost three database round trips. Rendered feeds are immutable within a
+ * generation, so they are cached by generation id without expiry (bounded in size). The live
+ * generation and the secret -> subject mapping are cached briefly: a publish or revocation in
+ * this process updates the cache at once; another process sees it within those TTLs.
+ */
+import type { Models } from '../db/models.js';
+
+export const GENERATION_TTL_MS = 1000;
+export const SECRET_TTL_MS = 5000;
+const MAX_FEEDS = 20_000;
+
+interface Cached<T> {
+  value: T;
+  until: number;
+}
+
+export class FeedCache {
+  private generation: Cached<number> | undefined;
+  private readonly secrets = new Map<string, Cached<{ kind: string; subject: string } | null>>();
+  private readonly feeds = new Map<string, unknown>();
+
+  async liveGeneration(load: () => Promise<number>): Promise<number> {
+    const now = Date.now();
+    if (this.generation && this.generation.until > now) return this.generation.value;
+    const value = await load();
+    this.generation = { value, until: now + GENERATION_TTL_MS };
+    return value;
+  }
+
+  /** A publish in this process switched generations: serve the new one at once. */
+  setGeneration(value: number): void {
+    this.generation = { value, until: Date.now() + GENERATION_TTL_MS };
+  }
+
+  async secret<T extends { kind: string; subject: string }>(hash: string, load: () => Promise<T | null>): Promise<T | null> {
+    const now = Date.now();
+    const hit = this.secrets.get(hash);
+    if (hit && hit.until > now) return hit.value as T | null;
+    const value = await load();
+    this.secrets.set(hash, { value, until: now + SECRET_TTL_MS });
+    if (this.secrets.size > MAX_FEEDS) this.secrets.delete(this.secrets.keys().next().value as string);
+    return value;
+  }
+
+  /** A secret was revoked or rotated: forget every cached secret of that subject. */
+  forgetSubject(kind: string, subject: string): void {
+    for (const [hash, entry] of this.secrets) {
+      if (entry.value?.kind === kind && entry.value.subject === subject) this.secrets.delete(hash);
+    }
+  }
+
+  async feed<T>(id: string, load: () => Promise<T | null>): Promise<T | null> {
+    if (this.feeds.has(id)) return this.feeds.get(id) as T;
+    const value = await load();
+    if (value === null) return null; // absent may become present in a later generation
+    this.feeds.set(id, value);
+    if (this.feeds.size > MAX_FEEDS) this.feeds.delete(this.feeds.keys().next().value as string);
+    return value;
+  }
+}
+
+const caches = new WeakMap<Models, FeedCache>();
+
+/** One cache per database (tests run several apps, each on its own database, in one process). */
+export function feedCacheFor(models: Models): FeedCache {
+  let cache = caches.get(models);
+  if (!cache) caches.set(models, (cache = new FeedCache()));
+  return cache;
+}
