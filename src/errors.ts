@@ -41,5 +41,8 @@ export interface RowProblem {
   row: number;
   column: string;
   value: string;
+  /** English, with the Chinese terms the sheet uses (e.g. `unknown role "村长"; use village_cadre/村干部, ...`). */
   message: string;
+  /** The same problem in Chinese, for the district offices (e.g. `身份"村长"无法识别，请填写 村干部、下沉干部 或 志愿者`). */
+  messageZh: string;
 }

@@ -3,6 +3,7 @@
  * in any order; unknown, doubled and missing columns are problems on row 1 (the header row).
  */
 import type { RowProblem } from '../errors.js';
+import { problem } from './problem.js';
 import { cellText } from './values.js';
 import type { Cell, Table } from './types.js';
 
@@ -33,9 +34,20 @@ export function mapColumns<K extends string>(table: Table, specs: readonly Colum
     map.named.add(i);
     const spec = byName.get(header.toLowerCase()); // Chinese has no case: lowercasing keeps it
     if (!spec) {
-      problems.push({ row, column: header, value: header, message: `unknown column "${header}"; expected ${specs.map(columnLabel).join(', ')}` });
+      problems.push(
+        problem(row, header, header, {
+          en: `unknown column "${header}"; expected ${specs.map(columnLabel).join(', ')}`,
+          zh: `列名"${header}"无法识别，可用的列：${specs.map((s) => s.chinese).join('、')}`,
+        }),
+      );
     } else if (map.index.has(spec.key)) {
-      problems.push({ row, column: header, value: header, message: `column ${columnLabel(spec)} appears twice (also as "${map.header.get(spec.key)}")` });
+      const other = map.header.get(spec.key);
+      problems.push(
+        problem(row, header, header, {
+          en: `column ${columnLabel(spec)} appears twice (also as "${other}")`,
+          zh: `"${spec.chinese}"列出现了两次（另一列为"${other}"）`,
+        }),
+      );
     } else {
       map.index.set(spec.key, i);
       map.header.set(spec.key, header);
@@ -43,7 +55,7 @@ export function mapColumns<K extends string>(table: Table, specs: readonly Colum
   });
   const missing = specs.filter((s) => s.required && !map.index.has(s.key));
   for (const spec of missing) {
-    problems.push({ row, column: columnLabel(spec), value: '', message: `missing required column ${columnLabel(spec)}` });
+    problems.push(problem(row, columnLabel(spec), '', { en: `missing required column ${columnLabel(spec)}`, zh: `缺少必填的"${spec.chinese}"列` }));
   }
   // Without a required column every row would fail for the same reason: report it once.
   return missing.length > 0 ? null : map;
@@ -55,7 +67,9 @@ export function rowRecord<K extends string>(cells: Cell[], row: number, columns:
   for (const [key, i] of columns.index) record[key] = cells[i] ?? null;
   cells.forEach((cell, i) => {
     const text = cellText(cell);
-    if (!columns.named.has(i) && text !== '') problems.push({ row, column: `column ${columnLetter(i)}`, value: text, message: 'a value in a column with no header' });
+    if (columns.named.has(i) || text === '') return;
+    const letter = columnLetter(i);
+    problems.push(problem(row, `column ${letter}`, text, { en: 'a value in a column with no header', zh: `${letter} 列没有列名，却填了内容"${text}"` }));
   });
   return record;
 }

@@ -6,9 +6,10 @@
 import type { z } from 'zod';
 import type { RowProblem } from '../errors.js';
 import { mapColumns, rowRecord, type ColumnSpec } from './columns.js';
+import { problem, type Bilingual } from './problem.js';
 import { readTable } from './read-table.js';
 import type { Cell, IntakeContext, IntakeResult, UploadFile } from './types.js';
-import { cellText } from './values.js';
+import { cellText, issueMessage } from './values.js';
 
 export type Fields<K extends string> = Record<K, z.ZodType<unknown, Cell>>;
 
@@ -23,7 +24,7 @@ export interface ParsedRow<F extends Fields<string>> {
 }
 
 /** Report a problem at a row and field; the column is named as the user's header names it. */
-export type Report<K extends string> = (row: number, key: K, value: string, message: string) => void;
+export type Report<K extends string> = (row: number, key: K, value: string, message: Bilingual) => void;
 
 export interface EntityParser<K extends string, F extends Fields<K>, T> {
   columns: readonly ColumnSpec<K>[];
@@ -45,7 +46,7 @@ export async function parseUpload<K extends string, F extends Fields<K>, T>(
 
   const fields = entity.fields(ctx);
   const headerOf = (key: K): string => columns.header.get(key) ?? entity.columns.find((c) => c.key === key)?.english ?? key;
-  const report: Report<K> = (row, key, value, message) => problems.push({ row, column: headerOf(key), value, message });
+  const report: Report<K> = (row, key, value, message) => problems.push(problem(row, headerOf(key), value, message));
 
   const rows = read.table.rows.map(({ row, cells }): ParsedRow<F> => {
     const record = rowRecord(cells, row, columns, problems);
@@ -57,7 +58,7 @@ export async function parseUpload<K extends string, F extends Fields<K>, T>(
         values[key] = result.data as z.output<F[K]>;
       } else {
         complete = false;
-        for (const issue of result.error.issues) report(row, key, cellText(record[key] ?? null), issue.message);
+        for (const issue of result.error.issues) report(row, key, cellText(record[key] ?? null), issueMessage(issue));
       }
     }
     return { row, values, complete, text: (key) => cellText(record[key as K] ?? null) };
@@ -82,15 +83,20 @@ function sortProblems(problems: RowProblem[], headers: string[]): RowProblem[] {
 
 /**
  * Report every later row that repeats a key of an earlier one, naming both rows. Rows whose
- * key failed to parse are left out.
+ * key failed to parse are left out. `what` names the key, e.g. gate id / 门岗编号.
  */
-export function reportDuplicates<K extends string, F extends Fields<K>>(rows: ParsedRow<F>[], key: K & keyof F, what: string, report: Report<K>): void {
+export function reportDuplicates<K extends string, F extends Fields<K>>(rows: ParsedRow<F>[], key: K & keyof F, what: Bilingual, report: Report<K>): void {
   const firstRow = new Map<unknown, number>();
   for (const r of rows) {
     const value = r.values[key];
     if (value === undefined) continue;
     const first = firstRow.get(value);
     if (first === undefined) firstRow.set(value, r.row);
-    else report(r.row, key, r.text(key), `duplicate ${what} "${r.text(key)}": already on row ${first} (rows ${first} and ${r.row})`);
+    else {
+      report(r.row, key, r.text(key), {
+        en: `duplicate ${what.en} "${r.text(key)}": already on row ${first} (rows ${first} and ${r.row})`,
+        zh: `${what.zh}"${r.text(key)}"重复（第 ${first} 行与第 ${r.row} 行）`,
+      });
+    }
   }
 }

@@ -30,7 +30,7 @@ export interface BlockSolution {
 export interface BlockSolveOptions {
   deadlineAt: number;
   fairness: 'equal' | 'proportional';
-  /** Skip fairness (the coverage-only model, used as an independent check). */
+  /** Skip fairness (the coverage-only model, used as an independent check; a re-plan block still gets its stability and lead stages). */
   coverageOnly?: boolean;
 }
 

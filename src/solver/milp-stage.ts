@@ -4,7 +4,7 @@
  * short-handed village's own people, then the people spanning villages over what villages
  * left open. The MILP's answer replaces the old placements only when it fills at least as
  * many places, so a timed-out engine never makes the roster worse. On a re-plan the model
- * is lexicographic: places, then previous assignments kept, then leads, then fairness.
+ * is lexicographic: places, then previous assignments kept, then leads (then fairness unless coverage only).
  */
 import type { Block } from './block.js';
 import { solveBlock } from './block-solve.js';

@@ -120,29 +120,8 @@ export async function publish(app: Express, planner: string, planId: string, sol
   return res.body.version as number;
 }
 
-/** One assignment as the roster API shows it. */
-export interface AssignmentView {
-  cadreId: string;
-  cadreName: string;
-  gateId: string;
-  gateName: string;
-  village: string;
-  town: string;
-  start: string;
-  end: string;
-  pinned: boolean;
-}
-
-export interface GapView {
-  gateId: string;
-  gateName: string;
-  village: string;
-  start: string;
-  end: string;
-  needed: number;
-  filled: number;
-  reason: string;
-}
+/** The roster API's row shapes, as the service declares them. */
+export type { AssignmentView, GapView } from '../../src/roster/read.js';
 
 /** Same person, gate and shift start (as an instant, whatever the offset notation). */
 export const assignmentKey = (a: { cadreId: string; gateId: string; start: string | Date }): string => `${a.cadreId}|${a.gateId}|${new Date(a.start).toISOString()}`;

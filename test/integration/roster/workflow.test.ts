@@ -432,7 +432,7 @@ describe('re-plan after someone drops out', () => {
     diff = res.body;
   });
 
-  it('when one person drops out and the plan is re-published, then they lose every shift and nobody else loses any', () => {
+  it('when one person drops out and the plan is re-published, then they lose every shift and everything else that was covered stays covered', () => {
     // Assert
     expect(v3.assignments.filter((a) => a.cadreId === dropped)).toEqual([]);
     // Shifts in the diff read like roster rows: the plan's offset, names attached.
@@ -444,21 +444,37 @@ describe('re-plan after someone drops out', () => {
     }
     const droppedDiff = diff.people.find((x) => x.cadreId === dropped);
     expect(droppedDiff?.lost.map(placeKey).sort()).toEqual(droppedShifts.map(placeKey).sort());
-    const othersLost = diff.people.filter((x) => x.cadreId !== dropped && x.lost.length > 0).map((x) => ({ cadreId: x.cadreId, lost: x.lost.map(placeKey), gained: x.gained.map(placeKey) }));
-    expect(othersLost, 'people other than the dropped one who lost shifts').toEqual([]);
-    expect(diff.totals.lost).toBe(droppedShifts.length);
+    // Every gate-shift keeps at least the people it had, apart from the one who dropped out.
+    const count = (rows: AssignmentView[]) => {
+      const seats = new Map<string, number>();
+      for (const a of rows) seats.set(placeKey(a), (seats.get(placeKey(a)) ?? 0) + 1);
+      return seats;
+    };
+    const before = count(v2.assignments.filter((a) => a.cadreId !== dropped));
+    const after = count(v3.assignments);
+    for (const [place, seats] of before) expect(after.get(place) ?? 0, `seats at ${place}`).toBeGreaterThanOrEqual(seats);
   });
 
-  it('when one person drops out and the plan is re-published, then others gain only the places they freed', () => {
-    // Assert: at most one gain per freed seat, and at least one (day people have time to spare).
-    const freed = new Map<string, number>();
-    for (const a of droppedShifts) freed.set(placeKey(a), (freed.get(placeKey(a)) ?? 0) + 1);
-    for (const gain of diff.people.flatMap((x) => x.gained)) {
-      const left = freed.get(placeKey(gain)) ?? 0;
-      expect(left, `gain of ${gain.cadreId} at ${placeKey(gain)} is not a freed place`).toBeGreaterThan(0);
-      freed.set(placeKey(gain), left - 1);
+  it('when one person drops out and the plan is re-published, then others change only to refill freed places', () => {
+    // A re-plan may hand a shift over (B takes a freed place, C takes B's old one) when no one
+    // can fill the freed place directly: on this fixture the 12 h-in-24 h cap forces exactly
+    // one such hand-over, proven by the exact MILP in test/unit/solver/replan.test.ts. Here:
+    // every gain fills a freed place or a place someone vacated in this re-plan, and other
+    // people never lose more shifts than freed places were refilled.
+    const open = new Map<string, number>();
+    const add = (key: string, n: number) => open.set(key, (open.get(key) ?? 0) + n);
+    for (const a of droppedShifts) add(placeKey(a), 1);
+    const others = diff.people.filter((x) => x.cadreId !== dropped);
+    for (const x of others) for (const lost of x.lost) add(placeKey(lost), 1);
+    for (const gain of others.flatMap((x) => x.gained)) {
+      expect(open.get(placeKey(gain)) ?? 0, `gain of ${gain.cadreId} at ${placeKey(gain)} fills nothing that was freed`).toBeGreaterThan(0);
+      add(placeKey(gain), -1);
     }
-    expect(diff.totals.gained, 'a freed day place is refilled by someone with time to spare').toBeGreaterThan(0);
+    const freedKeys = new Set(droppedShifts.map(placeKey));
+    const refilled = others.flatMap((x) => x.gained).filter((g) => freedKeys.has(placeKey(g))).length;
+    const othersLost = others.reduce((n, x) => n + x.lost.length, 0);
+    expect(refilled, 'a freed day place is refilled by someone with time to spare').toBeGreaterThan(0);
+    expect(othersLost, 'shifts other people lost').toBeLessThanOrEqual(refilled);
     expect(v3.assignments.length).toBe(v2.assignments.length - diff.totals.lost + diff.totals.gained);
   });
 

@@ -3,11 +3,13 @@
  * assignments. Checked against an exact two-stage MILP (replan-exact.ts): the re-plan must
  * fill the most places the new input allows and, among rosters filling that many, keep the
  * most previous assignments (same person, gate and shift) of everyone but the absent person.
+ * The same check on random instances is in properties.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import type { Assignment } from '../../../src/domain/roster.js';
 import { solveRoster, type SolveInput } from '../../../src/solver/index.js';
-import { randomInstance, violations, win } from './fixtures.js';
+import { localInstant } from '../../../src/domain/time.js';
+import { cadre, gate, input, plan, randomInstance, START, TZ, violations, win } from './fixtures.js';
 import { exactReplan } from './replan-exact.js';
 import { twoVillageDistrict } from './replan-fixture.js';
 
@@ -55,6 +57,33 @@ describe('re-plan after one person drops out', () => {
     expect(after.metrics.placesFilled).toBe(v2.metrics.placesFilled);
   });
 
+  it('when a freed place can be filled directly by someone free, then no kept assignment is handed around to fill it', async () => {
+    // Arrange: V1 needs G1 08-16 and G2 16-24, V2 needs G3 00-08 (one each). Published: d at
+    // G1, a at G2, e at G3. d drops out. a could take G1 and hand G2 to b (free 16-24 only),
+    // but s (a volunteer serving the town, free 08-16) can take G1 directly: same coverage,
+    // nothing of a's moves.
+    const gates = [
+      gate('G1', { village: 'V1', coverFrom: '08:00', coverTo: '16:00' }),
+      gate('G2', { village: 'V1', coverFrom: '16:00', coverTo: '24:00' }),
+      gate('G3', { village: 'V2', coverFrom: '00:00', coverTo: '08:00' }),
+    ];
+    const cadres = [cadre('a'), cadre('b'), cadre('d'), cadre('e', { village: 'V2' }), cadre('s', { role: 'volunteer', village: 'V2', serves: ['T1'] })];
+    const at = (cadreId: string, gateId: string, from: number): Assignment => ({ cadreId, gateId, start: localInstant(START, from * 60, TZ), end: localInstant(START, (from + 8) * 60, TZ), pinned: false });
+    const published = [at('d', 'G1', 8), at('a', 'G2', 16), at('e', 'G3', 0)];
+    const inp = input(plan(), gates, cadres, [win('b', 'available', 0, 16, 24), win('s', 'available', 0, 8, 16)]);
+    expect(violations(inp, published)).toEqual([]);
+
+    // Act
+    const { next, after, lost } = await replan(inp, published, 'd', 0, 1);
+
+    // Assert
+    expect(violations(next, after.assignments)).toEqual([]);
+    expect(after.metrics.placesFilled).toBe(3);
+    expect(lost).toEqual([]);
+    expect(after.assignments.map(key).sort()).toEqual([at('a', 'G2', 16), at('e', 'G3', 0), at('s', 'G1', 8)].map(key).sort());
+    expect(after.metrics.changesVsPrevious).toMatchObject({ removed: 1, added: 1, otherPeopleChanged: 0 });
+  });
+
   it('when nothing changed, then the re-plan keeps every assignment', async () => {
     for (const seed of [1, 2, 3, 4, 5]) {
       const inp = randomInstance(seed);
@@ -62,23 +91,5 @@ describe('re-plan after one person drops out', () => {
       const again = await solveRoster({ ...inp, previous: before.assignments });
       expect(again.assignments.map(key).sort()).toEqual(before.assignments.map(key).sort());
     }
-  });
-});
-
-// PROPERTY_SEEDS=200 runs a deeper sweep; 30 keeps the suite quick.
-const SEEDS = Array.from({ length: Number(process.env.PROPERTY_SEEDS ?? 30) }, (_, i) => i + 1);
-
-describe('re-plans on random instances', () => {
-  it.each(SEEDS)('when the busiest person of instance %i drops out for two days, then the re-plan fills the most places and, among those rosters, changes the fewest of other people\'s assignments', async (seed) => {
-    const inp = randomInstance(seed);
-    const before = await solveRoster(inp);
-    const busiest = [...before.metrics.perPerson].sort((a, b) => b.hours - a.hours || a.cadreId.localeCompare(b.cadreId))[0];
-    if (!busiest || busiest.hours === 0) return;
-    const { next, after, others, keptOthers } = await replan(inp, before.assignments, busiest.cadreId, 0, 2);
-    expect(violations(next, after.assignments)).toEqual([]);
-    const exact = await exactReplan(next, others);
-    expect(after.metrics.placesFilled, 'coverage of the re-plan vs the exact optimum').toBe(exact.coverage);
-    expect(keptOthers, 'previous assignments of others kept vs the most that can be kept at that coverage').toBe(exact.kept);
-    expect(after.metrics.upperBound.value).toBeGreaterThanOrEqual(after.metrics.placesFilled);
   });
 });
