@@ -52,4 +52,6 @@ export interface Gap {
   reason: GapReason;
   /** One sentence a planner can act on, e.g. "3 eligible, all at their 48 h weekly cap". */
   detail: string;
+  /** The same sentence in Chinese, for village heads (e.g. "可派驻人员共3人：3人已达每周或24小时工时上限。"). */
+  detailZh: string;
 }

@@ -54,7 +54,7 @@ export function villageFeedEvents(input: VillageFeedContentInput): FeedEventCont
       location: gateLocation(gate),
       description: [
         `在岗 / On duty: ${nameList(names)}`,
-        ...shift.gaps.map((g) => gapLine(missingSeats([g]), g.reason, g.detail)),
+        ...shift.gaps.map((g) => gapLine(missingSeats([g]), g.reason, g.detailZh)),
         shiftTimeLine(shift.start, shift.end, input.timeZone),
       ].join('\n'),
     };

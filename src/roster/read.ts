@@ -48,6 +48,7 @@ export interface GapView {
   filled: number;
   reason: string;
   detail: string;
+  detailZh: string;
 }
 
 export interface RosterView {
@@ -136,7 +137,7 @@ function toViews(roster: StoredRoster, rows: { assignments: Assignment[]; gaps: 
     }),
     gaps: rows.gaps.map((g) => {
       const gate = gates.get(g.gateId);
-      return { gateId: g.gateId, gateName: gate?.name ?? '', village: gate?.village ?? '', town: gate?.town ?? '', start: at(g.start), end: at(g.end), needed: g.needed, filled: g.filled, reason: g.reason, detail: g.detail };
+      return { gateId: g.gateId, gateName: gate?.name ?? '', village: gate?.village ?? '', town: gate?.town ?? '', start: at(g.start), end: at(g.end), needed: g.needed, filled: g.filled, reason: g.reason, detail: g.detail, detailZh: g.detailZh };
     }),
   };
 }

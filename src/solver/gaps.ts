@@ -32,15 +32,34 @@ function census(state: RosterState, people: readonly number[], s: number): Censu
   return c;
 }
 
-function sentence(c: Census, who: string): string {
-  const parts = [
-    c.unavailable && `${c.unavailable} unavailable or not taking nights`,
-    c.busy && `${c.busy} on duty at this or another gate`,
-    c.cap && `${c.cap} at their weekly or 24 h hour cap`,
-    c.rest && `${c.rest} held by the rest or night rule`,
-    c.free && `${c.free} free but not placed before the deadline`,
-  ].filter(Boolean);
-  return `${c.eligible} ${who}: ${parts.join(', ')}.`;
+/** A gap's explanation for planners (English) and village heads (Chinese). */
+interface Explanation {
+  en: string;
+  zh: string;
+}
+
+const WHO = {
+  eligible: { en: 'eligible', zh: '可派驻人员' },
+  leads: { en: 'village cadres eligible', zh: '可带班的村干部' },
+} as const;
+
+function sentence(c: Census, who: (typeof WHO)[keyof typeof WHO]): Explanation {
+  const parts: [number, string, string][] = [
+    [c.unavailable, 'unavailable or not taking nights', '人不可值班或不值夜班'],
+    [c.busy, 'on duty at this or another gate', '人正在本门岗或其他门岗值班'],
+    [c.cap, 'at their weekly or 24 h hour cap', '人已达每周或24小时工时上限'],
+    [c.rest, 'held by the rest or night rule', '人受休息或连续夜班规则限制'],
+    [c.free, 'free but not placed before the deadline', '人有空但在截止时间前未排上'],
+  ];
+  const shown = parts.filter(([n]) => n > 0);
+  return {
+    en: `${c.eligible} ${who.en}: ${shown.map(([n, en]) => `${n} ${en}`).join(', ')}.`,
+    zh: `${who.zh}共${c.eligible}人：${shown.map(([n, , zh]) => `${n}${zh}`).join('，')}。`,
+  };
+}
+
+function join(a: Explanation, b: Explanation): Explanation {
+  return { en: `${a.en} ${b.en}`, zh: `${a.zh}${b.zh}` };
 }
 
 function reasonOf(c: Census, deadline: boolean): GapReason {
@@ -66,18 +85,21 @@ export function findGaps(state: RosterState, deadline: boolean): Gap[] {
       const start = new Date(inst.slotStart[s] as number);
       const end = new Date((inst.slotStart[s] as number) + inst.shiftMs);
       let reason: GapReason;
-      let detail: string;
+      let why: Explanation;
       if (filled < needed) {
         const c = census(state, eligible, s);
         reason = reasonOf(c, deadline);
-        detail = c.eligible === 0 ? 'Nobody may serve this gate.' : sentence(c, 'eligible');
-        if (noLead) detail += ' No village cadre lead either.';
+        why = c.eligible === 0 ? { en: 'Nobody may serve this gate.', zh: '没有人可派驻到此门岗。' } : sentence(c, WHO.eligible);
+        if (noLead) why = join(why, { en: 'No village cadre lead either.', zh: '也没有村干部带班。' });
       } else {
         const leads = eligible.filter((p) => inst.isLead[p]);
         reason = 'no_lead_available';
-        detail = leads.length === 0 ? 'Filled, but no village cadre may serve this gate to lead.' : `Filled without a lead; ${sentence(census(state, leads, s), 'village cadres eligible')}`;
+        why =
+          leads.length === 0
+            ? { en: 'Filled, but no village cadre may serve this gate to lead.', zh: '人数已满，但没有可派驻此门岗的村干部带班。' }
+            : join({ en: 'Filled without a lead;', zh: '人数已满但无村干部带班；' }, sentence(census(state, leads, s), WHO.leads));
       }
-      gaps.push({ gateId: gate.id, start, end, needed, filled, reason, detail });
+      gaps.push({ gateId: gate.id, start, end, needed, filled, reason, detail: why.en, detailZh: why.zh });
     }
   });
   return gaps;

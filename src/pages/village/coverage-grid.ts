@@ -17,6 +17,7 @@ export interface GridColumn extends ShiftLabel {
 export interface GridReason {
   reason: string;
   detail: string;
+  detailZh: string;
 }
 
 export interface GridCell {
@@ -100,7 +101,7 @@ export function coverageModel(rows: { assignments: readonly AssignmentView[]; ga
       needed: s.names.length + missing,
       state: missing === 0 ? 'full' : s.names.length === 0 ? 'empty' : 'gap',
       names: [...s.names].sort(compareNames),
-      reasons: s.gaps.map((g) => ({ reason: g.reason, detail: g.detail })),
+      reasons: s.gaps.map((g) => ({ reason: g.reason, detail: g.detail, detailZh: g.detailZh })),
       current: s.start.getTime() <= nowMs && nowMs < s.end.getTime(),
       label: shiftLabel(s.start, s.end, timeZone),
     };

@@ -32,6 +32,7 @@ export const GAPS_CSV_COLUMNS = [
   'filled',
   'reason',
   'detail',
+  'detail_zh',
 ] as const;
 
 /**
@@ -83,6 +84,7 @@ export function gapsToCsv(rows: readonly Gap[], gatesById: ReadonlyMap<string, G
         g.filled,
         g.reason,
         g.detail,
+        g.detailZh,
       ];
     }),
   );

@@ -33,7 +33,7 @@ describe('renderVillageFeed', () => {
     expect(empty?.summary).toBe('缺口 / gap 西门 · 俞范村 (0/2)');
     expect(empty?.description).toBe(
       '在岗 / On duty: 无 / none\n' +
-        '缺口 / Gap: 缺 2 人 / 2 missing — 无人有空 / nobody available: 2 eligible, both unavailable\n' +
+        '缺口 / Gap: 缺 2 人 / 2 missing — 无人有空 / nobody available: 可派驻人员共2人：2人不可值班或不值夜班。\n' +
         '时间 / Time: 2021-12-13 00:00–08:00 (Asia/Shanghai)',
     );
     const half = events.find((e) => e.start.getTime() === gaps[2]!.start.getTime());
@@ -61,13 +61,13 @@ describe('renderVillageFeed', () => {
   it('when a gate-shift has several gap records, then each reason gets its own line and seats count once', () => {
     const twoReasons = [
       gap('G1', '2021-12-15 08:00', '2021-12-15 16:00', 2, 1, 'no_lead_available'),
-      gap('G1', '2021-12-15 08:00', '2021-12-15 16:00', 2, 1, 'busy_elsewhere', 'all 4 busy at other gates'),
+      gap('G1', '2021-12-15 08:00', '2021-12-15 16:00', 2, 1, 'busy_elsewhere', 'all 4 busy at other gates', '4人均在其他门岗值班'),
     ];
     const { ics } = publishVillageFeed(villageContent('俞范村', [], twoReasons), new Map(), FIRST_PUBLISH);
     const [event] = parseFeed(ics).events;
     expect(event?.summary).toBe('缺口 / gap 东门 · 俞范村 (0/1)');
     expect(event?.description.split('\n').filter((l) => l.startsWith('缺口'))).toEqual([
-      '缺口 / Gap: 缺 1 人 / 1 missing — 可派人员均在别处值守 / all busy elsewhere: all 4 busy at other gates',
+      '缺口 / Gap: 缺 1 人 / 1 missing — 可派人员均在别处值守 / all busy elsewhere: 4人均在其他门岗值班',
       '缺口 / Gap: 缺 1 人 / 1 missing — 无村干部带班 / no village cadre to lead',
     ]);
   });

@@ -59,13 +59,14 @@ describe('rosterToCsv', () => {
 });
 
 describe('gapsToCsv', () => {
-  it('when rendered, then each gap is a row with gate, place, local times, counts, reason and detail', () => {
+  it('when rendered, then each gap is a row with gate, place, local times, counts, reason and detail in both languages', () => {
     const csv = gapsToCsv(sampleRoster().gaps, gatesById, ZONE);
     const records = parse(csv, { bom: true, columns: true }) as Record<string, string>[];
     expect(records[2]).toEqual({
       gate_id: 'G1', gate_name: '东门', village: '俞范村', town: '蛟川街道',
       start: '2021-12-13 16:00', end: '2021-12-14 00:00', needed: '2', filled: '1',
       reason: 'eligible_at_hour_cap', detail: '3 eligible, all at their 48 h weekly cap',
+      detail_zh: '可派驻人员共3人：3人已达每周或24小时工时上限。',
     });
   });
 });

@@ -46,7 +46,10 @@ describe('solveRoster on random instances', () => {
     expect(r.metrics.upperBound.value).toBeGreaterThanOrEqual(r.metrics.placesFilled);
     expect(fixableMoves(inp, r.assignments)).toEqual([]);
     expect(r.metrics.fixableImbalances).toBe(0);
-    for (const g of r.gaps) expect(g.detail.length).toBeGreaterThan(10);
+    for (const g of r.gaps) {
+      expect(g.detail.length).toBeGreaterThan(10);
+      expect(g.detailZh).toMatch(/[\u4e00-\u9fff]/);
+    }
   });
 
   it.each(SEEDS)('when the busiest person of instance %i drops out for two days, then the re-plan keeps the rules, fills the most places the new input allows and, among rosters filling that many, changes the fewest of other people\'s assignments', async (seed) => {

@@ -21,6 +21,7 @@ describe('solveRoster on tiny hand-made cases', () => {
     const gap = r.gaps.find((g) => hourOf(g.start) === 8);
     expect(gap?.reason).toBe('no_one_available');
     expect(gap?.detail).toMatch(/1 eligible: 1 unavailable/);
+    expect(gap?.detailZh).toBe('可派驻人员共1人：1人不可值班或不值夜班。');
   });
 
   it('when someone has an available window 16-24 only, then they stand nothing but the 16:00 shift', async () => {
