@@ -54,6 +54,17 @@ export async function requestSolve(models: Models, planId: string, request: Solv
 export async function getSolve(models: Models, id: string): Promise<SolveJob> {
   const doc = await models.Solve.findOne({ _id: id }).lean<Record<string, any>>();
   if (!doc) throw new AppError('not_found', `no solve "${id}"`);
+  return toJob(doc);
+}
+
+/** A plan's solves, newest first. */
+export async function listSolves(models: Models, planId: string): Promise<SolveJob[]> {
+  await getPlan(models, planId); // 404 for an unknown plan
+  const docs = await models.Solve.find({ planId }).sort({ createdAt: -1 }).lean<Record<string, any>[]>();
+  return docs.map(toJob);
+}
+
+function toJob(doc: Record<string, any>): SolveJob {
   return {
     id: doc._id,
     planId: doc.planId,

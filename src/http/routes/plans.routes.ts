@@ -11,7 +11,7 @@ import { addPin, createPlan, getPlan, listPlans, removePin, updatePlan } from '.
 import { publishPlan } from '../../roster/publish-plan.js';
 import { listPublications } from '../../roster/publish.js';
 import { readDiff, readDraftRoster, readPublishedRoster, readReport } from '../../roster/read.js';
-import { getSolve, requestSolve } from '../../roster/solves.js';
+import { getSolve, listSolves, requestSolve } from '../../roster/solves.js';
 import { principalOf, requireRole } from '../auth.js';
 import { errorResponses } from '../openapi.js';
 import { idParamSchema } from '../schemas.js';
@@ -74,6 +74,9 @@ export function planRoutes(deps: PlanRouteDeps, registry: OpenAPIRegistry): Rout
     const job = await requestSolve(models, idParamSchema.parse(req.params).id, solveRequestSchema.parse(req.body ?? {}), principalOf(req).tokenId);
     deps.onSolveRequested?.();
     res.status(202).location(`/api/v1/solves/${job.id}`).json(job);
+  });
+  router.get('/plans/:id/solves', planner, async (req, res) => {
+    res.json({ items: await listSolves(models, idParamSchema.parse(req.params).id) });
   });
   router.get('/solves/:id', planner, async (req, res) => {
     res.json(await getSolve(models, idParamSchema.parse(req.params).id));
@@ -139,6 +142,7 @@ function document(registry: OpenAPIRegistry): void {
   registry.registerPath({ method: 'get', path: '/api/v1/plans/{id}', summary: 'One plan with its pins and published version', request: { params: id }, responses: { 200: json('The plan'), ...errorResponses(404) } });
   registry.registerPath({ method: 'patch', path: '/api/v1/plans/{id}', summary: 'Change a plan (planner); the merged plan is validated whole', request: { params: id, ...body(patchPlanSchema) }, responses: { 200: json('The plan'), ...errorResponses(403, 404, 422) } });
   registry.registerPath({ method: 'post', path: '/api/v1/plans/{id}/solve', summary: 'Queue a solve (planner); 409 while one runs', request: { params: id, ...body(solveRequestSchema) }, responses: { 202: json('The solve job'), ...errorResponses(403, 404, 409) } });
+  registry.registerPath({ method: 'get', path: '/api/v1/plans/{id}/solves', summary: 'A plan’s solves, newest first (planner)', request: { params: id }, responses: { 200: json('Solve jobs'), ...errorResponses(403, 404) } });
   registry.registerPath({ method: 'get', path: '/api/v1/solves/{id}', summary: 'Solve status, progress and metrics (planner)', request: { params: id }, responses: { 200: json('The solve job'), ...errorResponses(403, 404) } });
   registry.registerPath({ method: 'get', path: '/api/v1/solves/{id}/roster', summary: 'Draft roster of a finished solve (planner)', request: { params: id, query: rosterQuerySchema }, responses: { 200: rosterBoth('Assignments, gaps, metrics'), ...errorResponses(403, 404) } });
   registry.registerPath({ method: 'post', path: '/api/v1/plans/{id}/publish', summary: 'Publish a solve as the plan’s next version (planner)', request: { params: id, ...body(publishSchema) }, responses: { 201: json('The publication'), ...errorResponses(403, 404, 409, 422) } });

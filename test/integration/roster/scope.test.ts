@@ -145,6 +145,7 @@ describe('planning actions', () => {
     ['POST /plans/:id/publish', (tk) => api(t.app, tk).post(`/api/v1/plans/${planId}/publish`, { solveId })],
     ['POST /plans/:id/pins', (tk) => api(t.app, tk).post(`/api/v1/plans/${planId}/pins`, pin())],
     ['DELETE /plans/:id/pins', (tk) => api(t.app, tk).delete(`/api/v1/plans/${planId}/pins`, pin())],
+    ['GET /plans/:id/solves', (tk) => api(t.app, tk).get(`/api/v1/plans/${planId}/solves`)],
     ['GET /solves/:id', (tk) => api(t.app, tk).get(`/api/v1/solves/${solveId}`)],
     ['GET /solves/:id/roster', (tk) => api(t.app, tk).get(`/api/v1/solves/${solveId}/roster`)],
   ];

@@ -187,7 +187,7 @@ describe('plan, solve, publish and read', () => {
     expect(gaps.body.assignments).toBeUndefined();
     expect([...(gapsCsv.body as Buffer).subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const gapLines = (gapsCsv.body as Buffer).subarray(3).toString('utf8').split('\r\n').filter((l) => l !== '');
-    expect(gapLines[0]).toBe('gate_id,gate_name,village,town,start,end,needed,filled,reason,detail');
+    expect(gapLines[0]).toBe('gate_id,gate_name,village,town,start,end,needed,filled,reason,detail,detail_zh');
     expect(gapLines.length - 1).toBe(v1.gaps.length);
     expect(gapLines.slice(1).every((l) => /^G\d,(东门|西门|南门|北门),(东村|西村),庄市街道,/.test(l))).toBe(true);
 
