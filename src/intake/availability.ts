@@ -40,24 +40,28 @@ const availabilityParser: EntityParser<AvailabilityColumn, ReturnType<typeof fie
     const earlier = new Map<string, Placed[]>();
     for (const { row, values: v, text } of rows) {
       if (v.cadre_id !== undefined && !ctx.cadreIds.has(v.cadre_id)) {
-        report(row, 'cadre_id', v.cadre_id, `unknown person id (人员编号) "${v.cadre_id}"; upload the people first`);
+        report(row, 'cadre_id', v.cadre_id, {
+          en: `unknown person id (人员编号) "${v.cadre_id}"; upload the people first`,
+          zh: `人员编号"${v.cadre_id}"不存在，请先上传人员名单`,
+        });
       }
       if (v.start === undefined || v.end === undefined) continue;
       if (v.end <= v.start) {
-        report(row, 'end', text('end'), `结束时间 end must be after 开始时间 start (${text('start')})`);
+        report(row, 'end', text('end'), {
+          en: `结束时间 end must be after 开始时间 start (${text('start')})`,
+          zh: `结束时间必须晚于开始时间 ${text('start')}`,
+        });
         continue;
       }
       if (v.cadre_id === undefined || v.kind === undefined) continue;
       const mine = earlier.get(v.cadre_id) ?? [];
       const clash = mine.find((w) => contradicts(w.kind, v.kind as AvailabilityKind) && w.start < (v.end as Date) && (v.start as Date) < w.end);
       if (clash) {
-        const span = `${formatLocalDateTime(clash.start, ctx.timeZone)} to ${formatLocalDateTime(clash.end, ctx.timeZone)}`;
-        report(
-          row,
-          'kind',
-          text('kind'),
-          `contradicts row ${clash.row} (${clash.kind}/${KIND_NAMES[clash.kind]} ${span}) for the same person: ${v.kind}/${KIND_NAMES[v.kind]} overlaps it`,
-        );
+        const [from, to] = [formatLocalDateTime(clash.start, ctx.timeZone), formatLocalDateTime(clash.end, ctx.timeZone)];
+        report(row, 'kind', text('kind'), {
+          en: `contradicts row ${clash.row} (${clash.kind}/${KIND_NAMES[clash.kind]} ${from} to ${to}) for the same person: ${v.kind}/${KIND_NAMES[v.kind]} overlaps it`,
+          zh: `与第 ${clash.row} 行矛盾：同一人在 ${from} 至 ${to} 已是"${KIND_NAMES[clash.kind]}"，这里的"${KIND_NAMES[v.kind]}"与之重叠`,
+        });
       }
       mine.push({ row, start: v.start, end: v.end, kind: v.kind });
       earlier.set(v.cadre_id, mine);

@@ -2,6 +2,7 @@
 import { SERVES_ANYWHERE, type Cadre, type Role } from '../domain/types.js';
 import type { ColumnSpec } from './columns.js';
 import { parseUpload, reportDuplicates, type EntityParser } from './parse-upload.js';
+import { zhQuoted } from './problem.js';
 import type { IntakeContext, IntakeResult, UploadFile } from './types.js';
 import { boolean, integer, optionalPhone, optionalText, requiredText, role } from './values.js';
 
@@ -37,17 +38,23 @@ const cadreParser: EntityParser<CadreColumn, ReturnType<typeof fields>, Cadre> =
   columns: CADRE_COLUMNS,
   fields,
   finish(rows, ctx, report) {
-    reportDuplicates(rows, 'id', 'person id (人员编号)', report);
+    reportDuplicates(rows, 'id', { en: 'person id (人员编号)', zh: '人员编号' }, report);
     const towns = new Set(ctx.villages.values());
     const serves = new Map<number, string[]>();
     for (const { row, values: v, text } of rows) {
       if (v.village !== undefined && !ctx.villages.has(v.village)) {
-        report(row, 'village', v.village, `unknown village (村社) "${v.village}"; upload the gates of this village first`);
+        report(row, 'village', v.village, {
+          en: `unknown village (村社) "${v.village}"; upload the gates of this village first`,
+          zh: `村社"${v.village}"不存在，请先上传该村社的门岗`,
+        });
       }
       const places = splitPlaces(v.serves ?? null);
       const unknown = places.filter((p) => p !== SERVES_ANYWHERE && !ctx.villages.has(p) && !towns.has(p));
       if (unknown.length > 0) {
-        report(row, 'serves', text('serves'), `unknown village or town ${unknown.map((p) => `"${p}"`).join(', ')}; list known villages (村社) or towns (镇街), or * / 全区 for anywhere`);
+        report(row, 'serves', text('serves'), {
+          en: `unknown village or town ${unknown.map((p) => `"${p}"`).join(', ')}; list known villages (村社) or towns (镇街), or * / 全区 for anywhere`,
+          zh: `村社或镇街${zhQuoted(unknown)}不存在；请填写已有的村社或镇街，不限地点请填 * 或 全区`,
+        });
       }
       serves.set(row, places);
     }

@@ -38,24 +38,39 @@ const gateParser: EntityParser<GateColumn, ReturnType<typeof fields>, Gate> = {
   columns: GATE_COLUMNS,
   fields,
   finish(rows, ctx, report) {
-    reportDuplicates(rows, 'id', 'gate id', report);
+    reportDuplicates(rows, 'id', { en: 'gate id', zh: '门岗编号' }, report);
     const townOfVillage = new Map<string, { town: string; row: number }>();
     for (const { row, values: v, text } of rows) {
       if (v.cover_from !== undefined && v.cover_to !== undefined) {
-        if (v.cover_from === 24 * 60) report(row, 'cover_from', text('cover_from'), 'cover cannot start at 24:00; use 00:00');
-        else if (v.cover_from === v.cover_to) report(row, 'cover_to', text('cover_to'), 'cover ends when it starts; for all day use 00:00 to 24:00');
+        if (v.cover_from === 24 * 60) {
+          report(row, 'cover_from', text('cover_from'), { en: 'cover cannot start at 24:00; use 00:00', zh: '值守开始不能是 24:00，请填 00:00' });
+        } else if (v.cover_from === v.cover_to) {
+          report(row, 'cover_to', text('cover_to'), {
+            en: 'cover ends when it starts; for all day use 00:00 to 24:00',
+            zh: '值守结束与开始时间相同；全天值守请填 00:00 到 24:00',
+          });
+        }
       }
       if (v.active_from && v.active_to && v.active_to < v.active_from) {
-        report(row, 'active_to', text('active_to'), `停用日期 active_to ${v.active_to} is before 启用日期 active_from ${v.active_from}`);
+        report(row, 'active_to', text('active_to'), {
+          en: `停用日期 active_to ${v.active_to} is before 启用日期 active_from ${v.active_from}`,
+          zh: `停用日期 ${v.active_to} 早于启用日期 ${v.active_from}`,
+        });
       }
       if (v.village === undefined || v.town === undefined) continue;
       // A village belongs to one town: within the file and with what is already stored.
       const inFile = townOfVillage.get(v.village);
       const stored = ctx.villages.get(v.village);
       if (inFile && inFile.town !== v.town) {
-        report(row, 'town', v.town, `village "${v.village}" is in town "${inFile.town}" on row ${inFile.row} but "${v.town}" here; a village (村社) belongs to one town (镇街)`);
+        report(row, 'town', v.town, {
+          en: `village "${v.village}" is in town "${inFile.town}" on row ${inFile.row} but "${v.town}" here; a village (村社) belongs to one town (镇街)`,
+          zh: `村社"${v.village}"在第 ${inFile.row} 行属于镇街"${inFile.town}"，这里却填了"${v.town}"；一个村社只能属于一个镇街`,
+        });
       } else if (stored !== undefined && stored !== v.town) {
-        report(row, 'town', v.town, `village "${v.village}" is already stored under town "${stored}"; a village (村社) belongs to one town (镇街)`);
+        report(row, 'town', v.town, {
+          en: `village "${v.village}" is already stored under town "${stored}"; a village (村社) belongs to one town (镇街)`,
+          zh: `村社"${v.village}"已登记在镇街"${stored}"下，这里却填了"${v.town}"；一个村社只能属于一个镇街`,
+        });
       }
       if (!inFile) townOfVillage.set(v.village, { town: v.town, row });
     }

@@ -6,6 +6,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { AppError, type RowProblem } from '../errors.js';
 import { charsetOf, decodeCsvBytes } from './decode.js';
+import { fileProblem, problem } from './problem.js';
 import type { Cell, Table, UploadFile } from './types.js';
 
 export const CSV_TYPE = 'text/csv';
@@ -31,8 +32,8 @@ export async function readTable(file: UploadFile): Promise<TableResult> {
   const format = formatOf(file.contentType);
   const result = format === 'csv' ? readCsv(file) : format === 'xlsx' ? await readXlsx(file.body) : readJson(file.body);
   if (!result.ok) return result;
-  if (result.table.headers.every((h) => h === '')) return fileProblem('the file is empty (文件为空): expected a header row and at least one data row');
-  if (result.table.rows.length === 0) return fileProblem('the file has a header row but no data rows (没有数据行)');
+  if (result.table.headers.every((h) => h === '')) return fileProblem({ en: 'the file is empty (文件为空): expected a header row and at least one data row', zh: '文件为空：应有一行表头和至少一行数据' });
+  if (result.table.rows.length === 0) return fileProblem({ en: 'the file has a header row but no data rows (没有数据行)', zh: '文件只有表头，没有数据行' });
   return result;
 }
 
@@ -44,7 +45,7 @@ function readCsv(file: UploadFile): TableResult {
     // Blank lines are kept as records so that record i is row i + 1, as Excel shows the file.
     records = parseCsv(decoded.text, { bom: true, relax_column_count: true, skip_empty_lines: false });
   } catch (err) {
-    return fileProblem(`not a readable CSV file: ${(err as Error).message}`);
+    return fileProblem({ en: `not a readable CSV file: ${(err as Error).message}`, zh: `无法读取此 CSV 文件：${(err as Error).message}` });
   }
   return { ok: true, table: toTable(records.map((cells, i) => ({ row: i + 1, cells }))) };
 }
@@ -55,10 +56,10 @@ async function readXlsx(body: Buffer): Promise<TableResult> {
     // exceljs's types predate Node's generic Buffer.
     await workbook.xlsx.load(body as unknown as ExcelJS.Buffer);
   } catch (err) {
-    return fileProblem(`not a readable .xlsx workbook: ${(err as Error).message}`);
+    return fileProblem({ en: `not a readable .xlsx workbook: ${(err as Error).message}`, zh: `无法读取此 .xlsx 工作簿：${(err as Error).message}` });
   }
   const sheet = workbook.worksheets[0];
-  if (!sheet) return fileProblem('the workbook has no worksheet');
+  if (!sheet) return fileProblem({ en: 'the workbook has no worksheet', zh: '工作簿里没有工作表' });
   const rows: { row: number; cells: Cell[] }[] = [];
   sheet.eachRow({ includeEmpty: false }, (row) => {
     const cells: Cell[] = [];
@@ -90,15 +91,15 @@ function readJson(body: Buffer): TableResult {
   try {
     data = JSON.parse(new TextDecoder('utf-8').decode(body));
   } catch (err) {
-    return fileProblem(`not valid JSON: ${(err as Error).message}`);
+    return fileProblem({ en: `not valid JSON: ${(err as Error).message}`, zh: `不是有效的 JSON：${(err as Error).message}` });
   }
-  if (!Array.isArray(data)) return fileProblem('expected a JSON array of objects, one per row');
+  if (!Array.isArray(data)) return fileProblem({ en: 'expected a JSON array of objects, one per row', zh: '应为 JSON 数组，每行一个对象' });
   // Columns are the union of keys in first-seen order; a key missing from an object is an empty cell.
   const keys = new Set<string>();
   const problems: RowProblem[] = [];
   data.forEach((item, i) => {
     if (item === null || typeof item !== 'object' || Array.isArray(item)) {
-      problems.push({ row: i + 2, column: '', value: JSON.stringify(item) ?? '', message: 'expected an object with column names as keys' });
+      problems.push(problem(i + 2, '', JSON.stringify(item) ?? '', { en: 'expected an object with column names as keys', zh: '此行应为一个以列名为键的对象' }));
     } else {
       for (const key of Object.keys(item)) keys.add(key);
     }
@@ -125,8 +126,4 @@ function toTable(rows: { row: number; cells: Cell[] }[]): Table {
 
 function isBlank(cells: Cell[]): boolean {
   return cells.every((c) => c === null || (typeof c === 'string' && c.trim() === ''));
-}
-
-function fileProblem(message: string): { ok: false; problems: RowProblem[] } {
-  return { ok: false, problems: [{ row: 1, column: '', value: '', message }] };
 }

@@ -84,6 +84,7 @@ const zh = {
   column: '列',
   value: '值',
   message: '说明',
+  problemCount: '共 {n} 处问题',
   plansTitle: '排班计划',
   newPlan: '新建计划',
   planName: '名称',
@@ -219,6 +220,7 @@ const en: Dictionary = {
   column: 'Column',
   value: 'Value',
   message: 'Message',
+  problemCount: '{n} problem(s)',
   plansTitle: 'Plans',
   newPlan: 'New plan',
   planName: 'Name',
@@ -291,6 +293,14 @@ export function langOf(req: Request): Lang {
   const header = req.get('accept-language');
   if (!header) return 'zh';
   return req.acceptsLanguages('zh', 'en') === 'en' ? 'en' : 'zh';
+}
+
+/**
+ * A validation problem's message in the page's language. Upload problems carry both; others
+ * (e.g. a plan form's) have only `message`, which is shown as it is.
+ */
+export function problemMessage(problem: { message: string; messageZh?: string }, lang: Lang): string {
+  return lang === 'zh' && problem.messageZh ? problem.messageZh : problem.message;
 }
 
 export function translator(lang: Lang): Translate {

@@ -11,6 +11,7 @@ import type { Models } from '../db/models.js';
 import { AppError } from '../errors.js';
 import { personRoutes } from './person/person.page.js';
 import { plannerRoutes } from './planner/planner.page.js';
+import { problemMessage } from './i18n.js';
 import { pageContext, sendPage } from './render.js';
 import { villageRoutes } from './village/village.page.js';
 
@@ -42,11 +43,11 @@ const pageErrors: ErrorRequestHandler = (err, req, res, next) => {
   const ctx = pageContext(req);
   if (err instanceof AppError || err instanceof ZodError) {
     const appError = err instanceof AppError ? err : new AppError('bad_request', 'invalid request');
-    const problems = (appError.details as { problems?: { field?: string; message: string }[] } | undefined)?.problems ?? [];
+    const problems = (appError.details as { problems?: { field?: string; message: string; messageZh?: string }[] } | undefined)?.problems ?? [];
     return sendPage(res, ctx, 'message', {
       title: ctx.t('errorTitle'),
       message: appError.message,
-      details: problems.map((p) => (p.field ? `${p.field}: ${p.message}` : p.message)),
+      details: problems.map((p) => (p.field ? `${p.field}: ${problemMessage(p, ctx.lang)}` : problemMessage(p, ctx.lang))),
     }, appError.status);
   }
   req.log?.error({ err }, 'page failed');

@@ -63,6 +63,8 @@ describe('pages in a browser', () => {
     await page.waitForSelector('[data-upload-result="cadres"] table.problems');
     expect(await page.locator('[data-upload-result="cadres"] table.problems tbody tr').count()).toBeGreaterThan(0);
     expect(await page.locator('[data-upload-result="cadres"] table.problems th').allTextContents()).toEqual(['行', '列', '值', '说明']);
+    // The page is Chinese, so each problem is said in Chinese (people before gates: unknown village).
+    expect(await page.locator('[data-upload-result="cadres"] table.problems tbody td:nth-child(4)').first().textContent()).toMatch(/^村社".+"不存在/);
 
     // Without the session's CSRF token a change is refused, even with the cookie.
     const forged = await page.request.post(`${h.baseUrl}/planner/plans`, { form: { name: 'x', start: '2021-12-13', days: '1', shiftHours: '8' } });

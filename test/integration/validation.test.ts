@@ -56,7 +56,14 @@ async function expectRefused(entity: Entity, upload: Upload, problems: { row: nu
   expect(res.status, JSON.stringify(res.body)).toBe(422);
   expect(res.body.error.code).toBe('validation_failed');
   expect(res.body.error.details.problems).toEqual(
-    problems.map((p) => ({ row: p.row, column: p.column, value: p.value ?? expect.any(String), message: expect.stringMatching(p.message) })),
+    problems.map((p) => ({
+      row: p.row,
+      column: p.column,
+      value: p.value ?? expect.any(String),
+      message: expect.stringMatching(p.message),
+      // Every problem is also said in Chinese, for the district offices.
+      messageZh: expect.stringMatching(/\p{Script=Han}/u),
+    })),
   );
   expect(await snapshot()).toEqual(before);
 }

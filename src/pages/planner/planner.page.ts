@@ -8,10 +8,11 @@ import { z } from 'zod';
 import type { PageDeps } from '../index.js';
 import { verifyToken } from '../../auth/tokens.js';
 import { uploadAvailability, uploadCadres, uploadGates } from '../../directory/upload.js';
-import { AppError } from '../../errors.js';
+import { AppError, type RowProblem } from '../../errors.js';
 import { listPlans, createPlan } from '../../roster/plans.js';
 import { issueFeedToken, revokeFeedTokens } from '../../roster/feed-store.js';
 import { webcalUrl } from '../../feeds/index.js';
+import { problemMessage } from '../i18n.js';
 import { pageContext, renderFragment, sendPage } from '../render.js';
 import { clearSessionCookie, csrfOk, plannerSession, sameOrigin, setSessionCookie, type PlannerSession } from './session.js';
 import { planPageRoutes } from './plan.page.js';
@@ -82,7 +83,8 @@ export function plannerRoutes(deps: PageDeps): Router {
       res.type('html').send(renderFragment(ctx, 'upload-result', { counts, entity }));
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      const problems = (error.details as { problems?: unknown[] } | undefined)?.problems ?? [];
+      const found = (error.details as { problems?: RowProblem[] } | undefined)?.problems ?? [];
+      const problems = found.map((p) => ({ row: p.row, column: p.column, value: p.value, message: problemMessage(p, ctx.lang) }));
       res.status(error.status).type('html').send(renderFragment(ctx, 'upload-result', { error: error.message, problems, entity }));
     }
   });

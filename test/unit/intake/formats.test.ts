@@ -68,7 +68,7 @@ describe('intake formats', () => {
       { id: 'G2', name: '西门', village: '东村', town: '庄市街道', staff_per_shift: 0 },
     ];
     const result = await parseGatesUpload(json(rows), context());
-    expect(!result.ok && result.problems).toEqual([{ row: 3, column: 'staff_per_shift', value: '0', message: expect.stringContaining('1 to 20') }]);
+    expect(!result.ok && result.problems).toEqual([{ row: 3, column: 'staff_per_shift', value: '0', message: expect.stringContaining('1 to 20'), messageZh: '请填写 1 到 20 之间的整数' }]);
   });
 
   it('when JSON is not an array, then the problem says what shape is expected', async () => {
