@@ -11,7 +11,11 @@ const { values } = parseArgs({ options: { quick: { type: 'boolean', default: fal
 const runs = Math.max(1, Number(values.runs));
 const log = (line: string) => console.log(line);
 
-console.log(`# Service (embedded FerretDB unless MONGODB_URI), ${runs} upload runs`);
+// The solver runs first: its peak-RSS column is this process's peak so far.
+console.log(`# Solver (${runs} runs per instance, median)`);
+const rows = await runSolverBench({ runs, quick: values.quick, log: (line) => console.log(`  ${line}`) });
+console.log(formatSolverBench(rows));
+console.log(`\n# Service (embedded FerretDB unless MONGODB_URI), ${runs} upload runs`);
 const service = await runServiceBench({ runs, feedSeconds: values.quick ? 3 : 10, log });
 const uploads = service.uploadMs.map((u) => u.total);
 console.log('\n| measure | figure | target |\n|---|---|---|');
@@ -23,7 +27,4 @@ for (const f of service.feeds) {
   console.log(`| ${f.name}: median latency | ${f.p50} ms (p90 ${f.p90}, p99 ${f.p99}${load}) | < 20 ms median |`);
 }
 
-console.log(`\n# Solver (${runs} runs per instance, median)`);
-const rows = await runSolverBench({ runs, quick: values.quick, log: (line) => console.log(`  ${line}`) });
-console.log(formatSolverBench(rows));
 process.exit(0);

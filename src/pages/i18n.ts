@@ -4,6 +4,7 @@
  */
 import type { Request } from 'express';
 import type { GapReason } from '../domain/roster.js';
+import type { AppError, ErrorCode } from '../errors.js';
 import { GAP_REASON_LABELS } from '../feeds/index.js';
 
 export type Lang = 'zh' | 'en';
@@ -301,6 +302,25 @@ export function langOf(req: Request): Lang {
  */
 export function problemMessage(problem: { message: string; messageZh?: string }, lang: Lang): string {
   return lang === 'zh' && problem.messageZh ? problem.messageZh : problem.message;
+}
+
+/**
+ * Expected failures in the page's language. The service's own error messages are English and
+ * specific; a Chinese page shows what the failure means for the user, by its stable code.
+ */
+const ERROR_CODES_ZH: Record<ErrorCode, string> = {
+  validation_failed: '内容有误，未写入任何数据',
+  unauthorized: '登录已失效或口令无效，请重新登录',
+  forbidden: '无权进行此操作，或页面已过期，请刷新后重试',
+  not_found: '找不到所请求的内容',
+  conflict: '与正在进行的操作冲突（例如已有排班计算在运行），请稍后重试',
+  payload_too_large: '文件太大，超过了上传上限',
+  unsupported_media_type: '文件类型不支持，请上传 CSV、Excel (.xlsx) 或 JSON 文件',
+  bad_request: '请求有误，请检查填写的内容',
+};
+
+export function errorMessage(error: Pick<AppError, 'code' | 'message'>, lang: Lang): string {
+  return lang === 'zh' ? ERROR_CODES_ZH[error.code] : error.message;
 }
 
 export function translator(lang: Lang): Translate {

@@ -11,7 +11,7 @@ import type { Models } from '../db/models.js';
 import { AppError } from '../errors.js';
 import { personRoutes } from './person/person.page.js';
 import { plannerRoutes } from './planner/planner.page.js';
-import { problemMessage } from './i18n.js';
+import { errorMessage, problemMessage } from './i18n.js';
 import { pageContext, sendPage } from './render.js';
 import { villageRoutes } from './village/village.page.js';
 
@@ -46,7 +46,7 @@ const pageErrors: ErrorRequestHandler = (err, req, res, next) => {
     const problems = (appError.details as { problems?: { field?: string; message: string; messageZh?: string }[] } | undefined)?.problems ?? [];
     return sendPage(res, ctx, 'message', {
       title: ctx.t('errorTitle'),
-      message: appError.message,
+      message: errorMessage(appError, ctx.lang),
       details: problems.map((p) => (p.field ? `${p.field}: ${problemMessage(p, ctx.lang)}` : problemMessage(p, ctx.lang))),
     }, appError.status);
   }

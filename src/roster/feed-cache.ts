@@ -51,12 +51,17 @@ export class FeedCache {
     }
   }
 
+  /** A publish in this process rendered this feed: keep it, so no poll has to read it back. */
+  remember(id: string, value: unknown): void {
+    this.feeds.set(id, value);
+    if (this.feeds.size > MAX_FEEDS) this.feeds.delete(this.feeds.keys().next().value as string);
+  }
+
   async feed<T>(id: string, load: () => Promise<T | null>): Promise<T | null> {
     if (this.feeds.has(id)) return this.feeds.get(id) as T;
     const value = await load();
     if (value === null) return null; // absent may become present in a later generation
-    this.feeds.set(id, value);
-    if (this.feeds.size > MAX_FEEDS) this.feeds.delete(this.feeds.keys().next().value as string);
+    this.remember(id, value);
     return value;
   }
 }

@@ -135,7 +135,11 @@ async function refreshGeneration(models: Models, previous: PublishedRoster | nul
   const rows = [...docs.values()];
   for (let i = 0; i < rows.length; i += 500) await models.Feed.insertMany(rows.slice(i, i + 500), { ordered: false });
   await models.Meta.updateOne({ _id: 'feeds' }, { $set: { gen: nextGen } }, { upsert: true });
-  feedCacheFor(models).setGeneration(nextGen);
+  const cache = feedCacheFor(models);
+  for (const row of rows as { _id: string; ics: string; etag: string; lastModified: Date }[]) {
+    cache.remember(row._id, { ics: row.ics, etag: row.etag, lastModified: row.lastModified });
+  }
+  cache.setGeneration(nextGen);
   await models.Feed.deleteMany({ gen: { $lt: nextGen } });
   return { cadres: cadreIds.size, villages: villages.size };
 }

@@ -12,7 +12,7 @@ import { AppError, type RowProblem } from '../../errors.js';
 import { listPlans, createPlan } from '../../roster/plans.js';
 import { issueFeedToken, revokeFeedTokens } from '../../roster/feed-store.js';
 import { webcalUrl } from '../../feeds/index.js';
-import { problemMessage } from '../i18n.js';
+import { errorMessage, problemMessage } from '../i18n.js';
 import { pageContext, renderFragment, sendPage } from '../render.js';
 import { clearSessionCookie, csrfOk, plannerSession, sameOrigin, setSessionCookie, type PlannerSession } from './session.js';
 import { planPageRoutes } from './plan.page.js';
@@ -85,7 +85,7 @@ export function plannerRoutes(deps: PageDeps): Router {
       if (!(error instanceof AppError)) throw error;
       const found = (error.details as { problems?: RowProblem[] } | undefined)?.problems ?? [];
       const problems = found.map((p) => ({ row: p.row, column: p.column, value: p.value, message: problemMessage(p, ctx.lang) }));
-      res.status(error.status).type('html').send(renderFragment(ctx, 'upload-result', { error: error.message, problems, entity }));
+      res.status(error.status).type('html').send(renderFragment(ctx, 'upload-result', { error: errorMessage(error, ctx.lang), problems, entity }));
     }
   });
 
