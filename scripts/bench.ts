@@ -1,6 +1,6 @@
 /**
  * npm run bench: every performance target in one run, printed as tables.
- *   npm run bench                 # service (3 upload runs, 10 s feed load) + solver (3 runs)
+ *   npm run bench                 # solver (3 runs per instance) + service (3 upload runs, 10 s feed load)
  *   npm run bench -- --quick      # shorter, for a smoke check
  */
 import { parseArgs } from 'node:util';
