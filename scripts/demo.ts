@@ -73,6 +73,11 @@ try {
   console.log(`  OpenAPI         ${base}/api/openapi.json`);
   console.log(`  ${cadreId}'s calendar  ${personFeed.url}\n                  ${personFeed.webcal}`);
   console.log(`  ${village} duty calendar  ${villageFeed.url}`);
+  const feedSecret = new URL(personFeed.url).pathname.replace(/^\/feeds\//, '').replace(/\.ics$/, '');
+  console.log('Pages:');
+  console.log(`  village head (phone)    ${base}/village?token=${head}`);
+  console.log(`  ${cadreId}'s page      ${base}/me?token=${feedSecret}`);
+  console.log(`  planner console         ${base}/planner   (sign in with the planner token below)`);
   console.log('Tokens (shown once):');
   console.log(`  planner                 ${planner}`);
   console.log(`  village head (${village})  ${head}`);
