@@ -7,7 +7,7 @@ import { inject } from 'vitest';
 import { loadConfig, type Config } from '../../src/config.js';
 import { registerModels, type Models } from '../../src/db/models.js';
 import { createApp } from '../../src/http/app.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import { issueToken, type TokenRequest } from '../../src/auth/tokens.js';
 import type { Express } from 'express';
 
@@ -19,13 +19,13 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(env: Record<string, string> = {}, logger: Logger = createLogger('silent')): Promise<TestApp> {
   const dbName = `test_${randomBytes(6).toString('hex')}`;
   const connection = await mongoose.createConnection(`${inject('mongoUri')}${dbName}`).asPromise();
   const models = registerModels(connection);
   await Promise.all(Object.values(connection.models).map((m) => m.createIndexes()));
   const config = loadConfig({ LOG_LEVEL: 'silent', RUN_WORKER: 'false', ...env });
-  const app = createApp({ config, logger: createLogger('silent'), connection, models });
+  const app = createApp({ config, logger, connection, models });
   return {
     app,
     models,
