@@ -6,16 +6,17 @@
  * the data, reads `rev` again: if no write was in flight and `rev` did not move, what it read
  * is exactly the state between two uploads. Otherwise it waits and reads again.
  */
+import { withDocLock } from './doc-lock.js';
 import type { Models } from './models.js';
 
 const ID = 'directory';
 
 export async function withDirectoryWrite<T>(models: Models, write: () => Promise<T>): Promise<T> {
-  await models.Meta.updateOne({ _id: ID }, { $inc: { rev: 1, writing: 1 } }, { upsert: true });
+  await bump(models, 1);
   try {
     return await write();
   } finally {
-    await models.Meta.updateOne({ _id: ID }, { $inc: { rev: 1, writing: -1 } });
+    await bump(models, -1);
   }
 }
 
@@ -30,6 +31,11 @@ export async function readDirectoryConsistently<T>(models: Models, read: () => P
     await new Promise((r) => setTimeout(r, options.waitMs));
   }
   throw new Error('the directory kept changing while a solve tried to read it');
+}
+
+/** `$inc` through the document lock: a lost update here would block every later solve. */
+function bump(models: Models, writing: 1 | -1): Promise<unknown> {
+  return withDocLock(`meta:${ID}`, () => models.Meta.updateOne({ _id: ID }, { $inc: { rev: 1, writing } }, { upsert: true }));
 }
 
 async function revision(models: Models): Promise<{ rev: number; writing: number }> {

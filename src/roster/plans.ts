@@ -3,6 +3,7 @@
  * Pins live inside the plan document, so adding or removing one is a single atomic write.
  */
 import { randomBytes } from 'node:crypto';
+import { withDocLock } from '../db/doc-lock.js';
 import type { Models } from '../db/models.js';
 import { planSpecSchema, type PlanSpec, type PlanSpecInput } from '../domain/plan.js';
 import { AppError } from '../errors.js';
@@ -41,7 +42,7 @@ export async function listPlans(models: Models): Promise<Plan[]> {
 export async function updatePlan(models: Models, id: string, change: { name?: string; spec?: Partial<PlanSpecInput> }): Promise<Plan> {
   const plan = await getPlan(models, id);
   const spec = change.spec ? parseSpec({ ...plan.spec, ...change.spec, rules: { ...plan.spec.rules, ...change.spec.rules } }) : plan.spec;
-  await models.Plan.updateOne({ _id: id }, { $set: { name: change.name ?? plan.name, spec } });
+  await withDocLock(`plan:${id}`, () => models.Plan.updateOne({ _id: id }, { $set: { name: change.name ?? plan.name, spec } }));
   return getPlan(models, id);
 }
 
@@ -51,14 +52,14 @@ export async function addPin(models: Models, planId: string, pin: Pin): Promise<
   if (!gate) throw new AppError('validation_failed', `no gate "${pin.gateId}"`);
   if (!cadre) throw new AppError('validation_failed', `no person "${pin.cadreId}"`);
   if (plan.pins.some((p) => samePin(p, pin))) return plan;
-  await models.Plan.updateOne({ _id: planId }, { $push: { pins: pin } });
+  await withDocLock(`plan:${planId}`, () => models.Plan.updateOne({ _id: planId }, { $push: { pins: pin } }));
   return getPlan(models, planId);
 }
 
 export async function removePin(models: Models, planId: string, pin: Pin): Promise<Plan> {
   const plan = await getPlan(models, planId);
   if (!plan.pins.some((p) => samePin(p, pin))) throw new AppError('not_found', 'no such pin on this plan');
-  await models.Plan.updateOne({ _id: planId }, { $pull: { pins: { cadreId: pin.cadreId, gateId: pin.gateId, start: pin.start } } });
+  await withDocLock(`plan:${planId}`, () => models.Plan.updateOne({ _id: planId }, { $pull: { pins: { cadreId: pin.cadreId, gateId: pin.gateId, start: pin.start } } }));
   return getPlan(models, planId);
 }
 

@@ -4,6 +4,7 @@
  * they see the old version or the new, never a mix. Version numbers are taken once: the
  * publication's `_id` is `planId:version` and the pointer moves only from the value read.
  */
+import { withDocLock } from '../db/doc-lock.js';
 import type { Models } from '../db/models.js';
 import { packJson, unpackJson } from '../db/packed-json.js';
 import type { Assignment, Gap } from '../domain/roster.js';
@@ -60,7 +61,7 @@ export async function publish(models: Models, planId: string, solveId: string, p
     if ((error as { code?: number }).code === 11000) throw new AppError('conflict', 'another publish of this plan happened at the same time; try again');
     throw error;
   }
-  const moved = await models.Plan.updateOne({ _id: planId, publishedVersion: plan.publishedVersion }, { $set: { publishedVersion: version } });
+  const moved = await withDocLock(`plan:${planId}`, () => models.Plan.updateOne({ _id: planId, publishedVersion: plan.publishedVersion }, { $set: { publishedVersion: version } }));
   if (moved.modifiedCount !== 1) {
     await models.Publication.deleteOne({ _id: `${planId}:${version}` });
     throw new AppError('conflict', 'another publish of this plan happened at the same time; try again');

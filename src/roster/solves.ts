@@ -5,6 +5,7 @@
  * and stores the result as an immutable roster.
  */
 import { randomBytes } from 'node:crypto';
+import { withDocLock } from '../db/doc-lock.js';
 import type { Models } from '../db/models.js';
 import type { Logger } from '../logger.js';
 import { AppError } from '../errors.js';
@@ -37,7 +38,7 @@ export interface SolveRequest {
 
 export async function requestSolve(models: Models, planId: string, request: SolveRequest, requestedBy: string): Promise<SolveJob> {
   const id = `s_${randomBytes(6).toString('hex')}`;
-  const claimed = await models.Plan.findOneAndUpdate({ _id: planId, activeSolveId: null }, { $set: { activeSolveId: id } });
+  const claimed = await withDocLock(`plan:${planId}`, () => models.Plan.findOneAndUpdate({ _id: planId, activeSolveId: null }, { $set: { activeSolveId: id } }));
   if (!claimed) {
     const plan = await getPlan(models, planId); // 404 when the plan does not exist
     throw new AppError('conflict', `plan "${planId}" already has a solve in progress`, { solveId: plan.activeSolveId });
@@ -122,11 +123,13 @@ export class SolveWorker {
 
   /** Claims one queued solve and runs it; false when none was queued. */
   async runOnce(): Promise<boolean> {
-    const job = await this.models.Solve.findOneAndUpdate(
-      { status: 'queued' },
-      { $set: { status: 'running', startedAt: new Date(), workerId: this.id, progress: { phase: 'snapshot', fraction: 0 } } },
-      { sort: { createdAt: 1 }, returnDocument: 'after' },
-    ).lean<Record<string, any>>();
+    const job = await withDocLock('solve-queue', () =>
+      this.models.Solve.findOneAndUpdate(
+        { status: 'queued' },
+        { $set: { status: 'running', startedAt: new Date(), workerId: this.id, progress: { phase: 'snapshot', fraction: 0 } } },
+        { sort: { createdAt: 1 }, returnDocument: 'after' },
+      ).lean<Record<string, any>>(),
+    );
     if (!job) return false;
     try {
       await this.run(job._id, job.planId, job.options ?? {});
@@ -160,7 +163,7 @@ export class SolveWorker {
     const plan = await getPlan(models, planId);
     const snapshot = await readSnapshot(models);
     const previous = (await publishedRoster(models, planId))?.assignments;
-    await models.Solve.updateOne(
+    await withDocLock(`solve:${solveId}`, () => models.Solve.updateOne(
       { _id: solveId },
       {
         $set: {
@@ -168,8 +171,9 @@ export class SolveWorker {
           progress: { phase: 'solving', fraction: 0.05 },
         },
       },
-    );
+    ));
     let lastWrite = 0;
+    let solved = false;
     const result = await solveInThread(
       { plan: plan.spec, ...snapshot, pins: plan.pins, previous },
       {
@@ -177,11 +181,12 @@ export class SolveWorker {
         deadlineMs: (request.deadlineSeconds ?? plan.spec.deadlineSeconds ?? this.options.deadlineSeconds) * 1000,
       },
       (progress) => {
-        if (Date.now() - lastWrite < 300) return;
+        if (solved || Date.now() - lastWrite < 300) return;
         lastWrite = Date.now();
-        void models.Solve.updateOne({ _id: solveId, status: 'running' }, { $set: { progress } }).catch(() => undefined);
+        void withDocLock(`solve:${solveId}`, () => models.Solve.updateOne({ _id: solveId, status: 'running' }, { $set: { progress } })).catch(() => undefined);
       },
     );
+    solved = true;
     await storeRoster(models, {
       solveId,
       planId,
@@ -200,11 +205,11 @@ export class SolveWorker {
 
   private async finish(solveId: string, planId: string, fields: Record<string, unknown>): Promise<void> {
     const progress = fields.status === 'done' ? { phase: 'done', fraction: 1 } : { phase: 'failed', fraction: 1 };
-    await this.models.Solve.updateOne({ _id: solveId }, { $set: { ...fields, progress, finishedAt: new Date() } });
+    await withDocLock(`solve:${solveId}`, () => this.models.Solve.updateOne({ _id: solveId }, { $set: { ...fields, progress, finishedAt: new Date() } }));
     await releasePlan(this.models, planId, solveId);
   }
 }
 
 async function releasePlan(models: Models, planId: string, solveId: string): Promise<void> {
-  await models.Plan.updateOne({ _id: planId, activeSolveId: solveId }, { $set: { activeSolveId: null } });
+  await withDocLock(`plan:${planId}`, () => models.Plan.updateOne({ _id: planId, activeSolveId: solveId }, { $set: { activeSolveId: null } }));
 }
