@@ -80,20 +80,30 @@ function balanceNights(state: RosterState, movable: (p: number) => boolean): num
     if (!movable(p) || (state.nights[p] ?? 0) < 2) continue;
     for (const s of state.slotsOf(p)) {
       if (inst.slotNight[s] === null || state.pinned.has(p * S + s)) continue;
-      const g = (state.gateAt[p * S + s] ?? 0) - 1;
-      for (const q of inst.eligiblePeople[g] ?? []) {
-        if (q === p || !movable(q)) continue;
-        if ((state.nights[q] ?? 0) + 2 > (state.nights[p] ?? 0) || (state.load[q] ?? 0) + 1 > (state.load[p] ?? 0)) continue;
-        if (state.lastLead(p, g, s) && !inst.isLead[q]) continue;
-        if (state.refusal(q, s) !== null) continue;
-        state.remove(p, s);
-        state.place(q, g, s);
-        moved++;
-        break;
-      }
+      const fewerNights = (q: number) =>
+        movable(q) && (state.nights[q] ?? 0) + 2 <= (state.nights[p] ?? 0) && (state.load[q] ?? 0) + 1 <= (state.load[p] ?? 0);
+      if (handOver(state, p, s, fewerNights)) moved++;
     }
   }
   return moved;
+}
+
+/**
+ * Gives p's shift s to the first eligible colleague q that `accepts` and every hard rule
+ * allows (keeping a lead where the gate needs one). True when the shift moved.
+ */
+function handOver(state: RosterState, p: number, s: number, accepts: (q: number) => boolean): boolean {
+  const inst = state.inst;
+  const g = (state.gateAt[p * inst.slotCount + s] ?? 0) - 1;
+  for (const q of inst.eligiblePeople[g] ?? []) {
+    if (q === p || !accepts(q)) continue;
+    if (state.lastLead(p, g, s) && !inst.isLead[q]) continue;
+    if (state.refusal(q, s) !== null) continue;
+    state.remove(p, s);
+    state.place(q, g, s);
+    return true;
+  }
+  return false;
 }
 
 /**
@@ -109,19 +119,13 @@ function honourPreferences(state: RosterState, movable: (p: number) => boolean):
     if (!movable(p)) continue;
     for (const s of state.slotsOf(p)) {
       if (inst.avail[p * S + s] === Avail.Preferred || state.pinned.has(p * S + s)) continue;
-      const g = (state.gateAt[p * S + s] ?? 0) - 1;
       const night = inst.slotNight[s] !== null;
-      for (const q of inst.eligiblePeople[g] ?? []) {
-        if (q === p || !movable(q) || inst.avail[q * S + s] !== Avail.Preferred) continue;
-        if ((state.load[q] ?? 0) + 1 !== (state.load[p] ?? 0)) continue;
-        if (night && (state.nights[q] ?? 0) + 1 > (state.nights[p] ?? 0)) continue;
-        if (state.lastLead(p, g, s) && !inst.isLead[q]) continue;
-        if (state.refusal(q, s) !== null) continue;
-        state.remove(p, s);
-        state.place(q, g, s);
-        moved++;
-        break;
-      }
+      const prefersIt = (q: number) =>
+        movable(q) &&
+        inst.avail[q * S + s] === Avail.Preferred &&
+        (state.load[q] ?? 0) + 1 === (state.load[p] ?? 0) &&
+        (!night || (state.nights[q] ?? 0) + 1 <= (state.nights[p] ?? 0));
+      if (handOver(state, p, s, prefersIt)) moved++;
     }
   }
   return moved;
