@@ -71,8 +71,9 @@ export async function readFeed(models: Models, kind: FeedKind, subject: string):
       return found ? { ics: found.ics, etag: found.etag, lastModified: found.lastModified } : null;
     });
     if (doc) return doc;
-    if ((await liveGeneration(models)) === gen) break;
-    cache.setGeneration(await liveGeneration(models));
+    const live = await liveGeneration(models);
+    if (live === gen) break;
+    cache.setGeneration(live);
   }
   const ics = renderCalendar([], new Map(), 'UTC', { calendarName: kind === 'village' ? `${subject} 门岗值守` : '值守排班' });
   return { ics, ...nextFeedState(undefined, ics, new Date(0)) };
