@@ -6,6 +6,7 @@
  */
 import type { AvailabilityKind, AvailabilityWindow, Cadre, Gate } from '../../src/domain/types.js';
 import { addDays, localInstant } from '../../src/domain/time.js';
+import { mulberry32 } from './mulberry32.js';
 
 export type Preset = 'village' | 'town' | 'district';
 
@@ -66,18 +67,6 @@ const GATE_NAMES = ['东门', '西门', '南门', '北门', '正门', '后门', 
 const SURNAMES = [...'王陈李张胡周徐林叶沈郑应俞邵朱杨吴黄刘孙董金赵顾蒋任乐贺翁方虞忻毛谢钟孔汪'];
 const GIVEN = [...'伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国红玲志海波斌宇浩凯鹏辉晨俊婷雪琳燕萍飞峰慧丹鑫阳倩文亮旭东云春兰荣成龙忠'];
 const PHONE_PREFIXES = ['130', '131', '132', '133', '135', '136', '137', '138', '139', '150', '151', '152', '153', '155', '157', '158', '159', '180', '181', '186', '187', '188', '189'];
-
-/** mulberry32: tiny, fast, good enough for sample data, and the same on every machine. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Rng {
   private readonly next: () => number;

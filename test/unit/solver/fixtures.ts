@@ -8,6 +8,7 @@ import type { Assignment } from '../../../src/domain/roster.js';
 import { addDays, localDate, localInstant, parseClock } from '../../../src/domain/time.js';
 import { mayServe, type AvailabilityWindow, type Cadre, type Gate } from '../../../src/domain/types.js';
 import type { SolveInput } from '../../../src/solver/index.js';
+import { mulberry32 } from '../../../scripts/lib/mulberry32.js';
 
 export const TZ = 'Asia/Shanghai';
 export const START = '2021-12-13';
@@ -174,17 +175,6 @@ export function fixableMoves(inp: SolveInput, assignments: Assignment[]): string
 }
 
 // ---------------------------------------------------------------- seeded random instances
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A small random district: 1-3 villages in one town, a few gates, a few people, some spanning. */
 export function randomInstance(seed: number): SolveInput {
