@@ -27,6 +27,8 @@ const configSchema = z.object({
     .describe('Base URL people reach the service at, used in feed links; default http://HOST:PORT'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   UPLOAD_LIMIT_MB: z.coerce.number().positive().max(512).default(20).describe('Largest accepted upload'),
+  UPLOAD_MAX_ROWS: z.coerce.number().int().positive().max(1_000_000).default(50_000).describe('Most data rows one upload may have (413 beyond)'),
+  UPLOAD_MAX_XLSX_MB: z.coerce.number().positive().max(1024).default(64).describe('Most an .xlsx may unpack to, sized from its zip directory before inflating (413 beyond)'),
   SOLVER: z.enum(['highs', 'jslp']).default('highs').describe('Default LP engine'),
   SOLVE_DEADLINE_S: z.coerce.number().positive().default(60).describe('Default deadline per solve'),
   RUN_WORKER: z
@@ -34,7 +36,34 @@ const configSchema = z.object({
     .default('true')
     .transform((v) => v === 'true' || v === '1')
     .describe('Run the solve worker inside the web process'),
+  FERRETDB_MAX_RESTARTS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(100)
+    .default(6)
+    .describe('Restarts of a dead embedded FerretDB (backoff 0.5 s doubling to 10 s) before the service exits non-zero'),
+  TRUST_PROXY: z
+    .string()
+    .default('loopback')
+    .transform(trustProxyValue)
+    .describe("Express 'trust proxy': which proxies' X-Forwarded-For gives the client address the rate limits count by"),
+  RATE_LIMIT_FAILED_SECRETS_PER_MIN: limitPerWindow(30).describe('Unknown feed/page secrets (404/401 on /feeds, /me, /village) per address per minute; 0 = off'),
+  RATE_LIMIT_SECRET_REQUESTS_PER_MIN: limitPerWindow(1200).describe('All requests to /feeds, /me, /village per address per minute, valid or not; 0 = off'),
+  RATE_LIMIT_FAILED_AUTH_PER_MIN: limitPerWindow(30).describe('Rejected bearer tokens and console sign-ins (401) per address per minute; 0 = off'),
+  RATE_LIMIT_UPLOADS_PER_HOUR: limitPerWindow(240).describe('Uploads (PUT) per token per hour, API and console together; 0 = off'),
 });
+
+/** A non-negative whole number of events per window; 0 switches that limit off. */
+function limitPerWindow(fallback: number) {
+  return z.coerce.number().int().min(0).default(fallback);
+}
+
+/** `true`/`false`, a hop count, or addresses/subnets/names (loopback, uniquelocal), as Express takes them. */
+function trustProxyValue(value: string): boolean | number | string {
+  if (value === 'true' || value === 'false') return value === 'true';
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
 
 export type Config = Readonly<z.infer<typeof configSchema>>;
 

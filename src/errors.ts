@@ -10,7 +10,9 @@ export type ErrorCode =
   | 'conflict'
   | 'payload_too_large'
   | 'unsupported_media_type'
-  | 'bad_request';
+  | 'bad_request'
+  | 'rate_limited'
+  | 'unavailable';
 
 const STATUS: Record<ErrorCode, number> = {
   validation_failed: 422,
@@ -21,6 +23,8 @@ const STATUS: Record<ErrorCode, number> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   bad_request: 400,
+  unavailable: 503,
+  rate_limited: 429,
 };
 
 export class AppError extends Error {

@@ -8,6 +8,7 @@ import { openDatabase, type Database } from './db/connect.js';
 import { registerModels } from './db/models.js';
 import { createApp } from './http/app.js';
 import { createLogger, type Logger } from './logger.js';
+import { recoverAfterCrash } from './recovery.js';
 import { SolveWorker } from './roster/solves.js';
 
 export interface RunningService {
@@ -20,14 +21,31 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-export async function startService(config: Config = loadConfig()): Promise<RunningService> {
+/**
+ * `onFatal` is called when the database cannot be brought back (the embedded server would
+ * not restart); run as a program, the service then exits with code 1.
+ */
+export async function startService(config: Config = loadConfig(), onFatal: (error: Error) => void = () => undefined): Promise<RunningService> {
   const logger = createLogger(config.LOG_LEVEL);
-  const db = await openDatabase({ uri: config.MONGODB_URI, dataDir: config.DATA_DIR });
+  const db = await openDatabase({
+    uri: config.MONGODB_URI,
+    dataDir: config.DATA_DIR,
+    supervise: {
+      maxRestarts: config.FERRETDB_MAX_RESTARTS,
+      onGiveUp: (error) => {
+        logger.fatal({ err: error }, 'the database cannot be brought back; stopping');
+        onFatal(error);
+      },
+    },
+  });
+  db.connection.on('disconnected', () => logger.warn('database connection lost; API answers 503 until it is back'));
+  db.connection.on('reconnected', () => logger.info('database connection back'));
   logger.info({ database: db.describe }, 'database ready');
   const models = registerModels(db.connection);
+  await recoverAfterCrash(models, logger);
   const worker = config.RUN_WORKER ? new SolveWorker(models, logger, { engine: config.SOLVER, deadlineSeconds: config.SOLVE_DEADLINE_S }) : undefined;
   await worker?.start();
-  const app = createApp({ config, logger, connection: db.connection, models, onSolveRequested: () => worker?.nudge() });
+  const app = createApp({ config, logger, connection: db.connection, health: db.health, models, onSolveRequested: () => worker?.nudge() });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, (error?: Error) => (error ? reject(error) : resolve(s)));
   });
@@ -55,7 +73,7 @@ export async function startService(config: Config = loadConfig()): Promise<Runni
 
 const isMain = import.meta.url === `file://${process.argv[1]}`;
 if (isMain) {
-  const service = await startService().catch((error: unknown) => {
+  const service = await startService(undefined, () => process.exit(1)).catch((error: unknown) => {
     console.error(error instanceof Error ? error.message : error);
     process.exit(1);
   });

@@ -14,6 +14,9 @@ export interface EmbeddedFerretDb {
   /** Connection string without a database name, e.g. `mongodb://127.0.0.1:41234/`. */
   uri: string;
   port: number;
+  pid: number;
+  /** Settles when the server process exits, for whatever reason (its exit code). */
+  exited: Promise<number | null>;
   stop(): Promise<void>;
 }
 
@@ -36,10 +39,13 @@ export async function startEmbeddedFerretDb(options: { dataDir: string; port?: n
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   await waitForPort(port, child, () => stderr);
   return {
     uri: `mongodb://127.0.0.1:${port}/`,
     port,
+    pid: child.pid ?? 0,
+    exited,
     stop: () => stopChild(child),
   };
 }

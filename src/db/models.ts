@@ -74,7 +74,10 @@ export const apiTokenSchema = new Schema<any>(
   plain,
 );
 
-/** A plan with its pins; `activeSolveId` is the per-plan lock that keeps solves single-flight. */
+/**
+ * A plan with its pins. `publishedVersion` is a cache of the live state (see
+ * src/roster/live-state.ts); the plan's running solve is its ActiveSolve document.
+ */
 export const planSchema = new Schema<any>(
   {
     _id: { type: String, required: true },
@@ -82,7 +85,6 @@ export const planSchema = new Schema<any>(
     spec: { type: Schema.Types.Mixed, required: true },
     pins: { type: [new Schema<any>({ cadreId: String, gateId: String, start: Date }, { _id: false })], default: [] },
     publishedVersion: { type: Number, default: null },
-    activeSolveId: { type: String, default: null },
   },
   plain,
 );
@@ -96,6 +98,8 @@ export const solveSchema = new Schema<any>(
     progress: { type: Schema.Types.Mixed, default: { phase: 'queued', fraction: 0 } },
     requestedBy: { type: String, default: null },
     workerId: { type: String, default: null },
+    /** How many times a worker has taken this job (a takeover after a crash adds one). */
+    attempt: { type: Number, default: 0 },
     startedAt: { type: Date, default: null },
     finishedAt: { type: Date, default: null },
     error: { type: String, default: null },
@@ -165,7 +169,56 @@ export const feedSchema = new Schema<any>(
 
 /** Small counters; `directory` is the seqlock that lets a solve read a consistent snapshot. */
 export const metaSchema = new Schema<any>(
-  { _id: { type: String, required: true }, rev: { type: Number, default: 0 }, writing: { type: Number, default: 0 }, gen: { type: Number, default: 0 } },
+  { _id: { type: String, required: true }, rev: { type: Number, default: 0 }, revId: { type: String, default: null } },
+  plain,
+);
+
+/**
+ * A lease: who holds a named resource (the directory, publishing, a solve job) and until
+ * when. Each taking of a lease is a new document `name#epoch`, inserted with a unique `_id`
+ * (the one write that is atomic on FerretDB too), so two processes can never both take it.
+ * See src/db/lease.ts.
+ */
+export const leaseSchema = new Schema<any>(
+  {
+    _id: { type: String, required: true },
+    name: { type: String, required: true, index: true },
+    epoch: { type: Number, required: true },
+    owner: { type: String, required: true },
+    host: { type: String, required: true },
+    pid: { type: Number, required: true },
+    instance: { type: String, required: true },
+    expiresAt: { type: Date, required: true },
+    releasedAt: { type: Date, default: null },
+    /** What the holder is doing, for whoever must finish or undo it after a crash. */
+    data: { type: Schema.Types.Mixed, default: null },
+  },
+  { ...plain, minimize: false },
+);
+
+/** Records staged by a directory write before its journal commits (packed JSON chunks). */
+export const stagedSchema = new Schema<any>(
+  { _id: { type: String, required: true }, writeId: { type: String, required: true, index: true }, payload: { type: Buffer, required: true } },
+  { ...plain, timestamps: false },
+);
+
+/**
+ * One committed publish state: which version of each plan is published and which feed
+ * generation holds their feeds. `_id` is the generation number; inserting the next one is
+ * the commit point of a publish (src/roster/publish-protocol.ts).
+ */
+export const generationSchema = new Schema<any>(
+  {
+    _id: { type: Number, required: true },
+    versions: { type: Schema.Types.Mixed, required: true },
+    committedAt: { type: Date, required: true },
+  },
+  { ...plain, timestamps: false, minimize: false },
+);
+
+/** The one queued or running solve of a plan (`_id` = plan id): inserted, so single-flight. */
+export const activeSolveSchema = new Schema<any>(
+  { _id: { type: String, required: true }, solveId: { type: String, required: true } },
   plain,
 );
 
@@ -200,6 +253,10 @@ export interface Models {
   FeedToken: Model<any>;
   Feed: Model<any>;
   Meta: Model<any>;
+  Lease: Model<any>;
+  Staged: Model<any>;
+  Generation: Model<any>;
+  ActiveSolve: Model<any>;
 }
 
 /** Registers every schema on a connection (idempotent) and returns the typed models. */
@@ -219,5 +276,9 @@ export function registerModels(connection: Connection): Models {
     FeedToken: get('FeedToken', feedTokenSchema) as Models['FeedToken'],
     Feed: get('Feed', feedSchema) as Models['Feed'],
     Meta: get('Meta', metaSchema) as Models['Meta'],
+    Lease: get('Lease', leaseSchema) as Models['Lease'],
+    Staged: get('Staged', stagedSchema) as Models['Staged'],
+    Generation: get('Generation', generationSchema) as Models['Generation'],
+    ActiveSolve: get('ActiveSolve', activeSolveSchema) as Models['ActiveSolve'],
   };
 }

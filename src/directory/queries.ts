@@ -7,7 +7,7 @@ import type { Model } from 'mongoose';
 
 // Filters are plain objects: mongoose's QueryFilter<T> types cost tsc far more than they check.
 type Filter = Record<string, any>;
-import { withDirectoryWrite } from '../db/directory-lock.js';
+import { writeDirectory, type DirectoryCollection } from './write-protocol.js';
 import type { AvailabilityDoc, Models } from '../db/models.js';
 import type { Cadre, Gate, Role } from '../domain/types.js';
 import type { Principal } from '../auth/tokens.js';
@@ -96,22 +96,23 @@ export async function listVillages(models: Models, principal: Principal): Promis
 }
 
 export async function deleteGate(models: Models, id: string): Promise<void> {
-  const { deletedCount } = await withDirectoryWrite(models, () => models.Gate.deleteOne({ _id: id }));
-  if (!deletedCount) throw new AppError('not_found', `no gate "${id}"`);
+  await removeOne(models, 'Gate', id, [], `no gate "${id}"`);
 }
 
+/** A person goes with their availability. */
 export async function deleteCadre(models: Models, id: string): Promise<void> {
-  const { deletedCount } = await withDirectoryWrite(models, async () => {
-    const result = await models.Cadre.deleteOne({ _id: id });
-    await models.Availability.deleteOne({ _id: id });
-    return result;
-  });
-  if (!deletedCount) throw new AppError('not_found', `no person "${id}"`);
+  await removeOne(models, 'Cadre', id, ['Availability'], `no person "${id}"`);
 }
 
 export async function deleteAvailability(models: Models, cadreId: string): Promise<void> {
-  const { deletedCount } = await withDirectoryWrite(models, () => models.Availability.deleteOne({ _id: cadreId }));
-  if (!deletedCount) throw new AppError('not_found', `no availability stored for "${cadreId}"`);
+  await removeOne(models, 'Availability', cadreId, [], `no availability stored for "${cadreId}"`);
+}
+
+async function removeOne(models: Models, collection: DirectoryCollection, id: string, alsoFrom: DirectoryCollection[], notFound: string): Promise<void> {
+  await writeDirectory(models, async () => {
+    if (!(await (models[collection] as Model<any>).exists({ _id: id }))) throw new AppError('not_found', notFound);
+    return { ops: [collection, ...alsoFrom].map((c) => ({ collection: c, remove: [id] })), result: undefined };
+  });
 }
 
 function villageScope(principal: Principal, field: string): Filter {

@@ -1,17 +1,18 @@
 /**
  * Upload use-cases: parse and validate a whole file against what is stored, then write it.
- * One bad row and nothing is written (the 422 lists every problem).
+ * One bad row and nothing is written (the 422 lists the first 1,000 problems and their total).
+ * Parsing runs in a worker thread, so a big file never holds up other requests.
  */
+import type { Config } from '../config.js';
 import type { Models } from '../db/models.js';
-import { withDirectoryWrite } from '../db/directory-lock.js';
-import { syncByKey, type SyncCounts } from '../db/sync-by-key.js';
+import { diffByKey, type SyncCounts } from '../db/sync-by-key.js';
 import type { AvailabilityWindow } from '../domain/types.js';
 import { AppError } from '../errors.js';
+import { writeDirectory } from './write-protocol.js';
 import {
-  parseAvailabilityUpload,
-  parseCadresUpload,
-  parseGatesUpload,
+  parseInThread,
   type IntakeContext,
+  type IntakeLimits,
   type IntakeResult,
   type UploadFile,
 } from '../intake/index.js';
@@ -21,35 +22,47 @@ export type UploadEntity = 'gates' | 'cadres' | 'availability';
 export interface UploadOptions {
   replace: boolean;
   timeZone: string;
+  /** Rows and unpacked size an upload may have; default DEFAULT_LIMITS (see intakeLimitsOf). */
+  limits?: IntakeLimits;
+}
+
+/** The intake limits a deployment configured. */
+export function intakeLimitsOf(config: Pick<Config, 'UPLOAD_MAX_ROWS' | 'UPLOAD_MAX_XLSX_MB'>): IntakeLimits {
+  return { maxRows: config.UPLOAD_MAX_ROWS, maxUnpackedBytes: config.UPLOAD_MAX_XLSX_MB * 1024 * 1024 };
 }
 
 export async function uploadGates(models: Models, file: UploadFile, options: UploadOptions): Promise<SyncCounts> {
-  const gates = accepted(await parseGatesUpload(file, await intakeContext(models, options.timeZone)));
-  return withDirectoryWrite(models, () => syncByKey(models.Gate, 'id', gates, options));
+  const gates = accepted(await parseInThread('gates', file, await intakeContext(models, options.timeZone), options.limits));
+  return writeDirectory(models, async () => {
+    const { counts, put, keepOnly } = await diffByKey(models.Gate, 'id', gates, options);
+    return { ops: [{ collection: 'Gate', put, keepOnly }], result: counts };
+  });
 }
 
 export async function uploadCadres(models: Models, file: UploadFile, options: UploadOptions): Promise<SyncCounts> {
-  const cadres = accepted(await parseCadresUpload(file, await intakeContext(models, options.timeZone)));
-  return withDirectoryWrite(models, async () => {
-    const counts = await syncByKey(models.Cadre, 'id', cadres, options);
-    if (options.replace) {
-      // People no longer listed take their availability with them.
-      await models.Availability.deleteMany({ _id: { $nin: cadres.map((c) => c.id) } });
-    }
-    return counts;
+  const cadres = accepted(await parseInThread('cadres', file, await intakeContext(models, options.timeZone), options.limits));
+  return writeDirectory(models, async () => {
+    const { counts, put, keepOnly } = await diffByKey(models.Cadre, 'id', cadres, options);
+    // People no longer listed take their availability with them.
+    return { ops: [{ collection: 'Cadre', put, keepOnly }, ...(keepOnly ? [{ collection: 'Availability' as const, keepOnly }] : [])], result: counts };
   });
 }
 
 /** Availability rows replace all windows of the cadres they name (one document per cadre). */
 export async function uploadAvailability(models: Models, file: UploadFile, options: UploadOptions): Promise<SyncCounts> {
-  const windows = accepted(await parseAvailabilityUpload(file, await intakeContext(models, options.timeZone)));
-  return withDirectoryWrite(models, () => syncByKey(models.Availability, 'cadreId', groupByCadre(windows), options));
+  const windows = accepted(await parseInThread('availability', file, await intakeContext(models, options.timeZone), options.limits));
+  return writeDirectory(models, async () => {
+    const { counts, put, keepOnly } = await diffByKey(models.Availability, 'cadreId', groupByCadre(windows), options);
+    return { ops: [{ collection: 'Availability', put, keepOnly }], result: counts };
+  });
 }
 
 function accepted<T>(result: IntakeResult<T>): T[] {
   if (!result.ok) {
-    throw new AppError('validation_failed', `the file has ${result.problems.length} problem(s); nothing was written`, {
+    // The first MAX_PROBLEMS problems, and how many there are in all.
+    throw new AppError('validation_failed', `the file has ${result.total} problem(s); nothing was written`, {
       problems: result.problems,
+      total: result.total,
     });
   }
   return result.records;

@@ -11,6 +11,8 @@ export interface Assignment {
   end: Date;
   /** Kept because a planner pinned it. */
   pinned: boolean;
+  /** Set where assignments of several plans are mixed (a person's feed spans every plan). */
+  planId?: string;
 }
 
 /**

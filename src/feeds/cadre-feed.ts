@@ -35,7 +35,7 @@ export function cadreFeedEvents(input: CadreFeedContentInput): FeedEventContent[
     .map((a) => {
       const gate = input.gatesById.get(a.gateId);
       return {
-        uid: eventUid(a.cadreId, a.gateId, a.start),
+        uid: eventUid(a.cadreId, a.gateId, a.start, a.planId),
         start: a.start,
         end: a.end,
         summary: dutySummary(gate),

@@ -10,9 +10,12 @@ const UID_DOMAIN = 'gate-duty';
 /** 128 bits of the hash: no collisions at any plausible roster size. */
 const UID_HEX_LENGTH = 32;
 
-/** UID of one person's duty at one gate-shift, in that person's feed. */
-export function eventUid(cadreId: string, gateId: string, shiftStart: Date): string {
-  return uidOf(['cadre', cadreId, gateId, shiftStart.getTime()]);
+/**
+ * UID of one person's duty at one gate-shift of one plan, in that person's feed. Two plans
+ * may cover the same days, so the plan is part of what the event is.
+ */
+export function eventUid(cadreId: string, gateId: string, shiftStart: Date, planId = ''): string {
+  return uidOf(['cadre', cadreId, gateId, shiftStart.getTime(), planId]);
 }
 
 /** UID of one gate-shift in a village's feed (one event lists everyone on it, or its gap). */

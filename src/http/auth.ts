@@ -17,9 +17,14 @@ export function authenticate(models: Models): RequestHandler {
     if (!match?.[1]) throw new AppError('unauthorized', 'send "Authorization: Bearer <token>"');
     const principal = await verifyToken(models, match[1]);
     if (!principal) throw new AppError('unauthorized', 'the token is unknown or revoked');
-    (req as WithPrincipal)[PRINCIPAL] = principal;
+    attachPrincipal(req, principal);
     next();
   };
+}
+
+/** Records who is calling; the console's session check uses it too, so per-token limits see both. */
+export function attachPrincipal(req: Request, principal: Principal): void {
+  (req as WithPrincipal)[PRINCIPAL] = principal;
 }
 
 export function principalOf(req: Request): Principal {

@@ -1,5 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
+import { databaseDownError } from '../db/database-down.js';
+import { isDatabaseUnreachable } from '../db/health.js';
 import { AppError } from '../errors.js';
 
 /** Maps expected failures to `{ error: { code, message, details } }`; hides internals of the rest. */
@@ -10,6 +12,8 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     res.status(500).json({ error: { code: 'internal', message: 'internal error' } });
     return;
   }
+  const retryAfter = (appError.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  if (typeof retryAfter === 'number' && !res.headersSent) res.set('Retry-After', String(retryAfter));
   res.status(appError.status).json({ error: { code: appError.code, message: appError.message, details: appError.details } });
 };
 
@@ -19,6 +23,7 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
 
 function toAppError(err: unknown): AppError | null {
   if (err instanceof AppError) return err;
+  if (isDatabaseUnreachable(err)) return databaseDownError();
   if (err instanceof ZodError) {
     return new AppError('bad_request', 'invalid request', {
       issues: err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),

@@ -1,5 +1,6 @@
 /** zod schemas shared by several routes: they parse requests and document them in OpenAPI. */
 import { z } from 'zod';
+import { isLocalDate } from '../domain/time.js';
 import { ROLES } from '../domain/types.js';
 import './openapi.js';
 
@@ -16,6 +17,16 @@ export const placeQuerySchema = z.object({
 export const roleSchema = z.enum(ROLES as [string, ...string[]]).describe('village_cadre, dispatched or volunteer');
 
 export const idParamSchema = z.object({ id: z.string().min(1) });
+
+/**
+ * An instant in ISO 8601, e.g. `2021-12-13T08:00:00+08:00`. `new Date()` (and so
+ * z.coerce.date) quietly rolls a day that does not exist into the next month (`2021-02-30` ->
+ * March 2nd), so the calendar date is checked before the text is parsed.
+ */
+export const instantSchema = z
+  .string()
+  .refine((text) => isLocalDate(text.slice(0, 10)) && !Number.isNaN(Date.parse(text)), 'not an ISO 8601 date and time that exists, e.g. 2021-12-13T08:00:00+08:00')
+  .transform((text) => new Date(text));
 
 export const replaceQuerySchema = z.object({
   replace: z

@@ -6,6 +6,7 @@
 import { formatLocalDateTime } from '../domain/time.js';
 import type { AvailabilityKind, AvailabilityWindow } from '../domain/types.js';
 import type { ColumnSpec } from './columns.js';
+import { LENGTH, type IntakeLimits } from './limits.js';
 import { parseUpload, type EntityParser } from './parse-upload.js';
 import type { IntakeContext, IntakeResult, UploadFile } from './types.js';
 import { KIND_NAMES, kind, localDateTime, requiredText } from './values.js';
@@ -13,10 +14,10 @@ import { KIND_NAMES, kind, localDateTime, requiredText } from './values.js';
 type AvailabilityColumn = 'cadre_id' | 'start' | 'end' | 'kind';
 
 export const AVAILABILITY_COLUMNS: readonly ColumnSpec<AvailabilityColumn>[] = [
-  { key: 'cadre_id', english: 'cadre_id', chinese: '人员编号', required: true },
-  { key: 'start', english: 'start', chinese: '开始时间', required: true },
-  { key: 'end', english: 'end', chinese: '结束时间', required: true },
-  { key: 'kind', english: 'kind', chinese: '类型', required: true },
+  { key: 'cadre_id', english: 'cadre_id', chinese: '人员编号', required: true, max: LENGTH.id },
+  { key: 'start', english: 'start', chinese: '开始时间', required: true, max: LENGTH.value },
+  { key: 'end', english: 'end', chinese: '结束时间', required: true, max: LENGTH.value },
+  { key: 'kind', english: 'kind', chinese: '类型', required: true, max: LENGTH.value },
 ];
 
 const fields = (ctx: IntakeContext) => ({
@@ -37,7 +38,9 @@ const availabilityParser: EntityParser<AvailabilityColumn, ReturnType<typeof fie
   columns: AVAILABILITY_COLUMNS,
   fields,
   finish(rows, ctx, report) {
-    const earlier = new Map<string, Placed[]>();
+    // Per person, the earlier windows of each sense: a window can only contradict one of the
+    // other sense, so a file of same-kind windows costs one lookup per row, not a scan.
+    const earlier = new Map<string, Record<Sense, Placed[]>>();
     for (const { row, values: v, text } of rows) {
       if (v.cadre_id !== undefined && !ctx.cadreIds.has(v.cadre_id)) {
         report(row, 'cadre_id', v.cadre_id, {
@@ -54,8 +57,9 @@ const availabilityParser: EntityParser<AvailabilityColumn, ReturnType<typeof fie
         continue;
       }
       if (v.cadre_id === undefined || v.kind === undefined) continue;
-      const mine = earlier.get(v.cadre_id) ?? [];
-      const clash = mine.find((w) => contradicts(w.kind, v.kind as AvailabilityKind) && w.start < (v.end as Date) && (v.start as Date) < w.end);
+      const mine = earlier.get(v.cadre_id) ?? { free: [], busy: [] };
+      const sense = senseOf(v.kind);
+      const clash = mine[sense === 'busy' ? 'free' : 'busy'].find((w) => w.start < (v.end as Date) && (v.start as Date) < w.end);
       if (clash) {
         const [from, to] = [formatLocalDateTime(clash.start, ctx.timeZone), formatLocalDateTime(clash.end, ctx.timeZone)];
         report(row, 'kind', text('kind'), {
@@ -63,17 +67,17 @@ const availabilityParser: EntityParser<AvailabilityColumn, ReturnType<typeof fie
           zh: `与第 ${clash.row} 行矛盾：同一人在 ${from} 至 ${to} 已是"${KIND_NAMES[clash.kind]}"，这里的"${KIND_NAMES[v.kind]}"与之重叠`,
         });
       }
-      mine.push({ row, start: v.start, end: v.end, kind: v.kind });
+      mine[sense].push({ row, start: v.start, end: v.end, kind: v.kind });
       earlier.set(v.cadre_id, mine);
     }
     return rows.map(({ values: v }) => ({ cadreId: v.cadre_id as string, start: v.start as Date, end: v.end as Date, kind: v.kind as AvailabilityKind }));
   },
 };
 
-function contradicts(a: AvailabilityKind, b: AvailabilityKind): boolean {
-  return (a === 'unavailable') !== (b === 'unavailable');
-}
+/** `unavailable` says busy; `available` and `preferred` both say free, and never contradict each other. */
+type Sense = 'free' | 'busy';
+const senseOf = (kind: AvailabilityKind): Sense => (kind === 'unavailable' ? 'busy' : 'free');
 
-export function parseAvailabilityUpload(file: UploadFile, ctx: IntakeContext): Promise<IntakeResult<AvailabilityWindow>> {
-  return parseUpload(file, ctx, availabilityParser);
+export function parseAvailabilityUpload(file: UploadFile, ctx: IntakeContext, limits?: IntakeLimits): Promise<IntakeResult<AvailabilityWindow>> {
+  return parseUpload(file, ctx, availabilityParser, limits);
 }

@@ -1,6 +1,7 @@
 /** People (值守人员): who may stand duty, where, and within what limits. */
 import { SERVES_ANYWHERE, type Cadre, type Role } from '../domain/types.js';
 import type { ColumnSpec } from './columns.js';
+import { LENGTH, type IntakeLimits } from './limits.js';
 import { parseUpload, reportDuplicates, type EntityParser } from './parse-upload.js';
 import { zhQuoted } from './problem.js';
 import type { IntakeContext, IntakeResult, UploadFile } from './types.js';
@@ -9,14 +10,14 @@ import { boolean, integer, optionalPhone, optionalText, requiredText, role } fro
 type CadreColumn = 'id' | 'name' | 'phone' | 'role' | 'village' | 'serves' | 'max_hours_week' | 'night_ok';
 
 export const CADRE_COLUMNS: readonly ColumnSpec<CadreColumn>[] = [
-  { key: 'id', english: 'id', chinese: '人员编号', required: true },
-  { key: 'name', english: 'name', chinese: '姓名', required: true },
-  { key: 'phone', english: 'phone', chinese: '手机号', required: false },
-  { key: 'role', english: 'role', chinese: '身份', required: true },
-  { key: 'village', english: 'village', chinese: '所属村社', required: true },
-  { key: 'serves', english: 'serves', chinese: '可派驻范围', required: false },
-  { key: 'max_hours_week', english: 'max_hours_week', chinese: '每周最多小时', required: false },
-  { key: 'night_ok', english: 'night_ok', chinese: '可值夜班', required: false },
+  { key: 'id', english: 'id', chinese: '人员编号', required: true, max: LENGTH.id },
+  { key: 'name', english: 'name', chinese: '姓名', required: true, max: LENGTH.name },
+  { key: 'phone', english: 'phone', chinese: '手机号', required: false, max: LENGTH.value },
+  { key: 'role', english: 'role', chinese: '身份', required: true, max: LENGTH.value },
+  { key: 'village', english: 'village', chinese: '所属村社', required: true, max: LENGTH.name },
+  { key: 'serves', english: 'serves', chinese: '可派驻范围', required: false, max: LENGTH.text },
+  { key: 'max_hours_week', english: 'max_hours_week', chinese: '每周最多小时', required: false, max: LENGTH.value },
+  { key: 'night_ok', english: 'night_ok', chinese: '可值夜班', required: false, max: LENGTH.value },
 ];
 
 /** Separators people type between place names: ASCII and full-width semicolon, 顿号. */
@@ -78,6 +79,6 @@ function splitPlaces(text: string | null): string[] {
   return places.some((p) => ANYWHERE.has(p)) ? [SERVES_ANYWHERE] : places;
 }
 
-export function parseCadresUpload(file: UploadFile, ctx: IntakeContext): Promise<IntakeResult<Cadre>> {
-  return parseUpload(file, ctx, cadreParser);
+export function parseCadresUpload(file: UploadFile, ctx: IntakeContext, limits?: IntakeLimits): Promise<IntakeResult<Cadre>> {
+  return parseUpload(file, ctx, cadreParser, limits);
 }

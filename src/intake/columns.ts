@@ -3,7 +3,7 @@
  * in any order; unknown, doubled and missing columns are problems on row 1 (the header row).
  */
 import type { RowProblem } from '../errors.js';
-import { problem } from './problem.js';
+import { clip, problem } from './problem.js';
 import { cellText } from './values.js';
 import type { Cell, Table } from './types.js';
 
@@ -12,6 +12,8 @@ export interface ColumnSpec<K extends string = string> {
   english: string;
   chinese: string;
   required: boolean;
+  /** Longest cell text accepted, in characters (see LENGTH). */
+  max: number;
 }
 
 /** Where each field was found, and the header text the user wrote for it. */
@@ -36,8 +38,8 @@ export function mapColumns<K extends string>(table: Table, specs: readonly Colum
     if (!spec) {
       problems.push(
         problem(row, header, header, {
-          en: `unknown column "${header}"; expected ${specs.map(columnLabel).join(', ')}`,
-          zh: `列名"${header}"无法识别，可用的列：${specs.map((s) => s.chinese).join('、')}`,
+          en: `unknown column "${clip(header)}"; expected ${specs.map(columnLabel).join(', ')}`,
+          zh: `列名"${clip(header)}"无法识别，可用的列：${specs.map((s) => s.chinese).join('、')}`,
         }),
       );
     } else if (map.index.has(spec.key)) {
@@ -69,7 +71,7 @@ export function rowRecord<K extends string>(cells: Cell[], row: number, columns:
     const text = cellText(cell);
     if (columns.named.has(i) || text === '') return;
     const letter = columnLetter(i);
-    problems.push(problem(row, `column ${letter}`, text, { en: 'a value in a column with no header', zh: `${letter} 列没有列名，却填了内容"${text}"` }));
+    problems.push(problem(row, `column ${letter}`, text, { en: 'a value in a column with no header', zh: `${letter} 列没有列名，却填了内容"${clip(text)}"` }));
   });
   return record;
 }

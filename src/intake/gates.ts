@@ -2,6 +2,7 @@
 import { formatClock } from '../domain/time.js';
 import type { Gate } from '../domain/types.js';
 import type { ColumnSpec } from './columns.js';
+import { LENGTH, type IntakeLimits } from './limits.js';
 import { parseUpload, reportDuplicates, type EntityParser } from './parse-upload.js';
 import type { IntakeContext, IntakeResult, UploadFile } from './types.js';
 import { boolean, clock, integer, optionalDate, requiredText } from './values.js';
@@ -9,16 +10,16 @@ import { boolean, clock, integer, optionalDate, requiredText } from './values.js
 type GateColumn = 'id' | 'name' | 'village' | 'town' | 'staff_per_shift' | 'cover_from' | 'cover_to' | 'active_from' | 'active_to' | 'lead_required';
 
 export const GATE_COLUMNS: readonly ColumnSpec<GateColumn>[] = [
-  { key: 'id', english: 'id', chinese: '门岗编号', required: true },
-  { key: 'name', english: 'name', chinese: '门岗名称', required: true },
-  { key: 'village', english: 'village', chinese: '村社', required: true },
-  { key: 'town', english: 'town', chinese: '镇街', required: true },
-  { key: 'staff_per_shift', english: 'staff_per_shift', chinese: '每班人数', required: false },
-  { key: 'cover_from', english: 'cover_from', chinese: '值守开始', required: false },
-  { key: 'cover_to', english: 'cover_to', chinese: '值守结束', required: false },
-  { key: 'active_from', english: 'active_from', chinese: '启用日期', required: false },
-  { key: 'active_to', english: 'active_to', chinese: '停用日期', required: false },
-  { key: 'lead_required', english: 'lead_required', chinese: '需村干部带班', required: false },
+  { key: 'id', english: 'id', chinese: '门岗编号', required: true, max: LENGTH.id },
+  { key: 'name', english: 'name', chinese: '门岗名称', required: true, max: LENGTH.name },
+  { key: 'village', english: 'village', chinese: '村社', required: true, max: LENGTH.name },
+  { key: 'town', english: 'town', chinese: '镇街', required: true, max: LENGTH.name },
+  { key: 'staff_per_shift', english: 'staff_per_shift', chinese: '每班人数', required: false, max: LENGTH.value },
+  { key: 'cover_from', english: 'cover_from', chinese: '值守开始', required: false, max: LENGTH.value },
+  { key: 'cover_to', english: 'cover_to', chinese: '值守结束', required: false, max: LENGTH.value },
+  { key: 'active_from', english: 'active_from', chinese: '启用日期', required: false, max: LENGTH.value },
+  { key: 'active_to', english: 'active_to', chinese: '停用日期', required: false, max: LENGTH.value },
+  { key: 'lead_required', english: 'lead_required', chinese: '需村干部带班', required: false, max: LENGTH.value },
 ];
 
 const fields = () => ({
@@ -89,6 +90,6 @@ const gateParser: EntityParser<GateColumn, ReturnType<typeof fields>, Gate> = {
   },
 };
 
-export function parseGatesUpload(file: UploadFile, ctx: IntakeContext): Promise<IntakeResult<Gate>> {
-  return parseUpload(file, ctx, gateParser);
+export function parseGatesUpload(file: UploadFile, ctx: IntakeContext, limits?: IntakeLimits): Promise<IntakeResult<Gate>> {
+  return parseUpload(file, ctx, gateParser, limits);
 }

@@ -1,9 +1,12 @@
 /**
  * Intake: planners' files (CSV in UTF-8 or GBK, Excel .xlsx, JSON) -> validated domain
- * records, or every problem with the row and column the user sees. Pure: no HTTP, no database.
- * The parse functions are async only because exceljs reads workbooks asynchronously.
+ * records, or the problems with the row and column the user sees. Pure: no HTTP, no database.
+ * The parse functions are async only because exceljs reads workbooks asynchronously; the
+ * service runs them in a worker thread (parseInThread) so a big file never blocks requests.
  */
-export type { Cell, Entity, IntakeContext, IntakeResult, UploadFile } from './types.js';
+export type { Cell, Entity, IntakeContext, IntakeResult, Refusal, UploadFile } from './types.js';
+export { DEFAULT_LIMITS, LENGTH, MAX_PROBLEMS, type IntakeLimits } from './limits.js';
+export { parseInThread } from './parse-thread.js';
 export { ACCEPTED_CONTENT_TYPES, CSV_TYPE, JSON_TYPE, XLSX_TYPE, formatOf } from './read-table.js';
 export { columnLabel, type ColumnSpec } from './columns.js';
 export { GATE_COLUMNS, parseGatesUpload } from './gates.js';

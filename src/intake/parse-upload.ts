@@ -1,13 +1,16 @@
 /**
- * The one pipeline every entity goes through: read the table, map the header, convert each
- * cell with its zod schema, then let the entity check across rows and build its records.
- * All-or-nothing: one problem anywhere and no records are returned.
+ * The one pipeline every entity goes through: read the table, map the header, guard each cell
+ * (length, control characters), convert it with its zod schema, then let the entity check
+ * across rows and build its records. All-or-nothing: one problem anywhere and no records are
+ * returned.
  */
 import type { z } from 'zod';
 import type { RowProblem } from '../errors.js';
 import { mapColumns, rowRecord, type ColumnSpec } from './columns.js';
-import { problem, type Bilingual } from './problem.js';
+import { DEFAULT_LIMITS, type IntakeLimits } from './limits.js';
+import { problem, refusal, type Bilingual } from './problem.js';
 import { readTable } from './read-table.js';
+import { textProblem } from './text-guard.js';
 import type { Cell, IntakeContext, IntakeResult, UploadFile } from './types.js';
 import { cellText, issueMessage } from './values.js';
 
@@ -37,14 +40,16 @@ export async function parseUpload<K extends string, F extends Fields<K>, T>(
   file: UploadFile,
   ctx: IntakeContext,
   entity: EntityParser<K, F, T>,
+  limits: IntakeLimits = DEFAULT_LIMITS,
 ): Promise<IntakeResult<T>> {
-  const read = await readTable(file);
+  const read = await readTable(file, limits);
   if (!read.ok) return read;
   const problems: RowProblem[] = [];
   const columns = mapColumns(read.table, entity.columns, problems);
-  if (!columns) return { ok: false, problems };
+  if (!columns) return refusal(problems);
 
   const fields = entity.fields(ctx);
+  const maxLength = new Map(entity.columns.map((c) => [c.key, c.max]));
   const headerOf = (key: K): string => columns.header.get(key) ?? entity.columns.find((c) => c.key === key)?.english ?? key;
   const report: Report<K> = (row, key, value, message) => problems.push(problem(row, headerOf(key), value, message));
 
@@ -53,19 +58,24 @@ export async function parseUpload<K extends string, F extends Fields<K>, T>(
     const values: ParsedRow<F>['values'] = {};
     let complete = true;
     for (const key of Object.keys(fields) as K[]) {
-      const result = fields[key].safeParse(record[key] ?? null);
-      if (result.success) {
+      const cell = record[key] ?? null;
+      const text = cellText(cell);
+      // Guarded first: an overlong cell never reaches a schema whose message would quote it.
+      const guarded = textProblem(text, maxLength.get(key) as number);
+      const result = guarded ? null : fields[key].safeParse(cell);
+      if (result?.success) {
         values[key] = result.data as z.output<F[K]>;
       } else {
         complete = false;
-        for (const issue of result.error.issues) report(row, key, cellText(record[key] ?? null), issueMessage(issue));
+        if (guarded) report(row, key, text, guarded);
+        for (const issue of result?.error.issues ?? []) report(row, key, text, issueMessage(issue));
       }
     }
     return { row, values, complete, text: (key) => cellText(record[key as K] ?? null) };
   });
 
   const records = entity.finish(rows, ctx, report);
-  if (problems.length > 0) return { ok: false, problems: sortProblems(problems, read.table.headers) };
+  if (problems.length > 0) return refusal(sortProblems(problems, read.table.headers));
   return { ok: true, records };
 }
 

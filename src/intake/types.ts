@@ -22,8 +22,12 @@ export interface IntakeContext {
   cadreIds: Set<string>;
 }
 
-/** Every record, or every problem: validation is all-or-nothing. */
-export type IntakeResult<T> = { ok: true; records: T[] } | { ok: false; problems: RowProblem[] };
+/**
+ * Every record, or the problems: validation is all-or-nothing. A refusal lists the first
+ * MAX_PROBLEMS problems in row order and counts them all in `total`.
+ */
+export type IntakeResult<T> = { ok: true; records: T[] } | Refusal;
+export type Refusal = { ok: false; problems: RowProblem[]; total: number };
 
 /**
  * One cell as read: CSV gives strings; JSON may give numbers and booleans; Excel also gives

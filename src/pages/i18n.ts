@@ -317,6 +317,8 @@ const ERROR_CODES_ZH: Record<ErrorCode, string> = {
   payload_too_large: '文件太大，超过了上传上限',
   unsupported_media_type: '文件类型不支持，请上传 CSV、Excel (.xlsx) 或 JSON 文件',
   bad_request: '请求有误，请检查填写的内容',
+  rate_limited: '请求过于频繁，请稍后再试',
+  unavailable: '数据库暂时无法连接，请几秒后重试',
 };
 
 export function errorMessage(error: Pick<AppError, 'code' | 'message'>, lang: Lang): string {

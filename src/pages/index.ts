@@ -4,11 +4,12 @@
  * routes (src/roster, src/directory) and apply the same scope checks.
  */
 import { fileURLToPath } from 'node:url';
-import express, { Router, type ErrorRequestHandler } from 'express';
+import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
 import { ZodError } from 'zod';
 import type { Config } from '../config.js';
 import type { Models } from '../db/models.js';
 import { AppError } from '../errors.js';
+import { SECRET_PAGE_PATHS } from '../http/secret-urls.js';
 import { personRoutes } from './person/person.page.js';
 import { plannerRoutes } from './planner/planner.page.js';
 import { errorMessage, problemMessage } from './i18n.js';
@@ -20,6 +21,10 @@ export interface PageDeps {
   config: Config;
   /** Wakes the in-process solve worker after the console queues a solve. */
   onSolveRequested?: () => void;
+  /** The limits on secret links, shared with the feeds (see src/http/rate-limit.ts). */
+  secretUrlLimit: RequestHandler[];
+  /** The per-token upload limit, shared with the API's uploads. */
+  uploadLimit: RequestHandler;
 }
 
 export function pageRoutes(deps: PageDeps): Router {
@@ -28,6 +33,8 @@ export function pageRoutes(deps: PageDeps): Router {
     '/pages-static',
     express.static(fileURLToPath(new URL('./public', import.meta.url)), { maxAge: '1h', index: false, fallthrough: false }),
   );
+  // Here rather than in app.ts so that a refusal answers as a page (pageErrors).
+  router.use(SECRET_PAGE_PATHS, deps.secretUrlLimit);
   router.use(villageRoutes(deps.models));
   router.use(personRoutes(deps.models, deps.config));
   router.use('/planner', plannerRoutes(deps));

@@ -5,6 +5,8 @@
  * generation and the secret -> subject mapping are cached briefly: a publish or revocation in
  * this process updates the cache at once; another process sees it within those TTLs.
  */
+import { databaseDownError } from '../db/database-down.js';
+import { healthOf } from '../db/health.js';
 import type { Models } from '../db/models.js';
 
 export const GENERATION_TTL_MS = 1000;
@@ -17,14 +19,17 @@ interface Cached<T> {
 }
 
 export class FeedCache {
+  /** While the database is down, what is cached is served however old, and nothing is loaded. */
+  constructor(private readonly databaseDown: () => boolean = () => false) {}
+
   private generation: Cached<number> | undefined;
   private readonly secrets = new Map<string, Cached<{ kind: string; subject: string } | null>>();
   private readonly feeds = new Map<string, unknown>();
 
   async liveGeneration(load: () => Promise<number>): Promise<number> {
     const now = Date.now();
-    if (this.generation && this.generation.until > now) return this.generation.value;
-    const value = await load();
+    if (this.generation && (this.generation.until > now || this.databaseDown())) return this.generation.value;
+    const value = await this.load(load);
     this.generation = { value, until: now + GENERATION_TTL_MS };
     return value;
   }
@@ -37,8 +42,8 @@ export class FeedCache {
   async secret<T extends { kind: string; subject: string }>(hash: string, load: () => Promise<T | null>): Promise<T | null> {
     const now = Date.now();
     const hit = this.secrets.get(hash);
-    if (hit && hit.until > now) return hit.value as T | null;
-    const value = await load();
+    if (hit && (hit.until > now || this.databaseDown())) return hit.value as T | null;
+    const value = await this.load(load);
     this.secrets.set(hash, { value, until: now + SECRET_TTL_MS });
     if (this.secrets.size > MAX_FEEDS) this.secrets.delete(this.secrets.keys().next().value as string);
     return value;
@@ -59,10 +64,15 @@ export class FeedCache {
 
   async feed<T>(id: string, load: () => Promise<T | null>): Promise<T | null> {
     if (this.feeds.has(id)) return this.feeds.get(id) as T;
-    const value = await load();
+    const value = await this.load(load);
     if (value === null) return null; // absent may become present in a later generation
     this.remember(id, value);
     return value;
+  }
+
+  private load<T>(load: () => Promise<T>): Promise<T> {
+    if (this.databaseDown()) return Promise.reject(databaseDownError());
+    return load();
   }
 }
 
@@ -71,6 +81,9 @@ const caches = new WeakMap<Models, FeedCache>();
 /** One cache per database (tests run several apps, each on its own database, in one process). */
 export function feedCacheFor(models: Models): FeedCache {
   let cache = caches.get(models);
-  if (!cache) caches.set(models, (cache = new FeedCache()));
+  if (!cache) {
+    const health = healthOf(models.Meta.db);
+    caches.set(models, (cache = new FeedCache(() => health.isDown())));
+  }
   return cache;
 }

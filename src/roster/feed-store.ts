@@ -25,7 +25,8 @@ import {
   type FeedState,
 } from '../feeds/index.js';
 import { feedCacheFor } from './feed-cache.js';
-import { publishedRoster, type PublishedRoster } from './publish.js';
+import { liveState } from './live-state.js';
+import type { PublishedRoster } from './publish.js';
 
 export type FeedKind = 'cadre' | 'village';
 
@@ -64,14 +65,14 @@ export async function readFeed(models: Models, kind: FeedKind, subject: string):
   // A publish may retire the generation between reading the pointer and the feed: re-read.
   const cache = feedCacheFor(models);
   for (let attempt = 0; attempt < 3; attempt++) {
-    const gen = await cache.liveGeneration(() => liveGeneration(models));
+    const gen = await cache.liveGeneration(async () => (await liveState(models)).gen);
     const id = feedId(gen, `${kind}:${subject}`);
     const doc = await cache.feed(id, async () => {
       const found = await models.Feed.findOne({ _id: id }, { ics: 1, etag: 1, lastModified: 1 }).lean<StoredFeed>();
       return found ? { ics: found.ics, etag: found.etag, lastModified: found.lastModified } : null;
     });
     if (doc) return doc;
-    const live = await liveGeneration(models);
+    const live = (await liveState(models)).gen;
     if (live === gen) break;
     cache.setGeneration(live);
   }
@@ -79,27 +80,30 @@ export async function readFeed(models: Models, kind: FeedKind, subject: string):
   return { ics, ...nextFeedState(undefined, ics, new Date(0)) };
 }
 
-/** Publishes of different plans in one process take turns; each writes a whole generation. */
-let refreshQueue: Promise<unknown> = Promise.resolve();
-
-/**
- * Re-renders the feeds a publish touched (everyone and every village in the plan's previous
- * or new published roster), carries the others over unchanged, and switches the live
- * generation in one write.
- */
-export function refreshFeedsAfterPublish(models: Models, previous: PublishedRoster | null, current: PublishedRoster): Promise<{ cadres: number; villages: number }> {
-  const run = refreshQueue.then(() => refreshGeneration(models, previous, current));
-  refreshQueue = run.catch(() => undefined);
-  return run;
+/** What a publish renders its next feed generation from. */
+export interface GenerationInput {
+  /** The plan's published roster before this publish (null on its first) and after it. */
+  previous: PublishedRoster | null;
+  current: PublishedRoster;
+  /** Every plan's published roster in the new state (the current one included). */
+  rosters: PublishedRoster[];
+  liveGen: number;
+  nextGen: number;
 }
 
-async function refreshGeneration(models: Models, previous: PublishedRoster | null, current: PublishedRoster): Promise<{ cadres: number; villages: number }> {
+/**
+ * The documents of the next feed generation: the feeds this publish touched (everyone and
+ * every village in the plan's previous or new roster) re-rendered, every other live feed
+ * carried over unchanged. Nothing is written here.
+ */
+export async function renderNextGeneration(models: Models, input: GenerationInput): Promise<{ rows: object[]; counts: { cadres: number; villages: number } }> {
+  const { previous, current, rosters, nextGen } = input;
   const publishedAt = current.publication.publishedAt;
-  const all = await allPublishedRosters(models);
-  const assignments = all.flatMap((r) => r.assignments);
-  const gaps = all.flatMap((r) => r.gaps);
-  const gatesById = new Map<string, Gate>(all.flatMap((r) => r.gates.map((g) => [g.id, g] as const)));
-  const cadresById = new Map(all.flatMap((r) => r.cadres.map((c) => [c.id, c] as const)));
+  // Each plan's assignments carry the plan: one person may stand duty in several plans.
+  const assignments = rosters.flatMap((r) => r.assignments.map((a) => ({ ...a, planId: r.planId })));
+  const gaps = rosters.flatMap((r) => r.gaps);
+  const gatesById = new Map<string, Gate>(rosters.flatMap((r) => r.gates.map((g) => [g.id, g] as const)));
+  const cadresById = new Map(rosters.flatMap((r) => r.cadres.map((c) => [c.id, c] as const)));
   const timeZone = current.timezone;
 
   const touched = [previous, current].filter((r): r is PublishedRoster => r !== null);
@@ -110,9 +114,7 @@ async function refreshGeneration(models: Models, previous: PublishedRoster | nul
   const byCadre = groupBy(assignments, (a) => a.cadreId);
   const byVillage = groupBy(assignments, (a) => gatesById.get(a.gateId)?.village ?? '');
   const gapsByVillage = groupBy(gaps, (g: Gap) => gatesById.get(g.gateId)?.village ?? '');
-  const liveGen = await liveGeneration(models);
-  const live = await liveFeeds(models, liveGen);
-  const nextGen = liveGen + 1;
+  const live = await liveFeeds(models, input.liveGen);
 
   const docs = new Map<string, object>();
   for (const cadreId of cadreIds) {
@@ -133,31 +135,20 @@ async function refreshGeneration(models: Models, previous: PublishedRoster | nul
   for (const [key, feed] of live) {
     if (!docs.has(key)) docs.set(key, { ...feed.doc, _id: feedId(nextGen, key), gen: nextGen });
   }
-  const rows = [...docs.values()];
-  for (let i = 0; i < rows.length; i += 500) await models.Feed.insertMany(rows.slice(i, i + 500), { ordered: false });
-  await models.Meta.updateOne({ _id: 'feeds' }, { $set: { gen: nextGen } }, { upsert: true });
+  return { rows: [...docs.values()], counts: { cadres: cadreIds.size, villages: villages.size } };
+}
+
+/** After a generation committed: this process serves it at once, from memory. */
+export function rememberGeneration(models: Models, gen: number, rows: object[]): void {
   const cache = feedCacheFor(models);
   for (const row of rows as { _id: string; ics: string; etag: string; lastModified: Date }[]) {
     cache.remember(row._id, { ics: row.ics, etag: row.etag, lastModified: row.lastModified });
   }
-  cache.setGeneration(nextGen);
-  await models.Feed.deleteMany({ gen: { $lt: nextGen } });
-  return { cadres: cadreIds.size, villages: villages.size };
-}
-
-async function liveGeneration(models: Models): Promise<number> {
-  const meta = await models.Meta.findOne({ _id: 'feeds' }, { gen: 1 }).lean<{ gen?: number }>();
-  return meta?.gen ?? 0;
+  cache.setGeneration(gen);
 }
 
 function feedId(gen: number, key: string): string {
   return `${gen}|${key}`;
-}
-
-async function allPublishedRosters(models: Models): Promise<PublishedRoster[]> {
-  const plans = await models.Plan.find({ publishedVersion: { $ne: null } }, { _id: 1 }).lean<{ _id: string }[]>();
-  const rosters = await Promise.all(plans.map((p) => publishedRoster(models, p._id)));
-  return rosters.filter((r): r is PublishedRoster => r !== null);
 }
 
 interface LiveFeed extends FeedState {

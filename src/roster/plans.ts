@@ -28,14 +28,21 @@ export async function createPlan(models: Models, name: string, input: PlanSpecIn
 }
 
 export async function getPlan(models: Models, id: string): Promise<Plan> {
-  const doc = await models.Plan.findOne({ _id: id }).lean<Record<string, any>>();
+  const [doc, active] = await Promise.all([
+    models.Plan.findOne({ _id: id }).lean<Record<string, any>>(),
+    models.ActiveSolve.findOne({ _id: id }).lean<{ solveId: string }>(),
+  ]);
   if (!doc) throw new AppError('not_found', `no plan "${id}"`);
-  return toPlan(doc);
+  return toPlan(doc, active?.solveId ?? null);
 }
 
 export async function listPlans(models: Models): Promise<Plan[]> {
-  const docs = await models.Plan.find({}).sort({ createdAt: -1 }).lean<Record<string, any>[]>();
-  return docs.map(toPlan);
+  const [docs, actives] = await Promise.all([
+    models.Plan.find({}).sort({ createdAt: -1 }).lean<Record<string, any>[]>(),
+    models.ActiveSolve.find({}).lean<{ _id: string; solveId: string }[]>(),
+  ]);
+  const activeOf = new Map(actives.map((a) => [a._id, a.solveId]));
+  return docs.map((doc) => toPlan(doc, activeOf.get(doc._id) ?? null));
 }
 
 /** Changes the name and/or any spec fields; the merged spec is validated whole. */
@@ -77,14 +84,15 @@ function parseSpec(input: unknown): PlanSpec {
   return parsed.data;
 }
 
-function toPlan(doc: Record<string, any>): Plan {
+/** `activeSolveId` comes from the plan's ActiveSolve document (see solves.ts). */
+function toPlan(doc: Record<string, any>, activeSolveId: string | null): Plan {
   return {
     id: doc._id,
     name: doc.name,
     spec: doc.spec,
     pins: (doc.pins ?? []).map((p: Pin) => ({ cadreId: p.cadreId, gateId: p.gateId, start: new Date(p.start) })),
     publishedVersion: doc.publishedVersion ?? null,
-    activeSolveId: doc.activeSolveId ?? null,
+    activeSolveId,
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
   };

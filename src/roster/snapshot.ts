@@ -1,5 +1,5 @@
 /** The solver's input, read as one consistent snapshot of the directory. */
-import { readDirectoryConsistently } from '../db/directory-lock.js';
+import { readDirectoryConsistently } from '../directory/write-protocol.js';
 import type { AvailabilityDoc, Models } from '../db/models.js';
 import type { AvailabilityWindow, Cadre, Gate } from '../domain/types.js';
 

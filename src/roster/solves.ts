@@ -1,17 +1,29 @@
 /**
- * Solve jobs. A plan holds at most one active solve: the claim is an atomic update of the
- * plan document (`activeSolveId` from null to the new id), so two requests can never both
- * start one. A worker claims queued jobs with findOneAndUpdate, runs the solver in a thread,
- * and stores the result as an immutable roster.
+ * Solve jobs, safe with several processes on one database and across crashes.
+ *
+ * - Single-flight per plan: requesting a solve inserts the plan's `ActiveSolve` document
+ *   (`_id` = plan id). Only one insert can win; a stale one (its solve finished, the process
+ *   died before removing it) is cleared and the insert tried again.
+ * - Exactly-once running: a worker takes a job by taking the lease `solve:<id>` (see
+ *   src/db/lease.ts) and renews it while the solver runs. A job whose worker died (lease
+ *   expired, or its process gone from this host) is taken over by the next worker that
+ *   looks, and run again from the start. [solve:after-claim]
+ * - Results: the roster is inserted under the solve's id (immutable, once) [solve:after-roster],
+ *   then the job is marked done [solve:after-finish], then the plan's ActiveSolve is removed
+ *   and the lease released. A takeover that finds the roster already stored only marks the
+ *   job done from it.
  */
 import { randomBytes } from 'node:crypto';
 import { withDocLock } from '../db/doc-lock.js';
+import { acquireLease, type Lease } from '../db/lease.js';
+import { faultPoint } from '../faults.js';
 import type { Models } from '../db/models.js';
 import type { Logger } from '../logger.js';
 import { AppError } from '../errors.js';
 import type { EngineName, SolveResult } from '../solver/index.js';
 import { getPlan } from './plans.js';
-import { publishedRoster, storeRoster } from './publish.js';
+import { loadRoster, publishedRoster, storeRoster } from './publish.js';
+import { dutyInOtherPlans, withDutyElsewhere } from './other-plans.js';
 import { readSnapshot } from './snapshot.js';
 import { solveInThread } from './solve-thread.js';
 
@@ -37,12 +49,9 @@ export interface SolveRequest {
 }
 
 export async function requestSolve(models: Models, planId: string, request: SolveRequest, requestedBy: string): Promise<SolveJob> {
+  await getPlan(models, planId); // 404 when the plan does not exist
   const id = `s_${randomBytes(6).toString('hex')}`;
-  const claimed = await withDocLock(`plan:${planId}`, () => models.Plan.findOneAndUpdate({ _id: planId, activeSolveId: null }, { $set: { activeSolveId: id } }));
-  if (!claimed) {
-    const plan = await getPlan(models, planId); // 404 when the plan does not exist
-    throw new AppError('conflict', `plan "${planId}" already has a solve in progress`, { solveId: plan.activeSolveId });
-  }
+  await claimPlan(models, planId, id);
   try {
     await models.Solve.create({ _id: id, planId, status: 'queued', requestedBy, options: request });
   } catch (error) {
@@ -50,6 +59,31 @@ export async function requestSolve(models: Models, planId: string, request: Solv
     throw error;
   }
   return getSolve(models, id);
+}
+
+/** Inserts the plan's ActiveSolve; clears one whose solve has ended and tries once more. */
+async function claimPlan(models: Models, planId: string, solveId: string): Promise<void> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await models.ActiveSolve.create({ _id: planId, solveId });
+      return;
+    } catch (error) {
+      if ((error as { code?: number }).code !== 11000) throw error;
+    }
+    const active = await models.ActiveSolve.findOne({ _id: planId }).lean<{ solveId: string }>();
+    const job = active && (await models.Solve.findOne({ _id: active.solveId }, { status: 1 }).lean<{ status: SolveStatus }>());
+    if (active && job && (job.status === 'queued' || job.status === 'running')) {
+      throw new AppError('conflict', `plan "${planId}" already has a solve in progress`, { solveId: active.solveId });
+    }
+    if (active) await models.ActiveSolve.deleteOne({ _id: planId, solveId: active.solveId });
+  }
+  throw new AppError('conflict', `plan "${planId}" already has a solve in progress`);
+}
+
+/** The plan's queued or running solve, if any. */
+export async function activeSolveOf(models: Models, planId: string): Promise<string | null> {
+  const active = await models.ActiveSolve.findOne({ _id: planId }).lean<{ solveId: string }>();
+  return active?.solveId ?? null;
 }
 
 export async function getSolve(models: Models, id: string): Promise<SolveJob> {
@@ -81,13 +115,16 @@ function toJob(doc: Record<string, any>): SolveJob {
   };
 }
 
+/** A running solve renews its lease every 10 s; a worker silent for 30 s is taken as dead. */
+const SOLVE_LEASE_TTL_MS = 30_000;
+
 export interface WorkerOptions {
   engine: EngineName;
   deadlineSeconds: number;
   pollMs?: number;
 }
 
-/** Claims and runs queued solves one at a time until stopped. */
+/** Takes and runs solves one at a time until stopped: queued ones, and those whose worker died. */
 export class SolveWorker {
   private readonly id = `w_${randomBytes(4).toString('hex')}`;
   private running = false;
@@ -100,12 +137,7 @@ export class SolveWorker {
     private readonly options: WorkerOptions,
   ) {}
 
-  /** Fails solves a previous process left running (it died mid-solve), then starts polling. */
   async start(): Promise<void> {
-    const orphans = await this.models.Solve.find({ status: 'running' }).lean<Record<string, any>[]>();
-    for (const orphan of orphans) {
-      await this.finish(orphan._id, orphan.planId, { status: 'failed', error: 'interrupted: the service stopped during this solve; run it again' });
-    }
     this.running = true;
     this.loop = this.poll();
   }
@@ -121,23 +153,55 @@ export class SolveWorker {
     await this.loop;
   }
 
-  /** Claims one queued solve and runs it; false when none was queued. */
+  /** Takes one solve and runs it; false when there was none to take. */
   async runOnce(): Promise<boolean> {
-    const job = await withDocLock('solve-queue', () =>
-      this.models.Solve.findOneAndUpdate(
-        { status: 'queued' },
-        { $set: { status: 'running', startedAt: new Date(), workerId: this.id, progress: { phase: 'snapshot', fraction: 0 } } },
-        { sort: { createdAt: 1 }, returnDocument: 'after' },
-      ).lean<Record<string, any>>(),
-    );
-    if (!job) return false;
+    const taken = await this.take();
+    if (!taken) return false;
+    const { job, lease } = taken;
     try {
-      await this.run(job._id, job.planId, job.options ?? {});
+      if (await this.models.Roster.exists({ _id: job._id })) {
+        // A worker died after storing the roster: the job only needs marking done.
+        const roster = await loadRoster(this.models, job._id);
+        const { perPerson: _perPerson, ...summary } = roster.metrics;
+        await this.finish(job._id, job.planId, { status: 'done', outcome: job.outcome ?? 'optimal', metrics: job.metrics ?? summary });
+      } else {
+        await this.run(job._id, job.planId, job.options ?? {}, lease);
+      }
     } catch (error) {
       this.logger.error({ err: error, solveId: job._id }, 'solve failed');
-      await this.finish(job._id, job.planId, { status: 'failed', error: error instanceof Error ? error.message : String(error) });
+      if (await lease.stillHeld().catch(() => false)) {
+        await this.finish(job._id, job.planId, { status: 'failed', error: error instanceof Error ? error.message : String(error) });
+      }
+    } finally {
+      await lease.release().catch(() => undefined);
     }
     return true;
+  }
+
+  /** The oldest solve that is queued, or running under a lease nobody holds any more. */
+  private async take(): Promise<{ job: Record<string, any>; lease: Lease } | null> {
+    const candidates = await this.models.Solve.find({ status: { $in: ['queued', 'running'] } }, { _id: 1 }).sort({ createdAt: 1 }).lean<{ _id: string }[]>();
+    for (const { _id } of candidates) {
+      const taken = await acquireLease(this.models, `solve:${_id}`, { ttlMs: SOLVE_LEASE_TTL_MS, owner: this.id });
+      if (!taken.ok) continue;
+      // Another worker may have finished it between the list and the lease.
+      const job = await this.models.Solve.findOne({ _id }).lean<Record<string, any>>();
+      if (!job || (job.status !== 'queued' && job.status !== 'running')) {
+        await taken.lease.release();
+        continue;
+      }
+      taken.lease.keepAlive();
+      if (taken.abandoned) this.logger.warn({ solveId: _id, previousWorker: taken.abandoned.owner }, 'taking over a solve whose worker stopped');
+      await withDocLock(`solve:${_id}`, () =>
+        this.models.Solve.updateOne(
+          { _id },
+          { $set: { status: 'running', startedAt: new Date(), workerId: this.id, attempt: (job.attempt ?? 0) + 1, progress: { phase: 'snapshot', fraction: 0 } } },
+        ),
+      );
+      faultPoint('solve:after-claim');
+      return { job, lease: taken.lease };
+    }
+    return null;
   }
 
   private async poll(): Promise<void> {
@@ -158,11 +222,12 @@ export class SolveWorker {
     }
   }
 
-  private async run(solveId: string, planId: string, request: SolveRequest): Promise<void> {
+  private async run(solveId: string, planId: string, request: SolveRequest, lease: Lease): Promise<void> {
     const { models } = this;
     const plan = await getPlan(models, planId);
     const snapshot = await readSnapshot(models);
     const previous = (await publishedRoster(models, planId))?.assignments;
+    const elsewhere = await dutyInOtherPlans(models, planId);
     await withDocLock(`solve:${solveId}`, () => models.Solve.updateOne(
       { _id: solveId },
       {
@@ -174,8 +239,9 @@ export class SolveWorker {
     ));
     let lastWrite = 0;
     let solved = false;
+    const input = withDutyElsewhere({ plan: plan.spec, ...snapshot, pins: plan.pins, previous }, elsewhere);
     const result = await solveInThread(
-      { plan: plan.spec, ...snapshot, pins: plan.pins, previous },
+      input,
       {
         engine: request.engine ?? plan.spec.engine ?? this.options.engine,
         deadlineMs: (request.deadlineSeconds ?? plan.spec.deadlineSeconds ?? this.options.deadlineSeconds) * 1000,
@@ -187,6 +253,8 @@ export class SolveWorker {
       },
     );
     solved = true;
+    // Taken over meanwhile (this process was thought dead): the new worker owns the result.
+    if (!(await lease.stillHeld())) return;
     await storeRoster(models, {
       solveId,
       planId,
@@ -199,6 +267,7 @@ export class SolveWorker {
       gates: snapshot.gates,
       cadres: snapshot.cadres.map(({ phone: _phone, ...cadre }) => cadre),
     });
+    faultPoint('solve:after-roster');
     const { perPerson: _perPerson, ...summary } = result.metrics;
     await this.finish(solveId, planId, { status: 'done', outcome: result.status, metrics: summary });
   }
@@ -206,10 +275,25 @@ export class SolveWorker {
   private async finish(solveId: string, planId: string, fields: Record<string, unknown>): Promise<void> {
     const progress = fields.status === 'done' ? { phase: 'done', fraction: 1 } : { phase: 'failed', fraction: 1 };
     await withDocLock(`solve:${solveId}`, () => this.models.Solve.updateOne({ _id: solveId }, { $set: { ...fields, progress, finishedAt: new Date() } }));
+    faultPoint('solve:after-finish');
     await releasePlan(this.models, planId, solveId);
   }
 }
 
+/** Removes the plan's ActiveSolve if it is still this solve's. */
 async function releasePlan(models: Models, planId: string, solveId: string): Promise<void> {
-  await withDocLock(`plan:${planId}`, () => models.Plan.updateOne({ _id: planId, activeSolveId: solveId }, { $set: { activeSolveId: null } }));
+  await models.ActiveSolve.deleteOne({ _id: planId, solveId });
+}
+
+/** Clears ActiveSolve documents whose solve has ended (a crash between finish and release). */
+export async function recoverSolves(models: Models): Promise<number> {
+  const actives = await models.ActiveSolve.find({}).lean<{ _id: string; solveId: string }[]>();
+  let cleared = 0;
+  for (const active of actives) {
+    const job = await models.Solve.findOne({ _id: active.solveId }, { status: 1 }).lean<{ status: SolveStatus }>();
+    if (job && (job.status === 'queued' || job.status === 'running')) continue;
+    await releasePlan(models, active._id, active.solveId);
+    cleared++;
+  }
+  return cleared;
 }

@@ -35,7 +35,9 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
   await Promise.all(Object.values(connection.models).map((m) => m.createIndexes()));
   const logger = createLogger('silent');
   const config = loadConfig({ LOG_LEVEL: 'silent', RUN_WORKER: 'false' });
-  const worker = new SolveWorker(models, logger, { engine: 'highs', deadlineSeconds: 60 });
+  // The district solves in seconds; the deadline is only a guard, far above what a loaded
+  // machine needs, so a slow run is slow rather than a worse roster.
+  const worker = new SolveWorker(models, logger, { engine: 'highs', deadlineSeconds: 300 });
   await worker.start();
   const app = createApp({ config, logger, connection, models, onSolveRequested: () => worker.nudge() });
   const server = await new Promise<Server>((resolve, reject) => {

@@ -13,14 +13,15 @@ import type { Express } from 'express';
 
 export interface TestApp {
   app: Express;
+  /** The database's name on the run's server (`inject('mongoUri') + dbName`). */
+  dbName: string;
   models: Models;
   config: Config;
   token(request: TokenRequest): Promise<string>;
   close(): Promise<void>;
 }
 
-export async function createTestApp(env: Record<string, string> = {}, logger: Logger = createLogger('silent')): Promise<TestApp> {
-  const dbName = `test_${randomBytes(6).toString('hex')}`;
+export async function createTestApp(env: Record<string, string> = {}, logger: Logger = createLogger('silent'), dbName = `test_${randomBytes(6).toString('hex')}`): Promise<TestApp> {
   const connection = await mongoose.createConnection(`${inject('mongoUri')}${dbName}`).asPromise();
   const models = registerModels(connection);
   await Promise.all(Object.values(connection.models).map((m) => m.createIndexes()));
@@ -28,6 +29,7 @@ export async function createTestApp(env: Record<string, string> = {}, logger: Lo
   const app = createApp({ config, logger, connection, models });
   return {
     app,
+    dbName,
     models,
     config,
     token: async (request) => (await issueToken(models, request)).token,

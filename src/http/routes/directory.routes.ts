@@ -9,7 +9,7 @@ import type { Models } from '../../db/models.js';
 import { uploadAvailability, uploadCadres, uploadGates, type UploadOptions } from '../../directory/upload.js';
 import * as queries from '../../directory/queries.js';
 import type { SyncCounts } from '../../db/sync-by-key.js';
-import type { UploadFile } from '../../intake/index.js';
+import type { IntakeLimits, UploadFile } from '../../intake/index.js';
 import { ACCEPTED_CONTENT_TYPES } from '../../intake/index.js';
 import { principalOf, requireRole } from '../auth.js';
 import { errorResponses } from '../openapi.js';
@@ -30,6 +30,8 @@ export interface DirectoryDeps {
   models: Models;
   timeZone: string;
   uploadLimitBytes: number;
+  /** Rows and unpacked size per upload (UPLOAD_MAX_ROWS, UPLOAD_MAX_XLSX_MB); default DEFAULT_LIMITS. */
+  intakeLimits?: IntakeLimits;
 }
 
 type Uploader = (models: Models, file: UploadFile, options: UploadOptions) => Promise<SyncCounts>;
@@ -48,14 +50,18 @@ export function directoryRoutes(deps: DirectoryDeps, registry: OpenAPIRegistry):
   for (const { path, what, upload } of UPLOADS) {
     router.put(path, requireRole('planner'), rawBody, async (req, res) => {
       const { replace } = replaceQuerySchema.parse(req.query);
-      const counts = await upload(models, uploadFileOf(req), { replace, timeZone: deps.timeZone });
+      const counts = await upload(models, uploadFileOf(req), { replace, timeZone: deps.timeZone, limits: deps.intakeLimits });
       res.json(counts);
     });
     registry.registerPath({
       method: 'put',
       path: `/api/v1${path}`,
       summary: `Upload ${what}`,
-      description: 'CSV (UTF-8 with or without BOM, or GBK/GB18030), Excel .xlsx, or JSON. All-or-nothing: one bad row and nothing is written.',
+      description:
+        'CSV (UTF-8 with or without BOM, or GBK/GB18030), Excel .xlsx, or JSON. All-or-nothing: one bad row and nothing is written. ' +
+        'A 422 lists the first 1,000 problems (row, column, value clipped to 100 characters, message, messageZh) and `details.total`. ' +
+        'Ids are at most 64 characters, names 100, free text 500, with no control characters. ' +
+        'A 413 (with the reason as a row-1 problem) for more than UPLOAD_MAX_ROWS data rows, an .xlsx unpacking to more than UPLOAD_MAX_XLSX_MB, or a file that takes more than 60 s or 512 MB to read.',
       request: {
         query: replaceQuerySchema,
         body: { content: Object.fromEntries(ACCEPTED_CONTENT_TYPES.map((t) => [t, { schema: z.string() }])) },

@@ -2,7 +2,7 @@
  * Calendar feeds: the public `/feeds/<secret>.ics` endpoint (the secret is the only key;
  * unknown or revoked answers 404) and the API that issues, rotates and revokes the secrets.
  */
-import { Router, type Request } from 'express';
+import { Router, type ErrorRequestHandler, type Request } from 'express';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import type { Models } from '../../db/models.js';
@@ -34,16 +34,31 @@ export function feedRoutes(models: Models, registry: OpenAPIRegistry): Router {
     }
     res.send(feed.ics);
   });
+  router.use('/feeds', undecodableFeed);
   registry.registerPath({
     method: 'get',
     path: '/feeds/{token}.ics',
     summary: 'A calendar feed (iCalendar); the secret in the path is the credential',
     security: [],
     request: { params: z.object({ token: z.string() }) },
-    responses: { 200: { description: 'The feed', content: { 'text/calendar': { schema: z.string() } } }, 304: { description: 'Not modified' }, 404: { description: 'Unknown or revoked feed' } },
+    responses: {
+      200: { description: 'The feed', content: { 'text/calendar': { schema: z.string() } } },
+      304: { description: 'Not modified' },
+      404: { description: 'Unknown or revoked feed' },
+      429: { description: 'Too many unknown feeds (or requests) from this address; see Retry-After' },
+    },
   });
   return router;
 }
+
+/**
+ * A feed path that is not valid percent-encoding fails in the router's param decoding, before
+ * the handler, with a URIError that quotes the secret: it would reach the error log whole.
+ * It is an unknown feed like any other (and counts as a failed lookup).
+ */
+const undecodableFeed: ErrorRequestHandler = (err, _req, _res, next) => {
+  next(err instanceof URIError ? new AppError('not_found', 'no such feed') : err);
+};
 
 /** Issue/rotate and revoke feed links (under /api/v1, after authentication). */
 export function feedTokenRoutes(models: Models, baseUrl: (req: Request) => string, registry: OpenAPIRegistry): Router {

@@ -7,14 +7,15 @@ import { z } from 'zod';
 import type { Models } from '../../db/models.js';
 import { planSpecSchema } from '../../domain/plan.js';
 import { isLocalDate } from '../../domain/time.js';
-import { addPin, createPlan, getPlan, listPlans, removePin, updatePlan } from '../../roster/plans.js';
-import { publishPlan } from '../../roster/publish-plan.js';
-import { listPublications } from '../../roster/publish.js';
+import type { Principal } from '../../auth/tokens.js';
+import { addPin, createPlan, getPlan, listPlans, removePin, updatePlan, type Plan } from '../../roster/plans.js';
+import { publishPlan } from '../../roster/publish-protocol.js';
+import { listPublications, type Publication } from '../../roster/publish.js';
 import { readDiff, readDraftRoster, readPublishedRoster, readReport } from '../../roster/read.js';
 import { getSolve, listSolves, requestSolve } from '../../roster/solves.js';
 import { principalOf, requireRole } from '../auth.js';
 import { errorResponses } from '../openapi.js';
-import { idParamSchema } from '../schemas.js';
+import { idParamSchema, instantSchema } from '../schemas.js';
 
 export interface PlanRouteDeps {
   models: Models;
@@ -32,17 +33,16 @@ const solveRequestSchema = z
   .openapi('SolveRequest');
 const publishSchema = z.object({ solveId: z.string().min(1) }).openapi('PublishRequest');
 const pinSchema = z
-  .object({ cadreId: z.string().min(1), gateId: z.string().min(1), start: z.coerce.date().describe('Shift start, ISO 8601 instant') })
+  .object({ cadreId: z.string().min(1), gateId: z.string().min(1), start: instantSchema.describe('Shift start, ISO 8601 instant') })
   .openapi('Pin');
-const instant = z.coerce.date();
 const rosterQuerySchema = z.object({
   version: z.coerce.number().int().min(1).optional().describe('A published version; default the current one'),
   town: z.string().optional(),
   village: z.string().optional(),
   gateId: z.string().optional(),
   cadreId: z.string().optional(),
-  from: instant.optional().describe('Only rows overlapping [from, to)'),
-  to: instant.optional(),
+  from: instantSchema.optional().describe('Only rows overlapping [from, to)'),
+  to: instantSchema.optional(),
 });
 const reportQuerySchema = z.object({
   date: z.string().refine(isLocalDate, 'not a date YYYY-MM-DD').describe('Local day of the report'),
@@ -59,11 +59,12 @@ export function planRoutes(deps: PlanRouteDeps, registry: OpenAPIRegistry): Rout
     const { name, ...spec } = createPlanSchema.parse(req.body);
     res.status(201).json(await createPlan(models, name, spec));
   });
-  router.get('/plans', async (_req, res) => {
-    res.json({ items: await listPlans(models) });
+  router.get('/plans', async (req, res) => {
+    const principal = principalOf(req);
+    res.json({ items: (await listPlans(models)).map((plan) => planFor(principal, plan)) });
   });
   router.get('/plans/:id', async (req, res) => {
-    res.json(await getPlan(models, idParamSchema.parse(req.params).id));
+    res.json(planFor(principalOf(req), await getPlan(models, idParamSchema.parse(req.params).id)));
   });
   router.patch('/plans/:id', planner, async (req, res) => {
     const { name, ...spec } = patchPlanSchema.parse(req.body);
@@ -91,7 +92,9 @@ export function planRoutes(deps: PlanRouteDeps, registry: OpenAPIRegistry): Rout
     res.status(201).json(await publishPlan(models, idParamSchema.parse(req.params).id, solveId, principalOf(req).tokenId));
   });
   router.get('/plans/:id/versions', async (req, res) => {
-    res.json({ items: await listPublications(models, idParamSchema.parse(req.params).id) });
+    const principal = principalOf(req);
+    const versions = await listPublications(models, idParamSchema.parse(req.params).id);
+    res.json({ items: versions.map((publication) => publicationFor(principal, publication)) });
   });
 
   router.post('/plans/:id/pins', planner, async (req, res) => {
@@ -123,6 +126,26 @@ export function planRoutes(deps: PlanRouteDeps, registry: OpenAPIRegistry): Rout
   return router;
 }
 
+/**
+ * A plan as a village head or a person may read it. Pins name people and gates of every
+ * village, and they are the planner's input to the next solve rather than who is on duty
+ * (that is the published roster, which is scoped per token): they go, whole. So does the gate
+ * list (other villages' gates) and the running solve's id (solves are the planners').
+ */
+function planFor(principal: Principal, plan: Plan) {
+  if (principal.role === 'planner') return plan;
+  const { pins: _pins, activeSolveId: _activeSolveId, spec, ...rest } = plan;
+  const { gateIds: _gateIds, ...ruleSpec } = spec;
+  return { ...rest, spec: ruleSpec };
+}
+
+/** Who published (a planner's token id) and from which solve is the planners' business. */
+function publicationFor(principal: Principal, publication: Publication) {
+  if (principal.role === 'planner') return publication;
+  const { publishedBy: _publishedBy, solveId: _solveId, ...rest } = publication;
+  return rest;
+}
+
 /** JSON by default; CSV (UTF-8 with BOM, for Excel) when the client asks for text/csv. */
 function sendRoster(req: Request, res: Response, json: object, csv: () => string): void {
   if (req.accepts(['application/json', 'text/csv']) === 'text/csv') {
@@ -138,15 +161,15 @@ function document(registry: OpenAPIRegistry): void {
   const rosterBoth = (description: string) => ({ description, content: { 'application/json': { schema: z.object({}).passthrough() }, 'text/csv': { schema: z.string() } } });
   const body = (schema: z.ZodType) => ({ body: { content: { 'application/json': { schema } } } });
   registry.registerPath({ method: 'post', path: '/api/v1/plans', summary: 'Create a plan (planner)', request: body(createPlanSchema), responses: { 201: json('The plan'), ...errorResponses(400, 403, 422) } });
-  registry.registerPath({ method: 'get', path: '/api/v1/plans', summary: 'List plans', responses: { 200: json('Plans') } });
-  registry.registerPath({ method: 'get', path: '/api/v1/plans/{id}', summary: 'One plan with its pins and published version', request: { params: id }, responses: { 200: json('The plan'), ...errorResponses(404) } });
+  registry.registerPath({ method: 'get', path: '/api/v1/plans', summary: 'List plans; pins, gate list and active solve for planners only', responses: { 200: json('Plans') } });
+  registry.registerPath({ method: 'get', path: '/api/v1/plans/{id}', summary: 'One plan with its published version; pins, gate list and active solve for planners only', request: { params: id }, responses: { 200: json('The plan'), ...errorResponses(404) } });
   registry.registerPath({ method: 'patch', path: '/api/v1/plans/{id}', summary: 'Change a plan (planner); the merged plan is validated whole', request: { params: id, ...body(patchPlanSchema) }, responses: { 200: json('The plan'), ...errorResponses(403, 404, 422) } });
   registry.registerPath({ method: 'post', path: '/api/v1/plans/{id}/solve', summary: 'Queue a solve (planner); 409 while one runs', request: { params: id, ...body(solveRequestSchema) }, responses: { 202: json('The solve job'), ...errorResponses(403, 404, 409) } });
   registry.registerPath({ method: 'get', path: '/api/v1/plans/{id}/solves', summary: 'A plan’s solves, newest first (planner)', request: { params: id }, responses: { 200: json('Solve jobs'), ...errorResponses(403, 404) } });
   registry.registerPath({ method: 'get', path: '/api/v1/solves/{id}', summary: 'Solve status, progress and metrics (planner)', request: { params: id }, responses: { 200: json('The solve job'), ...errorResponses(403, 404) } });
   registry.registerPath({ method: 'get', path: '/api/v1/solves/{id}/roster', summary: 'Draft roster of a finished solve (planner)', request: { params: id, query: rosterQuerySchema }, responses: { 200: rosterBoth('Assignments, gaps, metrics'), ...errorResponses(403, 404) } });
   registry.registerPath({ method: 'post', path: '/api/v1/plans/{id}/publish', summary: 'Publish a solve as the plan’s next version (planner)', request: { params: id, ...body(publishSchema) }, responses: { 201: json('The publication'), ...errorResponses(403, 404, 409, 422) } });
-  registry.registerPath({ method: 'get', path: '/api/v1/plans/{id}/versions', summary: 'Published versions of a plan', request: { params: id }, responses: { 200: json('Versions'), ...errorResponses(404) } });
+  registry.registerPath({ method: 'get', path: '/api/v1/plans/{id}/versions', summary: 'Published versions of a plan; who published and from which solve for planners only', request: { params: id }, responses: { 200: json('Versions'), ...errorResponses(404) } });
   registry.registerPath({ method: 'post', path: '/api/v1/plans/{id}/pins', summary: 'Pin a person to a gate-shift (planner)', request: { params: id, ...body(pinSchema) }, responses: { 201: json('The plan'), ...errorResponses(403, 404, 422) } });
   registry.registerPath({ method: 'delete', path: '/api/v1/plans/{id}/pins', summary: 'Remove a pin (planner); the pin in the body or query', request: { params: id, ...body(pinSchema) }, responses: { 200: json('The plan'), ...errorResponses(403, 404) } });
   registry.registerPath({ method: 'get', path: '/api/v1/plans/{id}/roster', summary: 'Published roster (scoped); JSON, or CSV with Accept: text/csv', request: { params: id, query: rosterQuerySchema }, responses: { 200: rosterBoth('The roster'), ...errorResponses(403, 404) } });

@@ -8,7 +8,7 @@ import type { PageDeps } from '../index.js';
 import { parseLocalDateTime } from '../../domain/time.js';
 import { AppError } from '../../errors.js';
 import { addPin, getPlan, removePin } from '../../roster/plans.js';
-import { publishPlan } from '../../roster/publish-plan.js';
+import { publishPlan } from '../../roster/publish-protocol.js';
 import { readDraftRoster, readPublishedRoster } from '../../roster/read.js';
 import { getSolve, requestSolve } from '../../roster/solves.js';
 import { gapReasonLabel } from '../i18n.js';

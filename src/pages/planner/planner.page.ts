@@ -3,7 +3,7 @@
  * feed links. Every action calls the use-case the API route calls; the cookie session and
  * its CSRF check (see ./session.ts) stand in for the API's bearer token.
  */
-import express, { Router, type Request, type Response } from 'express';
+import express, { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { PageDeps } from '../index.js';
 import { verifyToken } from '../../auth/tokens.js';
@@ -74,20 +74,20 @@ export function plannerRoutes(deps: PageDeps): Router {
   // The upload script sends the file's bytes as they are, with the file's content type, as
   // the API's PUT does; the intake decides the format from it.
   const rawBody = express.raw({ type: () => true, limit: config.UPLOAD_LIMIT_MB * 1024 * 1024 });
-  router.put('/upload/:entity', rawBody, async (req, res) => {
-    const ctx = pageContext(req);
-    const entity = z.enum(['gates', 'cadres', 'availability']).parse(req.params.entity);
-    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    try {
+  // The limit comes before the body is read: a refused upload costs no parsing.
+  router.put(
+    '/upload/:entity',
+    deps.uploadLimit,
+    rawBody,
+    async (req: Request, res: Response) => {
+      const ctx = pageContext(req);
+      const entity = z.enum(['gates', 'cadres', 'availability']).parse(req.params.entity);
+      const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const counts = await UPLOADERS[entity](models, { body, contentType: req.get('content-type') ?? '' }, { replace: req.query.replace === '1', timeZone: config.TIMEZONE });
       res.type('html').send(renderFragment(ctx, 'upload-result', { counts, entity }));
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      const found = (error.details as { problems?: RowProblem[] } | undefined)?.problems ?? [];
-      const problems = found.map((p) => ({ row: p.row, column: p.column, value: p.value, message: problemMessage(p, ctx.lang) }));
-      res.status(error.status).type('html').send(renderFragment(ctx, 'upload-result', { error: errorMessage(error, ctx.lang), problems, entity }));
-    }
-  });
+    },
+    uploadRefused,
+  );
 
   router.post('/plans', async (req, res) => {
     const form = createPlanForm.parse(req.body);
@@ -117,3 +117,15 @@ export function plannerRoutes(deps: PageDeps): Router {
 
   return router;
 }
+
+/**
+ * A refused upload (bad rows, too many uploads) answers with the result fragment the upload
+ * script puts on the page, not with a whole error page.
+ */
+const uploadRefused: ErrorRequestHandler = (error, req, res, next) => {
+  if (!(error instanceof AppError)) return next(error);
+  const ctx = pageContext(req);
+  const found = (error.details as { problems?: RowProblem[] } | undefined)?.problems ?? [];
+  const problems = found.map((p) => ({ row: p.row, column: p.column, value: p.value, message: problemMessage(p, ctx.lang) }));
+  res.status(error.status).type('html').send(renderFragment(ctx, 'upload-result', { error: errorMessage(error, ctx.lang), problems, entity: req.params.entity }));
+};

@@ -1,5 +1,6 @@
 /** Per-request helpers shared by the console's routers. */
 import type { Request, Response } from 'express';
+import { attachPrincipal } from '../../http/auth.js';
 import type { PageContext } from '../render.js';
 import type { PlannerSession } from './session.js';
 
@@ -7,6 +8,8 @@ const SESSION = Symbol('planner session');
 
 export function attachSession(req: Request, session: PlannerSession): void {
   (req as Request & { [SESSION]?: PlannerSession })[SESSION] = session;
+  // The signed-in planner is the caller, as a bearer token is on the API (upload limits count per token).
+  attachPrincipal(req, session.principal);
 }
 
 /** The signed-in planner of a request that passed the console's session check. */

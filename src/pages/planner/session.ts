@@ -20,6 +20,7 @@ import type { Request, Response } from 'express';
 import { parseCookie, stringifySetCookie } from 'cookie';
 import { verifyToken, type Principal } from '../../auth/tokens.js';
 import type { Models } from '../../db/models.js';
+import { countAsFailedLookup } from '../../http/rate-limit.js';
 
 export const SESSION_COOKIE = 'gd_planner';
 const COOKIE_PATH = '/planner';
@@ -35,6 +36,9 @@ export async function plannerSession(models: Models, req: Request): Promise<Plan
   const token = parseCookie(req.get('cookie') ?? '')[SESSION_COOKIE];
   if (!token) return null;
   const principal = await verifyToken(models, token);
+  // A cookie that is no token is a guess like a bad bearer token, but it answers with the
+  // sign-in page or a redirect, not a 401: count it for the failed-auth limit explicitly.
+  if (!principal) countAsFailedLookup(req);
   if (!principal || principal.role !== 'planner') return null;
   return { principal, csrf: csrfTokenOf(token) };
 }

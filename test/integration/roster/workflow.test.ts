@@ -333,7 +333,7 @@ describe('calendar feeds', () => {
       for (const a of mine) {
         const event = feed.events.find((e) => e.start.getTime() === Date.parse(a.start));
         expect(event, `event for ${assignmentKey(a)}`).toBeDefined();
-        expect(event!.uid).toBe(eventUid(a.cadreId, a.gateId, new Date(a.start)));
+        expect(event!.uid).toBe(eventUid(a.cadreId, a.gateId, new Date(a.start), planId));
         expect(event!.end.getTime()).toBe(Date.parse(a.end));
         expect(event!.summary).toContain(a.gateName);
         expect(event!.summary).toContain(a.village);
@@ -483,7 +483,7 @@ describe('re-plan after someone drops out', () => {
     const after = await fetchFeed(dropped);
 
     // Assert
-    const removedUids = droppedShifts.map((a) => eventUid(a.cadreId, a.gateId, new Date(a.start)));
+    const removedUids = droppedShifts.map((a) => eventUid(a.cadreId, a.gateId, new Date(a.start), planId));
     expect(beforeReplan.get(dropped)!.events.map((e) => e.uid).sort()).toEqual([...removedUids].sort());
     expect(after.events.filter((e) => removedUids.includes(e.uid))).toEqual([]);
     expect(after.events).toEqual([]);
@@ -517,7 +517,7 @@ describe('re-plan after someone drops out', () => {
       expect(after.etag, `${cadreId}'s feed changed`).not.toBe(before.etag);
       expect(after.events.length).toBe(mineV3.length);
       for (const a of mineV3) {
-        const uid = eventUid(a.cadreId, a.gateId, new Date(a.start));
+        const uid = eventUid(a.cadreId, a.gateId, new Date(a.start), planId);
         const now = after.events.find((e) => e.uid === uid);
         const then = before.events.find((e) => e.uid === uid);
         expect(now, `event ${uid}`).toBeDefined();

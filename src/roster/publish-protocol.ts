@@ -1,0 +1,144 @@
+/**
+ * How a roster is published so that a crash at any moment leaves either the old published
+ * state or the new one, each with its feeds, and never a stuck lock.
+ *
+ * The published state is the newest generation document (src/roster/live-state.ts): the
+ * published version of every plan and the feed generation that serves them.
+ *
+ * Steps (fault points in brackets; see src/faults.ts):
+ * 1. Take the `publish` lease (409 while another publish runs in a live process). If the
+ *    previous holder died, recover first (below). [publish:after-lease]
+ * 2. Read the live state G. The new version is the plan's live version + 1. Insert the
+ *    publication `planId:version`, dropping one of that id that a crashed publish left
+ *    uncommitted. [publish:after-publication]
+ * 3. Render the feeds of generation G+1 and insert them in batches, after dropping any
+ *    documents of G+1 a crashed publish left. Nobody reads G+1 yet. [publish:after-feeds-batch]
+ * 4. Commit: insert the generation document G+1 with the plan's new version. Inserting a
+ *    unique `_id` is atomic; from here on every reader sees the new state. [publish:after-commit]
+ * 5. Tidy: copy the version into `plan.publishedVersion` (a cache for lists) and drop feeds
+ *    and generation documents older than G+1. [publish:after-plan-cache]
+ * 6. Release the lease.
+ *
+ * Recovery (start-up, or the next publish after a crash) works from the live state alone:
+ * feed documents of a newer generation and publications newer than their plan's live
+ * version were never committed and are dropped; plan caches are set from the live state;
+ * feeds of older generations are dropped. Every step is idempotent.
+ */
+import { acquireLease, currentLease, isAbandoned } from '../db/lease.js';
+import { withDocLock } from '../db/doc-lock.js';
+import type { Models } from '../db/models.js';
+import { AppError } from '../errors.js';
+import { faultPoint } from '../faults.js';
+import { rememberGeneration, renderNextGeneration } from './feed-store.js';
+import { liveState, type LiveState } from './live-state.js';
+import { getPlan } from './plans.js';
+import { loadRoster, publishedRosterAt, type Publication, type PublishedRoster } from './publish.js';
+
+const LEASE = 'publish';
+const LEASE_TTL_MS = 30_000;
+const FEED_BATCH = 500;
+
+export interface PublishResult extends Publication {
+  feedsRefreshed: { cadres: number; villages: number };
+}
+
+export async function publishPlan(models: Models, planId: string, solveId: string, publishedBy: string): Promise<PublishResult> {
+  await getPlan(models, planId); // 404 for an unknown plan
+  const roster = await loadRoster(models, solveId);
+  if (roster.planId !== planId) throw new AppError('validation_failed', `solve "${solveId}" belongs to another plan`);
+
+  const taken = await acquireLease(models, LEASE, { ttlMs: LEASE_TTL_MS });
+  if (!taken.ok) throw new AppError('conflict', 'another publish is being written right now; try again in a moment');
+  const { lease } = taken;
+  lease.keepAlive();
+  try {
+    if (taken.abandoned) await repairPublishState(models);
+    faultPoint('publish:after-lease');
+    const live = await liveState(models);
+    const previous = await publishedRosterAt(models, planId, live.versions[planId] ?? null);
+    const version = (live.versions[planId] ?? 0) + 1;
+    const publication: Publication = { planId, version, solveId, publishedAt: new Date(), publishedBy };
+    await models.Publication.deleteOne({ _id: `${planId}:${version}` });
+    await models.Publication.create({ _id: `${planId}:${version}`, ...publication });
+    faultPoint('publish:after-publication');
+
+    const next: LiveState = { gen: live.gen + 1, versions: { ...live.versions, [planId]: version } };
+    const current: PublishedRoster = { ...roster, publication };
+    const rosters = await rostersOf(models, next, current);
+    const { rows, counts } = await renderNextGeneration(models, { previous, current, rosters, liveGen: live.gen, nextGen: next.gen });
+    await models.Feed.deleteMany({ gen: next.gen });
+    for (let i = 0; i < rows.length; i += FEED_BATCH) {
+      await models.Feed.insertMany(rows.slice(i, i + FEED_BATCH), { ordered: false });
+      faultPoint('publish:after-feeds-batch');
+    }
+
+    await models.Generation.create({ _id: next.gen, versions: next.versions, committedAt: new Date() });
+    faultPoint('publish:after-commit');
+    rememberGeneration(models, next.gen, rows);
+    await tidy(models, next);
+    await lease.release();
+    return { ...publication, feedsRefreshed: counts };
+  } catch (error) {
+    // Left held, the lease would block publishing until it expires; what was written is
+    // either committed or dropped by the next publish's recovery.
+    await lease.release().catch(() => undefined);
+    if ((error as { code?: number }).code === 11000) throw new AppError('conflict', 'another publish happened at the same time; try again');
+    throw error;
+  }
+}
+
+/** Undoes what a crashed publish left uncommitted and finishes what it committed. */
+export async function recoverPublishing(models: Models): Promise<boolean> {
+  if (!isAbandoned(await currentLease(models, LEASE))) return false;
+  const taken = await acquireLease(models, LEASE, { ttlMs: LEASE_TTL_MS });
+  if (!taken.ok) return false;
+  try {
+    await repairPublishState(models);
+  } finally {
+    await taken.lease.release();
+  }
+  return true;
+}
+
+async function repairPublishState(models: Models): Promise<void> {
+  await adoptLegacyPointers(models);
+  const live = await liveState(models);
+  await models.Feed.deleteMany({ gen: { $gt: live.gen } });
+  const publications = await models.Publication.find({}, { planId: 1, version: 1 }).lean<{ _id: string; planId: string; version: number }[]>();
+  const uncommitted = publications.filter((p) => p.version > (live.versions[p.planId] ?? 0)).map((p) => p._id);
+  if (uncommitted.length) await models.Publication.deleteMany({ _id: { $in: uncommitted } });
+  await tidy(models, live);
+}
+
+/** Step 5: caches follow the live state; older generations go. */
+async function tidy(models: Models, live: LiveState): Promise<void> {
+  const stale = await models.Plan.find({}, { publishedVersion: 1 }).lean<{ _id: string; publishedVersion: number | null }[]>();
+  for (const plan of stale) {
+    const version = live.versions[plan._id] ?? null;
+    if (plan.publishedVersion === version) continue;
+    await withDocLock(`plan:${plan._id}`, () => models.Plan.updateOne({ _id: plan._id }, { $set: { publishedVersion: version } }));
+    faultPoint('publish:after-plan-cache');
+  }
+  await models.Feed.deleteMany({ gen: { $lt: live.gen } });
+  await models.Generation.deleteMany({ _id: { $lt: live.gen } });
+}
+
+/**
+ * Databases written before generation documents existed kept the pointers in
+ * `plan.publishedVersion` and `meta.feeds.gen`: turn them into the first generation.
+ */
+async function adoptLegacyPointers(models: Models): Promise<void> {
+  if (await models.Generation.exists({})) return;
+  const plans = await models.Plan.find({ publishedVersion: { $ne: null } }, { publishedVersion: 1 }).lean<{ _id: string; publishedVersion: number }[]>();
+  if (!plans.length) return;
+  const meta = await models.Meta.collection.findOne({ _id: 'feeds' as never });
+  const gen = typeof meta?.gen === 'number' ? meta.gen : 0;
+  const versions = Object.fromEntries(plans.map((p) => [p._id, p.publishedVersion]));
+  await models.Generation.create({ _id: gen, versions, committedAt: new Date() }).catch(() => undefined);
+}
+
+async function rostersOf(models: Models, state: LiveState, current: PublishedRoster): Promise<PublishedRoster[]> {
+  const others = Object.entries(state.versions).filter(([planId]) => planId !== current.planId);
+  const rosters = await Promise.all(others.map(([planId, version]) => publishedRosterAt(models, planId, version)));
+  return [current, ...rosters.filter((r): r is PublishedRoster => r !== null)];
+}
