@@ -100,6 +100,8 @@ export const solveSchema = new Schema<any>(
     workerId: { type: String, default: null },
     /** How many times a worker has taken this job (a takeover after a crash adds one). */
     attempt: { type: Number, default: 0 },
+    /** The worker of each attempt, in order. */
+    workers: { type: [String], default: [] },
     startedAt: { type: Date, default: null },
     finishedAt: { type: Date, default: null },
     error: { type: String, default: null },
@@ -167,9 +169,9 @@ export const feedSchema = new Schema<any>(
   { ...plain, timestamps: false },
 );
 
-/** Small counters; `directory` is the seqlock that lets a solve read a consistent snapshot. */
+/** Small counters; `directory.revId` is the last directory write (see directory/write-protocol.ts). */
 export const metaSchema = new Schema<any>(
-  { _id: { type: String, required: true }, rev: { type: Number, default: 0 }, revId: { type: String, default: null } },
+  { _id: { type: String, required: true }, revId: { type: String, default: null } },
   plain,
 );
 

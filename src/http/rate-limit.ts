@@ -90,7 +90,9 @@ function requestLimit(spec: Limit, keyOf: (req: Request) => string, counts: (req
 /**
  * Only failures count (decided when the response is finished), and the check comes first.
  * Not express-rate-limit's `skipSuccessfulRequests`: that counts every request while it is in
- * flight, so a burst of valid fetches from one NAT would use up the failure budget.
+ * flight, so a burst of valid fetches from one NAT would use up the failure budget. The price:
+ * requests already in flight when the limit is reached still finish, so a client with N
+ * parallel connections gets up to N - 1 more failures through per window.
  */
 function failureLimit(spec: Limit, failedStatus: (res: Response) => boolean): RequestHandler {
   if (spec.limit <= 0) return passThrough;

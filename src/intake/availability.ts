@@ -7,7 +7,8 @@ import { formatLocalDateTime } from '../domain/time.js';
 import type { AvailabilityKind, AvailabilityWindow } from '../domain/types.js';
 import type { ColumnSpec } from './columns.js';
 import { LENGTH, type IntakeLimits } from './limits.js';
-import { parseUpload, type EntityParser } from './parse-upload.js';
+import { OverlapIndex } from './overlap-index.js';
+import { parseUpload, type EntityParser, type Report } from './parse-upload.js';
 import type { IntakeContext, IntakeResult, UploadFile } from './types.js';
 import { KIND_NAMES, kind, localDateTime, requiredText } from './values.js';
 
@@ -29,18 +30,19 @@ const fields = (ctx: IntakeContext) => ({
 
 interface Placed {
   row: number;
+  cadreId: string;
   start: Date;
   end: Date;
   kind: AvailabilityKind;
+  /** The kind as written, for the problem. */
+  kindText: string;
 }
 
 const availabilityParser: EntityParser<AvailabilityColumn, ReturnType<typeof fields>, AvailabilityWindow> = {
   columns: AVAILABILITY_COLUMNS,
   fields,
   finish(rows, ctx, report) {
-    // Per person, the earlier windows of each sense: a window can only contradict one of the
-    // other sense, so a file of same-kind windows costs one lookup per row, not a scan.
-    const earlier = new Map<string, Record<Sense, Placed[]>>();
+    const placed: Placed[] = [];
     for (const { row, values: v, text } of rows) {
       if (v.cadre_id !== undefined && !ctx.cadreIds.has(v.cadre_id)) {
         report(row, 'cadre_id', v.cadre_id, {
@@ -57,19 +59,9 @@ const availabilityParser: EntityParser<AvailabilityColumn, ReturnType<typeof fie
         continue;
       }
       if (v.cadre_id === undefined || v.kind === undefined) continue;
-      const mine = earlier.get(v.cadre_id) ?? { free: [], busy: [] };
-      const sense = senseOf(v.kind);
-      const clash = mine[sense === 'busy' ? 'free' : 'busy'].find((w) => w.start < (v.end as Date) && (v.start as Date) < w.end);
-      if (clash) {
-        const [from, to] = [formatLocalDateTime(clash.start, ctx.timeZone), formatLocalDateTime(clash.end, ctx.timeZone)];
-        report(row, 'kind', text('kind'), {
-          en: `contradicts row ${clash.row} (${clash.kind}/${KIND_NAMES[clash.kind]} ${from} to ${to}) for the same person: ${v.kind}/${KIND_NAMES[v.kind]} overlaps it`,
-          zh: `与第 ${clash.row} 行矛盾：同一人在 ${from} 至 ${to} 已是"${KIND_NAMES[clash.kind]}"，这里的"${KIND_NAMES[v.kind]}"与之重叠`,
-        });
-      }
-      mine[sense].push({ row, start: v.start, end: v.end, kind: v.kind });
-      earlier.set(v.cadre_id, mine);
+      placed.push({ row, cadreId: v.cadre_id, start: v.start, end: v.end, kind: v.kind, kindText: text('kind') });
     }
+    reportContradictions(placed, ctx.timeZone, report);
     return rows.map(({ values: v }) => ({ cadreId: v.cadre_id as string, start: v.start as Date, end: v.end as Date, kind: v.kind as AvailabilityKind }));
   },
 };
@@ -77,6 +69,35 @@ const availabilityParser: EntityParser<AvailabilityColumn, ReturnType<typeof fie
 /** `unavailable` says busy; `available` and `preferred` both say free, and never contradict each other. */
 type Sense = 'free' | 'busy';
 const senseOf = (kind: AvailabilityKind): Sense => (kind === 'unavailable' ? 'busy' : 'free');
+
+/**
+ * A window overlapping an earlier one of the same person and the other sense is a problem on
+ * its row, naming the earliest-starting window it contradicts. Windows are indexed per person
+ * and sense, so a file of thousands of one person's windows costs no more than a spread one.
+ */
+function reportContradictions(placed: Placed[], timeZone: string, report: Report<AvailabilityColumn>): void {
+  const keyOf = (cadreId: string, sense: Sense): string => `${sense} ${cadreId}`;
+  const starts = new Map<string, number[]>();
+  for (const w of placed) {
+    const key = keyOf(w.cadreId, senseOf(w.kind));
+    const list = starts.get(key) ?? [];
+    list.push(w.start.getTime());
+    starts.set(key, list);
+  }
+  const earlier = new Map([...starts].map(([key, list]) => [key, new OverlapIndex<Placed>(list)]));
+  for (const w of placed) {
+    const sense = senseOf(w.kind);
+    const clash = earlier.get(keyOf(w.cadreId, sense === 'busy' ? 'free' : 'busy'))?.firstOverlapping(w.start.getTime(), w.end.getTime());
+    if (clash) {
+      const [from, to] = [formatLocalDateTime(clash.start, timeZone), formatLocalDateTime(clash.end, timeZone)];
+      report(w.row, 'kind', w.kindText, {
+        en: `contradicts row ${clash.row} (${clash.kind}/${KIND_NAMES[clash.kind]} ${from} to ${to}) for the same person: ${w.kind}/${KIND_NAMES[w.kind]} overlaps it`,
+        zh: `与第 ${clash.row} 行矛盾：同一人在 ${from} 至 ${to} 已是"${KIND_NAMES[clash.kind]}"，这里的"${KIND_NAMES[w.kind]}"与之重叠`,
+      });
+    }
+    earlier.get(keyOf(w.cadreId, sense))?.add(w.start.getTime(), w.end.getTime(), w);
+  }
+}
 
 export function parseAvailabilityUpload(file: UploadFile, ctx: IntakeContext, limits?: IntakeLimits): Promise<IntakeResult<AvailabilityWindow>> {
   return parseUpload(file, ctx, availabilityParser, limits);

@@ -42,12 +42,8 @@ const BOOTSTRAP = `import('tsx/esm/api').then((tsx) => { tsx.register(); return 
  * moved to the thread when they own their memory (else copied): `file.body` must not be used
  * afterwards.
  */
-export async function parseInThread<E extends Entity>(entity: E, file: UploadFile, ctx: IntakeContext, limits: IntakeLimits = DEFAULT_LIMITS): Promise<IntakeResult<Records[E]>> {
-  const body = movableBytes(file.body);
-  const reply = await pool.run({ entity, body, contentType: file.contentType, ctx, limits }, [body.buffer as ArrayBuffer]);
-  if (reply.type === 'refused') throw new AppError(reply.code, reply.message, reply.details);
-  if (reply.type === 'error') throw new Error(`the parse thread failed: ${reply.message}`);
-  return reply.result as IntakeResult<Records[E]>;
+export function parseInThread<E extends Entity>(entity: E, file: UploadFile, ctx: IntakeContext, limits: IntakeLimits = DEFAULT_LIMITS): Promise<IntakeResult<Records[E]>> {
+  return defaultPool.parse(entity, file, ctx, limits);
 }
 
 /**
@@ -60,6 +56,15 @@ function movableBytes(body: Buffer): Uint8Array {
   return ownsMemory ? new Uint8Array(body.buffer, 0, body.byteLength) : new Uint8Array(body);
 }
 
+export interface PoolOptions {
+  threads: number;
+  timeoutMs: number;
+  heapMb: number;
+  idleMs: number;
+}
+
+const DEFAULT_POOL: PoolOptions = { threads: PARSE_THREADS, timeoutMs: PARSE_TIMEOUT_MS, heapMb: PARSE_HEAP_MB, idleMs: PARSE_IDLE_MS };
+
 interface Job {
   request: ParseRequest;
   transfer: ArrayBuffer[];
@@ -69,14 +74,18 @@ interface Job {
 
 /** One thread, one job at a time. Its listeners stay for its whole life, so a late 'error' is never unhandled. */
 class ParseThread {
-  private readonly worker = new Worker(BOOTSTRAP, { eval: true, resourceLimits: { maxOldGenerationSizeMb: PARSE_HEAP_MB } });
+  private readonly worker: Worker;
   private job: { job: Job; deadline: NodeJS.Timeout } | null = null;
   private idleTimer: NodeJS.Timeout | undefined;
   private ended = false;
 
-  constructor(private readonly onFree: (thread: ParseThread) => void) {
+  constructor(
+    private readonly options: PoolOptions,
+    private readonly onFree: (thread: ParseThread) => void,
+  ) {
+    this.worker = new Worker(BOOTSTRAP, { eval: true, resourceLimits: { maxOldGenerationSizeMb: options.heapMb } });
     this.worker.on('message', (reply: ParseReply) => this.finish(reply));
-    this.worker.on('error', (error) => this.fail(isOutOfMemory(error) ? outOfMemory() : error));
+    this.worker.on('error', (error) => this.fail(isOutOfMemory(error) ? outOfMemory(options.heapMb) : error));
     this.worker.on('exit', (code) => this.fail(new Error(`the parse thread exited with code ${code}`)));
   }
 
@@ -87,8 +96,12 @@ class ParseThread {
   run(job: Job): void {
     clearTimeout(this.idleTimer);
     this.worker.ref();
-    this.job = { job, deadline: setTimeout(() => this.fail(tooSlow()), PARSE_TIMEOUT_MS) };
-    this.worker.postMessage(job.request, job.transfer);
+    this.job = { job, deadline: setTimeout(() => this.fail(tooSlow(this.options.timeoutMs)), this.options.timeoutMs) };
+    try {
+      this.worker.postMessage(job.request, job.transfer);
+    } catch (error) {
+      this.fail(error as Error); // bytes that cannot be moved or cloned: rare enough to give up the thread
+    }
   }
 
   private finish(reply: ParseReply): void {
@@ -96,7 +109,7 @@ class ParseThread {
     if (!current) return;
     // An idle thread must not keep the process alive, and is ended after a while to give its heap back.
     this.worker.unref();
-    this.idleTimer = setTimeout(() => this.end(), PARSE_IDLE_MS).unref();
+    this.idleTimer = setTimeout(() => this.end(), this.options.idleMs).unref();
     current.resolve(reply);
     this.onFree(this);
   }
@@ -126,21 +139,28 @@ class ParseThread {
   }
 }
 
-/** At most PARSE_THREADS parses at once; the rest wait in order. */
-class ParsePool {
+/** At most `threads` parses at once; the rest wait in order. */
+export class ParsePool {
   private readonly idle: ParseThread[] = [];
   private busy = 0;
   private readonly queue: Job[] = [];
 
-  run(request: ParseRequest, transfer: ArrayBuffer[]): Promise<ParseReply> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ request, transfer, resolve, reject });
+  constructor(private readonly options: PoolOptions = DEFAULT_POOL) {}
+
+  async parse<E extends Entity>(entity: E, file: UploadFile, ctx: IntakeContext, limits: IntakeLimits = DEFAULT_LIMITS): Promise<IntakeResult<Records[E]>> {
+    const body = movableBytes(file.body);
+    const request: ParseRequest = { entity, body, contentType: file.contentType, ctx, limits };
+    const reply = await new Promise<ParseReply>((resolve, reject) => {
+      this.queue.push({ request, transfer: [body.buffer as ArrayBuffer], resolve, reject });
       this.next();
     });
+    if (reply.type === 'refused') throw new AppError(reply.code, reply.message, reply.details);
+    if (reply.type === 'error') throw new Error(`the parse thread failed: ${reply.message}`);
+    return reply.result as IntakeResult<Records[E]>;
   }
 
   private next(): void {
-    while (this.queue.length > 0 && this.busy < PARSE_THREADS) {
+    while (this.queue.length > 0 && this.busy < this.options.threads) {
       const job = this.queue.shift() as Job;
       this.busy++;
       this.takeIdle().run(job);
@@ -151,7 +171,7 @@ class ParsePool {
     for (let thread = this.idle.pop(); thread; thread = this.idle.pop()) {
       if (thread.alive) return thread;
     }
-    return new ParseThread((thread) => {
+    return new ParseThread(this.options, (thread) => {
       this.busy--;
       if (thread.alive) this.idle.push(thread);
       this.next();
@@ -159,20 +179,20 @@ class ParsePool {
   }
 }
 
-const pool = new ParsePool();
+const defaultPool = new ParsePool();
 
 function isOutOfMemory(error: Error): boolean {
   return (error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
 }
 
-const outOfMemory = (): AppError =>
+const outOfMemory = (heapMb: number): AppError =>
   tooLarge({
-    en: `reading the file needs more than the ${PARSE_HEAP_MB} MB one upload may use; split it into smaller files (文件过大)`,
-    zh: `读取此文件所需内存超过单次上传的上限 ${PARSE_HEAP_MB} MB，请拆分成较小的文件`,
+    en: `reading the file needs more than the ${heapMb} MB one upload may use; split it into smaller files (文件过大)`,
+    zh: `读取此文件所需内存超过单次上传的上限 ${heapMb} MB，请拆分成较小的文件`,
   });
 
-const tooSlow = (): AppError =>
+const tooSlow = (timeoutMs: number): AppError =>
   tooLarge({
-    en: `reading the file took longer than ${PARSE_TIMEOUT_MS / 1000} s, the most one upload may take; split it into smaller files (文件过大)`,
-    zh: `读取此文件超过 ${PARSE_TIMEOUT_MS / 1000} 秒（单次上传的上限），请拆分成较小的文件`,
+    en: `reading the file took longer than ${timeoutMs / 1000} s, the most one upload may take; split it into smaller files (文件过大)`,
+    zh: `读取此文件超过 ${timeoutMs / 1000} 秒（单次上传的上限），请拆分成较小的文件`,
   });

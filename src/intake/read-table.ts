@@ -44,17 +44,17 @@ function readCsv(file: UploadFile, limits: IntakeLimits): TableResult {
   const decoded = decodeCsvBytes(file.body, charsetOf(file.contentType));
   if (!decoded.ok) return fileProblem(decoded.message);
   const table = new TableBuilder(limits.maxRows);
-  let record = 0;
   try {
-    // Blank lines are kept as records so that record i is row i + 1, as Excel shows the file.
     // Each record goes straight into the table (which stops at the row limit), not into an
-    // array of every line first.
+    // array of every line first. Empty lines are skipped by the parser (kept, each one costs it
+    // an error object for the wrong column count: a file of blank lines took minutes) but still
+    // counted, so that a record's row is the row Excel shows (a quoted line break stays in its row).
     parseCsv(decoded.text, {
       bom: true,
       relax_column_count: true,
-      skip_empty_lines: false,
-      on_record: (cells: string[]) => {
-        table.add(++record, cells);
+      skip_empty_lines: true,
+      on_record: (cells: string[], info: { records: number; empty_lines: number }) => {
+        table.add(info.records + info.empty_lines, cells);
         return null;
       },
     });

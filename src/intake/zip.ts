@@ -26,6 +26,7 @@ const STORED = 0;
 const DEFLATED = 8;
 const ENCRYPTED = 0x1;
 const UTF8_NAME = 0x800;
+const CHUNK = 64 * 1024;
 /** Sizes and counts saturated at these mean the real ones live in a ZIP64 record. */
 const ZIP64_MARKERS = new Set([0xffff, 0xffffffff]);
 
@@ -108,7 +109,9 @@ export function storedZip(files: { name: string; data: Buffer }[]): Buffer[] {
     header.writeUInt32LE(data.length, 18);
     header.writeUInt32LE(data.length, 22);
     header.writeUInt16LE(nameBytes.length, 26);
-    chunks.push(header, nameBytes, data);
+    chunks.push(header, nameBytes);
+    // Small chunks: exceljs's SAX parser gathers every event of a chunk into one array first.
+    for (let at = 0; at < data.length; at += CHUNK) chunks.push(data.subarray(at, at + CHUNK));
   }
   const end = Buffer.alloc(22);
   end.writeUInt32LE(END_OF_DIRECTORY, 0);

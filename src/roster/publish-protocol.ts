@@ -31,6 +31,7 @@ import { AppError } from '../errors.js';
 import { faultPoint } from '../faults.js';
 import { rememberGeneration, renderNextGeneration } from './feed-store.js';
 import { liveState, type LiveState } from './live-state.js';
+import { doubleBookings } from './other-plans.js';
 import { getPlan } from './plans.js';
 import { loadRoster, publishedRosterAt, type Publication, type PublishedRoster } from './publish.js';
 
@@ -65,6 +66,7 @@ export async function publishPlan(models: Models, planId: string, solveId: strin
     const next: LiveState = { gen: live.gen + 1, versions: { ...live.versions, [planId]: version } };
     const current: PublishedRoster = { ...roster, publication };
     const rosters = await rostersOf(models, next, current);
+    refuseDoubleBookings(current, rosters);
     const { rows, counts } = await renderNextGeneration(models, { previous, current, rosters, liveGen: live.gen, nextGen: next.gen });
     await models.Feed.deleteMany({ gen: next.gen });
     for (let i = 0; i < rows.length; i += FEED_BATCH) {
@@ -135,6 +137,16 @@ async function adoptLegacyPointers(models: Models): Promise<void> {
   const gen = typeof meta?.gen === 'number' ? meta.gen : 0;
   const versions = Object.fromEntries(plans.map((p) => [p._id, p.publishedVersion]));
   await models.Generation.create({ _id: gen, versions, committedAt: new Date() }).catch(() => undefined);
+}
+
+function refuseDoubleBookings(current: PublishedRoster, rosters: PublishedRoster[]): void {
+  const clashes = doubleBookings(current.assignments, rosters.filter((r) => r.planId !== current.planId));
+  if (clashes.length === 0) return;
+  throw new AppError(
+    'conflict',
+    `${clashes.length} shift(s) of this roster put people on duty who already stand duty then in another published plan; solve this plan again (it counts those hours as busy) and publish the new roster`,
+    { doubleBooked: clashes.slice(0, 100), total: clashes.length },
+  );
 }
 
 async function rostersOf(models: Models, state: LiveState, current: PublishedRoster): Promise<PublishedRoster[]> {

@@ -126,7 +126,8 @@ export interface WorkerOptions {
 
 /** Takes and runs solves one at a time until stopped: queued ones, and those whose worker died. */
 export class SolveWorker {
-  private readonly id = `w_${randomBytes(4).toString('hex')}`;
+  /** Names the process, so a job's `workers` history says where each attempt ran. */
+  private readonly id = `w_${process.pid}_${randomBytes(4).toString('hex')}`;
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
@@ -195,7 +196,16 @@ export class SolveWorker {
       await withDocLock(`solve:${_id}`, () =>
         this.models.Solve.updateOne(
           { _id },
-          { $set: { status: 'running', startedAt: new Date(), workerId: this.id, attempt: (job.attempt ?? 0) + 1, progress: { phase: 'snapshot', fraction: 0 } } },
+          {
+            $set: {
+              status: 'running',
+              startedAt: new Date(),
+              workerId: this.id,
+              attempt: (job.attempt ?? 0) + 1,
+              workers: [...(job.workers ?? []), this.id],
+              progress: { phase: 'snapshot', fraction: 0 },
+            },
+          },
         ),
       );
       faultPoint('solve:after-claim');

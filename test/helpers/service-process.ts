@@ -50,7 +50,7 @@ export async function startServiceProcess(env: Record<string, string>, options: 
           method,
           headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': contentType } : {}) },
           body: body === undefined ? undefined : Buffer.isBuffer(body) || typeof body === 'string' ? body : JSON.stringify(body),
-          signal: AbortSignal.timeout(60_000),
+          signal: AbortSignal.timeout(180_000),
         });
         const text = await res.text();
         let parsed: unknown = text;
