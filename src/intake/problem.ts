@@ -18,6 +18,7 @@ export function problem(row: number, column: string, value: string, message: Bil
   return { row, column: clip(column), value: clip(value), message: message.en, messageZh: message.zh };
 }
 
+/** A refused upload: the first MAX_PROBLEMS problems (in the order given) and how many there are in all. */
 export function refusal(problems: RowProblem[]): Refusal {
   return { ok: false, problems: problems.slice(0, MAX_PROBLEMS), total: problems.length };
 }

@@ -51,7 +51,7 @@ describe('parseInThread', () => {
     expect(body.toString()).toContain('G1');
   });
 
-  it('when a ~20 MB CSV is parsed, then the main event loop is never held up for long', async () => {
+  it('when a ~20 MB CSV is parsed, then the main event loop stays idle', async () => {
     const { text, rows } = bigAvailability(20);
     const body = Buffer.from(text);
     await parseInThread('gates', csv(csvText('id,name,village,town', 'G1,东门,东村,庄市街道')), context()); // a warm thread, as in service
@@ -68,7 +68,9 @@ describe('parseInThread', () => {
         `main event loop: delay max ${maxDelay.toFixed(1)} ms, busy ${(busy * 100).toFixed(1)}% of the time`,
     );
     expect(!result.ok && result.problems).toEqual([expect.objectContaining({ row: 1, column: 'note', message: expect.stringContaining('unknown column') })]);
-    expect(maxDelay).toBeLessThan(250);
+    // The share of time the loop spent running code: a parse here would make it ~100%. (The
+    // delay figure also counts the OS scheduling other processes, so it is printed, not asserted.)
+    expect(busy).toBeLessThan(0.25);
   });
 });
 
