@@ -25,6 +25,8 @@ export interface EventState {
   fingerprint: string;
   lastModified: Date;
   created: Date;
+  /** The event left the feed; kept so that if it comes back (a rollback) its SEQUENCE rises. */
+  removed?: boolean;
 }
 
 /** Hash of everything the event shows. */
@@ -37,7 +39,9 @@ export function eventFingerprint(event: FeedEventContent): string {
 /**
  * States after publishing `events` at `publishedAt`: a new uid starts at sequence 0 with
  * created = lastModified = publishedAt; an unchanged event keeps its state; a changed one
- * gets sequence + 1 and lastModified = publishedAt. Events no longer present are dropped.
+ * gets sequence + 1 and lastModified = publishedAt. Events no longer present are kept as
+ * removed, so one that returns (a rollback, a re-plan undone) comes back with a higher
+ * SEQUENCE than the copy a calendar may still hold, and the calendar takes it.
  * Throws on a duplicate uid (a programmer error: two events would overwrite each other).
  */
 export function nextEventStates(
@@ -52,11 +56,15 @@ export function nextEventStates(
     const before = previous.get(event.uid);
     if (before === undefined) {
       next.set(event.uid, { uid: event.uid, sequence: 0, fingerprint, lastModified: publishedAt, created: publishedAt });
-    } else if (before.fingerprint === fingerprint) {
+    } else if (before.fingerprint === fingerprint && !before.removed) {
       next.set(event.uid, before);
     } else {
-      next.set(event.uid, { ...before, sequence: before.sequence + 1, fingerprint, lastModified: publishedAt });
+      const { removed: _removed, ...kept } = before;
+      next.set(event.uid, { ...kept, sequence: before.sequence + 1, fingerprint, lastModified: publishedAt });
     }
+  }
+  for (const [uid, state] of previous) {
+    if (!next.has(uid)) next.set(uid, state.removed ? state : { ...state, removed: true });
   }
   return next;
 }

@@ -41,6 +41,8 @@ const FEED_BATCH = 500;
 
 export interface PublishResult extends Publication {
   feedsRefreshed: { cadres: number; villages: number };
+  /** False when the solve was already the current version: publishing again changes nothing. */
+  created: boolean;
 }
 
 export async function publishPlan(models: Models, planId: string, solveId: string, publishedBy: string): Promise<PublishResult> {
@@ -57,6 +59,10 @@ export async function publishPlan(models: Models, planId: string, solveId: strin
     faultPoint('publish:after-lease');
     const live = await liveState(models);
     const previous = await publishedRosterAt(models, planId, live.versions[planId] ?? null);
+    if (previous?.solveId === solveId) {
+      await lease.release();
+      return { ...previous.publication, feedsRefreshed: { cadres: 0, villages: 0 }, created: false };
+    }
     const version = (live.versions[planId] ?? 0) + 1;
     const publication: Publication = { planId, version, solveId, publishedAt: new Date(), publishedBy };
     await models.Publication.deleteOne({ _id: `${planId}:${version}` });
@@ -79,7 +85,7 @@ export async function publishPlan(models: Models, planId: string, solveId: strin
     rememberGeneration(models, next.gen, rows);
     await tidy(models, next);
     await lease.release();
-    return { ...publication, feedsRefreshed: counts };
+    return { ...publication, feedsRefreshed: counts, created: true };
   } catch (error) {
     // Left held, the lease would block publishing until it expires; what was written is
     // either committed or dropped by the next publish's recovery.
@@ -87,6 +93,18 @@ export async function publishPlan(models: Models, planId: string, solveId: strin
     if ((error as { code?: number }).code === 11000) throw new AppError('conflict', 'another publish happened at the same time; try again');
     throw error;
   }
+}
+
+/**
+ * Makes an earlier version's roster current again, as a new version (history is never
+ * rewritten). Event UIDs depend on what a shift is, not on the version, so calendars update
+ * the same events in place with a higher SEQUENCE.
+ */
+export async function rollbackPlan(models: Models, planId: string, toVersion: number, publishedBy: string): Promise<PublishResult> {
+  const earlier = await models.Publication.findOne({ _id: `${planId}:${toVersion}` }).lean<{ solveId: string; version: number }>();
+  const live = await liveState(models);
+  if (!earlier || toVersion > (live.versions[planId] ?? 0)) throw new AppError('not_found', `plan "${planId}" has no version ${toVersion}`);
+  return publishPlan(models, planId, earlier.solveId, publishedBy);
 }
 
 /** Undoes what a crashed publish left uncommitted and finishes what it committed. */

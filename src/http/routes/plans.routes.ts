@@ -9,7 +9,7 @@ import { planSpecSchema } from '../../domain/plan.js';
 import { isLocalDate } from '../../domain/time.js';
 import type { Principal } from '../../auth/tokens.js';
 import { addPin, createPlan, getPlan, listPlans, removePin, updatePlan, type Plan } from '../../roster/plans.js';
-import { publishPlan } from '../../roster/publish-protocol.js';
+import { publishPlan, rollbackPlan } from '../../roster/publish-protocol.js';
 import { listPublications, type Publication } from '../../roster/publish.js';
 import { readDiff, readDraftRoster, readPublishedRoster, readReport } from '../../roster/read.js';
 import { getSolve, listSolves, requestSolve } from '../../roster/solves.js';
@@ -32,6 +32,7 @@ const solveRequestSchema = z
   })
   .openapi('SolveRequest');
 const publishSchema = z.object({ solveId: z.string().min(1) }).openapi('PublishRequest');
+const rollbackSchema = z.object({ version: z.number().int().min(1).describe('The earlier version whose roster becomes current again') }).openapi('RollbackRequest');
 const pinSchema = z
   .object({ cadreId: z.string().min(1), gateId: z.string().min(1), start: instantSchema.describe('Shift start, ISO 8601 instant') })
   .openapi('Pin');
@@ -89,7 +90,14 @@ export function planRoutes(deps: PlanRouteDeps, registry: OpenAPIRegistry): Rout
 
   router.post('/plans/:id/publish', planner, async (req, res) => {
     const { solveId } = publishSchema.parse(req.body);
-    res.status(201).json(await publishPlan(models, idParamSchema.parse(req.params).id, solveId, principalOf(req).tokenId));
+    const result = await publishPlan(models, idParamSchema.parse(req.params).id, solveId, principalOf(req).tokenId);
+    // Publishing the current version again is not an error and makes no new version.
+    res.status(result.created ? 201 : 200).json(result);
+  });
+  router.post('/plans/:id/rollback', planner, async (req, res) => {
+    const { version } = rollbackSchema.parse(req.body);
+    const result = await rollbackPlan(models, idParamSchema.parse(req.params).id, version, principalOf(req).tokenId);
+    res.status(result.created ? 201 : 200).json(result);
   });
   router.get('/plans/:id/versions', async (req, res) => {
     const principal = principalOf(req);
@@ -168,7 +176,8 @@ function document(registry: OpenAPIRegistry): void {
   registry.registerPath({ method: 'get', path: '/api/v1/plans/{id}/solves', summary: 'A plan’s solves, newest first (planner)', request: { params: id }, responses: { 200: json('Solve jobs'), ...errorResponses(403, 404) } });
   registry.registerPath({ method: 'get', path: '/api/v1/solves/{id}', summary: 'Solve status, progress and metrics (planner)', request: { params: id }, responses: { 200: json('The solve job'), ...errorResponses(403, 404) } });
   registry.registerPath({ method: 'get', path: '/api/v1/solves/{id}/roster', summary: 'Draft roster of a finished solve (planner)', request: { params: id, query: rosterQuerySchema }, responses: { 200: rosterBoth('Assignments, gaps, metrics'), ...errorResponses(403, 404) } });
-  registry.registerPath({ method: 'post', path: '/api/v1/plans/{id}/publish', summary: 'Publish a solve as the plan’s next version (planner)', request: { params: id, ...body(publishSchema) }, responses: { 201: json('The publication'), ...errorResponses(403, 404, 409, 422) } });
+  registry.registerPath({ method: 'post', path: '/api/v1/plans/{id}/publish', summary: 'Publish a solve as the plan’s next version (planner); publishing the current one again answers 200 and changes nothing', request: { params: id, ...body(publishSchema) }, responses: { 201: json('The publication'), 200: json('Already the current version'), ...errorResponses(403, 404, 409, 422) } });
+  registry.registerPath({ method: 'post', path: '/api/v1/plans/{id}/rollback', summary: 'Make an earlier version current again, as a new version (planner); 200 when it already is', request: { params: id, ...body(rollbackSchema) }, responses: { 201: json('The new publication'), 200: json('That roster is already current'), ...errorResponses(400, 403, 404, 409) } });
   registry.registerPath({ method: 'get', path: '/api/v1/plans/{id}/versions', summary: 'Published versions of a plan; who published and from which solve for planners only', request: { params: id }, responses: { 200: json('Versions'), ...errorResponses(404) } });
   registry.registerPath({ method: 'post', path: '/api/v1/plans/{id}/pins', summary: 'Pin a person to a gate-shift (planner)', request: { params: id, ...body(pinSchema) }, responses: { 201: json('The plan'), ...errorResponses(403, 404, 422) } });
   registry.registerPath({ method: 'delete', path: '/api/v1/plans/{id}/pins', summary: 'Remove a pin (planner); the pin in the body or query', request: { params: id, ...body(pinSchema) }, responses: { 200: json('The plan'), ...errorResponses(403, 404) } });

@@ -6,6 +6,7 @@
 import { Router, type Request } from 'express';
 import QRCode from 'qrcode';
 import { z } from 'zod';
+import { instantSchema } from '../../http/schemas.js';
 import type { Config } from '../../config.js';
 import type { Models } from '../../db/models.js';
 import { webcalUrl } from '../../feeds/index.js';
@@ -16,7 +17,7 @@ import { personShifts } from './person-shifts.js';
 const FEED_SECRET = /^[A-Za-z0-9_-]{20,200}$/;
 const querySchema = z.object({
   token: z.string().optional(),
-  at: z.coerce.date().optional().catch(undefined),
+  at: instantSchema.optional().catch(undefined),
 });
 
 export function personRoutes(models: Models, config: Config): Router {

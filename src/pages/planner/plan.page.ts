@@ -4,6 +4,7 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
+import { instantSchema } from '../../http/schemas.js';
 import type { PageDeps } from '../index.js';
 import { parseLocalDateTime } from '../../domain/time.js';
 import { AppError } from '../../errors.js';
@@ -97,7 +98,7 @@ export function planPageRoutes(deps: PageDeps): Router {
 
   router.post('/plans/:id/pins/remove', async (req, res) => {
     const { id } = idSchema.parse(req.params);
-    const form = z.object({ cadreId: z.string().min(1), gateId: z.string().min(1), start: z.coerce.date() }).parse(req.body);
+    const form = z.object({ cadreId: z.string().min(1), gateId: z.string().min(1), start: instantSchema }).parse(req.body);
     await removePin(models, id, form);
     redirectTo(res, pageContext(req), `/planner/plans/${encodeURIComponent(id)}#pins`);
   });

@@ -7,7 +7,7 @@ import express, { Router, type ErrorRequestHandler, type Request, type Response 
 import { z } from 'zod';
 import type { PageDeps } from '../index.js';
 import { verifyToken } from '../../auth/tokens.js';
-import { uploadAvailability, uploadCadres, uploadGates } from '../../directory/upload.js';
+import { intakeLimitsOf, uploadAvailability, uploadCadres, uploadGates } from '../../directory/upload.js';
 import { AppError, type RowProblem } from '../../errors.js';
 import { listPlans, createPlan } from '../../roster/plans.js';
 import { issueFeedToken, revokeFeedTokens } from '../../roster/feed-store.js';
@@ -83,7 +83,7 @@ export function plannerRoutes(deps: PageDeps): Router {
       const ctx = pageContext(req);
       const entity = z.enum(['gates', 'cadres', 'availability']).parse(req.params.entity);
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      const counts = await UPLOADERS[entity](models, { body, contentType: req.get('content-type') ?? '' }, { replace: req.query.replace === '1', timeZone: config.TIMEZONE });
+      const counts = await UPLOADERS[entity](models, { body, contentType: req.get('content-type') ?? '' }, { replace: req.query.replace === '1', timeZone: config.TIMEZONE, limits: intakeLimitsOf(config) });
       res.type('html').send(renderFragment(ctx, 'upload-result', { counts, entity }));
     },
     uploadRefused,
@@ -127,5 +127,7 @@ const uploadRefused: ErrorRequestHandler = (error, req, res, next) => {
   const ctx = pageContext(req);
   const found = (error.details as { problems?: RowProblem[] } | undefined)?.problems ?? [];
   const problems = found.map((p) => ({ row: p.row, column: p.column, value: p.value, message: problemMessage(p, ctx.lang) }));
-  res.status(error.status).type('html').send(renderFragment(ctx, 'upload-result', { error: errorMessage(error, ctx.lang), problems, entity: req.params.entity }));
+  // A 422 lists at most the first 1,000 problems; `total` counts them all.
+  const total = (error.details as { total?: number } | undefined)?.total ?? problems.length;
+  res.status(error.status).type('html').send(renderFragment(ctx, 'upload-result', { error: errorMessage(error, ctx.lang), problems, total, entity: req.params.entity }));
 };

@@ -6,6 +6,7 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
+import { instantSchema } from '../../http/schemas.js';
 import { verifyToken } from '../../auth/tokens.js';
 import type { Models } from '../../db/models.js';
 import { readPublishedRoster } from '../../roster/read.js';
@@ -19,7 +20,7 @@ const querySchema = z.object({
   token: z.string().min(1).max(300).optional(),
   plan: z.string().max(100).optional(),
   /** View the page as of this instant (which shift is current, which gaps are still ahead). */
-  at: z.coerce.date().optional().catch(undefined),
+  at: instantSchema.optional().catch(undefined),
 });
 
 export function villageRoutes(models: Models): Router {

@@ -3,6 +3,7 @@ import { eventFingerprint, nextEventStates, type FeedEventContent } from '../../
 
 const T1 = new Date('2021-12-12T10:00:00Z');
 const T2 = new Date('2021-12-13T10:00:00Z');
+const T3 = new Date('2021-12-14T10:00:00Z');
 
 function content(uid: string, overrides: Partial<FeedEventContent> = {}): FeedEventContent {
   return {
@@ -39,9 +40,19 @@ describe('nextEventStates', () => {
     expect(next?.fingerprint).toBe(eventFingerprint(content('a', change)));
   });
 
-  it('when an event is gone, then its state is dropped', () => {
+  it('when an event is gone, then its state is kept as removed', () => {
     const first = nextEventStates(new Map(), [content('a'), content('b')], T1);
-    expect([...nextEventStates(first, [content('b')], T2).keys()]).toEqual(['b']);
+    const next = nextEventStates(first, [content('b')], T2);
+    expect(next.get('a')).toMatchObject({ sequence: 0, removed: true });
+    expect(next.get('b')?.removed).toBeUndefined();
+  });
+
+  it('when a removed event comes back unchanged, then its sequence rises above the copy calendars hold', () => {
+    const first = nextEventStates(new Map(), [content('a')], T1);
+    const gone = nextEventStates(first, [], T2);
+    const back = nextEventStates(gone, [content('a')], T3).get('a');
+    expect(back).toMatchObject({ sequence: 1, lastModified: T3, created: T1 });
+    expect(back?.removed).toBeUndefined();
   });
 
   it('when two events share a uid, then it throws', () => {

@@ -1,0 +1,12 @@
+import { generateFamily, FAMILIES, type FamilyName } from '../../scripts/lib/generate-family.js';
+import { planSpecSchema } from '../../src/domain/plan.js';
+import { solveRoster } from '../../src/solver/index.js';
+const fam = (process.argv[2] ?? 'normal') as FamilyName;
+const seed = Number(process.argv[3] ?? 1);
+const d = generateFamily(FAMILIES[fam], seed);
+const plan = planSpecSchema.parse({ start: d.planStart, days: 7, timezone: d.timeZone });
+console.log(fam, seed, d.gates.length, 'gates', d.cadres.length, 'people', new Set(d.gates.map(g=>g.village)).size, 'villages');
+const t = Date.now();
+const r = await solveRoster({ plan, gates: d.gates, cadres: d.cadres, availability: d.availability, pins: [] }, { engine: 'highs', deadlineMs: Number(process.argv[4] ?? 60000) });
+const m = r.metrics;
+console.log(Date.now() - t, 'ms', r.status, m.placesFilled, '/', m.upperBound.value, '/', m.placesNeeded, 'lead', m.leadShortfalls, 'fixable', m.fixableImbalances, 'sub', m.subproblems, m.upperBound.method, 'rss', Math.round(process.resourceUsage().maxRSS/1024));
