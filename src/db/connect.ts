@@ -46,8 +46,9 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   let embedded: { port: number; stop(): Promise<void> } | undefined;
   let unlock: (() => void) | undefined;
   if (!uri) {
+    // Whoever opens the files owns the folder: a CLI tool (restore) as much as the service.
+    unlock = lockDataDir(options.dataDir).release;
     if (options.supervise) {
-      unlock = lockDataDir(options.dataDir).release;
       const supervised = await startSupervisedFerretDb(
         { dataDir: options.dataDir, maxRestarts: options.supervise.maxRestarts },
         { onDown: (reason) => health.markDown(reason), onUp: () => health.markUp(), onGiveUp: options.supervise.onGiveUp },

@@ -1,5 +1,6 @@
 /**
- * One service per data folder: two embedded FerretDB servers on the same SQLite files would
+ * One process per data folder (the service, or a tool such as restore that opens the files
+ * itself): two embedded FerretDB servers on the same SQLite files would
  * corrupt each other. The first service writes its pid to `<DATA_DIR>/service.pid` with an
  * exclusive create; a second one finds a live pid there and is refused with one line. A
  * pid file left by a process that died (kill -9, power loss) is taken over.
@@ -22,7 +23,7 @@ export function lockDataDir(dataDir: string): { release(): void } {
     const holder = Number(readFileSync(file, 'utf8').trim());
     if (holder > 0 && holder !== process.pid && isAlive(holder)) {
       throw new DataDirInUseError(
-        `another gate-duty service (pid ${holder}) is already using the data folder ${resolve(dataDir)}; stop it first, or set DATA_DIR or MONGODB_URI for this one`,
+        `another gate-duty service or tool (pid ${holder}) is already using the data folder ${resolve(dataDir)}; stop it first, or set DATA_DIR or MONGODB_URI for this one`,
       );
     }
     rmSync(file, { force: true });

@@ -109,7 +109,7 @@ describe('a dead embedded database', () => {
     expect(code).toBe(1);
     const lines = second.output().trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/another gate-duty service \(pid \d+\) is already using the data folder/);
+    expect(lines[0]).toMatch(/another gate-duty service or tool \(pid \d+\) is already using the data folder/);
     expect((await fetch(`${first.baseUrl}/readyz`)).status, 'the first service is unharmed').toBe(200);
   });
 });
