@@ -2,14 +2,33 @@
  * npm run bench: every performance target in one run, printed as tables.
  *   npm run bench                 # solver (3 runs per instance) + service (3 upload runs, 10 s feed load)
  *   npm run bench -- --quick      # shorter, for a smoke check
+ *   npm run bench -- --families [--seeds 10] [--quick] [--engine jslp]
+ *                                 # only the instance families (scripts/bench/families.ts)
  */
 import { parseArgs } from 'node:util';
+import { formatFamilyBench, runFamilyBench } from './bench/families.js';
 import { formatSolverBench, runSolverBench } from './bench/solver.js';
 import { median, runServiceBench } from './bench/service.js';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, runs: { type: 'string', default: '3' } } });
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    runs: { type: 'string', default: '3' },
+    families: { type: 'boolean', default: false },
+    seeds: { type: 'string' },
+    engine: { type: 'string', default: 'highs' },
+  },
+});
 const runs = Math.max(1, Number(values.runs));
 const log = (line: string) => console.log(line);
+
+if (values.families) {
+  const seeds = Number(values.seeds ?? (values.quick ? 3 : 10));
+  console.log(`# Solver on instance families (${seeds} seeds each; city ${values.quick ? 1 : seeds}; worst seed per measure)`);
+  const results = await runFamilyBench({ seeds, citySeeds: values.quick ? 1 : seeds, engine: values.engine === 'jslp' ? 'jslp' : 'highs', log: (l) => console.error(l) });
+  console.log(formatFamilyBench(results));
+  process.exit(0);
+}
 
 // The solver runs first: its peak-RSS column is this process's peak so far.
 console.log(`# Solver (${runs} runs per instance, median)`);

@@ -48,10 +48,36 @@ const configSchema = z.object({
     .default('loopback')
     .transform(trustProxyValue)
     .describe("Express 'trust proxy': which proxies' X-Forwarded-For gives the client address the rate limits count by"),
+  TLS_AT_PROXY: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1')
+    .describe('TLS ends at a reverse proxy in front of this service: send the HTTPS-only headers (HSTS, upgrade-insecure-requests) even when PUBLIC_BASE_URL is not https'),
   RATE_LIMIT_FAILED_SECRETS_PER_MIN: limitPerWindow(30).describe('Unknown feed/page secrets (404/401 on /feeds, /me, /village) per address per minute; 0 = off'),
   RATE_LIMIT_SECRET_REQUESTS_PER_MIN: limitPerWindow(1200).describe('All requests to /feeds, /me, /village per address per minute, valid or not; 0 = off'),
   RATE_LIMIT_FAILED_AUTH_PER_MIN: limitPerWindow(30).describe('Rejected bearer tokens and console sign-ins (401) per address per minute; 0 = off'),
   RATE_LIMIT_UPLOADS_PER_HOUR: limitPerWindow(240).describe('Uploads (PUT) per token per hour, API and console together; 0 = off'),
+  RUN_DELIVERY: z
+    .enum(['true', 'false', '1', '0'])
+    .default('true')
+    .transform((v) => v === 'true' || v === '1')
+    .describe('Run the message delivery worker (work-group robots, webhooks, email) inside the web process'),
+  DELIVERY_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(1000).describe('How often the delivery worker looks for messages to send'),
+  DELIVERY_RETRY_BASE_MS: z.coerce.number().int().min(10).default(5000).describe('First wait after a failed send; doubles per attempt'),
+  DELIVERY_RETRY_MAX_MS: z.coerce.number().int().min(10).default(300_000).describe('Longest wait between two attempts of one message'),
+  DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(30).describe('Attempts before a message is marked failed'),
+  ROBOT_RATE_PER_MIN: z.coerce.number().int().min(1).default(20).describe('Messages a minute this service posts to one WeCom or DingTalk robot (their limit is 20)'),
+  DAILY_REPORT_AT: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/)
+    .default('20:00')
+    .describe('Local time (TIMEZONE) of the daily report (一日一报) to town groups and planners'),
+  SMTP_URL: z
+    .string()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v))
+    .describe('smtp://user:pass@host:port for email channels; empty = email channels fail with a clear answer'),
+  SMTP_FROM: z.string().default('gate-duty@localhost').describe('From address of email messages'),
 });
 
 /** A non-negative whole number of events per window; 0 switches that limit off. */
@@ -75,6 +101,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   return Object.freeze(parsed.data);
+}
+
+/**
+ * Whether people reach the service over https only, so that HSTS and
+ * `upgrade-insecure-requests` help rather than break it: PUBLIC_BASE_URL is https, or
+ * TLS_AT_PROXY says a proxy in front terminates TLS. On a plain-http LAN (the office box at
+ * http://192.168.x.x:3000) those headers would send every stylesheet, script and form to an
+ * https port that does not exist.
+ */
+export function servedOverHttpsOnly(config: Pick<Config, 'PUBLIC_BASE_URL' | 'TLS_AT_PROXY'>): boolean {
+  return config.TLS_AT_PROXY || (config.PUBLIC_BASE_URL?.startsWith('https://') ?? false);
 }
 
 export function publicBaseUrl(config: Config, port: number): string {

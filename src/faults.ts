@@ -16,6 +16,7 @@ export const FAULT_POINTS = [
   'publish:after-lease',
   'publish:after-publication',
   'publish:after-feeds-batch',
+  'publish:after-outbox',
   'publish:after-commit',
   'publish:after-plan-cache',
   'solve:after-claim',

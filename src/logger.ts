@@ -7,6 +7,9 @@ export const REDACTED_PATHS = [
   'res.headers["set-cookie"]',
   'token',
   '*.token',
+  // Channel signing secrets (src/messaging): never logged by design; redacted should one slip in.
+  'secret',
+  '*.secret',
 ];
 
 export function createLogger(level: string): Logger {

@@ -10,6 +10,7 @@ import { createApp } from './http/app.js';
 import { createLogger, type Logger } from './logger.js';
 import { recoverAfterCrash } from './recovery.js';
 import { SolveWorker } from './roster/solves.js';
+import { DeliveryWorker, deliveryOptionsOf } from './messaging/index.js';
 
 export interface RunningService {
   config: Config;
@@ -45,6 +46,8 @@ export async function startService(config: Config = loadConfig(), onFatal: (erro
   await recoverAfterCrash(models, logger);
   const worker = config.RUN_WORKER ? new SolveWorker(models, logger, { engine: config.SOLVER, deadlineSeconds: config.SOLVE_DEADLINE_S }) : undefined;
   await worker?.start();
+  const delivery = config.RUN_DELIVERY ? new DeliveryWorker(models, logger, deliveryOptionsOf(config, models)) : undefined;
+  delivery?.start();
   const app = createApp({ config, logger, connection: db.connection, health: db.health, models, onSolveRequested: () => worker?.nudge() });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, (error?: Error) => (error ? reject(error) : resolve(s)));
@@ -66,6 +69,7 @@ export async function startService(config: Config = loadConfig(), onFatal: (erro
         await new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         await worker?.stop();
+        await delivery?.stop();
         await db.close();
       })()),
   };

@@ -84,7 +84,7 @@ export function scaled(knobs: FamilyKnobs, gates: number, towns: number): Family
     towns,
     dispatchedPerTown: Math.max(1, Math.round((knobs.dispatchedPerTown * knobs.towns * f) / towns)),
     volunteersPerTown: Math.max(1, Math.round((knobs.volunteersPerTown * knobs.towns * f) / towns)),
-    dispatchedAnywhere: Math.round(knobs.dispatchedAnywhere * f),
+    dispatchedAnywhere: knobs.dispatchedAnywhere > 0 ? Math.max(1, Math.round(knobs.dispatchedAnywhere * f)) : 0,
   };
 }
 

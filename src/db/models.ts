@@ -259,6 +259,10 @@ export interface Models {
   Staged: Model<any>;
   Generation: Model<any>;
   ActiveSolve: Model<any>;
+  Channel: Model<any>;
+  Outbox: Model<any>;
+  Announced: Model<any>;
+  DeliveryLog: Model<any>;
 }
 
 /** Registers every schema on a connection (idempotent) and returns the typed models. */
@@ -282,5 +286,75 @@ export function registerModels(connection: Connection): Models {
     Staged: get('Staged', stagedSchema) as Models['Staged'],
     Generation: get('Generation', generationSchema) as Models['Generation'],
     ActiveSolve: get('ActiveSolve', activeSolveSchema) as Models['ActiveSolve'],
+    Channel: get('Channel', channelSchema) as Models['Channel'],
+    Outbox: get('Outbox', outboxSchema) as Models['Outbox'],
+    Announced: get('Announced', announcedSchema) as Models['Announced'],
+    // Finished outbox messages move here after an hour, so the outbox the worker scans stays small.
+    DeliveryLog: get('DeliveryLog', outboxSchema) as Models['DeliveryLog'],
   };
 }
+
+/**
+ * A work-group robot (or webhook, or planners' mailbox) that messages go to
+ * (src/messaging/channels.ts). `url` and `secret` are needed in clear to post and sign, so
+ * they are stored; no API answer and no log line ever contains them.
+ */
+export const channelSchema = new Schema<any>(
+  {
+    _id: { type: String, required: true },
+    kind: { type: String, enum: ['wecom', 'dingtalk', 'feishu', 'webhook', 'email'], required: true },
+    url: { type: String, required: true },
+    secret: { type: String, default: null },
+    label: { type: String, default: '' },
+    villages: { type: [String], default: [] },
+    towns: { type: [String], default: [] },
+    events: { type: [String], default: [] },
+  },
+  plain,
+);
+
+/**
+ * One message to one channel (src/messaging/outbox.ts). `_id` = `<gen>:<idempotency key>`:
+ * messages of a publish carry the generation they belong to and are sent only once that
+ * generation is live; inserting the unique `_id` is what makes a message exist once.
+ */
+export const outboxSchema = new Schema<any>(
+  {
+    _id: { type: String, required: true },
+    gen: { type: Number, required: true },
+    key: { type: String, required: true },
+    channelId: { type: String, required: true },
+    event: { type: String, required: true },
+    /** The message already split to fit the channel: each part is one POST. */
+    parts: { type: Schema.Types.Mixed, required: true },
+    partsSent: { type: Number, default: 0 },
+    status: { type: String, enum: ['pending', 'sending', 'retrying', 'sent', 'failed'], required: true },
+    attempts: { type: Number, default: 0 },
+    nextAttemptAt: { type: Date, required: true },
+    /** The lease under which a part was being posted (status `sending`). */
+    sendingLease: { type: String, default: null },
+    /** A part was posted without a definite answer: its next send says it is a re-send. */
+    uncertain: { type: Boolean, default: false },
+    lastAnswer: { type: String, default: null },
+    sentAt: { type: Date, default: null },
+    order: { type: Number, default: 0 },
+  },
+  { ...plain, minimize: false },
+);
+
+/**
+ * Which gap a channel has been told of (`gap@…`) and told is filled again (`filled@…`), so
+ * the periodic gap sweep (src/messaging/alerts.ts) tells each once. Insert-only.
+ */
+export const announcedSchema = new Schema<any>(
+  {
+    _id: { type: String, required: true },
+    channelId: { type: String, required: true },
+    planId: { type: String, required: true },
+    gateId: { type: String, required: true },
+    start: { type: Date, required: true },
+    end: { type: Date, required: true },
+    missing: { type: Number, required: true },
+  },
+  { ...plain, timestamps: false },
+);

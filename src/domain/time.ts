@@ -98,3 +98,31 @@ export function isValidTimeZone(timeZone: string): boolean {
 function pad(n: number): string {
   return String(n).padStart(2, '0');
 }
+
+/** `T` with every Date in it (at any depth) as text: what {@link instantsAsText} returns. */
+export type InstantsAsText<T> = T extends Date
+  ? string
+  : T extends readonly (infer U)[]
+    ? InstantsAsText<U>[]
+    : T extends object
+      ? { [K in keyof T]: InstantsAsText<T[K]> }
+      : T;
+
+/**
+ * `value` with every Date inside plain objects and arrays written as {@link isoWithOffset} in
+ * `timeZone`: one format for instants in every answer. Other objects are kept as they are.
+ */
+export function instantsAsText<T>(value: T, timeZone: string): InstantsAsText<T> {
+  return convertInstants(value, timeZone) as InstantsAsText<T>;
+}
+
+function convertInstants(value: unknown, timeZone: string): unknown {
+  if (value instanceof Date) return isoWithOffset(value, timeZone);
+  if (Array.isArray(value)) return value.map((v) => convertInstants(v, timeZone));
+  if (value !== null && typeof value === 'object') {
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) return value;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, convertInstants(v, timeZone)]));
+  }
+  return value;
+}

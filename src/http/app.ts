@@ -5,7 +5,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Connection } from 'mongoose';
-import type { Config } from '../config.js';
+import { servedOverHttpsOnly, type Config } from '../config.js';
 import { isDatabaseReachable } from '../db/connect.js';
 import { intakeLimitsOf } from '../directory/upload.js';
 import { healthOf, type DatabaseHealth } from '../db/health.js';
@@ -14,11 +14,16 @@ import type { Models } from '../db/models.js';
 import type { Logger } from '../logger.js';
 import { authenticate } from './auth.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
-import { createRegistry, openApiDocument } from './openapi.js';
+import { createRegistry, jsonResponse, openApiDocument, withServer } from './openapi.js';
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
 import { rateLimits } from './rate-limit.js';
 import { redactUrl } from './redact.js';
+import { sendJson } from './schemas.js';
 import { FEED_PREFIX } from './secret-urls.js';
 import { pageRoutes } from '../pages/index.js';
+import { absenceRoutes } from './routes/absences.routes.js';
+import { channelRoutes } from './routes/channels.routes.js';
 import { directoryRoutes } from './routes/directory.routes.js';
 import { feedRoutes, feedTokenRoutes } from './routes/feeds.routes.js';
 import { planRoutes } from './routes/plans.routes.js';
@@ -35,13 +40,27 @@ export interface AppDeps {
   onSolveRequested?: () => void;
 }
 
+/**
+ * helmet's defaults, except that the HTTPS-only headers (HSTS, `upgrade-insecure-requests`)
+ * are sent only when the service is reached over https (see `servedOverHttpsOnly`): on a
+ * plain-http LAN host they would break every page.
+ */
+function helmetOptions(config: Config): Parameters<typeof helmet>[0] {
+  const https = servedOverHttpsOnly(config);
+  return {
+    referrerPolicy: { policy: 'no-referrer' },
+    strictTransportSecurity: https,
+    contentSecurityPolicy: { directives: { upgradeInsecureRequests: https ? [] : null } },
+  };
+}
+
 export function createApp(deps: AppDeps): Express {
   const { config, models } = deps;
   const app = express();
   app.disable('x-powered-by');
   // Who the client is for the rate limits: X-Forwarded-For counts only from these proxies.
   app.set('trust proxy', config.TRUST_PROXY);
-  app.use(helmet({ referrerPolicy: { policy: 'no-referrer' } }));
+  app.use(helmet(helmetOptions(config)));
   app.use(
     pinoHttp({
       logger: deps.logger,
@@ -59,15 +78,14 @@ export function createApp(deps: AppDeps): Express {
 
   const registry = createRegistry();
   app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
+    sendJson(res, 200, healthSchema, { status: 'ok' });
   });
   const health = deps.health ?? healthOf(deps.connection);
   app.get('/readyz', async (_req, res) => {
     const ready = !health.isDown() && (await isDatabaseReachable(deps.connection));
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'database unreachable' });
+    sendJson(res, ready ? 200 : 503, readySchema, { status: ready ? 'ready' : 'database unreachable' });
   });
-  registry.registerPath({ method: 'get', path: '/healthz', summary: 'Process is up', security: [], responses: { 200: { description: 'Up' } } });
-  registry.registerPath({ method: 'get', path: '/readyz', summary: 'Database reachable', security: [], responses: { 200: { description: 'Ready' }, 503: { description: 'Database unreachable' } } });
+  documentProbes(registry);
 
   app.use(refuseWhileDatabaseDown(health));
 
@@ -78,19 +96,42 @@ export function createApp(deps: AppDeps): Express {
   // JSON parser that the other routes use.
   api.use(directoryRoutes({ models, timeZone: config.TIMEZONE, uploadLimitBytes: config.UPLOAD_LIMIT_MB * 1024 * 1024, intakeLimits: intakeLimitsOf(config) }, registry));
   api.use(express.json({ limit: '1mb' }));
-  api.use('/tokens', tokenRoutes(models, registry));
+  api.use('/tokens', tokenRoutes(models, config.TIMEZONE, registry));
+  api.use(absenceRoutes({ models, timeZone: config.TIMEZONE }, registry));
+  api.use(channelRoutes(models, config.TIMEZONE, registry));
   api.use(planRoutes({ models, onSolveRequested: deps.onSolveRequested }, registry));
   api.use(feedTokenRoutes(models, (req) => config.PUBLIC_BASE_URL ?? `${req.protocol}://${req.get('host')}`, registry));
   app.use('/api/v1', api);
   app.use(feedRoutes(models, registry));
 
   const document = openApiDocument(registry);
-  app.get('/api/openapi.json', (_req, res) => {
-    res.json(document);
+  app.locals.openApiDocument = document;
+  app.get('/api/openapi.json', (req, res) => {
+    res.json(withServer(document, config.PUBLIC_BASE_URL ?? `${req.protocol}://${req.get('host')}`));
   });
 
   app.use(pageRoutes({ models, config, onSolveRequested: deps.onSolveRequested, secretUrlLimit: limits.secretUrls, uploadLimit: limits.uploads }));
   app.use(notFoundHandler);
   app.use(errorHandler);
   return app;
+}
+
+const healthSchema = z.strictObject({ status: z.literal('ok') }).openapi('Health');
+const readySchema = z.strictObject({ status: z.enum(['ready', 'database unreachable']) }).openapi('Readiness');
+
+/**
+ * The probes answer no 4xx (nothing about the request can be wrong), so the lint test
+ * (test/integration/openapi.test.ts) waives redocly's operation-4xx-response for exactly these two.
+ */
+function documentProbes(registry: OpenAPIRegistry): void {
+  registry.registerPath({ method: 'get', path: '/healthz', operationId: 'getHealth', tags: ['health'], summary: 'Process is up', security: [], responses: { 200: jsonResponse('Up', healthSchema) } });
+  registry.registerPath({
+    method: 'get',
+    path: '/readyz',
+    operationId: 'getReadiness',
+    tags: ['health'],
+    summary: 'Database reachable',
+    security: [],
+    responses: { 200: jsonResponse('Ready', readySchema), 503: jsonResponse('Database unreachable', readySchema) },
+  });
 }

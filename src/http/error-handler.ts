@@ -4,17 +4,20 @@ import { databaseDownError } from '../db/database-down.js';
 import { isDatabaseUnreachable } from '../db/health.js';
 import { AppError } from '../errors.js';
 
-/** Maps expected failures to `{ error: { code, message, details } }`; hides internals of the rest. */
+/**
+ * Maps expected failures to `{ error: { code, message, details } }`, `details` always an
+ * object (empty when there is nothing more to say); hides internals of the rest.
+ */
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const appError = toAppError(err);
   if (!appError) {
     req.log?.error({ err }, 'unhandled error');
-    res.status(500).json({ error: { code: 'internal', message: 'internal error' } });
+    res.status(500).json({ error: { code: 'internal', message: 'internal error', details: {} } });
     return;
   }
   const retryAfter = (appError.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
   if (typeof retryAfter === 'number' && !res.headersSent) res.set('Retry-After', String(retryAfter));
-  res.status(appError.status).json({ error: { code: appError.code, message: appError.message, details: appError.details } });
+  res.status(appError.status).json({ error: { code: appError.code, message: appError.message, details: appError.details ?? {} } });
 };
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
@@ -31,9 +34,14 @@ function toAppError(err: unknown): AppError | null {
   }
   // body-parser's errors carry a `type`; they are the client's fault, not ours.
   const type = (err as { type?: string }).type;
-  if (type === 'entity.too.large') return new AppError('payload_too_large', 'the upload is larger than the configured limit (UPLOAD_LIMIT_MB)');
+  if (type === 'entity.too.large') {
+    const limit = (err as { limit?: unknown }).limit;
+    return new AppError('payload_too_large', 'the body is larger than allowed (uploads: UPLOAD_LIMIT_MB; other requests: 1 MB)', typeof limit === 'number' ? { limitBytes: limit } : {});
+  }
   if (type === 'entity.parse.failed') return new AppError('bad_request', 'the request body is not valid JSON');
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') return new AppError('unsupported_media_type', 'unsupported body encoding');
   if (type === 'request.aborted') return new AppError('bad_request', 'the request was aborted');
+  // A path that is not valid percent-encoding (`/api/v1/gates/%E0`) fails in the router.
+  if (err instanceof URIError) return new AppError('bad_request', 'the URL is not valid percent-encoding (encode non-ASCII text as UTF-8)');
   return null;
 }

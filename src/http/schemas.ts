@@ -1,8 +1,9 @@
 /** zod schemas shared by several routes: they parse requests and document them in OpenAPI. */
+import type { Response } from 'express';
 import { z } from 'zod';
 import { isLocalDate } from '../domain/time.js';
 import { ROLES } from '../domain/types.js';
-import './openapi.js';
+import { instantOutSchema } from './openapi.js';
 
 export const pageQuerySchema = z.object({
   page: z.coerce.number().int().min(1).default(1).describe('1-based page number'),
@@ -37,7 +38,7 @@ export const replaceQuerySchema = z.object({
 });
 
 export const gateSchema = z
-  .object({
+  .strictObject({
     id: z.string(),
     name: z.string(),
     village: z.string(),
@@ -52,7 +53,7 @@ export const gateSchema = z
   .openapi('Gate');
 
 export const cadreSchema = z
-  .object({
+  .strictObject({
     id: z.string(),
     name: z.string(),
     phone: z.string().nullable().describe('Planners only; null for other tokens'),
@@ -65,16 +66,46 @@ export const cadreSchema = z
   .openapi('Cadre');
 
 export const availabilitySchema = z
-  .object({
+  .strictObject({
     cadreId: z.string(),
-    windows: z.array(z.object({ start: z.string().describe('ISO 8601 instant'), end: z.string(), kind: z.enum(['available', 'unavailable', 'preferred']) })),
+    windows: z.array(
+      z.strictObject({
+        start: instantOutSchema.describe('Start, with the offset of the deployment’s TIMEZONE'),
+        end: instantOutSchema,
+        kind: z.enum(['available', 'unavailable', 'preferred']),
+      }),
+    ),
   })
   .openapi('Availability');
 
 export const syncCountsSchema = z
-  .object({ created: z.number(), updated: z.number(), unchanged: z.number(), removed: z.number() })
-  .openapi('UploadCounts');
+  .strictObject({
+    created: z.number().int(),
+    updated: z.number().int(),
+    unchanged: z.number().int(),
+    removed: z.number().int(),
+  })
+  .openapi('UploadCounts', {
+    description:
+      'Records new, changed, unchanged and (with replace=true) removed. Gates and people count one per row; ' +
+      'availability counts people, not rows: all windows of one person are one record, replaced as a whole.',
+  });
 
-export function pageOf<T extends z.ZodType>(item: T) {
-  return z.object({ items: z.array(item), page: z.number(), pageSize: z.number(), total: z.number() });
+export const villageListSchema = z
+  .strictObject({ items: z.array(z.strictObject({ village: z.string(), town: z.string(), gates: z.number().int() })) })
+  .openapi('VillageList');
+
+/** A page of `item`, registered as the named component `name`. */
+export function pageOf<T extends z.ZodType>(item: T, name: string) {
+  return z
+    .strictObject({ items: z.array(item), page: z.number().int(), pageSize: z.number().int(), total: z.number().int().describe('Items on all pages') })
+    .openapi(name);
+}
+
+/**
+ * Sends `body` as JSON; `schema` is the answer's documented schema, so the compiler holds the
+ * code to the document (the contract test holds the running service to it).
+ */
+export function sendJson<S extends z.ZodType>(res: Response, status: number, _schema: S, body: z.output<S>): void {
+  res.status(status).json(body);
 }

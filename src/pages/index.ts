@@ -35,11 +35,19 @@ export function pageRoutes(deps: PageDeps): Router {
   );
   // Here rather than in app.ts so that a refusal answers as a page (pageErrors).
   router.use(SECRET_PAGE_PATHS, deps.secretUrlLimit);
-  router.use(villageRoutes(deps.models));
+  router.use(villageRoutes(deps.models, deps.config.TIMEZONE));
   router.use(personRoutes(deps.models, deps.config));
   router.use('/planner', plannerRoutes(deps));
   router.use(pageErrors);
   return router;
+}
+
+/** Where "back" leads from a failed page: the console page the action belongs to. */
+function backFor(req: Parameters<ErrorRequestHandler>[1], ctx: ReturnType<typeof pageContext>): string | undefined {
+  const plan = /^\/planner\/plans\/([^/?#]+)/.exec(req.originalUrl)?.[1];
+  if (plan) return ctx.href(`/planner/plans/${plan}`);
+  if (req.originalUrl.startsWith('/planner')) return ctx.href('/planner');
+  return undefined;
 }
 
 /** Errors on a page answer as a page (the API's error middleware answers JSON). */
@@ -51,10 +59,15 @@ const pageErrors: ErrorRequestHandler = (err, req, res, next) => {
   if (err instanceof AppError || err instanceof ZodError) {
     const appError = err instanceof AppError ? err : new AppError('bad_request', 'invalid request');
     const problems = (appError.details as { problems?: { field?: string; message: string; messageZh?: string }[] } | undefined)?.problems ?? [];
+    const details = problems.map((p) => (p.field ? `${p.field}: ${problemMessage(p, ctx.lang)}` : problemMessage(p, ctx.lang)));
+    // The Chinese page says what the failure means by its code; the service's own specific
+    // message follows as secondary text, so nothing about what was wrong is lost.
+    if (ctx.lang === 'zh' && !problems.length && appError.message) details.push(appError.message);
     return sendPage(res, ctx, 'message', {
       title: ctx.t('errorTitle'),
       message: errorMessage(appError, ctx.lang),
-      details: problems.map((p) => (p.field ? `${p.field}: ${problemMessage(p, ctx.lang)}` : problemMessage(p, ctx.lang))),
+      details,
+      backHref: backFor(req, ctx),
     }, appError.status);
   }
   req.log?.error({ err }, 'page failed');

@@ -39,6 +39,10 @@ export function pageContext(req: Request): PageContext {
 /** Renders a page (a template under views/, without extension) and sends it, never cached. */
 export function sendPage(res: Response, ctx: PageContext, view: string, data: object, status = 200): void {
   const html = eta.render(`./${view}`, { ...ctx, ...data });
+  // A handler that notes when it started (`res.locals.pageStarted`) gets its whole server time,
+  // reads and rendering, as Server-Timing (the review pages: district scale must stay under 1 s).
+  const started = res.locals.pageStarted as unknown;
+  if (typeof started === 'number') res.set('Server-Timing', `page;dur=${Math.round(performance.now() - started)}`);
   // Pages carry secrets in their URL or show per-person data: keep them out of shared caches.
   res.status(status).set('Cache-Control', 'no-store').type('html').send(html);
 }

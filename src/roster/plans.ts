@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { withDocLock } from '../db/doc-lock.js';
 import type { Models } from '../db/models.js';
 import { planSpecSchema, type PlanSpec, type PlanSpecInput } from '../domain/plan.js';
+import { addDays, formatClock, localInstant, parseClock } from '../domain/time.js';
 import { AppError } from '../errors.js';
 import type { Pin } from '../solver/index.js';
 
@@ -58,6 +59,9 @@ export async function addPin(models: Models, planId: string, pin: Pin): Promise<
   const [gate, cadre] = await Promise.all([models.Gate.exists({ _id: pin.gateId }), models.Cadre.exists({ _id: pin.cadreId })]);
   if (!gate) throw new AppError('validation_failed', `no gate "${pin.gateId}"`);
   if (!cadre) throw new AppError('validation_failed', `no person "${pin.cadreId}"`);
+  if (!isShiftStart(plan.spec, pin.start)) {
+    throw new AppError('validation_failed', `the pin's start is not the start of a shift of this plan: shifts start at ${shiftClockTimes(plan.spec).join(', ')} local time (${plan.spec.timezone}) on ${plan.spec.start} and the ${plan.spec.days - 1} days after`);
+  }
   if (plan.pins.some((p) => samePin(p, pin))) return plan;
   await withDocLock(`plan:${planId}`, () => models.Plan.updateOne({ _id: planId }, { $push: { pins: pin } }));
   return getPlan(models, planId);
@@ -68,6 +72,27 @@ export async function removePin(models: Models, planId: string, pin: Pin): Promi
   if (!plan.pins.some((p) => samePin(p, pin))) throw new AppError('not_found', 'no such pin on this plan');
   await withDocLock(`plan:${planId}`, () => models.Plan.updateOne({ _id: planId }, { $pull: { pins: { cadreId: pin.cadreId, gateId: pin.gateId, start: pin.start } } }));
   return getPlan(models, planId);
+}
+
+/** Every shift start of the plan, as instants (the solver's slot grid). */
+export function shiftStarts(spec: PlanSpec): Date[] {
+  const first = parseClock(spec.firstShiftStart) ?? 0;
+  const starts: Date[] = [];
+  for (let s = 0; s < spec.days * (24 / spec.shiftHours); s++) {
+    const minutes = first + s * spec.shiftHours * 60;
+    starts.push(localInstant(addDays(spec.start, Math.floor(minutes / 1440)), minutes % 1440, spec.timezone));
+  }
+  return starts;
+}
+
+export function isShiftStart(spec: PlanSpec, start: Date): boolean {
+  return shiftStarts(spec).some((s) => s.getTime() === start.getTime());
+}
+
+/** Local clock times shifts start at, e.g. ['00:00', '08:00', '16:00']. */
+export function shiftClockTimes(spec: PlanSpec): string[] {
+  const first = parseClock(spec.firstShiftStart) ?? 0;
+  return Array.from({ length: 24 / spec.shiftHours }, (_, i) => formatClock((first + i * spec.shiftHours * 60) % 1440)).sort();
 }
 
 function samePin(a: Pin, b: Pin): boolean {

@@ -29,6 +29,7 @@ import { withDocLock } from '../db/doc-lock.js';
 import type { Models } from '../db/models.js';
 import { AppError } from '../errors.js';
 import { faultPoint } from '../faults.js';
+import { dropUncommittedMessages, stagePublishMessages } from '../messaging/outbox.js';
 import { rememberGeneration, renderNextGeneration } from './feed-store.js';
 import { liveState, type LiveState } from './live-state.js';
 import { doubleBookings } from './other-plans.js';
@@ -79,6 +80,8 @@ export async function publishPlan(models: Models, planId: string, solveId: strin
       await models.Feed.insertMany(rows.slice(i, i + FEED_BATCH), { ordered: false });
       faultPoint('publish:after-feeds-batch');
     }
+    await stagePublishMessages(models, { previous, current, nextGen: next.gen });
+    faultPoint('publish:after-outbox');
 
     await models.Generation.create({ _id: next.gen, versions: next.versions, committedAt: new Date() });
     faultPoint('publish:after-commit');
@@ -124,6 +127,7 @@ async function repairPublishState(models: Models): Promise<void> {
   await adoptLegacyPointers(models);
   const live = await liveState(models);
   await models.Feed.deleteMany({ gen: { $gt: live.gen } });
+  await dropUncommittedMessages(models, live.gen);
   const publications = await models.Publication.find({}, { planId: 1, version: 1 }).lean<{ _id: string; planId: string; version: number }[]>();
   const uncommitted = publications.filter((p) => p.version > (live.versions[p.planId] ?? 0)).map((p) => p._id);
   if (uncommitted.length) await models.Publication.deleteMany({ _id: { $in: uncommitted } });

@@ -5,9 +5,10 @@
  */
 import type { Principal } from '../auth/tokens.js';
 import type { Models } from '../db/models.js';
-import type { Assignment, Gap } from '../domain/roster.js';
-import type { Cadre, Gate } from '../domain/types.js';
-import { isoWithOffset } from '../domain/time.js';
+import type { Assignment, Gap, GapReason } from '../domain/roster.js';
+import type { Cadre, Gate, Role } from '../domain/types.js';
+import { instantsAsText, isoWithOffset, type InstantsAsText } from '../domain/time.js';
+import type { SolveMetrics } from '../solver/index.js';
 import { AppError } from '../errors.js';
 import {
   dailyReport,
@@ -19,15 +20,22 @@ import {
   type RosterDiff,
   type RosterFilter,
 } from './views/index.js';
-import { loadRoster, requirePublished, type StoredRoster } from './publish.js';
+import { loadRoster, publishedRoster, requirePublished, type StoredRoster } from './publish.js';
 
 export type RosterQuery = Omit<RosterFilter, 'villages'> & { version?: number };
+
+/**
+ * A roster query that may also narrow to several villages (the console's review pages, a
+ * page of villages at a time). A village head's scope still replaces it (see `scoped`).
+ */
+export type VillagesQuery = RosterQuery & { villages?: readonly string[] };
 
 /** One assignment as clients read it: instants as ISO 8601 with the plan's offset, names attached. */
 export interface AssignmentView {
   cadreId: string;
   cadreName: string;
-  role: string;
+  /** Empty when the person is no longer known. */
+  role: Role | '';
   gateId: string;
   gateName: string;
   village: string;
@@ -46,53 +54,66 @@ export interface GapView {
   end: string;
   needed: number;
   filled: number;
-  reason: string;
+  reason: GapReason;
   detail: string;
   detailZh: string;
 }
 
+/** A pin the solver could not keep, with its instant as text. */
+export interface PinConflictView {
+  pin: { cadreId: string; gateId: string; start: string };
+  rule: string;
+  message: string;
+}
+
+/** A roster as clients read it; every instant carries the plan's offset. */
 export interface RosterView {
   planId: string;
   version: number | null;
-  solveId: string;
-  publishedAt: Date | null;
+  /** Planners only. */
+  solveId?: string;
+  publishedAt: string | null;
   timezone: string;
   assignments: AssignmentView[];
   gaps: GapView[];
   /** Planners only. */
-  metrics?: unknown;
-  pinConflicts?: unknown;
+  metrics?: SolveMetrics;
+  /** Planners only. */
+  pinConflicts?: PinConflictView[];
 }
 
-export async function readPublishedRoster(models: Models, principal: Principal, planId: string, query: RosterQuery): Promise<{ view: RosterView; csv: () => string; gapsCsv: () => string }> {
+export async function readPublishedRoster(models: Models, principal: Principal, planId: string, query: VillagesQuery): Promise<{ view: RosterView; csv: () => string; gapsCsv: () => string }> {
   const roster = await requirePublished(models, planId, query.version);
   const rows = scoped(roster, principal, query);
   const view: RosterView = {
     planId,
     version: roster.publication.version,
-    solveId: roster.solveId,
-    publishedAt: roster.publication.publishedAt,
+    ...(principal.role === 'planner' ? { solveId: roster.solveId } : {}),
+    publishedAt: isoWithOffset(new Date(roster.publication.publishedAt), roster.timezone),
     timezone: roster.timezone,
     ...toViews(roster, rows),
-    ...(principal.role === 'planner' ? { metrics: roster.metrics, pinConflicts: roster.pinConflicts } : {}),
+    ...(principal.role === 'planner' ? plannerFigures(roster) : {}),
   };
   return { view, ...csvOf(roster, rows) };
 }
 
 /** A solve's draft roster: planners only (checked by the route). */
-export async function readDraftRoster(models: Models, solveId: string, query: RosterQuery): Promise<{ view: RosterView; csv: () => string; gapsCsv: () => string }> {
+export async function readDraftRoster(models: Models, solveId: string, query: VillagesQuery): Promise<{ view: RosterView; csv: () => string; gapsCsv: () => string }> {
   const roster = await loadRoster(models, solveId);
   const rows = filterRoster(roster, gateIndex(roster), query);
-  const view: RosterView = { planId: roster.planId, version: null, solveId, publishedAt: null, timezone: roster.timezone, ...toViews(roster, rows), metrics: roster.metrics, pinConflicts: roster.pinConflicts };
+  const view: RosterView = { planId: roster.planId, version: null, solveId, publishedAt: null, timezone: roster.timezone, ...toViews(roster, rows), ...plannerFigures(roster) };
   return { view, ...csvOf(roster, rows) };
 }
 
-export async function readReport(models: Models, principal: Principal, planId: string, date: string, version?: number): Promise<DailyReport> {
+/** The daily report with its day's bounds as text in the plan's offset. */
+export type DailyReportView = InstantsAsText<DailyReport>;
+
+export async function readReport(models: Models, principal: Principal, planId: string, date: string, version?: number): Promise<DailyReportView> {
   if (principal.role === 'cadre') throw new AppError('forbidden', 'the daily report is for planners and village heads');
   const roster = await requirePublished(models, planId, version);
   const rows = scoped(roster, principal, {});
   const gates = principal.role === 'village_head' ? roster.gates.filter((g) => principal.villages.includes(g.village)) : roster.gates;
-  return dailyReport(rows, gates, roster.cadres as Cadre[], date, roster.timezone);
+  return instantsAsText(dailyReport(rows, gates, roster.cadres as Cadre[], date, roster.timezone), roster.timezone);
 }
 
 /** A diff as clients read it: shifts shown like roster rows (offset instants, names). */
@@ -117,10 +138,11 @@ export async function readDiff(models: Models, principal: Principal, planId: str
 
 function scoped(roster: StoredRoster, principal: Principal, query: RosterQuery): { assignments: Assignment[]; gaps: Gap[] } {
   const filter: RosterFilter = { ...query };
+  // Filters only narrow what the token may see: one naming a village or person outside it
+  // matches nothing (as for the directory's lists), it is not refused.
   if (principal.role === 'village_head') filter.villages = principal.villages;
   if (principal.role === 'cadre') {
-    if (query.cadreId && query.cadreId !== principal.cadreId) throw new AppError('forbidden', 'a cadre token reads only its own shifts');
-    filter.cadreId = principal.cadreId ?? '\u0000';
+    filter.cadreId = query.cadreId === undefined || query.cadreId === principal.cadreId ? (principal.cadreId ?? '\u0000') : '\u0000';
   }
   return filterRoster(roster, gateIndex(roster), filter);
 }
@@ -142,6 +164,18 @@ function toViews(roster: StoredRoster, rows: { assignments: Assignment[]; gaps: 
   };
 }
 
+/** Metrics and pin conflicts, for planners; instants in the plan's offset. */
+function plannerFigures(roster: StoredRoster): Pick<RosterView, 'metrics' | 'pinConflicts'> {
+  return {
+    metrics: roster.metrics,
+    pinConflicts: roster.pinConflicts.map((c) => ({
+      pin: { cadreId: c.pin.cadreId, gateId: c.pin.gateId, start: isoWithOffset(new Date(c.pin.start), roster.timezone) },
+      rule: c.rule,
+      message: c.message,
+    })),
+  };
+}
+
 function csvOf(roster: StoredRoster, rows: { assignments: Assignment[]; gaps: Gap[] }): { csv: () => string; gapsCsv: () => string } {
   const gates = gateIndex(roster);
   const cadres = new Map(roster.cadres.map((c) => [c.id, { ...c, phone: null } as Cadre]));
@@ -150,4 +184,26 @@ function csvOf(roster: StoredRoster, rows: { assignments: Assignment[]; gaps: Ga
 
 function gateIndex(roster: StoredRoster): Map<string, Gate> {
   return new Map(roster.gates.map((g) => [g.id, g]));
+}
+
+/** What publishing a draft would change against the current version (planners; the console's confirmation). */
+export interface DraftDiffView {
+  /** The current version, or null when nothing is published yet (then everything is gained). */
+  published: number | null;
+  /** The draft is the current version's own solve: publishing it again changes nothing. */
+  alreadyCurrent: boolean;
+  people: DiffView['people'];
+  totals: RosterDiff['totals'];
+}
+
+export async function readDraftDiff(models: Models, planId: string, solveId: string): Promise<DraftDiffView> {
+  const [draft, current] = await Promise.all([loadRoster(models, solveId), publishedRoster(models, planId)]);
+  if (draft.planId !== planId) throw new AppError('not_found', 'that solve belongs to another plan');
+  const diff = rosterDiff(current?.assignments ?? [], draft.assignments);
+  const people = diff.people.map((p) => ({
+    ...p,
+    gained: toViews(draft, { assignments: p.gained, gaps: [] }).assignments,
+    lost: current ? toViews(current, { assignments: p.lost, gaps: [] }).assignments : [],
+  }));
+  return { published: current?.publication.version ?? null, alreadyCurrent: current?.solveId === solveId, people, totals: diff.totals };
 }

@@ -55,6 +55,7 @@ export function balance(state: RosterState, w: Float64Array, movable: (p: number
     let moved = 0;
     const order = [...Array(P).keys()].filter(movable).sort((a, b) => (state.load[b] ?? 0) - (state.load[a] ?? 0));
     for (const p of order) {
+      if (Date.now() >= deadlineAt) return { moves, converged: false };
       for (const s of state.slotsOf(p)) {
         const q = fixableTaker(state, w, p, s);
         if (q < 0 || !movable(q)) continue;

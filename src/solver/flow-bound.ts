@@ -7,8 +7,12 @@
  * Every real roster is a flow here (it keeps the weekly cap, at most dayCap shifts in each
  * aligned 24 h day, one gate per slot), so the max flow bounds the best roster. Rest and
  * night rules are dropped, so the bound can be loose on short-handed villages; those get the
- * exact coverage MILP instead. An optional cap per village turns it into the bound on what
- * people spanning villages can add to the villages' own maxima.
+ * exact coverage MILP instead. An optional cap per village (or town) turns it into the bound
+ * on what people spanning villages (or towns) can add to the villages' (towns') own maxima.
+ *
+ * leadFlowBound is the same network for leads: village cadres into the gate-shifts that need
+ * a lead, one each. Every roster's leads are such a flow, so (lead gate-shifts - max flow) is
+ * a lower bound on lead shortfalls, whatever the places.
  */
 import type { Instance } from './instance.js';
 import { Avail } from './instance.js';
@@ -78,6 +82,8 @@ class Dinic {
 export interface FlowBoundOptions {
   /** Cap on what may flow into each village's gates (by village name). */
   villageCap?: Map<string, number>;
+  /** Like villageCap, for any grouping of gates (e.g. by town): group of a gate, cap per group. */
+  groupCap?: { of: (g: number) => string; cap: Map<string, number> };
   /** Remaining need per gate-slot instead of the instance's (index g * slotCount + s). */
   need?: Int32Array;
 }
@@ -89,7 +95,9 @@ export function flowBound(inst: Instance, people: readonly number[], gates: read
   const weeks = Math.max(0, ...inst.slotWeek) + 1;
   const days = Math.ceil(S / inst.daySlots);
   // Nodes: 0 source, 1 sink, then gate-slots, village nodes, group-slots, person-weeks, person-days.
-  const villages = [...new Set(gates.map((g) => inst.gates[g]?.village ?? ''))];
+  const groupOf = opts.groupCap?.of ?? ((g: number) => inst.gates[g]?.village ?? '');
+  const capOf = opts.groupCap?.cap ?? opts.villageCap;
+  const villages = [...new Set(gates.map(groupOf))];
   const villageNode = new Map(villages.map((v, i) => [v, 2 + inst.gates.length * S + i] as const));
   const groupBase = 2 + inst.gates.length * S + villages.length;
   const groups = new Map<string, number>();
@@ -147,12 +155,35 @@ export function flowBound(inst: Instance, people: readonly number[], gates: read
     }
   });
   for (const g of gates) {
-    const village = villageNode.get(inst.gates[g]?.village ?? '') as number;
+    const village = villageNode.get(groupOf(g)) as number;
     for (let s = 0; s < S; s++) {
       if (!gateSlotUsed[g * S + s]) continue;
-      flow.edge(2 + g * S + s, opts.villageCap ? village : 1, need[g * S + s] ?? 0);
+      flow.edge(2 + g * S + s, capOf ? village : 1, need[g * S + s] ?? 0);
     }
   }
-  if (opts.villageCap) for (const [v, node] of villageNode) flow.edge(node, 1, opts.villageCap.get(v) ?? 0);
+  if (capOf) for (const [v, node] of villageNode) flow.edge(node, 1, capOf.get(v) ?? 0);
   return flow.maxflow(0, 1);
+}
+
+/** Gate-shifts of `gates` that need a lead (need > 0 and the gate requires one). */
+export function leadGateShifts(inst: Instance, gates: readonly number[]): number {
+  const S = inst.slotCount;
+  let n = 0;
+  for (const g of gates) {
+    if (!inst.gates[g]?.leadRequired) continue;
+    for (let s = 0; s < S; s++) if ((inst.need[g * S + s] ?? 0) > 0) n++;
+  }
+  return n;
+}
+
+/** Lower bound on lead shortfalls at `gates` given the lead-capable among `people` (see above). */
+export function leadFlowBound(inst: Instance, people: readonly number[], gates: readonly number[]): number {
+  const S = inst.slotCount;
+  const leadGates = gates.filter((g) => inst.gates[g]?.leadRequired === true);
+  const total = leadGateShifts(inst, leadGates);
+  if (total === 0) return 0;
+  const need = new Int32Array(inst.gates.length * S);
+  for (const g of leadGates) for (let s = 0; s < S; s++) if ((inst.need[g * S + s] ?? 0) > 0) need[g * S + s] = 1;
+  const leads = people.filter((p) => inst.isLead[p] === true);
+  return total - flowBound(inst, leads, leadGates, { need });
 }

@@ -83,7 +83,20 @@ function better(state: RosterState, g: number, s: number, a: number, b: number):
  */
 export function greedyFill(state: RosterState, gates: readonly number[], candidates: Candidates): void {
   const inst = state.inst;
+  const S = inst.slotCount;
+  const leadGates = gates.filter((g) => inst.gates[g]?.leadRequired === true);
   for (let s = 0; s < inst.slotCount; s++) {
+    // One lead per lead gate-shift first: otherwise the slot's leads may all stand at gates
+    // that do not need them by the time a lead gate comes up in input order.
+    for (const g of leadGates) {
+      if (state.open(g, s) <= 0 || (state.leads[g * S + s] ?? 0) > 0) continue;
+      let best = -1;
+      for (const p of candidates(g)) {
+        if (!inst.isLead[p] || state.refusal(p, s) !== null) continue;
+        if (best < 0 || better(state, g, s, p, best)) best = p;
+      }
+      if (best >= 0) state.place(best, g, s);
+    }
     for (const g of gates) {
       while (state.open(g, s) > 0) {
         let best = -1;
@@ -103,12 +116,13 @@ export function greedyFill(state: RosterState, gates: readonly number[], candida
  * shift on, and that shift is filled the same way, up to `depth` hand-overs. Each success
  * adds one filled place and touches only the people on the chain.
  */
-export function augment(state: RosterState, gates: readonly number[], candidates: Candidates, depth = 1, maxRounds = 3): number {
+export function augment(state: RosterState, gates: readonly number[], candidates: Candidates, depth = 1, maxRounds = 3, deadlineAt = Infinity): number {
   const S = state.inst.slotCount;
   let gained = 0;
   for (let round = 0; round < maxRounds; round++) {
     let gainedThisRound = 0;
     for (const g of gates) {
+      if (Date.now() >= deadlineAt) return gained + gainedThisRound;
       for (let s = 0; s < S; s++) {
         while (state.open(g, s) > 0 && tryFill(state, g, s, candidates, depth, false, new Set())) gainedThisRound++;
       }
@@ -141,7 +155,23 @@ function tryFill(state: RosterState, g: number, s: number, candidates: Candidate
       state.place(q, g, s);
       return true;
     }
-    if (depth === 0 || why === 'availability' || why === 'busy') continue;
+    if (depth === 0 || why === 'availability') continue;
+    if (why === 'busy') {
+      // q stands another gate in this very slot: move q here if someone else can take that
+      // place (every per-person rule of q is unchanged by a move within one slot).
+      if (state.pinned.has(q * S + s)) continue;
+      const g2 = (state.gateAt[q * S + s] ?? 0) - 1;
+      if (g2 === g || (needLead && state.lastLead(q, g2, s))) continue;
+      const lostLead = state.lastLead(q, g2, s);
+      state.remove(q, s);
+      state.place(q, g, s);
+      onChain.add(q);
+      if (tryFill(state, g2, s, candidates, depth - 1, lostLead, onChain)) return true;
+      onChain.delete(q);
+      state.remove(q, s);
+      state.place(q, g2, s);
+      continue;
+    }
     for (const t of blockers(state, q, s, why)) {
       if (state.pinned.has(q * S + t)) continue;
       const gt = state.remove(q, t);

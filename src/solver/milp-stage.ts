@@ -1,10 +1,11 @@
 /**
  * Re-solve the placements of some people exactly with the coverage MILP, everyone else
- * fixed. Used where the fast construction could not be certified by the flow bound: a
- * short-handed village's own people, then the people spanning villages over what villages
- * left open. The MILP's answer replaces the old placements only when it fills at least as
- * many places, so a timed-out engine never makes the roster worse. On a re-plan the model
- * is lexicographic: places, then previous assignments kept, then leads (then fairness unless coverage only).
+ * fixed. Used where the fast construction could not be certified by its bounds: a
+ * short-handed village's own people; a town's people together with the villages they can
+ * help; on a re-plan the people around what changed. The MILP's answer replaces the old
+ * placements only when it fills more places, or as many with no more lead shortfalls, so a
+ * timed-out engine never makes the roster worse. The model is lexicographic: places, then
+ * (re-plan) previous assignments kept, then lead shortfalls (then fairness unless coverage only).
  */
 import type { Block } from './block.js';
 import { solveBlock } from './block-solve.js';
@@ -12,28 +13,37 @@ import type { Instance } from './instance.js';
 import type { LpEngine } from './model.js';
 import type { RosterState } from './roster-state.js';
 
-const JSLP_BLOCK_SECONDS = 10;
+/** javascript-lp-solver's branch and bound stalls on a few hundred integers: bigger blocks are refused, not tried. */
+export const JSLP_MAX_INTEGERS = 400;
 
 export interface MilpStageResult {
   /** Exact optimum of places these people can fill given everyone else; null if not proven. */
   proven: number | null;
+  /** Fewest lead shortfalls at these gates given that optimum; null if not proven. */
+  provenLeadShort: number | null;
   filled: number;
   timedOut: boolean;
+  /** Why the engine was not asked at all (a block too large for it), for the solve's notes. */
+  refused?: string;
 }
 
-export async function resolveWithMilp(
-  inst: Instance,
-  state: RosterState,
-  people: readonly number[],
-  gates: readonly number[],
-  engine: LpEngine,
-  deadlineAt: number,
-  name: string,
-  coverageOnly = true,
-  coverageCap?: number,
+export interface MilpStageOptions {
+  /** Absolute time by which this block must be done (a time box within the solve's deadline). */
+  until: number;
+  name: string;
+  /** No fairness stage (default true: fairness is repaired afterwards). */
+  coverageOnly?: boolean;
+  /** The current roster meets its lead bound (a certified roster is then kept as it is). */
+  leadsMet?: boolean;
+  /** A proven upper bound on places this block can fill (lets the engine stop early). */
+  coverageCap?: number;
+  /** Try the LP relaxation as a certificate of the current roster first (see solveBlock). */
+  certify?: boolean;
   /** Re-plan: the published roster (key p * slotCount + s -> gate); the model then keeps as much of it as coverage allows. */
-  previous?: ReadonlyMap<number, number>,
-): Promise<MilpStageResult> {
+  previous?: ReadonlyMap<number, number>;
+}
+
+export async function resolveWithMilp(inst: Instance, state: RosterState, people: readonly number[], gates: readonly number[], engine: LpEngine, opts: MilpStageOptions): Promise<MilpStageResult> {
   const S = inst.slotCount;
   const before: { p: number; g: number; s: number; pinned: boolean }[] = [];
   for (const p of people) {
@@ -44,7 +54,7 @@ export async function resolveWithMilp(
   }
   const pos = new Map(gates.map((g, i) => [g, i] as const));
   const block: Block = {
-    name,
+    name: opts.name,
     people: [...people],
     gates: [...gates],
     need: gates.map((g) => {
@@ -58,22 +68,53 @@ export async function resolveWithMilp(
       return row;
     }),
     pins: before.filter((b) => b.pinned && pos.has(b.g)).map((b) => ({ p: b.p, gi: pos.get(b.g) as number, s: b.s })),
-    previous: previous ? previousOf(previous, people, S) : null,
-    ...(coverageCap !== undefined ? { coverageCap } : {}),
+    previous: opts.previous ? previousOf(opts.previous, people, S) : null,
+    ...(opts.coverageCap !== undefined ? { coverageCap: opts.coverageCap } : {}),
   };
-  // javascript-lp-solver's branch and bound can stall on one block: give each block a slice,
-  // keep its incumbent, and move on (the flow bound still tells how far from optimal).
-  const until = engine.name === 'jslp' ? Math.min(deadlineAt, Date.now() + JSLP_BLOCK_SECONDS * 1000) : deadlineAt;
-  const result = await solveBlock(inst, block, engine, { deadlineAt: until, fairness: inst.plan.fairness, coverageOnly });
+  const result = await solveBlock(inst, block, engine, {
+    deadlineAt: opts.until,
+    fairness: inst.plan.fairness,
+    coverageOnly: opts.coverageOnly ?? true,
+    ...(opts.leadsMet ? { leadsMet: true } : {}),
+    ...(engine.name === 'jslp' ? { maxIntegers: JSLP_MAX_INTEGERS } : {}),
+    ...(opts.certify ? { certifyAt: before.length } : {}),
+  });
   const pinnedKeys = new Set(before.filter((b) => b.pinned).map((b) => b.p * S + b.s));
-  const accept = result.filled >= before.length;
-  const chosen = accept ? result.placements : before;
-  for (const x of chosen) {
-    if (state.works(x.p, x.s) || state.open(x.g, x.s) <= 0) continue;
-    state.place(x.p, x.g, x.s);
+  const place = (xs: readonly { p: number; g: number; s: number }[]): void => {
+    for (const x of xs) if (!state.works(x.p, x.s) && state.open(x.g, x.s) > 0) state.place(x.p, x.g, x.s);
+  };
+  const leadShortAt = (): number => leadShortfall(inst, state, gates);
+  let accept = result.filled > before.length;
+  if (!accept && result.filled === before.length && result.placements.length > 0) {
+    // Same places: keep the MILP's answer only if it has no more lead shortfalls.
+    place(before);
+    const old = leadShortAt();
+    for (const b of before) state.remove(b.p, b.s);
+    place(result.placements);
+    accept = leadShortAt() <= old;
+    for (const x of result.placements) if (state.gateAt[x.p * S + x.s] === x.g + 1) state.remove(x.p, x.s);
   }
+  place(accept ? result.placements : before);
   for (const key of pinnedKeys) state.pinned.add(key);
-  return { proven: result.status === 'optimal' ? result.provenCoverage : null, filled: accept ? result.filled : before.length, timedOut: result.status !== 'optimal' };
+  const optimal = result.status === 'optimal' || result.status === 'certified';
+  return {
+    proven: optimal ? result.provenCoverage : null,
+    provenLeadShort: optimal ? result.provenLeadShort : null,
+    filled: accept ? result.filled : before.length,
+    timedOut: result.status === 'timeout',
+    ...(result.refused ? { refused: `${opts.name}: ${result.refused}` } : {}),
+  };
+}
+
+/** Gate-shifts of `gates` needing a lead that have none. */
+export function leadShortfall(inst: Instance, state: RosterState, gates: readonly number[]): number {
+  const S = inst.slotCount;
+  let n = 0;
+  for (const g of gates) {
+    if (!inst.gates[g]?.leadRequired) continue;
+    for (let s = 0; s < S; s++) if ((inst.need[g * S + s] ?? 0) > 0 && (state.leads[g * S + s] ?? 0) === 0) n++;
+  }
+  return n;
 }
 
 function previousOf(previous: ReadonlyMap<number, number>, people: readonly number[], S: number): Map<number, number> {

@@ -44,6 +44,8 @@ export interface LpSolution {
 export interface LpEngine {
   readonly name: 'highs' | 'jslp';
   solve(model: LpModel, options: { timeLimitSec: number; relativeGap?: number }): Promise<LpSolution>;
+  /** Start loading the engine (e.g. compiling WebAssembly) while the input is indexed. */
+  warm?(): void;
 }
 
 export class ModelBuilder {

@@ -1,6 +1,6 @@
 /**
  * Objective terms, one function per goal. The solve is lexicographic (coverage, then
- * stability on a re-plan, then fairness with preferences): each stage's optimum is fixed
+ * stability on a re-plan, then lead shortfalls, then fairness with preferences): each stage's optimum is fixed
  * as a row before the next. Weights would need a proof that they are large enough for every
  * instance and would push HiGHS's relative gap tolerance into the low digits of big
  * objectives; fixing optima costs one extra solve of an already-presolved size.
@@ -12,19 +12,7 @@ import type { BlockModel } from './rules.js';
 
 export type Costs = Map<number, number>;
 
-/**
- * Coverage first, lead shortfalls second within the same stage: each filled place is worth
- * more than all lead shortfalls of the block together, so the order is strict.
- */
-export function coverageObjective(m: BlockModel): Costs {
-  const costs: Costs = new Map();
-  const W = m.leadShort.size + 1;
-  for (const v of m.z.values()) costs.set(v, W);
-  for (const v of m.leadShort.values()) costs.set(v, -1);
-  return costs;
-}
-
-/** Filled places alone (a re-plan's first stage: lead shortfalls come after stability). */
+/** Filled places: every solve's first stage. */
 export function placesObjective(m: BlockModel): Costs {
   const costs: Costs = new Map();
   for (const v of m.z.values()) costs.set(v, 1);

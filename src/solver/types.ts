@@ -67,6 +67,18 @@ export interface UpperBound {
   method: string;
 }
 
+/** How the lower bound on lead shortfalls was obtained: no roster has fewer. */
+export interface LowerBound {
+  value: number;
+  method: string;
+}
+
+/** Wall time of one stage of a solve. */
+export interface StageTiming {
+  name: string;
+  ms: number;
+}
+
 /** Figures about one roster; JSON-friendly. Counts are places (person-shifts) unless named hours. */
 export interface SolveMetrics {
   placesNeeded: number;
@@ -86,10 +98,16 @@ export interface SolveMetrics {
   fixableImbalances: number;
   /** Gate-shifts needing a lead (village cadre) that have none. */
   leadShortfalls: number;
+  /** Proven: no roster has fewer lead shortfalls than this (equal to leadShortfalls = fewest possible). */
+  leadBound?: LowerBound;
   solveMs: number;
   engine: EngineName;
   /** Number of independent subproblems solved. */
   subproblems: number;
+  /** Wall time per stage (index, villages, towns, district, leads, fairness, report). */
+  stages?: StageTiming[];
+  /** What a planner should know about how the solve went (e.g. a block refused by the engine). */
+  notes?: string[];
 }
 
 /**

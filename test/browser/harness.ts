@@ -16,9 +16,13 @@ import { createLogger } from '../../src/logger.js';
 import { SolveWorker } from '../../src/roster/solves.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
+/** A host name the browser resolves to this machine, as an office box's name on a LAN. */
+export const LAN_HOST = 'roster.lan';
 
 export interface BrowserHarness {
   baseUrl: string;
+  /** The same server by a non-loopback host name (plain http, as on an office LAN). */
+  lanUrl: string;
   models: Models;
   browser: Browser;
   plannerToken: string;
@@ -46,7 +50,8 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    // roster.lan reaches this server as a LAN host name would (not loopback, not https).
+    args: [`--host-resolver-rules=MAP ${LAN_HOST} 127.0.0.1`, '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
   const plannerToken = (await issueToken(models, { role: 'planner', label: 'browser test' })).token;
 
@@ -58,6 +63,7 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
 
   return {
     baseUrl,
+    lanUrl: baseUrl.replace('127.0.0.1', LAN_HOST),
     models,
     browser,
     plannerToken,

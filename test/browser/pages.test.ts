@@ -114,7 +114,10 @@ describe('pages in a browser', () => {
     expect(await page.locator('svg.chart rect').count()).toBeGreaterThan(10);
     await screenshot('planner', page);
 
+    // Publishing goes through a confirmation that shows what changes.
     await page.click('[data-action=publish]');
+    await page.waitForSelector('[data-confirm=publish]');
+    await page.click('[data-action=confirm]');
     await page.waitForSelector('[data-published-flash]');
     expect(await page.textContent('[data-published-version]')).toBe('1');
     await context.close();

@@ -184,16 +184,16 @@ export const AVAILABILITY_ZH: Row[] = AVAILABILITY.map((w) => ({
   kind: translated({ available: '可值班', unavailable: '不可值班', preferred: '优先' }, w.kind),
 }));
 
-/** Asia/Shanghai is UTC+8: 2021-12-14 08:00 local = 00:00Z. */
+/** As the API answers them: the local times of the upload, with the offset of TIMEZONE (Asia/Shanghai, +08:00). */
 export const STORED_AVAILABILITY = [
   {
     cadreId: 'P1',
     windows: [
-      { start: '2021-12-14T00:00:00.000Z', end: '2021-12-14T09:00:00.000Z', kind: 'unavailable' },
-      { start: '2021-12-15T10:00:00.000Z', end: '2021-12-15T22:00:00.000Z', kind: 'preferred' },
+      { start: '2021-12-14T08:00:00+08:00', end: '2021-12-14T17:00:00+08:00', kind: 'unavailable' },
+      { start: '2021-12-15T18:00:00+08:00', end: '2021-12-16T06:00:00+08:00', kind: 'preferred' },
     ],
   },
-  { cadreId: 'P3', windows: [{ start: '2021-12-12T16:00:00.000Z', end: '2021-12-19T16:00:00.000Z', kind: 'available' }] },
+  { cadreId: 'P3', windows: [{ start: '2021-12-13T00:00:00+08:00', end: '2021-12-20T00:00:00+08:00', kind: 'available' }] },
 ];
 
 /** Empties the directory collections (tokens stay) so a test starts from nothing. */

@@ -10,6 +10,7 @@ import { createApp } from '../../src/http/app.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { issueToken, type TokenRequest } from '../../src/auth/tokens.js';
 import type { Express } from 'express';
+import { withContractCheck } from './contract.js';
 
 export interface TestApp {
   app: Express;
@@ -26,7 +27,8 @@ export async function createTestApp(env: Record<string, string> = {}, logger: Lo
   const models = registerModels(connection);
   await Promise.all(Object.values(connection.models).map((m) => m.createIndexes()));
   const config = loadConfig({ LOG_LEVEL: 'silent', RUN_WORKER: 'false', ...env });
-  const app = createApp({ config, logger, connection, models });
+  // Every answer is checked against the OpenAPI document (./contract.ts).
+  const app = withContractCheck(createApp({ config, logger, connection, models }));
   return {
     app,
     dbName,

@@ -34,8 +34,8 @@ describe('availability replacement', () => {
     expect(res.body).toEqual({ created: 0, updated: 1, unchanged: 0, removed: 0 });
     const a = await get(t.app, planner, '/api/v1/availability?cadreId=P1').expect(200);
     const b = await get(t.app, planner, '/api/v1/availability?cadreId=P2').expect(200);
-    expect(a.body.items).toEqual([{ cadreId: 'P1', windows: [{ start: '2021-12-20T01:00:00.000Z', end: '2021-12-20T02:00:00.000Z', kind: 'available' }] }]);
-    expect(b.body.items).toEqual([{ cadreId: 'P2', windows: [{ start: '2021-12-14T10:00:00.000Z', end: '2021-12-14T14:00:00.000Z', kind: 'preferred' }] }]);
+    expect(a.body.items).toEqual([{ cadreId: 'P1', windows: [{ start: '2021-12-20T09:00:00+08:00', end: '2021-12-20T10:00:00+08:00', kind: 'available' }] }]);
+    expect(b.body.items).toEqual([{ cadreId: 'P2', windows: [{ start: '2021-12-14T18:00:00+08:00', end: '2021-12-14T22:00:00+08:00', kind: 'preferred' }] }]);
   });
 
   it('when windows of one kind overlap, then they are accepted and kept as written', async () => {

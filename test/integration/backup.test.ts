@@ -20,6 +20,7 @@ import { createApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/logger.js';
 import { BackupError, backupDatabase, restoreDatabase } from '../../scripts/lib/backup.js';
 import { api, createRosterPlan, feedPath, publish, seedRosterDistrict, solve, testWorker, WEST } from '../helpers/roster-fixtures.js';
+import { withContractCheck } from '../helpers/contract.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -217,7 +218,7 @@ async function freshDatabase(): Promise<Connection> {
 }
 
 function appOn(connection: Connection): Express {
-  return createApp({ config: source.config, logger: createLogger('silent'), connection, models: registerModels(connection) });
+  return withContractCheck(createApp({ config: source.config, logger: createLogger('silent'), connection, models: registerModels(connection) }));
 }
 
 async function answers(app: Express): Promise<Answers> {

@@ -109,7 +109,7 @@ describe('uploads in every format and header language', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body).toEqual({ created: 1, updated: 0, unchanged: 0, removed: 0 });
     const stored = await get(t.app, planner, '/api/v1/availability?cadreId=P2').expect(200);
-    expect(stored.body.items).toEqual([{ cadreId: 'P2', windows: [{ start: '2021-12-14T00:00:00.000Z', end: '2021-12-14T09:00:00.000Z', kind: 'unavailable' }] }]);
+    expect(stored.body.items).toEqual([{ cadreId: 'P2', windows: [{ start: '2021-12-14T08:00:00+08:00', end: '2021-12-14T17:00:00+08:00', kind: 'unavailable' }] }]);
   });
 
   it('when a GBK CSV says charset=gbk in its Content-Type, then it is decoded as GBK', async () => {

@@ -10,9 +10,17 @@ import { AppError } from '../../errors.js';
 import { webcalUrl } from '../../feeds/index.js';
 import { feedSubject, issueFeedToken, readFeed, revokeFeedTokens, type FeedKind } from '../../roster/feed-store.js';
 import { assertVillageReadable, principalOf } from '../auth.js';
-import { errorResponses } from '../openapi.js';
+import { apiResponses, jsonResponse, responsesWith } from '../openapi.js';
+import { sendJson } from '../schemas.js';
 
-const linksSchema = z.object({ url: z.string().url(), webcal: z.string() }).openapi('FeedLinks');
+const feedHeaders = z.object({
+  ETag: z.string().describe('Changes when the feed does'),
+  'Last-Modified': z.string().describe('The latest change of any event in the feed'),
+});
+
+const linksSchema = z
+  .strictObject({ url: z.string().url().describe('https (or http) link to the .ics'), webcal: z.string().describe('The same link as webcal://, which opens a calendar app') })
+  .openapi('FeedLinks');
 
 /** `/feeds/<token>.ics`: no bearer token; the secret in the path is the credential. */
 export function feedRoutes(models: Models, registry: OpenAPIRegistry): Router {
@@ -38,15 +46,19 @@ export function feedRoutes(models: Models, registry: OpenAPIRegistry): Router {
   registry.registerPath({
     method: 'get',
     path: '/feeds/{token}.ics',
+    operationId: 'getFeed',
+    tags: ['feeds'],
     summary: 'A calendar feed (iCalendar); the secret in the path is the credential',
+    description: 'ETag and Last-Modified; If-None-Match / If-Modified-Since answer 304. Unknown and revoked secrets answer 404 and count towards RATE_LIMIT_FAILED_SECRETS_PER_MIN.',
     security: [],
-    request: { params: z.object({ token: z.string() }) },
-    responses: {
-      200: { description: 'The feed', content: { 'text/calendar': { schema: z.string() } } },
-      304: { description: 'Not modified' },
-      404: { description: 'Unknown or revoked feed' },
-      429: { description: 'Too many unknown feeds (or requests) from this address; see Retry-After' },
-    },
+    request: { params: z.object({ token: z.string().describe('The feed secret') }) },
+    responses: responsesWith(
+      {
+        200: { description: 'The feed', headers: feedHeaders, content: { 'text/calendar': { schema: z.string().describe('iCalendar (RFC 5545)') } } },
+        304: { description: 'Not modified', headers: feedHeaders },
+      },
+      [404, 429, 500, 503],
+    ),
   });
   return router;
 }
@@ -89,7 +101,7 @@ export function feedTokenRoutes(models: Models, baseUrl: (req: Request) => strin
       route.allowed(req, subject);
       const token = await issueFeedToken(models, route.kind, subject);
       const url = `${baseUrl(req)}/feeds/${token}.ics`;
-      res.status(201).json({ url, webcal: webcalUrl(url) });
+      sendJson(res, 201, linksSchema, { url, webcal: webcalUrl(url) });
     });
     router.delete(route.path, async (req, res) => {
       const subject = String(req.params[route.param]);
@@ -98,9 +110,10 @@ export function feedTokenRoutes(models: Models, baseUrl: (req: Request) => strin
       res.status(204).end();
     });
     const path = `/api/v1${route.path.replace(':id', '{id}')}`;
-    const params = z.object({ id: z.string() });
-    registry.registerPath({ method: 'post', path, summary: `Issue or rotate the secret link of ${route.what}; shown once`, request: { params }, responses: { 201: { description: 'The links', content: { 'application/json': { schema: linksSchema } } }, ...errorResponses(403, 404) } });
-    registry.registerPath({ method: 'delete', path, summary: `Revoke the link of ${route.what}`, request: { params }, responses: { 204: { description: 'Revoked' }, ...errorResponses(403, 404) } });
+    const params = z.object({ id: z.string().describe(route.kind === 'cadre' ? 'The person’s id' : 'The village’s name') });
+    const noun = route.kind === 'cadre' ? 'Cadre' : 'Village';
+    registry.registerPath({ method: 'post', path, operationId: `issue${noun}FeedLink`, tags: ['feeds'], summary: `Issue or rotate the secret link of ${route.what}; shown once`, request: { params }, responses: apiResponses({ 201: jsonResponse('The links; any earlier link stops working', linksSchema) }, 403, 404) });
+    registry.registerPath({ method: 'delete', path, operationId: `revoke${noun}FeedLink`, tags: ['feeds'], summary: `Revoke the link of ${route.what}`, request: { params }, responses: apiResponses({ 204: { description: 'Revoked' } }, 403, 404) });
   }
   return router;
 }

@@ -5,29 +5,66 @@ import { z } from 'zod';
 import type { Models } from '../../db/models.js';
 import { issueToken, listTokens, revokeToken } from '../../auth/tokens.js';
 import { requireRole } from '../auth.js';
-import { errorResponses } from '../openapi.js';
-import { idParamSchema } from '../schemas.js';
+import { isoWithOffset } from '../../domain/time.js';
+import { apiResponses, instantOutSchema, jsonBody, jsonResponse } from '../openapi.js';
+import { idParamSchema, sendJson } from '../schemas.js';
+
+const tokenRoleSchema = z.enum(['planner', 'village_head', 'cadre']).describe('planner: everything; village_head: read-only, its villages; cadre: its own data');
 
 export const tokenRequestSchema = z
   .object({
-    role: z.enum(['planner', 'village_head', 'cadre']),
+    role: tokenRoleSchema,
     villages: z.array(z.string().min(1)).optional().describe('For village_head: the villages it may read'),
     cadreId: z.string().min(1).optional().describe('For cadre: whose data it may read'),
     label: z.string().max(200).optional(),
   })
   .openapi('TokenRequest');
 
-const issuedSchema = z.object({ tokenId: z.string(), token: z.string().describe('The secret; shown only in this answer') });
+const issuedSchema = z
+  .strictObject({
+    token: z.string().describe('The secret; shown only in this answer'),
+    tokenId: z.string().describe('For DELETE /api/v1/tokens/{id}'),
+    role: tokenRoleSchema,
+    villages: z.array(z.string()).describe('village_head: the villages it may read; empty otherwise'),
+    cadreId: z.string().nullable().describe('cadre: whose data it may read; null otherwise'),
+  })
+  .openapi('IssuedToken');
 
-export function tokenRoutes(models: Models, registry: OpenAPIRegistry): Router {
+const tokenInfoSchema = z
+  .strictObject({
+    tokenId: z.string(),
+    role: tokenRoleSchema,
+    villages: z.array(z.string()),
+    cadreId: z.string().nullable(),
+    label: z.string(),
+    revokedAt: instantOutSchema.nullable(),
+    createdAt: instantOutSchema,
+    updatedAt: instantOutSchema,
+  })
+  .openapi('TokenInfo');
+const tokenListSchema = z.strictObject({ items: z.array(tokenInfoSchema).describe('Oldest first, revoked ones included') }).openapi('TokenList');
+
+/** `timeZone`: the deployment's TIMEZONE, whose offset the instants carry (tokens belong to no plan). */
+export function tokenRoutes(models: Models, timeZone: string, registry: OpenAPIRegistry): Router {
   const router = Router();
   router.use(requireRole('planner'));
   router.post('/', async (req, res) => {
     const issued = await issueToken(models, tokenRequestSchema.parse(req.body));
-    res.status(201).json({ token: issued.token, ...issued.principal });
+    sendJson(res, 201, issuedSchema, { token: issued.token, ...issued.principal });
   });
   router.get('/', async (_req, res) => {
-    res.json({ items: await listTokens(models) });
+    const at = (d: Date) => isoWithOffset(new Date(d), timeZone);
+    const items = (await listTokens(models)).map((t) => ({
+      tokenId: t.tokenId,
+      role: t.role,
+      villages: t.villages,
+      cadreId: t.cadreId,
+      label: t.label,
+      revokedAt: t.revokedAt ? at(t.revokedAt) : null,
+      createdAt: at(t.createdAt as Date),
+      updatedAt: at((t as { updatedAt?: Date }).updatedAt ?? (t.createdAt as Date)),
+    }));
+    sendJson(res, 200, tokenListSchema, { items });
   });
   router.delete('/:id', async (req, res) => {
     await revokeToken(models, idParamSchema.parse(req.params).id);
@@ -37,17 +74,29 @@ export function tokenRoutes(models: Models, registry: OpenAPIRegistry): Router {
   registry.registerPath({
     method: 'post',
     path: '/api/v1/tokens',
+    operationId: 'issueToken',
+    tags: ['tokens'],
     summary: 'Issue an API token (planner)',
-    request: { body: { content: { 'application/json': { schema: tokenRequestSchema } } } },
-    responses: { 201: { description: 'The new token', content: { 'application/json': { schema: issuedSchema } } }, ...errorResponses(400, 403, 422) },
+    description: 'A village_head token needs known villages; a cadre token a known person (422 otherwise).',
+    request: jsonBody(tokenRequestSchema),
+    responses: apiResponses({ 201: jsonResponse('The new token; the secret is shown only here', issuedSchema) }, 400, 403, 413, 415, 422),
   });
-  registry.registerPath({ method: 'get', path: '/api/v1/tokens', summary: 'List tokens without secrets (planner)', responses: { 200: { description: 'Tokens' }, ...errorResponses(403) } });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/v1/tokens',
+    operationId: 'listTokens',
+    tags: ['tokens'],
+    summary: 'List tokens without secrets (planner)',
+    responses: apiResponses({ 200: jsonResponse('Tokens', tokenListSchema) }, 403),
+  });
   registry.registerPath({
     method: 'delete',
     path: '/api/v1/tokens/{id}',
+    operationId: 'revokeToken',
+    tags: ['tokens'],
     summary: 'Revoke a token (planner)',
-    request: { params: z.object({ id: z.string() }) },
-    responses: { 204: { description: 'Revoked' }, ...errorResponses(403, 404) },
+    request: { params: z.object({ id: z.string().describe('The token id (not the secret)') }) },
+    responses: apiResponses({ 204: { description: 'Revoked' } }, 403, 404),
   });
   return router;
 }

@@ -10,12 +10,19 @@ import { verifyToken } from '../../auth/tokens.js';
 import { intakeLimitsOf, uploadAvailability, uploadCadres, uploadGates } from '../../directory/upload.js';
 import { AppError, type RowProblem } from '../../errors.js';
 import { listPlans, createPlan } from '../../roster/plans.js';
+import { addAbsence, listAbsences, removeAbsence } from '../../directory/absences.js';
+import { parseLocalDateTime } from '../../domain/time.js';
+import { localTime } from '../time-labels.js';
+import { personOptions, resolvePerson } from './pickers.js';
 import { issueFeedToken, revokeFeedTokens } from '../../roster/feed-store.js';
 import { webcalUrl } from '../../feeds/index.js';
 import { errorMessage, problemMessage } from '../i18n.js';
 import { pageContext, renderFragment, sendPage } from '../render.js';
 import { clearSessionCookie, csrfOk, plannerSession, sameOrigin, setSessionCookie, type PlannerSession } from './session.js';
 import { planPageRoutes } from './plan.page.js';
+import { reviewRoutes } from './review.page.js';
+import { linkRoutes } from './links.page.js';
+import { dutySheetRoutes } from './duty-sheet.page.js';
 import { attachSession, redirectTo, sessionOf } from './request-session.js';
 
 const UPLOADERS = { gates: uploadGates, cadres: uploadCadres, availability: uploadAvailability } as const;
@@ -27,6 +34,19 @@ const createPlanForm = z.object({
   days: z.coerce.number().int(),
   shiftHours: z.coerce.number().int(),
 });
+const absenceForm = z.object({
+  cadre: z.string().trim().max(200).default(''),
+  from: z.string().trim().max(40).default(''),
+  to: z.string().trim().max(40).default(''),
+  reason: z.string().trim().max(500).default(''),
+});
+const dashboardQuery = z.object({
+  added: z.string().max(300).optional(),
+  removed: z.string().max(10).optional(),
+  absencePage: z.coerce.number().int().min(1).catch(1).default(1),
+});
+/** Absences listed per page, latest first (uploaded unavailable windows are absences too). */
+const ABSENCES_PER_PAGE = 50;
 const feedLinkForm = z.object({ cadreId: z.string().trim().min(1).max(100), action: z.enum(['rotate', 'revoke']) });
 
 export function plannerRoutes(deps: PageDeps): Router {
@@ -95,6 +115,28 @@ export function plannerRoutes(deps: PageDeps): Router {
     redirectTo(res, pageContext(req), `/planner/plans/${encodeURIComponent(plan.id)}`);
   });
 
+  // Absences: entered in local time (the deployment's zone), answered by a redirect (PRG).
+  router.post('/absences', async (req, res) => {
+    const ctx = pageContext(req);
+    const form = absenceForm.parse(req.body);
+    const refuse = (absenceError: string) => sendDashboard(req, res, sessionOf(req), { absenceError, absenceInput: form }, 422);
+    const cadre = await resolvePerson(models, form.cadre);
+    if (!cadre) return refuse(ctx.t('unknownPerson', { q: form.cadre }));
+    const from = parseLocalDateTime(form.from, config.TIMEZONE);
+    const to = parseLocalDateTime(form.to, config.TIMEZONE);
+    if (!from) return refuse(ctx.t('badLocalTime', { v: form.from }));
+    if (!to) return refuse(ctx.t('badLocalTime', { v: form.to }));
+    if (!(from < to)) return refuse(ctx.t('toBeforeFrom'));
+    const { absence } = await addAbsence(models, sessionOf(req).principal, { cadreId: cadre.id, from, to, reason: form.reason });
+    redirectTo(res, ctx, `/planner?added=${encodeURIComponent(absence.id)}#absences`);
+  });
+
+  router.post('/absences/remove', async (req, res) => {
+    const { id } = z.object({ id: z.string().min(1).max(300) }).parse(req.body);
+    await removeAbsence(models, sessionOf(req).principal, id);
+    redirectTo(res, pageContext(req), '/planner?removed=1#absences');
+  });
+
   router.post('/feed-links', async (req, res) => {
     const ctx = pageContext(req);
     const form = feedLinkForm.parse(req.body);
@@ -108,11 +150,32 @@ export function plannerRoutes(deps: PageDeps): Router {
     await sendDashboard(req, res, sessionOf(req), { newLink: { cadreId: form.cadreId, url, webcal: webcalUrl(url), page: `${base}/me?token=${token}` } });
   });
 
+  router.use(reviewRoutes(deps));
+  router.use(linkRoutes(deps));
+  router.use(dutySheetRoutes(deps));
   router.use(planPageRoutes(deps));
 
-  async function sendDashboard(req: Request, res: Response, session: PlannerSession, extra: object): Promise<void> {
+  async function sendDashboard(req: Request, res: Response, session: PlannerSession, extra: object, status = 200): Promise<void> {
     const ctx = pageContext(req);
-    sendPage(res, ctx, 'planner', { title: ctx.t('plannerTitle'), csrf: session.csrf, script: 'planner.js', plans: await listPlans(models), ...extra });
+    const query = dashboardQuery.parse(req.query);
+    const [plans, people, absences] = await Promise.all([listPlans(models), personOptions(models), listAbsences(models, session.principal, {})]);
+    const at = (d: Date) => localTime(d, config.TIMEZONE);
+    const added = query.added ? absences.find((a) => a.id === query.added) : undefined;
+    sendPage(res, ctx, 'planner', {
+      title: ctx.t('plannerTitle'),
+      csrf: session.csrf,
+      script: 'planner.js',
+      plans,
+      people,
+      absences: [...absences].reverse().slice((query.absencePage - 1) * ABSENCES_PER_PAGE, query.absencePage * ABSENCES_PER_PAGE).map((a) => ({ ...a, fromLocal: at(a.from), toLocal: at(a.to) })),
+      absenceTotal: absences.length,
+      absencePage: query.absencePage,
+      absencePages: Math.max(1, Math.ceil(absences.length / ABSENCES_PER_PAGE)),
+      absenceInput: { cadre: '', from: '', to: '', reason: '' },
+      ...(added ? { flash: ctx.t('absenceAdded', { name: added.cadreName, from: at(added.from), to: at(added.to) }) } : {}),
+      ...(query.removed ? { flash: ctx.t('absenceRemoved') } : {}),
+      ...extra,
+    }, status);
   }
 
   return router;

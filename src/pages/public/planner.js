@@ -45,19 +45,63 @@
     });
   });
 
+  // Copy buttons: the Clipboard API needs a secure context (https or localhost); on a plain
+  // http LAN address it is missing, so fall back to selecting the text and execCommand.
+  document.querySelectorAll('[data-copy]').forEach(function (button) {
+    button.addEventListener('click', function () {
+      var input = button.parentNode.querySelector('input');
+      var done = function () { button.textContent = '✓'; };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(input.value).then(done, function () { input.select(); document.execCommand('copy'); done(); });
+      } else {
+        input.select();
+        document.execCommand('copy');
+        done();
+      }
+    });
+  });
+  document.querySelectorAll('[data-print]').forEach(function (button) {
+    button.addEventListener('click', function () { window.print(); });
+  });
+
   var solve = document.querySelector('[data-solve]');
   if (solve) {
+    // The bar only moves forward (a phase may report a smaller fraction than the last one);
+    // the estimate is the time so far scaled by what is left, once there is enough to go on.
+    var shown = Number(solve.querySelector('[data-solve-progress]').value) || 0;
+    var elapsedEl = solve.querySelector('[data-solve-elapsed]');
+    var estimateEl = solve.querySelector('[data-solve-estimate]');
+    var elapsed = Number(elapsedEl.getAttribute('data-elapsed-seconds')) || 0;
+    var zh = (lang || 'zh') !== 'en';
+    var duration = function (s) {
+      s = Math.max(0, Math.round(s));
+      var m = Math.floor(s / 60);
+      var r = s % 60;
+      if (zh) return m ? m + ' 分 ' + r + ' 秒' : r + ' 秒';
+      return m ? m + ' min ' + r + ' s' : r + ' s';
+    };
+    var render = function () {
+      elapsedEl.textContent = elapsedEl.getAttribute('data-label').replace('{t}', duration(elapsed));
+      var f = shown / 100;
+      estimateEl.textContent = f >= 0.1 && f < 1 && elapsed >= 2 ? '· ' + estimateEl.getAttribute('data-label').replace('{t}', duration((elapsed * (1 - f)) / f)) : '';
+    };
+    render();
+    setInterval(function () { elapsed += 1; render(); }, 1000);
     var poll = function () {
       fetch(solve.getAttribute('data-status-url'), { cache: 'no-store', credentials: 'same-origin' })
         .then(function (response) { return response.json(); })
         .then(function (job) {
-          solve.querySelector('[data-solve-phase]').textContent = job.progress ? job.progress.phase : job.status;
-          solve.querySelector('[data-solve-status]').textContent = job.status;
-          solve.querySelector('[data-solve-progress]').value = Math.round(100 * (job.progress ? job.progress.fraction : 0));
+          solve.querySelector('[data-solve-phase]').textContent = job.phaseLabel;
+          solve.querySelector('[data-solve-status]').textContent = job.statusLabel;
+          shown = Math.max(shown, Math.round(100 * (job.progress ? job.progress.fraction : 0)));
+          solve.querySelector('[data-solve-progress]').value = shown;
+          solve.querySelector('[data-solve-percent]').textContent = shown + '%';
+          if (typeof job.elapsedSeconds === 'number') elapsed = job.elapsedSeconds;
+          render();
           if (job.status === 'done') { window.location.assign(solve.getAttribute('data-done-url')); return; }
           if (job.status === 'failed') {
             var error = solve.querySelector('[data-solve-error]');
-            error.textContent = job.error || 'failed';
+            error.textContent = job.error || job.statusLabel;
             error.hidden = false;
             return;
           }

@@ -11,6 +11,7 @@ import { shiftLabel, type ShiftLabel } from '../time-labels.js';
 
 export interface GridColumn extends ShiftLabel {
   startMs: number;
+  endMs: number;
   current: boolean;
 }
 
@@ -84,6 +85,7 @@ export function coverageModel(rows: { assignments: readonly AssignmentView[]; ga
   const columns: GridColumn[] = columnStarts.map((s) => ({
     ...shiftLabel(s.start, s.end, timeZone),
     startMs: s.start.getTime(),
+    endMs: s.end.getTime(),
     current: s.start.getTime() <= nowMs && nowMs < s.end.getTime(),
   }));
   const columnOf = new Map(columns.map((c, i) => [c.startMs, i] as const));

@@ -4,7 +4,10 @@
  * `readPublishedRoster`, which applies the token's village scope; nothing in the query
  * (`plan`, `at`, anything else) can widen it.
  */
-import { Router } from 'express';
+import express, { Router } from 'express';
+import { addAbsence, listAbsences } from '../../directory/absences.js';
+import { parseLocalDateTime } from '../../domain/time.js';
+import { personOptions, resolvePerson } from '../planner/pickers.js';
 import { z } from 'zod';
 import { instantSchema } from '../../http/schemas.js';
 import { verifyToken } from '../../auth/tokens.js';
@@ -15,16 +18,50 @@ import { choosePublishedPlan } from '../published-plan.js';
 import { pageContext, sendPage } from '../render.js';
 import { localTime } from '../time-labels.js';
 import { coverageModel } from './coverage-grid.js';
+import { nowModel } from './now-model.js';
 
 const querySchema = z.object({
   token: z.string().min(1).max(300).optional(),
   plan: z.string().max(100).optional(),
   /** View the page as of this instant (which shift is current, which gaps are still ahead). */
   at: instantSchema.optional().catch(undefined),
+  /** The absence just added (after the form's redirect). */
+  added: z.string().max(300).optional(),
 });
 
-export function villageRoutes(models: Models): Router {
+const absenceForm = z.object({
+  token: z.string().min(1).max(300),
+  plan: z.string().max(100).optional(),
+  cadre: z.string().trim().max(200).default(''),
+  from: z.string().trim().max(40).default(''),
+  to: z.string().trim().max(40).default(''),
+  reason: z.string().trim().max(500).default(''),
+});
+
+export function villageRoutes(models: Models, timeZone: string): Router {
   const router = Router();
+
+  // A head marks one of their people absent. The token in the form is the credential (and,
+  // being secret, also what stops another site from posting this form); the answer is a
+  // redirect back to the page (PRG), so a reload adds nothing.
+  router.post('/village/absences', express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
+    const ctx = pageContext(req);
+    const form = absenceForm.parse(req.body);
+    const principal = await verifyToken(models, form.token);
+    if (!principal) return sendPage(res, ctx, 'message', { title: ctx.t('villageTitle'), message: ctx.t('villageNoToken') }, 401);
+    if (principal.role !== 'village_head') return sendPage(res, ctx, 'message', { title: ctx.t('villageTitle'), message: ctx.t('villageWrongRole') }, 403);
+    const back = `/village?token=${encodeURIComponent(form.token)}${form.plan ? `&plan=${encodeURIComponent(form.plan)}` : ''}${ctx.lang === 'en' ? '&lang=en' : ''}`;
+    const refuse = (message: string) => sendPage(res, ctx, 'message', { title: ctx.t('absencesTitle'), message, details: [`${form.cadre} · ${form.from} – ${form.to}`], backHref: `${back}#absences` }, 422);
+    const cadre = await resolvePerson(models, form.cadre, principal.villages);
+    if (!cadre) return refuse(ctx.t('unknownPerson', { q: form.cadre }));
+    const from = parseLocalDateTime(form.from, timeZone);
+    const to = parseLocalDateTime(form.to, timeZone);
+    if (!from || !to) return refuse(ctx.t('badLocalTime', { v: !from ? form.from : form.to }));
+    if (!(from < to)) return refuse(ctx.t('toBeforeFrom'));
+    const { absence } = await addAbsence(models, principal, { cadreId: cadre.id, from, to, reason: form.reason });
+    res.redirect(303, `${back}&added=${encodeURIComponent(absence.id)}#absences`);
+  });
+
   router.get('/village', async (req, res) => {
     const ctx = pageContext(req);
     const query = querySchema.parse(req.query);
@@ -32,11 +69,29 @@ export function villageRoutes(models: Models): Router {
     if (!principal) return sendPage(res, ctx, 'message', { title: ctx.t('villageTitle'), message: ctx.t('villageNoToken') }, 401);
     if (principal.role !== 'village_head') return sendPage(res, ctx, 'message', { title: ctx.t('villageTitle'), message: ctx.t('villageWrongRole') }, 403);
 
-    const { chosen, all } = await choosePublishedPlan(models, query.plan);
-    if (!chosen) return sendPage(res, ctx, 'message', { title: ctx.t('villageTitle'), message: ctx.t('noPublished') });
-    const roster = await readPublishedRoster(models, principal, chosen.planId, {});
+    // Only plans with gates or shifts in the head's villages are offered.
+    const published = (await choosePublishedPlan(models, undefined)).all;
+    const touching = (
+      await Promise.all(published.map(async (p) => ({ p, view: (await readPublishedRoster(models, principal, p.planId, {})).view })))
+    ).filter(({ view }) => view.assignments.length > 0 || view.gaps.length > 0);
+    const all = touching.map(({ p }) => p);
+    const chosenEntry = (query.plan ? touching.find(({ p }) => p.planId === query.plan) : undefined) ?? touching[0];
+    if (!chosenEntry) return sendPage(res, ctx, 'message', { title: ctx.t('villageTitle'), message: ctx.t('noPublished') });
+    const chosen = chosenEntry.p;
+    const roster = { view: chosenEntry.view };
     const now = query.at ?? new Date();
     const model = coverageModel(roster.view, roster.view.timezone, now);
+    // The head calls a missing guard: phones of the people on duty, looked up by gate-shift and name.
+    const onDutyIds = new Map(roster.view.assignments.map((a) => [`${a.gateId}|${Date.parse(a.start)}|${a.cadreName}`, a.cadreId]));
+    const phones = new Map(
+      (await models.Cadre.find({ _id: { $in: [...new Set(onDutyIds.values())] } }, { _id: 0, id: 1, phone: 1 }).lean<{ id: string; phone: string | null }[]>()).map((c) => [c.id, c.phone]),
+    );
+    const now_ = nowModel(model, roster.view.timezone, now, (gateId, startMs, name) => phones.get(onDutyIds.get(`${gateId}|${startMs}|${name}`) ?? '') ?? null);
+    const [people, allAbsences] = await Promise.all([personOptions(models, principal.villages), listAbsences(models, principal, {})]);
+    // The list shows what has not ended a day ago; the one just added is confirmed whenever it is.
+    const absences = allAbsences.filter((a) => a.to.getTime() > now.getTime() - 86_400_000);
+    const added = query.added ? allAbsences.find((a) => a.id === query.added) : undefined;
+    const at = (d: Date) => localTime(d, roster.view.timezone);
     sendPage(res, ctx, 'village', {
       title: `${principal.villages.join('、')} · ${ctx.t('villageTitle')}`,
       villages: principal.villages,
@@ -48,7 +103,11 @@ export function villageRoutes(models: Models): Router {
       renderedAt: localTime(new Date(), roster.view.timezone),
       timezone: roster.view.timezone,
       model,
+      now: now_,
       reasonLabel: (reason: string) => gapReasonLabel(reason, ctx.lang),
+      people,
+      absences: absences.map((a) => ({ ...a, fromLocal: at(a.from), toLocal: at(a.to) })),
+      absenceFlash: added ? ctx.t('absenceAdded', { name: added.cadreName, from: at(added.from), to: at(added.to) }) : '',
     });
   });
   return router;

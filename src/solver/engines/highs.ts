@@ -36,6 +36,10 @@ export function recycleHighs(): void {
 
 export const highsEngine: LpEngine = {
   name: 'highs',
+  warm(): void {
+    // Compiling the Wasm module runs off the main thread: start it before indexing.
+    void getRuntime().catch(() => (runtime = null));
+  },
   async solve(model: LpModel, options): Promise<LpSolution> {
     const began = Date.now();
     const highs = await getRuntime();

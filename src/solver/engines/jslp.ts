@@ -1,19 +1,80 @@
 /**
  * javascript-lp-solver behind the engine interface. Pure JS, no Wasm; its branch and bound
- * stalls on MILPs beyond a few hundred integers, so the solver only hands it small blocks
- * (one village, or the few people spanning villages) and always under a time limit.
+ * stalls on MILPs beyond a few hundred integers and checks its own timeout only between
+ * nodes, so a single LP relaxation can run far past it. It therefore runs in a worker thread
+ * of its own: when the time limit (plus a small grace) passes, the thread is terminated and
+ * the call returns `timeout` at once. The thread is kept between calls (starting one costs
+ * tens of milliseconds) and replaced after a termination. Callers refuse blocks larger than
+ * it can solve (milp-stage.ts, JSLP_MAX_INTEGERS).
  */
-import solverImport from 'javascript-lp-solver';
-
-type Solver = typeof solverImport.default;
-const solver: Solver = ((solverImport as unknown as { default?: Solver }).default ?? solverImport) as Solver;
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import type { LpEngine, LpModel, LpSolution } from '../model.js';
+
+/** Past the time limit, how long the thread may still take to answer before it is terminated. */
+const GRACE_MS = 250;
+
+const SOLVER_PATH = createRequire(import.meta.url).resolve('javascript-lp-solver');
+// A CommonJS script (eval workers run as scripts, with require): solve each model it is sent.
+const THREAD = `
+const { parentPort, workerData } = require('node:worker_threads');
+const solver = require(workerData.solverPath);
+parentPort.on('message', (model) => {
+  let result;
+  try { result = solver.Solve(model); } catch (e) { result = { feasible: false, error: String(e) }; }
+  parentPort.postMessage(result);
+});`;
+
+let thread: Worker | null = null;
+
+function getThread(): Worker {
+  if (!thread) {
+    thread = new Worker(THREAD, { eval: true, workerData: { solverPath: SOLVER_PATH } });
+    thread.unref();
+  }
+  return thread;
+}
+
+type JslpModel = Record<string, unknown>;
+type JslpResult = Record<string, number | boolean | string | undefined>;
+
+/** Run one model in the thread; null when the time ran out and the thread was terminated. */
+function solveInThread(model: JslpModel, limitMs: number): Promise<JslpResult | null> {
+  const worker = getThread();
+  return new Promise((resolve) => {
+    worker.ref();
+    const done = (result: JslpResult | null): void => {
+      clearTimeout(timer);
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.unref();
+      resolve(result);
+    };
+    const onMessage = (result: JslpResult): void => done(result);
+    const onError = (): void => {
+      if (thread === worker) thread = null;
+      done({ feasible: false, error: 'thread failed' });
+    };
+    const timer = setTimeout(() => {
+      if (thread === worker) thread = null;
+      void worker.terminate();
+      done(null);
+    }, limitMs + GRACE_MS);
+    worker.on('message', onMessage);
+    worker.once('error', onError);
+    worker.postMessage(model);
+  });
+}
 
 export const jslpEngine: LpEngine = {
   name: 'jslp',
+  warm(): void {
+    getThread();
+  },
   async solve(model: LpModel, options): Promise<LpSolution> {
     const values = new Float64Array(model.variables.length);
     if (model.variables.length === 0) return { status: 'optimal', values, objective: 0 };
+    const limitMs = Math.max(50, options.timeLimitSec * 1000);
     const constraints: Record<string, { min?: number; max?: number; equal?: number }> = {};
     const variables: Record<string, Record<string, number>> = {};
     const ints: Record<string, 1> = {};
@@ -40,20 +101,14 @@ export const jslpEngine: LpEngine = {
       });
     });
     const started = Date.now();
-    const result = solver.Solve({
-      optimize: 'obj',
-      opType: model.sense,
-      constraints,
-      variables,
-      ints,
-      options: { timeout: Math.max(50, options.timeLimitSec * 1000), tolerance: options.relativeGap ?? 0 },
-    }) as Record<string, number | boolean | undefined>;
-    if (!result.feasible) return { status: Date.now() - started >= options.timeLimitSec * 1000 ? 'timeout' : 'infeasible', values, objective: NaN };
+    const result = await solveInThread({ optimize: 'obj', opType: model.sense, constraints, variables, ints, options: { timeout: limitMs, tolerance: options.relativeGap ?? 0 } }, limitMs);
+    if (result === null) return { status: 'timeout', values, objective: NaN, message: `javascript-lp-solver stopped after ${limitMs} ms` };
+    const timedOut = Date.now() - started >= limitMs;
+    if (!result.feasible) return { status: timedOut ? 'timeout' : 'infeasible', values, objective: NaN };
     model.variables.forEach((v, i) => {
       const x = result[v.name];
       values[i] = typeof x === 'number' ? x : 0;
     });
-    const timedOut = Date.now() - started >= options.timeLimitSec * 1000;
     return { status: timedOut ? 'timeout' : 'optimal', values, objective: Number(result.result) };
   },
 };

@@ -51,6 +51,7 @@ describe('village head', () => {
     expect(roster.body.gaps).toEqual(full.gaps.filter((g) => g.village === EAST));
     expect(roster.body.metrics).toBeUndefined();
     expect(roster.body.pinConflicts).toBeUndefined();
+    expect(roster.body).not.toHaveProperty('solveId');
     expect(gaps.body.gaps).toEqual(full.gaps.filter((g) => g.village === EAST));
     const csvRows = (csv.body as Buffer).toString('utf8').split('\r\n').filter((l) => l !== '').slice(1);
     expect(csvRows).toHaveLength(east.length);
@@ -91,7 +92,7 @@ describe('village head', () => {
 });
 
 describe('cadre', () => {
-  it('when a person reads the roster, then only their own shifts appear and gaps are empty', async () => {
+  it('when a person reads the roster, then only their own shifts appear, gaps are empty, and a filter naming someone else matches nothing', async () => {
     // Act
     const roster = await api(t.app, cadre).get(`/api/v1/plans/${planId}/roster`);
     const gaps = await api(t.app, cadre).get(`/api/v1/plans/${planId}/gaps`);
@@ -104,9 +105,11 @@ describe('cadre', () => {
     expect(roster.body.assignments).toEqual(mine);
     expect(roster.body.gaps).toEqual([]);
     expect(roster.body.metrics).toBeUndefined();
+    expect(roster.body).not.toHaveProperty('solveId');
     expect(gaps.status).toBe(200);
     expect(gaps.body.gaps).toEqual([]);
-    expect(someoneElse.status).toBe(403);
+    expect(someoneElse.status).toBe(200);
+    expect(someoneElse.body.assignments).toEqual([]);
   });
 
   it('when a person asks for the daily report, then 403', async () => {

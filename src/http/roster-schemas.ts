@@ -1,0 +1,242 @@
+/**
+ * What the plan, solve and roster routes answer, as zod schemas: the routes type their
+ * answers by these (see `sendJson`) and the OpenAPI document is generated from them.
+ * Objects are strict, so the document says `additionalProperties: false` and the contract
+ * test refuses a field nobody documented.
+ */
+import { z } from 'zod';
+import type { DailyReportView } from '../roster/read.js';
+import type { SolveMetrics } from '../solver/index.js';
+import { instantOutSchema as instant } from './openapi.js';
+import { roleSchema } from './schemas.js';
+
+const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).describe('Local date YYYY-MM-DD');
+const engine = z.enum(['highs', 'jslp']);
+
+export const planRulesOutSchema = z
+  .strictObject({
+    minRestHours: z.number(),
+    maxHoursPer24h: z.number(),
+    maxHoursPerWeek: z.number(),
+    maxConsecutiveNights: z.number().int(),
+  })
+  .openapi('PlanRules', { description: 'Hard rules of the roster (see PlanCreate for their meaning)' });
+
+export const planSpecOutSchema = z
+  .strictObject({
+    start: localDate,
+    days: z.number().int(),
+    timezone: z.string().describe('IANA time zone of the plan'),
+    shiftHours: z.number().int(),
+    firstShiftStart: z.string().describe('Local HH:mm'),
+    gateIds: z.array(z.string()).optional().describe('Planners only; absent = all gates active in the plan'),
+    rules: planRulesOutSchema,
+    fairness: z.enum(['equal', 'proportional']),
+    engine: engine.optional(),
+    deadlineSeconds: z.number().optional(),
+  })
+  .openapi('PlanSpec', { description: 'A plan with every default filled in' });
+
+export const pinnedShiftSchema = z
+  .strictObject({ cadreId: z.string(), gateId: z.string(), start: instant.describe('Shift start') })
+  .openapi('PinnedShift');
+
+export const planSchema = z
+  .strictObject({
+    id: z.string(),
+    name: z.string(),
+    spec: planSpecOutSchema,
+    pins: z.array(pinnedShiftSchema).optional().describe('Planners only'),
+    publishedVersion: z.number().int().nullable().describe('The current published version; null before the first publish'),
+    activeSolveId: z.string().nullable().optional().describe('Planners only: the queued or running solve'),
+    createdAt: instant,
+    updatedAt: instant,
+  })
+  .openapi('Plan');
+
+export const planListSchema = z.strictObject({ items: z.array(planSchema).describe('Newest first') }).openapi('PlanList');
+
+const minMedMax = { min: z.number(), median: z.number(), max: z.number() };
+
+/** A solve's figures as stored on its job: SolveMetrics without the per-person loads. */
+export const solveSummarySchema = z
+  .strictObject({
+    placesNeeded: z.number().int().describe('Seats at gate-shifts (person-shifts) the plan needs'),
+    placesFilled: z.number().int(),
+    upperBound: z.strictObject({ value: z.number().int(), method: z.string() }).describe('Most places any roster can fill, and how that was proved'),
+    optimalityGap: z.number().describe('(upperBound - filled) / upperBound; 0 = coverage proven optimal'),
+    hours: z.strictObject({ ...minMedMax, gini: z.number() }).describe('Hours per person who could have worked'),
+    nights: z.strictObject(minMedMax),
+    preferencesMet: z.strictObject({ preferredShiftsWorked: z.number().int(), preferredShiftsOffered: z.number().int() }),
+    changesVsPrevious: z
+      .strictObject({ kept: z.number().int(), removed: z.number().int(), added: z.number().int(), otherPeopleChanged: z.number().int() })
+      .nullable()
+      .describe('Re-plans only: against the published roster'),
+    fixableImbalances: z.number().int().describe('Single shifts that could move from someone 2+ shifts heavier to an eligible colleague'),
+    leadShortfalls: z.number().int(),
+    leadBound: z
+      .strictObject({ value: z.number().int(), method: z.string() })
+      .optional()
+      .describe('Proven: no roster has fewer lead shortfalls than this'),
+    solveMs: z.number(),
+    engine,
+    subproblems: z.number().int(),
+    stages: z.array(z.strictObject({ name: z.string(), ms: z.number() })).optional().describe('Wall time per stage of the solve'),
+    notes: z.array(z.string()).optional().describe('What a planner should know about how the solve went'),
+  })
+  .openapi('SolveSummary');
+
+export const personLoadSchema = z
+  .strictObject({ cadreId: z.string(), hours: z.number(), nights: z.number().int(), fairShareHours: z.number() })
+  .openapi('PersonLoad');
+
+export const solveMetricsSchema = solveSummarySchema.extend({ perPerson: z.array(personLoadSchema) }).openapi('SolveMetrics');
+
+// The solver owns SolveMetrics: if it grows, loses or changes a field, this fails to compile
+// here, not at a client. (Key sets are compared too: optional fields escape plain assignability.)
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? ([keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false) : false) : false;
+const metricsMatch: Same<z.infer<typeof solveMetricsSchema>, SolveMetrics> = true;
+void metricsMatch;
+
+export const solveJobSchema = z
+  .strictObject({
+    id: z.string(),
+    planId: z.string(),
+    status: z.enum(['queued', 'running', 'done', 'failed']),
+    progress: z.strictObject({ phase: z.string(), fraction: z.number().min(0).max(1) }),
+    outcome: z.enum(['optimal', 'feasible', 'deadline']).nullable().describe('optimal: filled = proven upper bound; deadline: best roster when time ran out'),
+    metrics: solveSummarySchema.nullable(),
+    snapshot: z
+      .strictObject({ gates: z.number().int(), cadres: z.number().int(), windows: z.number().int(), pins: z.number().int(), previousAssignments: z.number().int() })
+      .nullable()
+      .describe('What the solve read'),
+    error: z.string().nullable(),
+    createdAt: instant,
+    startedAt: instant.nullable(),
+    finishedAt: instant.nullable(),
+  })
+  .openapi('SolveJob');
+
+export const solveJobListSchema = z.strictObject({ items: z.array(solveJobSchema).describe('Newest first') }).openapi('SolveJobList');
+
+export const assignmentViewSchema = z
+  .strictObject({
+    cadreId: z.string(),
+    cadreName: z.string(),
+    role: z.union([roleSchema, z.literal('')]).describe('Empty when the person is no longer known'),
+    gateId: z.string(),
+    gateName: z.string(),
+    village: z.string(),
+    town: z.string(),
+    start: instant,
+    end: instant,
+    pinned: z.boolean(),
+  })
+  .openapi('Assignment');
+
+export const gapViewSchema = z
+  .strictObject({
+    gateId: z.string(),
+    gateName: z.string(),
+    village: z.string(),
+    town: z.string(),
+    start: instant,
+    end: instant,
+    needed: z.number().int(),
+    filled: z.number().int(),
+    reason: z.enum(['no_one_eligible', 'no_one_available', 'busy_elsewhere', 'eligible_at_hour_cap', 'rest_rule', 'no_lead_available', 'deadline']),
+    detail: z.string().describe('One sentence a planner can act on'),
+    detailZh: z.string(),
+  })
+  .openapi('Gap');
+
+export const pinConflictSchema = z
+  .strictObject({ pin: pinnedShiftSchema, rule: z.string().describe('Machine name of the rule, e.g. availability, minRest, locality'), message: z.string() })
+  .openapi('PinConflict');
+
+export const rosterViewSchema = z
+  .strictObject({
+    planId: z.string(),
+    version: z.number().int().nullable().describe('Null for a draft'),
+    solveId: z.string().optional().describe('Planners only'),
+    publishedAt: instant.nullable().describe('Null for a draft'),
+    timezone: z.string(),
+    assignments: z.array(assignmentViewSchema),
+    gaps: z.array(gapViewSchema),
+    metrics: solveMetricsSchema.optional().describe('Planners only'),
+    pinConflicts: z.array(pinConflictSchema).optional().describe('Planners only: pins the solver could not keep'),
+  })
+  .openapi('Roster');
+
+export const gapsViewSchema = z
+  .strictObject({ planId: z.string(), version: z.number().int(), publishedAt: instant, timezone: z.string(), gaps: z.array(gapViewSchema) })
+  .openapi('RosterGaps');
+
+const coverageFigures = {
+  placesNeeded: z.number().int().describe('Seats at gate-shifts starting that day'),
+  placesFilled: z.number().int(),
+  percentCovered: z.number().nullable().describe('One decimal; null when nothing was needed'),
+  gaps: z.number().int().describe('Gate-shifts with a gap starting that day'),
+  gapHours: z.number().describe('Missing person-hours inside the day'),
+  hoursWorked: z.number().describe('Person-hours on duty inside the day'),
+};
+
+const villageReportSchema = z.strictObject({ village: z.string(), town: z.string(), ...coverageFigures }).openapi('VillageReport');
+const townReportSchema = z.strictObject({ town: z.string(), ...coverageFigures, villages: z.array(villageReportSchema) }).openapi('TownReport');
+
+export const dailyReportSchema = z
+  .strictObject({
+    date: localDate,
+    timeZone: z.string(),
+    dayStart: instant.describe('The local day is [dayStart, dayEnd)'),
+    dayEnd: instant,
+    towns: z.array(townReportSchema),
+    district: z.strictObject({
+      ...coverageFigures,
+      hoursByRole: z.strictObject({ village_cadre: z.number(), dispatched: z.number(), volunteer: z.number() }),
+    }),
+  })
+  .openapi('DailyReport');
+
+const reportMatch: Same<z.infer<typeof dailyReportSchema>, DailyReportView> = true;
+void reportMatch;
+
+export const diffSchema = z
+  .strictObject({
+    from: z.number().int(),
+    to: z.number().int(),
+    people: z.array(
+      z.strictObject({
+        cadreId: z.string(),
+        gained: z.array(assignmentViewSchema).describe('Shifts in `to` and not in `from`, named as in `to`'),
+        lost: z.array(assignmentViewSchema).describe('Shifts in `from` and not in `to`, named as in `from`'),
+        unchanged: z.number().int(),
+      }),
+    ),
+    totals: z.strictObject({ changedPeople: z.number().int(), gained: z.number().int(), lost: z.number().int(), unchanged: z.number().int() }),
+  })
+  .openapi('RosterDiff');
+
+export const publicationSchema = z
+  .strictObject({
+    planId: z.string(),
+    version: z.number().int(),
+    solveId: z.string().optional().describe('Planners only'),
+    publishedAt: instant,
+    publishedBy: z.string().optional().describe('Planners only: the token id that published'),
+  })
+  .openapi('Publication');
+
+export const publicationListSchema = z.strictObject({ items: z.array(publicationSchema).describe('Oldest first') }).openapi('PublicationList');
+
+export const publishResultSchema = z
+  .strictObject({
+    planId: z.string(),
+    version: z.number().int(),
+    solveId: z.string(),
+    publishedAt: instant,
+    publishedBy: z.string(),
+    feedsRefreshed: z.strictObject({ cadres: z.number().int(), villages: z.number().int() }).describe('Calendar feeds written anew'),
+    created: z.boolean().describe('False when the roster was already the current version (nothing changed)'),
+  })
+  .openapi('PublishResult');

@@ -1,0 +1,127 @@
+/**
+ * Stages `towns` and `district`: the people who span villages, coordinated with the villages
+ * they can help, one level at a time.
+ *
+ * Every person has a scope: one village (stage `villages`), one town (people who may serve
+ * several villages of one town), or the district (people whose gates lie in several towns).
+ * For a town, the most it can fill without district-wide people is at most
+ *   sum of its villages' maxima + max-flow of its town-scope people into the villages'
+ *   shortfalls (need - maximum),
+ * since in any roster a village holds at most its own maximum from its own people plus what
+ * others bring, and never more than its need. A town whose construction reaches this bound is
+ * done; a town below it is re-solved exactly: its town-scope people together with the own
+ * people of its villages that still have open places (villages filled by their own people are
+ * left as they are: nobody could add anything there). That MILP's optimum, plus the full
+ * villages, is the town's proven maximum. The district level repeats the argument with towns
+ * in place of villages and district-wide people in place of town people.
+ */
+import type { Block } from '../block.js';
+import { flowBound } from '../flow-bound.js';
+import { augment, greedyFill } from '../greedy.js';
+import { resolveWithMilp } from '../milp-stage.js';
+import type { StageContext } from './context.js';
+import { boxed, filledAt, neededAt } from './context.js';
+
+/** Seconds one town's coordination MILP may take. */
+const TOWN_BOX_SECONDS = 8;
+/** Larger coordination models (people x slots) are not built: their MILPs do not finish in a box. */
+const TOWN_MODEL_LIMIT = 12_000;
+
+export interface TownsOutcome {
+  /** Proven maximum per town without district-wide people (or its bound when not proven). */
+  townMax: Map<string, number>;
+  /** Towns below their bound after construction, and how many of those the MILP proved. */
+  resolved: number;
+  proved: number;
+}
+
+export function scopes(ctx: StageContext, spanners: readonly number[]): { byTown: Map<string, number[]>; district: number[] } {
+  const { inst } = ctx;
+  const byTown = new Map<string, number[]>();
+  const district: number[] = [];
+  for (const p of spanners) {
+    const towns = new Set((inst.eligibleGates[p] ?? []).map((g) => inst.gates[g]?.town ?? ''));
+    if (towns.size === 1) {
+      const t = [...towns][0] as string;
+      byTown.set(t, [...(byTown.get(t) ?? []), p]);
+    } else district.push(p);
+  }
+  return { byTown, district };
+}
+
+export async function townsStage(ctx: StageContext, blocks: Block[], villageMax: ReadonlyMap<string, number>, byTown: ReadonlyMap<string, number[]>, progress: (f: number) => void): Promise<TownsOutcome> {
+  const { inst, state, engine } = ctx;
+  const townOf = (b: Block): string => inst.gates[b.gates[0] as number]?.town ?? '';
+  const towns = [...new Set(blocks.map(townOf))];
+  const out: TownsOutcome = { townMax: new Map(), resolved: 0, proved: 0 };
+  const localsOf = new Map(blocks.map((b) => [b.name, new Set(b.people)] as const));
+  for (const [i, town] of towns.entries()) {
+    progress(i / towns.length);
+    const villages = blocks.filter((b) => townOf(b) === town);
+    const gates = villages.flatMap((b) => b.gates);
+    const sumMax = villages.reduce((n, b) => n + (villageMax.get(b.name) ?? 0), 0);
+    const people = byTown.get(town) ?? [];
+    if (people.length === 0) {
+      out.townMax.set(town, sumMax);
+      continue;
+    }
+    const mine = new Set(people);
+    const spanOf = new Map(gates.map((g) => [g, (inst.eligiblePeople[g] ?? []).filter((p) => mine.has(p))] as const));
+    greedyFill(state, gates, (g) => spanOf.get(g) ?? []);
+    // Chains may hand a village person's shift to a town person and fill a place with the
+    // village person instead.
+    const villageOfGate = new Map(villages.flatMap((b) => b.gates.map((g) => [g, b.name] as const)));
+    const chainOf = new Map(gates.map((g) => [g, [...(inst.eligiblePeople[g] ?? []).filter((p) => mine.has(p) || localsOf.get(villageOfGate.get(g) ?? '')?.has(p))]] as const));
+    const candidates = (g: number): readonly number[] => chainOf.get(g) ?? [];
+    augment(state, gates, candidates, 1, 3, ctx.deadlineAt);
+    const villageCap = new Map(villages.map((b) => [b.name, Math.max(0, neededAt(ctx, b.gates) - (villageMax.get(b.name) ?? 0))] as const));
+    const bound = sumMax + flowBound(inst, people, gates, { villageCap });
+    // Places held by the town's own people (village and town scope): what the bound is about.
+    const ownFill = (b: Block): number => b.people.reduce((m, p) => m + (state.load[p] ?? 0), 0);
+    const townFill = (): number => villages.reduce((n, b) => n + ownFill(b), 0) + people.reduce((n, p) => n + (state.load[p] ?? 0), 0);
+    if (townFill() < bound) augment(state, gates, candidates, 2, 2, ctx.deadlineAt);
+    if (townFill() >= bound || ctx.expired()) {
+      out.townMax.set(town, bound);
+      continue;
+    }
+    out.resolved++;
+    // Villages their own people cannot fill alone: the only places the town can still move.
+    const open = villages.filter((b) => ownFill(b) < neededAt(ctx, b.gates));
+    const openGates = open.flatMap((b) => b.gates);
+    const group = [...people, ...open.flatMap((b) => b.people)];
+    if (group.length * inst.slotCount > TOWN_MODEL_LIMIT) {
+      ctx.notes.push(`${town}: coordination model of ${group.length} people not built (limit ${Math.floor(TOWN_MODEL_LIMIT / inst.slotCount)}); gap to its bound reported`);
+      out.townMax.set(town, bound);
+      continue;
+    }
+    const fixed = filledAt(ctx, gates) - open.reduce((n, b) => n + ownFill(b), 0) - people.reduce((n, p) => n + (state.load[p] ?? 0), 0);
+    const r = await resolveWithMilp(inst, state, group, openGates, engine, { until: boxed(ctx, TOWN_BOX_SECONDS), name: town, coverageCap: bound - fixed, certify: true });
+    if (r.refused) ctx.notes.push(r.refused);
+    if (r.proven !== null) out.proved++;
+    out.townMax.set(town, r.proven !== null ? fixed + r.proven : bound);
+  }
+  return out;
+}
+
+/** The district level: district-wide people into what towns left open; returns the bound. */
+export async function districtStage(ctx: StageContext, townMax: ReadonlyMap<string, number>, district: readonly number[]): Promise<number> {
+  const { inst, state } = ctx;
+  const allGates = inst.gates.map((_, g) => g);
+  const sumMax = [...townMax.values()].reduce((a, b) => a + b, 0);
+  if (district.length === 0) return sumMax;
+  const mine = new Set(district);
+  const spanOf = allGates.map((g) => (inst.eligiblePeople[g] ?? []).filter((p) => mine.has(p)));
+  greedyFill(state, allGates, (g) => spanOf[g] ?? []);
+  augment(state, allGates, (g) => inst.eligiblePeople[g] ?? [], 1, 3, ctx.deadlineAt);
+  const townNeed = new Map<string, number>();
+  inst.gates.forEach((gate, g) => townNeed.set(gate.town, (townNeed.get(gate.town) ?? 0) + neededAt(ctx, [g])));
+  const cap = new Map([...townNeed].map(([t, n]) => [t, Math.max(0, n - (townMax.get(t) ?? 0))] as const));
+  const bound = sumMax + flowBound(inst, district, allGates, { groupCap: { of: (g) => inst.gates[g]?.town ?? '', cap } });
+  const filled = (): number => state.load.reduce((a, b) => a + b, 0);
+  if (filled() < bound && !ctx.expired()) {
+    // District-wide people alone, everyone else fixed: cheap, and often enough.
+    const r = await resolveWithMilp(inst, state, district, allGates, ctx.engine, { until: boxed(ctx, TOWN_BOX_SECONDS), name: 'district-wide people' });
+    if (r.refused) ctx.notes.push(r.refused);
+  }
+  return bound;
+}

@@ -1,0 +1,100 @@
+/**
+ * Stage `villages`: each village's own people fill its gates. Construction first (one lead
+ * per lead gate-shift, then time order, then ejection chains); a village is accepted without
+ * an engine only when both its places meet the max-flow bound and its lead shortfalls meet
+ * the lead bound (max-flow of its village cadres into its lead gate-shifts). Otherwise the
+ * village's MILP runs, places first (its optimum is the village's proven maximum), leads
+ * second. Where the lead stage ends above the flow lead bound, a leads-only MILP (no place
+ * target) gives a tighter bound that is still valid for any roster, when nobody from outside
+ * the village could lead there.
+ */
+import type { Block } from '../block.js';
+import { solveBlock } from '../block-solve.js';
+import { flowBound, leadFlowBound } from '../flow-bound.js';
+import { augment, greedyFill } from '../greedy.js';
+import { repairLeads } from '../lead.js';
+import { leadShortfall, resolveWithMilp } from '../milp-stage.js';
+import type { StageContext } from './context.js';
+import { boxed, neededAt } from './context.js';
+
+/** Seconds one village's MILP may take before its incumbent is kept and the flow bound stands. */
+const VILLAGE_BOX_SECONDS = 4;
+
+export interface VillagesOutcome {
+  /** Proven maximum of places each village's own people can fill (or its flow bound when not proven). */
+  villageMax: Map<string, number>;
+  /** Lower bound on each village's lead shortfalls, valid for any roster. */
+  leadBound: Map<string, number>;
+  /** Villages that needed the engine for places / for leads. */
+  placeMilps: number;
+  leadMilps: number;
+}
+
+export async function villagesStage(ctx: StageContext, blocks: Block[], outsideLeads: ReadonlySet<number>, progress: (f: number) => void): Promise<VillagesOutcome> {
+  const { inst, state, engine } = ctx;
+  const out: VillagesOutcome = { villageMax: new Map(), leadBound: new Map(), placeMilps: 0, leadMilps: 0 };
+  for (const [i, block] of blocks.entries()) {
+    progress(i / blocks.length);
+    const locals = new Set(block.people);
+    const cache = new Map(block.gates.map((g) => [g, (inst.eligiblePeople[g] ?? []).filter((p) => locals.has(p))] as const));
+    const of = (g: number): readonly number[] => cache.get(g) ?? [];
+    greedyFill(state, block.gates, of);
+    if (ctx.expired()) {
+      // Out of time: a quick fill for every village still to come; its need is the (weak) bound.
+      out.villageMax.set(block.name, neededAt(ctx, block.gates));
+      out.leadBound.set(block.name, 0);
+      continue;
+    }
+    augment(state, block.gates, of, 1, 3, ctx.deadlineAt);
+    let fill = block.people.reduce((n, p) => n + (state.load[p] ?? 0), 0);
+    const placeBound = flowBound(inst, block.people, block.gates);
+    // Deeper chains cost more, so only villages short of their bound get them.
+    if (fill < placeBound) fill += augment(state, block.gates, of, 2, 2, ctx.deadlineAt);
+    const leadBound = leadFlowBound(inst, block.people, block.gates);
+    if (leadShortfall(inst, state, block.gates) > leadBound) repairLeads(state, block.gates, of, ctx.deadlineAt);
+    const placesOk = fill >= placeBound;
+    let leadsOk = leadShortfall(inst, state, block.gates) <= leadBound;
+    out.leadBound.set(block.name, leadBound);
+    const ownLeads = !block.gates.some((g) => (inst.eligiblePeople[g] ?? []).some((p) => outsideLeads.has(p)));
+    if (placesOk && !leadsOk && ownLeads && !ctx.expired()) {
+      // Places are proven; the leads-only model (village cadres and lead gates only) is much
+      // smaller than the village's, and often shows the construction's leads are already the fewest.
+      out.leadBound.set(block.name, Math.max(leadBound, await leadsOnlyBound(ctx, block)));
+      leadsOk = leadShortfall(inst, state, block.gates) <= (out.leadBound.get(block.name) ?? 0);
+    }
+    if ((placesOk && leadsOk) || ctx.expired()) {
+      out.villageMax.set(block.name, placesOk ? fill : placeBound);
+      continue;
+    }
+    if (!placesOk) out.placeMilps++;
+    else out.leadMilps++;
+    const r = await resolveWithMilp(inst, state, block.people, block.gates, engine, { until: boxed(ctx, VILLAGE_BOX_SECONDS), name: block.name, coverageCap: placeBound, certify: true, leadsMet: leadsOk });
+    if (r.refused) ctx.notes.push(r.refused);
+    out.villageMax.set(block.name, placesOk ? fill : (r.proven ?? placeBound));
+    const short = leadShortfall(inst, state, block.gates);
+    if (short > (out.leadBound.get(block.name) ?? 0) && !placesOk && !ctx.expired() && ownLeads) {
+      out.leadBound.set(block.name, Math.max(leadBound, await leadsOnlyBound(ctx, block)));
+    }
+  }
+  return out;
+}
+
+/**
+ * Fewest lead shortfalls the village's cadres can reach with no place target and no pins
+ * (a relaxation of every roster), or 0 if the engine cannot prove it in its time box.
+ */
+async function leadsOnlyBound(ctx: StageContext, block: Block): Promise<number> {
+  const { inst } = ctx;
+  const leads = block.people.filter((p) => inst.isLead[p] === true);
+  const leadGates = block.gates.filter((g) => inst.gates[g]?.leadRequired === true);
+  if (leads.length === 0 || leadGates.length === 0) return 0;
+  const S = inst.slotCount;
+  const r = await solveBlock(inst, { name: `${block.name} leads`, people: leads, gates: leadGates, need: leadGates.map((g) => inst.need.slice(g * S, (g + 1) * S)), pins: [], previous: null }, ctx.engine, {
+    deadlineAt: boxed(ctx, VILLAGE_BOX_SECONDS),
+    fairness: inst.plan.fairness,
+    coverageOnly: true,
+    leadsOnly: true,
+    ...(ctx.engine.name === 'jslp' ? { maxIntegers: 400 } : {}),
+  });
+  return r.status === 'optimal' && r.provenLeadShort !== null ? r.provenLeadShort : 0;
+}
