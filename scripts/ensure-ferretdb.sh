@@ -28,7 +28,7 @@ MSG
   exit 1
 fi
 
-echo "ensure-ferretdb: building FerretDB v1.24.2 (first run only, about a minute)..."
+echo "ensure-ferretdb: building FerretDB v1.24.2 (first run only: a few minutes with an empty Go cache, seconds after)..."
 mkdir -p "$root/.tools/bin"
 (cd "$src" && go build -trimpath -o "$bin" .)
 echo "$want" > "$stamp"

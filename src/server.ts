@@ -39,7 +39,10 @@ export async function startService(config: Config = loadConfig(), onFatal: (erro
       },
     },
   });
-  db.connection.on('disconnected', () => logger.warn('database connection lost; API answers 503 until it is back'));
+  let closing = false;
+  db.connection.on('disconnected', () => {
+    if (!closing) logger.warn('database connection lost; API answers 503 until it is back');
+  });
   db.connection.on('reconnected', () => logger.info('database connection back'));
   logger.info({ database: db.describe }, 'database ready');
   const models = registerModels(db.connection);
@@ -66,6 +69,7 @@ export async function startService(config: Config = loadConfig(), onFatal: (erro
     logger,
     stop: () =>
       (stopping ??= (async () => {
+        closing = true;
         await new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         await worker?.stop();

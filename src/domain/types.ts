@@ -1,6 +1,6 @@
 /**
  * The domain's plain data: what intake produces, what the database stores and what the
- * solver reads. No HTTP, no MongoDB here (see ../../../shared/STYLE.md).
+ * solver reads. No HTTP, no MongoDB here: routes and models are adapters around these.
  */
 
 /** Who a person is, which decides where they may serve and whether they can lead a shift. */
