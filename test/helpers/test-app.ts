@@ -3,7 +3,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { loadConfig, type Config } from '../../src/config.js';
 import { registerModels, type Models } from '../../src/db/models.js';
 import { createApp } from '../../src/http/app.js';
@@ -40,4 +40,27 @@ export async function createTestApp(env: Record<string, string> = {}, logger: Lo
       await connection.close();
     },
   };
+}
+
+/** What most integration files start from: their own app, a planner token, optional seed data. */
+export interface PlannerFixture {
+  t: TestApp;
+  planner: string;
+}
+
+/**
+ * Registers the usual set-up and tear-down of a file (a fresh app and database, a planner
+ * token, then `seed`) and returns the fixture, filled in before the first test runs.
+ */
+export function usePlannerApp(seed?: (app: Express, planner: string) => Promise<void>): PlannerFixture {
+  const fixture = {} as PlannerFixture;
+  beforeAll(async () => {
+    fixture.t = await createTestApp();
+    fixture.planner = await fixture.t.token({ role: 'planner' });
+    await seed?.(fixture.t.app, fixture.planner);
+  });
+  afterAll(async () => {
+    await fixture.t?.close();
+  });
+  return fixture;
 }

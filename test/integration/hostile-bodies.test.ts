@@ -3,19 +3,10 @@
  * deep nesting and wrong shapes answer 4xx naming the problem, never 500.
  */
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { usePlannerApp } from '../helpers/test-app.js';
 
-let t: TestApp;
-let planner: string;
-
-beforeAll(async () => {
-  t = await createTestApp();
-  planner = await t.token({ role: 'planner' });
-});
-afterAll(async () => {
-  await t.close();
-});
+const f = usePlannerApp();
 
 const deep = (levels: number): string => `${'['.repeat(levels)}${']'.repeat(levels)}`;
 
@@ -26,10 +17,10 @@ describe('hostile JSON bodies', () => {
     ['a plan start that does not exist', '{"name":"x","start":"2021-02-30","days":1}'],
     ['a number where the name goes', '{"name":12,"start":"2021-12-13","days":1}'],
   ])('when a plan is created with %s, then it answers 4xx with a reason and no plan is stored', async (_what, body) => {
-    const res = await request(t.app).post('/api/v1/plans').set('Authorization', `Bearer ${planner}`).set('content-type', 'application/json').send(body);
+    const res = await request(f.t.app).post('/api/v1/plans').set('Authorization', `Bearer ${f.planner}`).set('content-type', 'application/json').send(body);
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(res.status).toBeLessThan(500);
     expect(res.body.error.message.length).toBeGreaterThan(0);
-    expect(await t.models.Plan.countDocuments({})).toBe(0);
+    expect(await f.t.models.Plan.countDocuments({})).toBe(0);
   });
 });

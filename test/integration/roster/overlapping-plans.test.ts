@@ -2,25 +2,15 @@
  * Two plans for the same days: both publish, nobody stands two gates at once, and a person's
  * feed carries the shifts of both with distinct UIDs.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eventUid } from '../../../src/feeds/uid.js';
 import { api, createRosterPlan, feedPath, getFeed, parseFeed, publish, seedRosterDistrict, solve, testWorker, type AssignmentView } from '../../helpers/roster-fixtures.js';
-import { createTestApp, type TestApp } from '../../helpers/test-app.js';
+import { usePlannerApp } from '../../helpers/test-app.js';
 
-let t: TestApp;
-let planner: string;
-
-beforeAll(async () => {
-  t = await createTestApp();
-  planner = await t.token({ role: 'planner' });
-  await seedRosterDistrict(t.app, planner);
-});
-afterAll(async () => {
-  await t.close();
-});
+const f = usePlannerApp(seedRosterDistrict);
 
 async function rosterOf(planId: string): Promise<AssignmentView[]> {
-  const res = await api(t.app, planner).get(`/api/v1/plans/${planId}/roster`);
+  const res = await api(f.t.app, f.planner).get(`/api/v1/plans/${planId}/roster`);
   expect(res.status).toBe(200);
   return res.body.assignments;
 }
@@ -31,27 +21,27 @@ function overlaps(a: AssignmentView[], b: AssignmentView[]): string[] {
 
 describe('two plans for the same days', () => {
   it('when a second plan for the same days is solved after the first was published, then it avoids everyone’s published hours, both publish, and a feed shows both plans', async () => {
-    const worker = testWorker(t.models);
-    const first = await createRosterPlan(t.app, planner, '第一套');
-    const staleSecond = await createRosterPlan(t.app, planner, '第二套');
+    const worker = testWorker(f.t.models);
+    const first = await createRosterPlan(f.t.app, f.planner, '第一套');
+    const staleSecond = await createRosterPlan(f.t.app, f.planner, '第二套');
     // Solved before the first plan is published: it cannot know those hours are taken.
-    const staleSolve = await solve(t.app, planner, worker, staleSecond);
-    await publish(t.app, planner, first, await solve(t.app, planner, worker, first));
+    const staleSolve = await solve(f.t.app, f.planner, worker, staleSecond);
+    await publish(f.t.app, f.planner, first, await solve(f.t.app, f.planner, worker, first));
 
-    const refused = await api(t.app, planner).post(`/api/v1/plans/${staleSecond}/publish`, { solveId: staleSolve });
+    const refused = await api(f.t.app, f.planner).post(`/api/v1/plans/${staleSecond}/publish`, { solveId: staleSolve });
     expect(refused.status, 'a roster that double-books people is refused').toBe(409);
     expect(refused.body.error.details.total).toBeGreaterThan(0);
 
-    const freshSolve = await solve(t.app, planner, worker, staleSecond);
-    expect(await publish(t.app, planner, staleSecond, freshSolve)).toBe(1);
+    const freshSolve = await solve(f.t.app, f.planner, worker, staleSecond);
+    expect(await publish(f.t.app, f.planner, staleSecond, freshSolve)).toBe(1);
     const [a, b] = [await rosterOf(first), await rosterOf(staleSecond)];
     expect(a.length).toBeGreaterThan(0);
     expect(b.length, 'the second plan still rosters the hours people have left').toBeGreaterThan(0);
     expect(overlaps(b, a), 'nobody is on duty in both plans at once').toEqual([]);
 
     const person = b[0]?.cadreId ?? a[0]!.cadreId;
-    const link = await api(t.app, planner).post(`/api/v1/cadres/${person}/feed-token`);
-    const feed = await getFeed(t.app, feedPath(link.body.url));
+    const link = await api(f.t.app, f.planner).post(`/api/v1/cadres/${person}/feed-token`);
+    const feed = await getFeed(f.t.app, feedPath(link.body.url));
     expect(feed.status).toBe(200);
     const uids = parseFeed(feed.body).events.map((e) => e.uid).sort();
     const expected = [
