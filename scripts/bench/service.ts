@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { loadConfig } from '../../src/config.js';
+import { ApiClient } from '../../src/http/client/api-client.js';
 import { registerModels } from '../../src/db/models.js';
 import { issueToken } from '../../src/auth/tokens.js';
 import { startService } from '../../src/server.js';
@@ -25,54 +26,57 @@ export interface ServiceBenchFigures {
   feeds: { name: string; p50: number; p90: number; p99: number; rps: number; requests: number; errors: number }[];
 }
 
-const ENTITIES = ['gates', 'cadres', 'availability'] as const;
+const UPLOADS = [
+  ['gates', 'uploadGates'],
+  ['cadres', 'uploadCadres'],
+  ['availability', 'uploadAvailability'],
+] as const;
 const FEED_PEOPLE = 200;
 
 export async function runServiceBench(options: ServiceBenchOptions): Promise<ServiceBenchFigures> {
   const figures: ServiceBenchFigures = { uploadMs: [], solveMs: 0, publishMs: 0, feeds: [] };
   for (let run = 1; run <= options.runs; run++) {
     const last = run === options.runs;
-    await withFreshService(async (call) => {
+    await withFreshService(async (api) => {
       const upload = { gates: 0, cadres: 0, availability: 0, total: 0 };
-      for (const entity of ENTITIES) {
+      for (const [entity, operationId] of UPLOADS) {
         const started = performance.now();
-        await call('PUT', `/${entity}`, readFileSync(`data/district/${entity}.csv`), 'text/csv');
+        await api.call(operationId, { body: readFileSync(`data/district/${entity}.csv`), contentType: 'text/csv' });
         upload[entity] = Math.round(performance.now() - started);
       }
       upload.total = upload.gates + upload.cadres + upload.availability;
       figures.uploadMs.push(upload);
       options.log(`  run ${run}: PUT district ${upload.total} ms (gates ${upload.gates}, cadres ${upload.cadres}, availability ${upload.availability})`);
-      if (last) await solvePublishAndLoadFeeds(call, figures, options);
+      if (last) await solvePublishAndLoadFeeds(api, figures, options);
     });
   }
   return figures;
 }
 
-type Call = <T>(method: string, path: string, body?: Buffer | object, type?: string) => Promise<T>;
-
-async function solvePublishAndLoadFeeds(call: Call, figures: ServiceBenchFigures, options: ServiceBenchOptions): Promise<void> {
-  const plan = await call<{ id: string }>('POST', '/plans', { name: 'bench', start: '2021-12-13', days: 7 });
+/** The bench calls the API through the typed client, so the OpenAPI document is exercised too. */
+async function solvePublishAndLoadFeeds(api: ApiClient, figures: ServiceBenchFigures, options: ServiceBenchOptions): Promise<void> {
+  const plan = await api.call('createPlan', { json: { name: 'bench', start: '2021-12-13', days: 7 } });
   let started = performance.now();
-  let solve = await call<{ id: string; status: string }>('POST', `/plans/${plan.id}/solve`, {});
+  let solve = await api.call('startSolve', { path: { id: plan.id }, json: {} });
   while (solve.status === 'queued' || solve.status === 'running') {
     await new Promise((r) => setTimeout(r, 100));
-    solve = await call('GET', `/solves/${solve.id}`);
+    solve = await api.call('getSolve', { path: { id: solve.id } });
   }
   if (solve.status !== 'done') throw new Error(`bench solve ${solve.status}`);
   figures.solveMs = Math.round(performance.now() - started);
   started = performance.now();
-  await call('POST', `/plans/${plan.id}/publish`, { solveId: solve.id });
+  await api.call('publishPlan', { path: { id: plan.id }, json: { solveId: solve.id } });
   figures.publishMs = Math.round(performance.now() - started);
   options.log(`  solve via API ${figures.solveMs} ms (queue, snapshot, thread, store); publish incl. all feeds ${figures.publishMs} ms`);
 
-  const roster = await call<{ assignments: { cadreId: string; village: string }[] }>('GET', `/plans/${plan.id}/roster`);
+  const roster = await api.call('getRoster', { path: { id: plan.id } });
   // 200 different people, spread over the roster, so the load is not one hot URL.
   const people = [...new Set(roster.assignments.map((a) => a.cadreId))];
   const sample = Array.from({ length: Math.min(FEED_PEOPLE, people.length) }, (_, i) => people[Math.floor((i * people.length) / FEED_PEOPLE)] ?? '');
   const urls: string[] = [];
-  for (const cadreId of sample) urls.push((await call<{ url: string }>('POST', `/cadres/${encodeURIComponent(cadreId)}/feed-token`)).url);
+  for (const cadreId of sample) urls.push((await api.call('issueCadreFeedLink', { path: { id: cadreId } })).url);
   const village = roster.assignments[0]?.village ?? '';
-  const villageUrl = (await call<{ url: string }>('POST', `/villages/${encodeURIComponent(village)}/feed-token`)).url;
+  const villageUrl = (await api.call('issueVillageFeedLink', { path: { id: village } })).url;
 
   // Cold: the first fetch of each feed after the publish (database, no cache).
   const cold: number[] = [];
@@ -119,7 +123,7 @@ async function solvePublishAndLoadFeeds(call: Call, figures: ServiceBenchFigures
   }
 }
 
-async function withFreshService(work: (call: Call) => Promise<void>): Promise<void> {
+async function withFreshService(work: (api: ApiClient) => Promise<void>): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gate-duty-bench-'));
   const dbName = `bench_${Date.now()}`;
   const uri = process.env.MONGODB_URI ? `${process.env.MONGODB_URI.replace(/\/[^/]*$/, '')}/${dbName}` : '';
@@ -128,16 +132,7 @@ async function withFreshService(work: (call: Call) => Promise<void>): Promise<vo
   const service = await startService(loadConfig({ ...process.env, PORT: '0', LOG_LEVEL: 'error', DATA_DIR: dataDir, MONGODB_URI: uri, ...noLimits }));
   try {
     const token = (await issueToken(registerModels(service.db.connection), { role: 'planner', label: 'bench' })).token;
-    const call: Call = async (method, path, body, type = 'application/json') => {
-      const response = await fetch(`${service.baseUrl}/api/v1${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': type } : {}) },
-        body: body === undefined ? undefined : Buffer.isBuffer(body) ? body : JSON.stringify(body),
-      });
-      if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-      return (await response.json()) as never;
-    };
-    await work(call);
+    await work(await ApiClient.connect(service.baseUrl, token));
   } finally {
     if (uri) await service.db.connection.dropDatabase().catch(() => undefined);
     await service.stop();
