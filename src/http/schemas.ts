@@ -3,7 +3,19 @@ import type { Response } from 'express';
 import { z } from 'zod';
 import { isLocalDate } from '../domain/time.js';
 import { ROLES } from '../domain/types.js';
+import { textProblem } from '../intake/text-guard.js';
 import { instantOutSchema } from './openapi.js';
+
+/**
+ * One line of text for people (a plan's name, an absence reason): at most `max` characters
+ * and no control characters, the same rule every uploaded cell follows.
+ */
+export function plainText(max: number): z.ZodString {
+  return z
+    .string()
+    .max(max)
+    .refine((text) => textProblem(text, max) === null, `one line of at most ${max} characters, without control characters`);
+}
 
 export const pageQuerySchema = z.object({
   page: z.coerce.number().int().min(1).default(1).describe('1-based page number'),

@@ -10,7 +10,7 @@ import { addAbsence, listAbsences, removeAbsence, type Absence } from '../../dir
 import { isoWithOffset } from '../../domain/time.js';
 import { principalOf, requireRole } from '../auth.js';
 import { apiResponses, instantOutSchema, jsonBody, jsonResponse } from '../openapi.js';
-import { idParamSchema, instantSchema } from '../schemas.js';
+import { idParamSchema, instantSchema, plainText } from '../schemas.js';
 
 export interface AbsenceRouteDeps {
   models: Models;
@@ -23,7 +23,7 @@ const absenceRequestSchema = z
     cadreId: z.string().min(1).max(64),
     from: instantSchema.describe('First instant of the absence, ISO 8601'),
     to: instantSchema.describe('End of the absence (exclusive), ISO 8601'),
-    reason: z.string().max(500).optional().describe('Free text for people, e.g. 发热 / 隔离'),
+    reason: plainText(500).optional().describe('Free text for people, e.g. 发热 / 隔离'),
   })
   .openapi('AbsenceRequest');
 

@@ -28,7 +28,7 @@ import {
   solveJobListSchema,
   solveJobSchema,
 } from '../roster-schemas.js';
-import { idParamSchema, instantSchema, sendJson } from '../schemas.js';
+import { idParamSchema, instantSchema, plainText, sendJson } from '../schemas.js';
 
 export interface PlanRouteDeps {
   models: Models;
@@ -36,8 +36,8 @@ export interface PlanRouteDeps {
   onSolveRequested?: () => void;
 }
 
-const createPlanSchema = planSpecSchema.extend({ name: z.string().min(1).max(200) }).openapi('PlanCreate');
-const patchPlanSchema = z.object({ name: z.string().min(1).max(200).optional() }).catchall(z.unknown()).openapi('PlanPatch');
+const createPlanSchema = planSpecSchema.extend({ name: plainText(100).min(1) }).openapi('PlanCreate');
+const patchPlanSchema = z.object({ name: plainText(100).min(1).optional() }).catchall(z.unknown()).openapi('PlanPatch');
 const solveRequestSchema = z
   .object({
     engine: z.enum(['highs', 'jslp']).optional().describe('Override the LP engine for this solve'),

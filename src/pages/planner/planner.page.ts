@@ -5,6 +5,7 @@
  */
 import express, { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
 import { z } from 'zod';
+import { plainText } from '../../http/schemas.js';
 import type { PageDeps } from '../index.js';
 import { verifyToken } from '../../auth/tokens.js';
 import { intakeLimitsOf, uploadAvailability, uploadCadres, uploadGates } from '../../directory/upload.js';
@@ -29,7 +30,7 @@ const UPLOADERS = { gates: uploadGates, cadres: uploadCadres, availability: uplo
 
 const signInSchema = z.object({ token: z.string().trim().min(1).max(300) });
 const createPlanForm = z.object({
-  name: z.string().trim().min(1).max(200),
+  name: plainText(100).trim().min(1),
   start: z.string(),
   days: z.coerce.number().int(),
   shiftHours: z.coerce.number().int(),
@@ -38,7 +39,7 @@ const absenceForm = z.object({
   cadre: z.string().trim().max(200).default(''),
   from: z.string().trim().max(40).default(''),
   to: z.string().trim().max(40).default(''),
-  reason: z.string().trim().max(500).default(''),
+  reason: plainText(500).trim().default(''),
 });
 const dashboardQuery = z.object({
   added: z.string().max(300).optional(),

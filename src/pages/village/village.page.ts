@@ -9,7 +9,7 @@ import { addAbsence, listAbsences } from '../../directory/absences.js';
 import { parseLocalDateTime } from '../../domain/time.js';
 import { personOptions, resolvePerson } from '../planner/pickers.js';
 import { z } from 'zod';
-import { instantSchema } from '../../http/schemas.js';
+import { instantSchema, plainText } from '../../http/schemas.js';
 import { verifyToken } from '../../auth/tokens.js';
 import type { Models } from '../../db/models.js';
 import { readPublishedRoster } from '../../roster/read.js';
@@ -35,7 +35,7 @@ const absenceForm = z.object({
   cadre: z.string().trim().max(200).default(''),
   from: z.string().trim().max(40).default(''),
   to: z.string().trim().max(40).default(''),
-  reason: z.string().trim().max(500).default(''),
+  reason: plainText(500).trim().default(''),
 });
 
 export function villageRoutes(models: Models, timeZone: string): Router {
