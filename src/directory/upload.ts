@@ -7,7 +7,7 @@ import type { Config } from '../config.js';
 import type { Models } from '../db/models.js';
 import { diffByKey, type SyncCounts } from '../db/sync-by-key.js';
 import type { AvailabilityWindow } from '../domain/types.js';
-import { AppError } from '../errors.js';
+import { AppError, type RowProblem } from '../errors.js';
 import { writeDirectory } from './write-protocol.js';
 import {
   parseInThread,
@@ -18,6 +18,9 @@ import {
 } from '../intake/index.js';
 
 export type UploadEntity = 'gates' | 'cadres' | 'availability';
+
+/** What an upload changed, and the rows it kept with a safe reading (present only if any). */
+export type UploadResult = SyncCounts & { warnings?: RowProblem[] };
 
 export interface UploadOptions {
   replace: boolean;
@@ -31,33 +34,37 @@ export function intakeLimitsOf(config: Pick<Config, 'UPLOAD_MAX_ROWS' | 'UPLOAD_
   return { maxRows: config.UPLOAD_MAX_ROWS, maxUnpackedBytes: config.UPLOAD_MAX_XLSX_MB * 1024 * 1024 };
 }
 
-export async function uploadGates(models: Models, file: UploadFile, options: UploadOptions): Promise<SyncCounts> {
-  const gates = accepted(await parseInThread('gates', file, await intakeContext(models, options.timeZone), options.limits));
+export async function uploadGates(models: Models, file: UploadFile, options: UploadOptions): Promise<UploadResult> {
+  const { records: gates, warnings } = accepted(await parseInThread('gates', file, await intakeContext(models, options.timeZone), options.limits));
   return writeDirectory(models, async () => {
     const { counts, put, keepOnly } = await diffByKey(models.Gate, 'id', gates, options);
-    return { ops: [{ collection: 'Gate', put, keepOnly }], result: counts };
+    return { ops: [{ collection: 'Gate', put, keepOnly }], result: withWarnings(counts, warnings) };
   });
 }
 
-export async function uploadCadres(models: Models, file: UploadFile, options: UploadOptions): Promise<SyncCounts> {
-  const cadres = accepted(await parseInThread('cadres', file, await intakeContext(models, options.timeZone), options.limits));
+export async function uploadCadres(models: Models, file: UploadFile, options: UploadOptions): Promise<UploadResult> {
+  const { records: cadres, warnings } = accepted(await parseInThread('cadres', file, await intakeContext(models, options.timeZone), options.limits));
   return writeDirectory(models, async () => {
     const { counts, put, keepOnly } = await diffByKey(models.Cadre, 'id', cadres, options);
     // People no longer listed take their availability with them.
-    return { ops: [{ collection: 'Cadre', put, keepOnly }, ...(keepOnly ? [{ collection: 'Availability' as const, keepOnly }] : [])], result: counts };
+    return { ops: [{ collection: 'Cadre', put, keepOnly }, ...(keepOnly ? [{ collection: 'Availability' as const, keepOnly }] : [])], result: withWarnings(counts, warnings) };
   });
 }
 
 /** Availability rows replace all windows of the cadres they name (one document per cadre). */
-export async function uploadAvailability(models: Models, file: UploadFile, options: UploadOptions): Promise<SyncCounts> {
-  const windows = accepted(await parseInThread('availability', file, await intakeContext(models, options.timeZone), options.limits));
+export async function uploadAvailability(models: Models, file: UploadFile, options: UploadOptions): Promise<UploadResult> {
+  const { records: windows, warnings } = accepted(await parseInThread('availability', file, await intakeContext(models, options.timeZone), options.limits));
   return writeDirectory(models, async () => {
     const { counts, put, keepOnly } = await diffByKey(models.Availability, 'cadreId', groupByCadre(windows), options);
-    return { ops: [{ collection: 'Availability', put, keepOnly }], result: counts };
+    return { ops: [{ collection: 'Availability', put, keepOnly }], result: withWarnings(counts, warnings) };
   });
 }
 
-function accepted<T>(result: IntakeResult<T>): T[] {
+function withWarnings(counts: SyncCounts, warnings: RowProblem[]): UploadResult {
+  return warnings.length ? { ...counts, warnings } : counts;
+}
+
+function accepted<T>(result: IntakeResult<T>): { records: T[]; warnings: RowProblem[] } {
   if (!result.ok) {
     // The first MAX_PROBLEMS problems, and how many there are in all.
     throw new AppError('validation_failed', `the file has ${result.total} problem(s); nothing was written`, {
@@ -65,7 +72,7 @@ function accepted<T>(result: IntakeResult<T>): T[] {
       total: result.total,
     });
   }
-  return result.records;
+  return { records: result.records, warnings: result.warnings };
 }
 
 /** What the intake checks rows against: stored villages (with their town) and cadre ids. */

@@ -16,7 +16,7 @@ extendZodWithOpenApi(z);
 
 // ---- error bodies, one per status ----------------------------------------------------------
 
-const rowProblemSchema = z
+export const rowProblemSchema = z
   .strictObject({
     row: z.number().int().describe('Row as the user sees the sheet: row 1 is the header'),
     column: z.string().describe('Column header as written in the file; empty for a file-level problem'),

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { isLocalDate } from '../domain/time.js';
 import { ROLES } from '../domain/types.js';
 import { textProblem } from '../intake/text-guard.js';
-import { instantOutSchema } from './openapi.js';
+import { instantOutSchema, rowProblemSchema } from './openapi.js';
 
 /**
  * One line of text for people (a plan's name, an absence reason): at most `max` characters
@@ -96,6 +96,10 @@ export const syncCountsSchema = z
     updated: z.number().int(),
     unchanged: z.number().int(),
     removed: z.number().int(),
+    warnings: z
+      .array(rowProblemSchema)
+      .optional()
+      .describe('Rows kept with a safe reading the planner should check (e.g. preferred overlapping unavailable: unavailable wins); absent when none'),
   })
   .openapi('UploadCounts', {
     description:

@@ -1,7 +1,9 @@
 /**
  * Availability windows (可值班 / 不可值班 / 优先). Same-kind overlaps are allowed and kept as
- * written (their union is what counts); an `unavailable` window overlapping an `available`
- * or `preferred` one of the same person contradicts it and is a problem on the later row.
+ * written (their union is what counts). An `unavailable` window overlapping a `preferred` one
+ * of the same person has a safe reading, kept with a warning: unavailable wins (a real sheet
+ * has many: day-job hours plus a preferred day). Overlapping an `available` one it
+ * contradicts it, with no safe reading, and is a problem on the later row.
  */
 import { formatLocalDateTime } from '../domain/time.js';
 import type { AvailabilityKind, AvailabilityWindow } from '../domain/types.js';
@@ -41,7 +43,7 @@ interface Placed {
 const availabilityParser: EntityParser<AvailabilityColumn, ReturnType<typeof fields>, AvailabilityWindow> = {
   columns: AVAILABILITY_COLUMNS,
   fields,
-  finish(rows, ctx, report) {
+  finish(rows, ctx, report, warn) {
     const placed: Placed[] = [];
     for (const { row, values: v, text } of rows) {
       if (v.cadre_id !== undefined && !ctx.cadreIds.has(v.cadre_id)) {
@@ -61,41 +63,63 @@ const availabilityParser: EntityParser<AvailabilityColumn, ReturnType<typeof fie
       if (v.cadre_id === undefined || v.kind === undefined) continue;
       placed.push({ row, cadreId: v.cadre_id, start: v.start, end: v.end, kind: v.kind, kindText: text('kind') });
     }
-    reportContradictions(placed, ctx.timeZone, report);
+    reportContradictions(placed, ctx.timeZone, report, warn);
     return rows.map(({ values: v }) => ({ cadreId: v.cadre_id as string, start: v.start as Date, end: v.end as Date, kind: v.kind as AvailabilityKind }));
   },
 };
 
-/** `unavailable` says busy; `available` and `preferred` both say free, and never contradict each other. */
-type Sense = 'free' | 'busy';
-const senseOf = (kind: AvailabilityKind): Sense => (kind === 'unavailable' ? 'busy' : 'free');
+/**
+ * Which kinds clash when they overlap: `unavailable` says busy, `available` and `preferred`
+ * say free. Against `available` there is no safe reading (a problem); against `preferred`
+ * unavailable simply wins (a warning). Free kinds never clash with each other.
+ */
+const CLASHES: Record<AvailabilityKind, readonly { kind: AvailabilityKind; safe: boolean }[]> = {
+  unavailable: [
+    { kind: 'available', safe: false },
+    { kind: 'preferred', safe: true },
+  ],
+  available: [{ kind: 'unavailable', safe: false }],
+  preferred: [{ kind: 'unavailable', safe: true }],
+};
 
 /**
- * A window overlapping an earlier one of the same person and the other sense is a problem on
- * its row, naming the earliest-starting window it contradicts. Windows are indexed per person
- * and sense, so a file of thousands of one person's windows costs no more than a spread one.
+ * A window overlapping an earlier one of the same person that it clashes with is reported on
+ * its row (a problem, or a warning where unavailable safely wins), naming the earliest-starting
+ * such window. Windows are indexed per person and kind, so a file of thousands of one person's
+ * windows costs no more than a spread one.
  */
-function reportContradictions(placed: Placed[], timeZone: string, report: Report<AvailabilityColumn>): void {
-  const keyOf = (cadreId: string, sense: Sense): string => `${sense} ${cadreId}`;
+function reportContradictions(placed: Placed[], timeZone: string, report: Report<AvailabilityColumn>, warn: Report<AvailabilityColumn>): void {
+  const keyOf = (cadreId: string, kind: AvailabilityKind): string => `${kind} ${cadreId}`;
   const starts = new Map<string, number[]>();
   for (const w of placed) {
-    const key = keyOf(w.cadreId, senseOf(w.kind));
+    const key = keyOf(w.cadreId, w.kind);
     const list = starts.get(key) ?? [];
     list.push(w.start.getTime());
     starts.set(key, list);
   }
   const earlier = new Map([...starts].map(([key, list]) => [key, new OverlapIndex<Placed>(list)]));
   for (const w of placed) {
-    const sense = senseOf(w.kind);
-    const clash = earlier.get(keyOf(w.cadreId, sense === 'busy' ? 'free' : 'busy'))?.firstOverlapping(w.start.getTime(), w.end.getTime());
-    if (clash) {
+    const found = CLASHES[w.kind]
+      .map(({ kind, safe }) => ({ safe, clash: earlier.get(keyOf(w.cadreId, kind))?.firstOverlapping(w.start.getTime(), w.end.getTime()) }))
+      .filter((c): c is { safe: boolean; clash: Placed } => c.clash !== undefined && c.clash !== null);
+    // A clash with no safe reading decides; otherwise the earliest-starting one is named.
+    const chosen = found.find((c) => !c.safe) ?? found.sort((a, b) => a.clash.start.getTime() - b.clash.start.getTime())[0];
+    if (chosen) {
+      const { clash } = chosen;
       const [from, to] = [formatLocalDateTime(clash.start, timeZone), formatLocalDateTime(clash.end, timeZone)];
-      report(w.row, 'kind', w.kindText, {
-        en: `contradicts row ${clash.row} (${clash.kind}/${KIND_NAMES[clash.kind]} ${from} to ${to}) for the same person: ${w.kind}/${KIND_NAMES[w.kind]} overlaps it`,
-        zh: `与第 ${clash.row} 行矛盾：同一人在 ${from} 至 ${to} 已是"${KIND_NAMES[clash.kind]}"，这里的"${KIND_NAMES[w.kind]}"与之重叠`,
-      });
+      if (chosen.safe) {
+        warn(w.row, 'kind', w.kindText, {
+          en: `overlaps row ${clash.row} (${clash.kind}/${KIND_NAMES[clash.kind]} ${from} to ${to}) for the same person; kept: unavailable wins over preferred`,
+          zh: `与第 ${clash.row} 行（${from} 至 ${to}"${KIND_NAMES[clash.kind]}"）重叠，已保留：按"不可值班"处理`,
+        });
+      } else {
+        report(w.row, 'kind', w.kindText, {
+          en: `contradicts row ${clash.row} (${clash.kind}/${KIND_NAMES[clash.kind]} ${from} to ${to}) for the same person: ${w.kind}/${KIND_NAMES[w.kind]} overlaps it`,
+          zh: `与第 ${clash.row} 行矛盾：同一人在 ${from} 至 ${to} 已是"${KIND_NAMES[clash.kind]}"，这里的"${KIND_NAMES[w.kind]}"与之重叠`,
+        });
+      }
     }
-    earlier.get(keyOf(w.cadreId, sense))?.add(w.start.getTime(), w.end.getTime(), w);
+    earlier.get(keyOf(w.cadreId, w.kind))?.add(w.start.getTime(), w.end.getTime(), w);
   }
 }
 

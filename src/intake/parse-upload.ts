@@ -7,7 +7,7 @@
 import type { z } from 'zod';
 import type { RowProblem } from '../errors.js';
 import { mapColumns, rowRecord, type ColumnSpec } from './columns.js';
-import { DEFAULT_LIMITS, type IntakeLimits } from './limits.js';
+import { DEFAULT_LIMITS, MAX_PROBLEMS, type IntakeLimits } from './limits.js';
 import { problem, refusal, type Bilingual } from './problem.js';
 import { readTable } from './read-table.js';
 import { textProblem } from './text-guard.js';
@@ -33,7 +33,7 @@ export interface EntityParser<K extends string, F extends Fields<K>, T> {
   columns: readonly ColumnSpec<K>[];
   fields(ctx: IntakeContext): F;
   /** Checks within a row and across rows, then the records (only used when no problem exists). */
-  finish(rows: ParsedRow<F>[], ctx: IntakeContext, report: Report<K>): T[];
+  finish(rows: ParsedRow<F>[], ctx: IntakeContext, report: Report<K>, warn: Report<K>): T[];
 }
 
 export async function parseUpload<K extends string, F extends Fields<K>, T>(
@@ -52,6 +52,9 @@ export async function parseUpload<K extends string, F extends Fields<K>, T>(
   const maxLength = new Map(entity.columns.map((c) => [c.key, c.max]));
   const headerOf = (key: K): string => columns.header.get(key) ?? entity.columns.find((c) => c.key === key)?.english ?? key;
   const report: Report<K> = (row, key, value, message) => problems.push(problem(row, headerOf(key), value, message));
+  // Warnings: rows kept with a safe reading the planner should still see (the 200 lists them).
+  const warnings: RowProblem[] = [];
+  const warn: Report<K> = (row, key, value, message) => warnings.push(problem(row, headerOf(key), value, message));
 
   const rows = read.table.rows.map(({ row, cells }): ParsedRow<F> => {
     const record = rowRecord(cells, row, columns, problems);
@@ -74,9 +77,9 @@ export async function parseUpload<K extends string, F extends Fields<K>, T>(
     return { row, values, complete, text: (key) => cellText(record[key as K] ?? null) };
   });
 
-  const records = entity.finish(rows, ctx, report);
+  const records = entity.finish(rows, ctx, report, warn);
   if (problems.length > 0) return refusal(sortProblems(problems, read.table.headers));
-  return { ok: true, records };
+  return { ok: true, records, warnings: sortProblems(warnings, read.table.headers).slice(0, MAX_PROBLEMS) };
 }
 
 /** By row, then in the order the columns stand in the sheet. */

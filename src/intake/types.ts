@@ -26,7 +26,7 @@ export interface IntakeContext {
  * Every record, or the problems: validation is all-or-nothing. A refusal lists the first
  * MAX_PROBLEMS problems in row order and counts them all in `total`.
  */
-export type IntakeResult<T> = { ok: true; records: T[] } | Refusal;
+export type IntakeResult<T> = { ok: true; records: T[]; warnings: RowProblem[] } | Refusal;
 export type Refusal = { ok: false; problems: RowProblem[]; total: number };
 
 /**

@@ -651,6 +651,20 @@ export type components = {
             updated: number;
             unchanged: number;
             removed: number;
+            /** @description Rows kept with a safe reading the planner should check (e.g. preferred overlapping unavailable: unavailable wins); absent when none */
+            warnings?: components["schemas"]["RowProblem"][];
+        };
+        RowProblem: {
+            /** @description Row as the user sees the sheet: row 1 is the header */
+            row: number;
+            /** @description Column header as written in the file; empty for a file-level problem */
+            column: string;
+            /** @description The cell, clipped to 100 characters */
+            value: string;
+            /** @description English, with the Chinese terms of the sheet */
+            message: string;
+            /** @description The same problem in Chinese */
+            messageZh: string;
         };
         BadRequestError: {
             error: {
@@ -757,18 +771,6 @@ export type components = {
             maxUnpackedBytes?: number;
             /** @description The body size limit that was exceeded, in bytes */
             limitBytes?: number;
-        };
-        RowProblem: {
-            /** @description Row as the user sees the sheet: row 1 is the header */
-            row: number;
-            /** @description Column header as written in the file; empty for a file-level problem */
-            column: string;
-            /** @description The cell, clipped to 100 characters */
-            value: string;
-            /** @description English, with the Chinese terms of the sheet */
-            message: string;
-            /** @description The same problem in Chinese */
-            messageZh: string;
         };
         UnsupportedMediaTypeError: {
             error: {

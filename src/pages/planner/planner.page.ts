@@ -105,7 +105,8 @@ export function plannerRoutes(deps: PageDeps): Router {
       const entity = z.enum(['gates', 'cadres', 'availability']).parse(req.params.entity);
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const counts = await UPLOADERS[entity](models, { body, contentType: req.get('content-type') ?? '' }, { replace: req.query.replace === '1', timeZone: config.TIMEZONE, limits: intakeLimitsOf(config) });
-      res.type('html').send(renderFragment(ctx, 'upload-result', { counts, entity }));
+      const warnings = (counts.warnings ?? []).map((w) => ({ ...w, message: problemMessage(w, ctx.lang) }));
+      res.type('html').send(renderFragment(ctx, 'upload-result', { counts, warnings, entity }));
     },
     uploadRefused,
   );

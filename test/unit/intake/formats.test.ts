@@ -15,6 +15,7 @@ describe('intake formats', () => {
         { id: 'G1', name: '东门', village: '东村', town: '庄市街道', staffPerShift: 2, coverFrom: '00:00', coverTo: '24:00', activeFrom: null, activeTo: null, leadRequired: false },
         { id: 'G2', name: '西侧小门, 北', village: '西村', town: '庄市街道', staffPerShift: 2, coverFrom: '00:00', coverTo: '24:00', activeFrom: null, activeTo: null, leadRequired: false },
       ],
+      warnings: [],
     });
   });
 

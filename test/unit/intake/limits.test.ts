@@ -197,12 +197,25 @@ describe('cost of the cross-row checks', () => {
     expect(large).toBeLessThan(8 * small + 3000);
   });
 
-  it('when a window contradicts several earlier ones, then it names the earliest-starting of them', async () => {
+  it('when an unavailable window overlaps both an available and a preferred one, then the available one decides: a problem naming it', async () => {
     const result = await parseAvailabilityUpload(
       csv(csvText('cadre_id,start,end,kind', 'P1,2021-12-13 12:00,2021-12-13 14:00,available', 'P1,2021-12-13 08:00,2021-12-13 10:00,preferred', 'P1,2021-12-13 09:00,2021-12-13 13:00,unavailable')),
       context(),
     );
-    expect(problemsOf(result)).toEqual([expect.objectContaining({ row: 4, message: expect.stringContaining('contradicts row 3 (preferred') })]);
+    expect(problemsOf(result)).toEqual([expect.objectContaining({ row: 4, message: expect.stringContaining('contradicts row 2 (available') })]);
+  });
+
+  it('when a preferred window overlaps an unavailable one, then the file is accepted with a warning that unavailable wins', async () => {
+    const result = await parseAvailabilityUpload(
+      csv(csvText('cadre_id,start,end,kind', 'P1,2021-12-13 08:00,2021-12-13 17:00,unavailable', 'P1,2021-12-13 00:00,2021-12-14 00:00,preferred')),
+      context(),
+    );
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.records).toHaveLength(2);
+    expect(result.warnings).toEqual([
+      expect.objectContaining({ row: 3, column: 'kind', message: expect.stringContaining('unavailable wins'), messageZh: expect.stringContaining('按"不可值班"处理') }),
+    ]);
   });
 });
 
