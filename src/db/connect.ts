@@ -51,7 +51,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     if (options.supervise) {
       const supervised = await startSupervisedFerretDb(
         { dataDir: options.dataDir, maxRestarts: options.supervise.maxRestarts },
-        { onDown: (reason) => health.markDown(reason), onUp: () => health.markUp(), onGiveUp: options.supervise.onGiveUp },
+        { onDown: () => health.markDown(), onUp: () => health.markUp(), onGiveUp: options.supervise.onGiveUp },
       );
       embedded = supervised;
     } else {

@@ -7,6 +7,7 @@
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { isProcessAlive } from './process-alive.js';
 
 export class DataDirInUseError extends Error {}
 
@@ -21,7 +22,7 @@ export function lockDataDir(dataDir: string): { release(): void } {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const holder = Number(readFileSync(file, 'utf8').trim());
-    if (holder > 0 && holder !== process.pid && isAlive(holder)) {
+    if (holder > 0 && holder !== process.pid && isProcessAlive(holder)) {
       throw new DataDirInUseError(
         `another gate-duty service or tool (pid ${holder}) is already using the data folder ${resolve(dataDir)}; stop it first, or set DATA_DIR or MONGODB_URI for this one`,
       );
@@ -29,13 +30,4 @@ export function lockDataDir(dataDir: string): { release(): void } {
     rmSync(file, { force: true });
   }
   throw new DataDirInUseError(`could not lock the data folder ${resolve(dataDir)}`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -10,25 +10,18 @@
 import type { Connection } from 'mongoose';
 
 export class DatabaseHealth {
-  private downSince: number | null = null;
-  private reason = '';
+  private down = false;
 
   isDown(): boolean {
-    return this.downSince !== null;
+    return this.down;
   }
 
-  describe(): { down: boolean; since: Date | null; reason: string } {
-    return { down: this.isDown(), since: this.downSince === null ? null : new Date(this.downSince), reason: this.reason };
-  }
-
-  markDown(reason: string): void {
-    if (this.downSince === null) this.downSince = Date.now();
-    this.reason = reason;
+  markDown(): void {
+    this.down = true;
   }
 
   markUp(): void {
-    this.downSince = null;
-    this.reason = '';
+    this.down = false;
   }
 }
 
@@ -36,7 +29,7 @@ const registry = new WeakMap<object, DatabaseHealth>();
 
 /** Lets `health` follow the driver's view of `connection`, and finds it by connection. */
 export function watchConnection(connection: Connection, health: DatabaseHealth): void {
-  connection.on('disconnected', () => health.markDown('the driver lost the database'));
+  connection.on('disconnected', () => health.markDown());
   connection.on('connected', () => health.markUp());
   connection.on('reconnected', () => health.markUp());
   registry.set(connection, health);

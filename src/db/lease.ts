@@ -19,6 +19,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Models } from './models.js';
+import { isProcessAlive } from './process-alive.js';
 
 /** This process incarnation; a restarted process with a recycled pid is still a new owner. */
 const INSTANCE = randomBytes(6).toString('hex');
@@ -109,7 +110,7 @@ export async function currentLease<D = unknown>(models: Models, name: string): P
 export function isFree(doc: LeaseDoc | null, now = Date.now()): boolean {
   if (!doc || doc.releasedAt) return true;
   if (new Date(doc.expiresAt).getTime() <= now) return true;
-  return doc.host === HOST && !isProcessAlive(doc.pid, doc.instance);
+  return doc.host === HOST && !isHolderAlive(doc.pid, doc.instance);
 }
 
 /** Held by a process that died (or let it expire) before releasing it. */
@@ -147,12 +148,8 @@ export async function acquireLease<D = unknown>(models: Models, name: string, op
   return { ok: true, lease: new Lease(models, doc, options.ttlMs), abandoned };
 }
 
-function isProcessAlive(pid: number, instance: string): boolean {
+/** The holder on this host is alive: this very process incarnation, or another live pid. */
+function isHolderAlive(pid: number, instance: string): boolean {
   if (pid === process.pid) return instance === INSTANCE;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return isProcessAlive(pid);
 }

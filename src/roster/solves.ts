@@ -80,12 +80,6 @@ async function claimPlan(models: Models, planId: string, solveId: string): Promi
   throw new AppError('conflict', `plan "${planId}" already has a solve in progress`);
 }
 
-/** The plan's queued or running solve, if any. */
-export async function activeSolveOf(models: Models, planId: string): Promise<string | null> {
-  const active = await models.ActiveSolve.findOne({ _id: planId }).lean<{ solveId: string }>();
-  return active?.solveId ?? null;
-}
-
 export async function getSolve(models: Models, id: string): Promise<SolveJob> {
   const doc = await models.Solve.findOne({ _id: id }).lean<Record<string, any>>();
   if (!doc) throw new AppError('not_found', `no solve "${id}"`);
