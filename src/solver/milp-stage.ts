@@ -8,7 +8,11 @@
  * (re-plan) previous assignments kept, then lead shortfalls (then fairness unless coverage only).
  */
 import type { Block } from './block.js';
+import type { Placement } from './block-solve.js';
 import { solveBlock } from './block-solve.js';
+import { leadFlowBound, leadGateShifts } from './flow-bound.js';
+import { augment, greedyFill } from './greedy.js';
+import { repairLeads } from './lead.js';
 import type { Instance } from './instance.js';
 import type { LpEngine } from './model.js';
 import type { RosterState } from './roster-state.js';
@@ -41,6 +45,8 @@ export interface MilpStageOptions {
   certify?: boolean;
   /** Re-plan: the published roster (key p * slotCount + s -> gate); the model then keeps as much of it as coverage allows. */
   previous?: ReadonlyMap<number, number>;
+  /** Places proven optimal already: only lead shortfalls are minimised, keeping at least this many places (see solveBlock). */
+  placesKept?: number;
 }
 
 export async function resolveWithMilp(inst: Instance, state: RosterState, people: readonly number[], gates: readonly number[], engine: LpEngine, opts: MilpStageOptions): Promise<MilpStageResult> {
@@ -71,19 +77,56 @@ export async function resolveWithMilp(inst: Instance, state: RosterState, people
     previous: opts.previous ? previousOf(opts.previous, people, S) : null,
     ...(opts.coverageCap !== undefined ? { coverageCap: opts.coverageCap } : {}),
   };
+  const pinnedKeys = new Set(before.filter((b) => b.pinned).map((b) => b.p * S + b.s));
+  const place = (xs: readonly { p: number; g: number; s: number }[]): void => {
+    for (const x of xs) if (!state.works(x.p, x.s) && state.open(x.g, x.s) > 0) state.place(x.p, x.g, x.s);
+  };
+  const leadShortAt = (): number => leadShortfall(inst, state, gates);
+  const mine = new Set(people);
+  const cache = new Map(gates.map((g) => [g, (inst.eligiblePeople[g] ?? []).filter((p) => mine.has(p))] as const));
+  const candidates = (g: number): readonly number[] => cache.get(g) ?? [];
+  const filledByPeople = (): number => people.reduce((n, p) => n + (state.load[p] ?? 0), 0);
+  const roundFrom = (placements: readonly Placement[], bound: number): number => {
+    for (const x of placements) if (!state.works(x.p, x.s) && state.open(x.g, x.s) > 0 && state.refusal(x.p, x.s) === null) state.place(x.p, x.g, x.s);
+    greedyFill(state, gates, candidates);
+    if (filledByPeople() < bound) augment(state, gates, candidates, 1, 3, opts.until);
+    const reached = filledByPeople();
+    if (reached < bound) for (const p of people) for (const s of state.slotsOf(p)) state.remove(p, s);
+    return reached;
+  };
+  const leadShortWith = (xs: readonly Placement[]): number => {
+    place(xs);
+    const n = leadShortAt();
+    for (const x of xs) state.remove(x.p, x.s);
+    return n;
+  };
+  // Places are proven; leads are repaired, then proven fewest by a flow floor, the lead LP,
+  // or a leads MILP that keeps the places (when the time box allows).
+  const leadsOfProvenPlaces = async (filled: number): Promise<MilpStageResult> => {
+    repairLeads(state, gates, candidates, opts.until);
+    const short = leadShortAt();
+    let provenLeadShort: number | null = short <= leadFloor(inst, people, gates, block.leadPresent ?? []) ? short : null;
+    if (provenLeadShort === null && Date.now() < opts.until) {
+      const r = await resolveWithMilp(inst, state, people, gates, engine, { until: opts.until, name: opts.name, placesKept: filled });
+      provenLeadShort = r.provenLeadShort;
+    }
+    return { proven: filled, provenLeadShort, filled, timedOut: false };
+  };
   const result = await solveBlock(inst, block, engine, {
     deadlineAt: opts.until,
     fairness: inst.plan.fairness,
     coverageOnly: opts.coverageOnly ?? true,
     ...(opts.leadsMet ? { leadsMet: true } : {}),
     ...(engine.name === 'jslp' ? { maxIntegers: JSLP_MAX_INTEGERS } : {}),
-    ...(opts.certify ? { certifyAt: before.length } : {}),
+    ...(opts.certify ? { certifyAt: before.length, roundFrom } : {}),
+    ...(opts.placesKept !== undefined ? { placesKept: opts.placesKept } : {}),
+    ...(opts.certify || opts.placesKept !== undefined ? { leadCertifyAt: leadShortWith(before), incumbent: before } : {}),
   });
-  const pinnedKeys = new Set(before.filter((b) => b.pinned).map((b) => b.p * S + b.s));
-  const place = (xs: readonly { p: number; g: number; s: number }[]): void => {
-    for (const x of xs) if (!state.works(x.p, x.s) && state.open(x.g, x.s) > 0) state.place(x.p, x.g, x.s);
-  };
-  const leadShortAt = (): number => leadShortfall(inst, state, gates);
+  if (result.status === 'placesProven') {
+    place(result.placements);
+    for (const key of pinnedKeys) state.pinned.add(key);
+    return await leadsOfProvenPlaces(result.provenCoverage ?? filledByPeople());
+  }
   let accept = result.filled > before.length;
   if (!accept && result.filled === before.length && result.placements.length > 0) {
     // Same places: keep the MILP's answer only if it has no more lead shortfalls.
@@ -104,6 +147,22 @@ export async function resolveWithMilp(inst: Instance, state: RosterState, people
     timedOut: result.status === 'timeout',
     ...(result.refused ? { refused: `${opts.name}: ${result.refused}` } : {}),
   };
+}
+
+/**
+ * Lead shortfalls at `gates` no roster of `people` can avoid: gate-shifts needing a lead that
+ * nobody else leads (`ledByOthers`, per gate index and slot), less the most of them the
+ * people's leads can reach (the lead max-flow).
+ */
+function leadFloor(inst: Instance, people: readonly number[], gates: readonly number[], ledByOthers: readonly Uint8Array[]): number {
+  const S = inst.slotCount;
+  let open = 0;
+  gates.forEach((g, gi) => {
+    if (!inst.gates[g]?.leadRequired) return;
+    for (let s = 0; s < S; s++) if ((inst.need[g * S + s] ?? 0) > 0 && (ledByOthers[gi]?.[s] ?? 0) === 0) open++;
+  });
+  const reachable = leadGateShifts(inst, gates) - leadFlowBound(inst, people, gates);
+  return Math.max(0, open - reachable);
 }
 
 /** Gate-shifts of `gates` needing a lead that have none. */

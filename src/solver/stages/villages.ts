@@ -53,26 +53,24 @@ export async function villagesStage(ctx: StageContext, blocks: Block[], outsideL
     const leadBound = leadFlowBound(inst, block.people, block.gates);
     if (leadShortfall(inst, state, block.gates) > leadBound) repairLeads(state, block.gates, of, ctx.deadlineAt);
     const placesOk = fill >= placeBound;
-    let leadsOk = leadShortfall(inst, state, block.gates) <= leadBound;
+    const leadsOk = leadShortfall(inst, state, block.gates) <= leadBound;
     out.leadBound.set(block.name, leadBound);
-    const ownLeads = !block.gates.some((g) => (inst.eligiblePeople[g] ?? []).some((p) => outsideLeads.has(p)));
-    if (placesOk && !leadsOk && ownLeads && !ctx.expired()) {
-      // Places are proven; the leads-only model (village cadres and lead gates only) is much
-      // smaller than the village's, and often shows the construction's leads are already the fewest.
-      out.leadBound.set(block.name, Math.max(leadBound, await leadsOnlyBound(ctx, block)));
-      leadsOk = leadShortfall(inst, state, block.gates) <= (out.leadBound.get(block.name) ?? 0);
-    }
     if ((placesOk && leadsOk) || ctx.expired()) {
       out.villageMax.set(block.name, placesOk ? fill : placeBound);
       continue;
     }
+    // The MILP stage proves places (the LP relaxation, its rounding, a neighbourhood, the
+    // full model) and then the fewest leads given those places.
     if (!placesOk) out.placeMilps++;
     else out.leadMilps++;
     const r = await resolveWithMilp(inst, state, block.people, block.gates, engine, { until: boxed(ctx, VILLAGE_BOX_SECONDS), name: block.name, coverageCap: placeBound, certify: true, leadsMet: leadsOk });
     if (r.refused) ctx.notes.push(r.refused);
     out.villageMax.set(block.name, placesOk ? fill : (r.proven ?? placeBound));
-    const short = leadShortfall(inst, state, block.gates);
-    if (short > (out.leadBound.get(block.name) ?? 0) && !placesOk && !ctx.expired() && ownLeads) {
+    // The fewest leads given the village's maximum is not a bound for the district (town
+    // people may change which places are filled): the leads-only relaxation is, when nobody
+    // from outside could lead here.
+    const ownLeads = !block.gates.some((g) => (inst.eligiblePeople[g] ?? []).some((p) => outsideLeads.has(p)));
+    if (leadShortfall(inst, state, block.gates) > leadBound && ownLeads && !ctx.expired()) {
       out.leadBound.set(block.name, Math.max(leadBound, await leadsOnlyBound(ctx, block)));
     }
   }
@@ -81,7 +79,9 @@ export async function villagesStage(ctx: StageContext, blocks: Block[], outsideL
 
 /**
  * Fewest lead shortfalls the village's cadres can reach with no place target and no pins
- * (a relaxation of every roster), or 0 if the engine cannot prove it in its time box.
+ * (a relaxation of every roster), or 0 if the engine cannot prove it in its time box. When
+ * the model's LP relaxation already reaches the village's current shortfalls, that is the
+ * answer and no MILP runs.
  */
 async function leadsOnlyBound(ctx: StageContext, block: Block): Promise<number> {
   const { inst } = ctx;
@@ -94,7 +94,8 @@ async function leadsOnlyBound(ctx: StageContext, block: Block): Promise<number> 
     fairness: inst.plan.fairness,
     coverageOnly: true,
     leadsOnly: true,
+    leadCertifyAt: leadShortfall(inst, ctx.state, block.gates),
     ...(ctx.engine.name === 'jslp' ? { maxIntegers: 400 } : {}),
   });
-  return r.status === 'optimal' && r.provenLeadShort !== null ? r.provenLeadShort : 0;
+  return (r.status === 'optimal' || r.status === 'certified') && r.provenLeadShort !== null ? r.provenLeadShort : 0;
 }
