@@ -32,7 +32,7 @@ export interface BlockSolution {
    * shortfalls are not minimised; it is either `placements` or, when those are empty, the one
    * the caller completed from the LP's integral part (roundFrom).
    */
-  status: 'optimal' | 'timeout' | 'refused' | 'certified' | 'placesProven';
+  status: 'optimal' | 'timeout' | 'refused' | 'certified' | 'placesProven' | 'unproven';
   solves: number;
   /** Why the engine was not asked (the model is larger than it can solve). */
   refused?: string;
@@ -76,6 +76,13 @@ export interface BlockSolveOptions {
    * reaching the bound there proves the answer optimal for the whole block.
    */
   incumbent?: readonly Placement[];
+  /**
+   * Stages the full model may not run (after the cheaper proofs above): where a block is a
+   * heuristic improvement rather than a proof (a town's leads, the district coordination),
+   * a full MILP costs seconds for what the repairs mostly find anyway. Such a block ends
+   * `unproven` with no placements.
+   */
+  noFullModel?: readonly ('coverage' | 'lead')[];
 }
 
 export async function solveBlock(inst: Instance, block: Block, engine: LpEngine, opts: BlockSolveOptions): Promise<BlockSolution> {
@@ -149,6 +156,10 @@ export async function solveBlock(inst: Instance, block: Block, engine: LpEngine,
       status = 'timeout';
       break;
     }
+    if ((opts.noFullModel as readonly string[] | undefined)?.includes(stage.name)) {
+      status = 'unproven';
+      break;
+    }
     const solution = await engine.solve(withCosts(model, stage.costs), { timeLimitSec: remaining });
     solves++;
     if (solution.status === 'infeasible' || solution.status === 'error') {
@@ -172,6 +183,7 @@ export async function solveBlock(inst: Instance, block: Block, engine: LpEngine,
     if (i < stages.length - 1) fixStage(model, stage.costs, solution, stage.name);
   }
   const placements = best ? disaggregate(inst, block, groups, m, best) : [];
+  if (process.env.DBG) console.error('MILP', block.name, block.people.length, stages.map((x) => x.name).join('+'), opts.placesKept ?? '', opts.certifyAt ?? '', status, provenCoverage, provenLeadShort, opts.leadCertifyAt ?? '');
   return { placements, filled: placements.length, provenCoverage, provenLeadShort, status, solves };
 }
 

@@ -112,7 +112,7 @@ export async function solveRoster(input: SolveInput, options: SolveOptions = {})
     const t = await townsStage(ctx, blocks, v.villageMax, byTown, (f) => progress('towns', 0.5 + 0.2 * f));
     timed('towns');
     progress('district', 0.7);
-    const districtBound = await districtStage(ctx, t.townMax, district);
+    const districtBound = await districtStage(ctx, blocks, t.townMax, byTown, district);
     // Whatever happened above, nobody free stays idle next to an open place.
     greedyFill(state, allGates, (g) => inst.eligiblePeople[g] ?? []);
     timed('district');

@@ -47,6 +47,8 @@ export interface MilpStageOptions {
   previous?: ReadonlyMap<number, number>;
   /** Places proven optimal already: only lead shortfalls are minimised, keeping at least this many places (see solveBlock). */
   placesKept?: number;
+  /** Stages the full model may not run (see solveBlock's noFullModel). */
+  noFullModel?: readonly ('coverage' | 'lead')[];
 }
 
 export async function resolveWithMilp(inst: Instance, state: RosterState, people: readonly number[], gates: readonly number[], engine: LpEngine, opts: MilpStageOptions): Promise<MilpStageResult> {
@@ -107,7 +109,7 @@ export async function resolveWithMilp(inst: Instance, state: RosterState, people
     const short = leadShortAt();
     let provenLeadShort: number | null = short <= leadFloor(inst, people, gates, block.leadPresent ?? []) ? short : null;
     if (provenLeadShort === null && Date.now() < opts.until) {
-      const r = await resolveWithMilp(inst, state, people, gates, engine, { until: opts.until, name: opts.name, placesKept: filled });
+      const r = await resolveWithMilp(inst, state, people, gates, engine, { until: opts.until, name: opts.name, placesKept: filled, ...(opts.noFullModel ? { noFullModel: opts.noFullModel } : {}) });
       provenLeadShort = r.provenLeadShort;
     }
     return { proven: filled, provenLeadShort, filled, timedOut: false };
@@ -121,6 +123,7 @@ export async function resolveWithMilp(inst: Instance, state: RosterState, people
     ...(opts.certify ? { certifyAt: before.length, roundFrom } : {}),
     ...(opts.placesKept !== undefined ? { placesKept: opts.placesKept } : {}),
     ...(opts.certify || opts.placesKept !== undefined ? { leadCertifyAt: leadShortWith(before), incumbent: before } : {}),
+    ...(opts.noFullModel ? { noFullModel: opts.noFullModel } : {}),
   });
   if (result.status === 'placesProven') {
     place(result.placements);
@@ -139,10 +142,10 @@ export async function resolveWithMilp(inst: Instance, state: RosterState, people
   }
   place(accept ? result.placements : before);
   for (const key of pinnedKeys) state.pinned.add(key);
-  const optimal = result.status === 'optimal' || result.status === 'certified';
+  // Each proof stands on its own: a coverage optimum stays proven when a later stage ran out of time.
   return {
-    proven: optimal ? result.provenCoverage : null,
-    provenLeadShort: optimal ? result.provenLeadShort : null,
+    proven: result.provenCoverage,
+    provenLeadShort: result.provenLeadShort,
     filled: accept ? result.filled : before.length,
     timedOut: result.status === 'timeout',
     ...(result.refused ? { refused: `${opts.name}: ${result.refused}` } : {}),

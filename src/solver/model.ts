@@ -46,6 +46,8 @@ export interface LpEngine {
   solve(model: LpModel, options: { timeLimitSec: number; relativeGap?: number }): Promise<LpSolution>;
   /** Start loading the engine (e.g. compiling WebAssembly) while the input is indexed. */
   warm?(): void;
+  /** How many solves it runs at once (default 1): independent blocks are handed to it in parallel. */
+  readonly parallelism?: number;
 }
 
 export class ModelBuilder {

@@ -1,80 +1,40 @@
 /**
- * HiGHS (WebAssembly) behind the engine interface. The model goes in as CPLEX LP text.
- *
- * Memory: a Wasm heap only grows, and every solve leaves its high-water mark behind, so the
- * runtime is dropped and reloaded every RECYCLE_AFTER solves (and after any solve bigger than
- * a village); the old heap is then garbage the JS engine can free. Measured across hundreds of
- * solves by the benchmark (`recycle` in scripts/bench/solver.ts).
+ * HiGHS (WebAssembly) behind the engine interface. The model goes in as CPLEX LP text and is
+ * solved in a worker thread (highs-pool.ts: parallel blocks, a time limit that holds, and
+ * a Wasm heap that is given back).
  */
-import highsImport from 'highs';
 import type { LpEngine, LpModel, LpSolution } from '../model.js';
+import { highsThreadCount, solveInHighsThread, stopHighsThreads, warmHighsThreads } from './highs-pool.js';
 
-// The package's types describe a CommonJS module while Node loads its ES build: take the
-// loader from wherever it is.
-type Loader = typeof highsImport.default;
-const loadHighs: Loader = ((highsImport as unknown as { default?: Loader }).default ?? highsImport) as Loader;
-type Highs = Awaited<ReturnType<Loader>>;
-
-const RECYCLE_AFTER = 100;
-const BIG_MODEL_COLUMNS = 20_000;
-
-let runtime: Promise<Highs> | null = null;
-let solvesOnRuntime = 0;
-
-async function getRuntime(): Promise<Highs> {
-  if (!runtime || solvesOnRuntime >= RECYCLE_AFTER) {
-    runtime = loadHighs();
-    solvesOnRuntime = 0;
-  }
-  return runtime;
-}
-
-/** Forget the current Wasm runtime (tests and the benchmark call this to measure leaks). */
-export function recycleHighs(): void {
-  runtime = null;
+/** Stop the HiGHS threads (tests and the benchmark call this to measure leaks). */
+export async function recycleHighs(): Promise<void> {
+  await stopHighsThreads();
 }
 
 export const highsEngine: LpEngine = {
   name: 'highs',
+  parallelism: highsThreadCount(),
   warm(): void {
-    // Compiling the Wasm module runs off the main thread: start it before indexing.
-    void getRuntime().catch(() => (runtime = null));
+    // Compiling the Wasm module runs off the solve's thread: start it before indexing.
+    warmHighsThreads();
   },
   async solve(model: LpModel, options): Promise<LpSolution> {
     const began = Date.now();
-    const highs = await getRuntime();
-    solvesOnRuntime += model.variables.length > BIG_MODEL_COLUMNS ? RECYCLE_AFTER : 1;
     const values = new Float64Array(model.variables.length);
     if (model.variables.length === 0) return { status: 'optimal', values, objective: 0 };
     const text = toLpText(model);
-    let result;
-    try {
-      result = highs.solve(text, {
-        output_flag: false,
-        // Writing the text counts against the budget; HiGHS's own clock starts after parsing.
-        time_limit: Math.max(0.05, options.timeLimitSec - (Date.now() - began) / 1000),
-        mip_rel_gap: options.relativeGap ?? 1e-6,
-        mip_abs_gap: 1e-7,
-      } as Parameters<Highs['solve']>[1]);
-    } catch (err) {
-      // A failed Wasm call may leave the runtime in a bad state: start afresh next time.
-      runtime = null;
-      return { status: 'error', values, objective: NaN, message: String(err) };
-    }
-    const status = result.Status;
+    // Writing the text counts against the budget; HiGHS's own clock starts after parsing.
+    const limit = Math.max(0.05, options.timeLimitSec - (Date.now() - began) / 1000);
+    const answer = await solveInHighsThread(text, { output_flag: false, time_limit: limit, mip_rel_gap: options.relativeGap ?? 1e-6, mip_abs_gap: 1e-7 }, model.variables.length, limit * 1000);
+    if (answer.overran) return { status: 'timeout', values, objective: NaN };
+    if (answer.error !== undefined) return { status: 'error', values, objective: NaN, message: answer.error };
+    const status = answer.status;
+    const objective = answer.objective ?? NaN;
+    const found = answer.values ?? values;
     if (status === 'Infeasible') return { status: 'infeasible', values, objective: NaN };
-    const columns = result.Columns as Record<string, { Primal?: number }>;
-    let any = false;
-    model.variables.forEach((v, i) => {
-      const c = columns[v.name];
-      if (c && typeof c.Primal === 'number') {
-        values[i] = c.Primal;
-        any = true;
-      }
-    });
-    if (status === 'Optimal') return { status: 'optimal', values, objective: result.ObjectiveValue };
-    if (status === 'Time limit reached') return any ? { status: 'timeout', values, objective: result.ObjectiveValue } : { status: 'timeout', values, objective: NaN };
-    return { status: any ? 'feasible' : 'error', values, objective: result.ObjectiveValue, message: status };
+    if (status === 'Optimal') return { status: 'optimal', values: found, objective };
+    if (status === 'Time limit reached') return answer.any ? { status: 'timeout', values: found, objective } : { status: 'timeout', values, objective: NaN };
+    return { status: answer.any ? 'feasible' : 'error', values: found, objective, message: status };
   },
 };
 

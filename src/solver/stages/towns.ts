@@ -21,6 +21,7 @@ import { augment, greedyFill } from '../greedy.js';
 import { resolveWithMilp } from '../milp-stage.js';
 import type { StageContext } from './context.js';
 import { boxed, filledAt, neededAt } from './context.js';
+import { TaskLimiter } from './limiter.js';
 
 /** Seconds one town's coordination MILP may take. */
 const TOWN_BOX_SECONDS = 8;
@@ -55,6 +56,8 @@ export async function townsStage(ctx: StageContext, blocks: Block[], villageMax:
   const towns = [...new Set(blocks.map(townOf))];
   const out: TownsOutcome = { townMax: new Map(), resolved: 0, proved: 0 };
   const localsOf = new Map(blocks.map((b) => [b.name, new Set(b.people)] as const));
+  // Towns share nobody: one town's engine work runs while the next one is built.
+  const limiter = new TaskLimiter(engine.parallelism ?? 1);
   for (const [i, town] of towns.entries()) {
     progress(i / towns.length);
     const villages = blocks.filter((b) => townOf(b) === town);
@@ -79,7 +82,6 @@ export async function townsStage(ctx: StageContext, blocks: Block[], villageMax:
     // Places held by the town's own people (village and town scope): what the bound is about.
     const ownFill = (b: Block): number => b.people.reduce((m, p) => m + (state.load[p] ?? 0), 0);
     const townFill = (): number => villages.reduce((n, b) => n + ownFill(b), 0) + people.reduce((n, p) => n + (state.load[p] ?? 0), 0);
-    if (townFill() < bound) augment(state, gates, candidates, 2, 2, ctx.deadlineAt);
     if (townFill() >= bound || ctx.expired()) {
       out.townMax.set(town, bound);
       continue;
@@ -95,16 +97,27 @@ export async function townsStage(ctx: StageContext, blocks: Block[], villageMax:
       continue;
     }
     const fixed = filledAt(ctx, gates) - open.reduce((n, b) => n + ownFill(b), 0) - people.reduce((n, p) => n + (state.load[p] ?? 0), 0);
-    const r = await resolveWithMilp(inst, state, group, openGates, engine, { until: boxed(ctx, TOWN_BOX_SECONDS), name: town, coverageCap: bound - fixed, certify: true });
-    if (r.refused) ctx.notes.push(r.refused);
-    if (r.proven !== null) out.proved++;
-    out.townMax.set(town, r.proven !== null ? fixed + r.proven : bound);
+    await limiter.submit(async () => {
+      // Leads here are left to the repairs: a town's leads MILP took seconds for what they find.
+      const r = await resolveWithMilp(inst, state, group, openGates, engine, { until: boxed(ctx, TOWN_BOX_SECONDS), name: town, coverageCap: bound - fixed, certify: true, noFullModel: ['lead'] });
+      if (r.refused) ctx.notes.push(r.refused);
+      if (r.proven !== null) out.proved++;
+      out.townMax.set(town, r.proven !== null ? fixed + r.proven : bound);
+    });
   }
+  await limiter.drain();
   return out;
 }
 
-/** The district level: district-wide people into what towns left open; returns the bound. */
-export async function districtStage(ctx: StageContext, townMax: ReadonlyMap<string, number>, district: readonly number[]): Promise<number> {
+/**
+ * The district level: district-wide people into what towns left open; returns the bound.
+ * Which places a town leaves open decides what the district-wide people can fill, so while
+ * the roster is below the bound each town with open places is re-solved together with them:
+ * the district-wide people who may serve it, its town people and the own people of its open
+ * villages, over those villages' gates and every gate any of them stands now (so nobody's
+ * place elsewhere is lost).
+ */
+export async function districtStage(ctx: StageContext, blocks: readonly Block[], townMax: ReadonlyMap<string, number>, byTown: ReadonlyMap<string, number[]>, district: readonly number[]): Promise<number> {
   const { inst, state } = ctx;
   const allGates = inst.gates.map((_, g) => g);
   const sumMax = [...townMax.values()].reduce((a, b) => a + b, 0);
@@ -121,6 +134,29 @@ export async function districtStage(ctx: StageContext, townMax: ReadonlyMap<stri
   if (filled() < bound && !ctx.expired()) {
     // District-wide people alone, everyone else fixed: cheap, and often enough.
     const r = await resolveWithMilp(inst, state, district, allGates, ctx.engine, { until: boxed(ctx, TOWN_BOX_SECONDS), name: 'district-wide people' });
+    if (r.refused) ctx.notes.push(r.refused);
+  }
+  const S = inst.slotCount;
+  const openAt = (gates: readonly number[]): boolean => gates.some((g) => {
+    for (let s = 0; s < S; s++) if (state.open(g, s) > 0) return true;
+    return false;
+  });
+  for (const town of [...townNeed.keys()]) {
+    if (filled() >= bound || ctx.expired()) break;
+    const open = blocks.filter((b) => inst.gates[b.gates[0] as number]?.town === town && openAt(b.gates));
+    const openGates = open.flatMap((b) => b.gates);
+    const helpers = [...new Set(openGates.flatMap((g) => spanOf[g] ?? []))];
+    if (helpers.length === 0) continue;
+    const group = [...helpers, ...(byTown.get(town) ?? []), ...open.flatMap((b) => b.people)];
+    const elsewhere = group.flatMap((p) => state.slotsOf(p).map((s) => (state.gateAt[p * S + s] ?? 0) - 1));
+    const gates = [...new Set([...openGates, ...elsewhere])];
+    if (group.length * S > TOWN_MODEL_LIMIT) {
+      ctx.notes.push(`${town}: district coordination model of ${group.length} people not built (limit ${Math.floor(TOWN_MODEL_LIMIT / S)})`);
+      continue;
+    }
+    // Only the LP rounding and the neighbourhood: no proof is to be had here (the bound is the
+    // district's), and the full model mostly ran its whole time box for nothing.
+    const r = await resolveWithMilp(inst, state, group, gates, ctx.engine, { until: boxed(ctx, TOWN_BOX_SECONDS), name: `${town} with district-wide people`, certify: true, noFullModel: ['coverage', 'lead'] });
     if (r.refused) ctx.notes.push(r.refused);
   }
   return bound;

@@ -16,6 +16,7 @@ import { repairLeads } from '../lead.js';
 import { leadShortfall, resolveWithMilp } from '../milp-stage.js';
 import type { StageContext } from './context.js';
 import { boxed, neededAt } from './context.js';
+import { TaskLimiter } from './limiter.js';
 
 /** Seconds one village's MILP may take before its incumbent is kept and the flow bound stands. */
 const VILLAGE_BOX_SECONDS = 4;
@@ -33,6 +34,8 @@ export interface VillagesOutcome {
 export async function villagesStage(ctx: StageContext, blocks: Block[], outsideLeads: ReadonlySet<number>, progress: (f: number) => void): Promise<VillagesOutcome> {
   const { inst, state, engine } = ctx;
   const out: VillagesOutcome = { villageMax: new Map(), leadBound: new Map(), placeMilps: 0, leadMilps: 0 };
+  // Villages share nobody: one village's engine work runs while the next one is built.
+  const limiter = new TaskLimiter(engine.parallelism ?? 1);
   for (const [i, block] of blocks.entries()) {
     progress(i / blocks.length);
     const locals = new Set(block.people);
@@ -46,10 +49,8 @@ export async function villagesStage(ctx: StageContext, blocks: Block[], outsideL
       continue;
     }
     augment(state, block.gates, of, 1, 3, ctx.deadlineAt);
-    let fill = block.people.reduce((n, p) => n + (state.load[p] ?? 0), 0);
+    const fill = block.people.reduce((n, p) => n + (state.load[p] ?? 0), 0);
     const placeBound = flowBound(inst, block.people, block.gates);
-    // Deeper chains cost more, so only villages short of their bound get them.
-    if (fill < placeBound) fill += augment(state, block.gates, of, 2, 2, ctx.deadlineAt);
     const leadBound = leadFlowBound(inst, block.people, block.gates);
     if (leadShortfall(inst, state, block.gates) > leadBound) repairLeads(state, block.gates, of, ctx.deadlineAt);
     const placesOk = fill >= placeBound;
@@ -59,21 +60,24 @@ export async function villagesStage(ctx: StageContext, blocks: Block[], outsideL
       out.villageMax.set(block.name, placesOk ? fill : placeBound);
       continue;
     }
-    // The MILP stage proves places (the LP relaxation, its rounding, a neighbourhood, the
-    // full model) and then the fewest leads given those places.
     if (!placesOk) out.placeMilps++;
     else out.leadMilps++;
-    const r = await resolveWithMilp(inst, state, block.people, block.gates, engine, { until: boxed(ctx, VILLAGE_BOX_SECONDS), name: block.name, coverageCap: placeBound, certify: true, leadsMet: leadsOk });
-    if (r.refused) ctx.notes.push(r.refused);
-    out.villageMax.set(block.name, placesOk ? fill : (r.proven ?? placeBound));
-    // The fewest leads given the village's maximum is not a bound for the district (town
-    // people may change which places are filled): the leads-only relaxation is, when nobody
-    // from outside could lead here.
-    const ownLeads = !block.gates.some((g) => (inst.eligiblePeople[g] ?? []).some((p) => outsideLeads.has(p)));
-    if (leadShortfall(inst, state, block.gates) > leadBound && ownLeads && !ctx.expired()) {
-      out.leadBound.set(block.name, Math.max(leadBound, await leadsOnlyBound(ctx, block)));
-    }
+    await limiter.submit(async () => {
+      // The MILP stage proves places (the LP relaxation, its rounding, a neighbourhood, the
+      // full model) and then the fewest leads given those places.
+      const r = await resolveWithMilp(inst, state, block.people, block.gates, engine, { until: boxed(ctx, VILLAGE_BOX_SECONDS), name: block.name, coverageCap: placeBound, certify: true, leadsMet: leadsOk });
+      if (r.refused) ctx.notes.push(r.refused);
+      out.villageMax.set(block.name, placesOk ? fill : (r.proven ?? placeBound));
+      // The fewest leads given the village's maximum is not a bound for the district (town
+      // people may change which places are filled): the leads-only relaxation is, when nobody
+      // from outside could lead here.
+      const ownLeads = !block.gates.some((g) => (inst.eligiblePeople[g] ?? []).some((p) => outsideLeads.has(p)));
+      if (leadShortfall(inst, state, block.gates) > leadBound && ownLeads && !ctx.expired()) {
+        out.leadBound.set(block.name, Math.max(leadBound, await leadsOnlyBound(ctx, block)));
+      }
+    });
   }
+  await limiter.drain();
   return out;
 }
 

@@ -1,0 +1,135 @@
+/**
+ * HiGHS (WebAssembly) in worker threads, one runtime per thread and as many threads as
+ * cores (at most MAX_THREADS). Why threads:
+ * - independent blocks (villages, towns) are solved at the same time, one per core;
+ * - a solve that overruns its time limit (HiGHS checks it between phases, and a presolve or
+ *   a single LP can run past it) is cut off: the thread is terminated GRACE_MS after the
+ *   limit and the call answers `timeout`, so a solve's deadline holds;
+ * - a Wasm heap only grows: each thread reloads its runtime every RECYCLE_AFTER solves (and
+ *   after any model bigger than a village), and a terminated thread returns all of it.
+ * Threads are unreferenced while idle, so they never keep a process alive.
+ */
+import { availableParallelism } from 'node:os';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+const MAX_THREADS = 2;
+const GRACE_MS = 500;
+const RECYCLE_AFTER = 100;
+const BIG_MODEL_COLUMNS = 20_000;
+
+const HIGHS_PATH = createRequire(import.meta.url).resolve('highs');
+// A CommonJS script (eval workers run as scripts): load the runtime, solve what it is sent,
+// answer the primal values in column order (columns are named x0, x1, ... by ModelBuilder).
+const THREAD = `
+const { parentPort, workerData } = require('node:worker_threads');
+const load = require(workerData.highsPath);
+let runtime = null;
+let solves = 0;
+parentPort.on('message', async ({ text, options, columns, big }) => {
+  try {
+    if (!runtime || solves >= ${RECYCLE_AFTER}) { runtime = load(); solves = 0; }
+    const highs = await runtime;
+    solves += big ? ${RECYCLE_AFTER} : 1;
+    const r = highs.solve(text, options);
+    const values = new Float64Array(columns);
+    let any = false;
+    for (const [name, c] of Object.entries(r.Columns || {})) {
+      if (typeof c.Primal === 'number') { values[Number(name.slice(1))] = c.Primal; any = true; }
+    }
+    parentPort.postMessage({ status: r.Status, objective: r.ObjectiveValue, values, any }, [values.buffer]);
+  } catch (e) {
+    runtime = null;
+    parentPort.postMessage({ error: String(e) });
+  }
+});`;
+
+export interface ThreadAnswer {
+  status?: string;
+  objective?: number;
+  values?: Float64Array;
+  any?: boolean;
+  error?: string;
+  /** The thread was terminated: it overran the time limit. */
+  overran?: boolean;
+}
+
+interface Job {
+  text: string;
+  options: Record<string, unknown>;
+  columns: number;
+  limitMs: number;
+  resolve: (answer: ThreadAnswer) => void;
+}
+
+const idle: Worker[] = [];
+let started = 0;
+const queue: Job[] = [];
+
+/** Threads the pool runs: solves at once. */
+export function highsThreadCount(): number {
+  return size();
+}
+
+function size(): number {
+  return Math.max(1, Math.min(MAX_THREADS, availableParallelism()));
+}
+
+function newThread(): Worker {
+  started++;
+  const worker = new Worker(THREAD, { eval: true, workerData: { highsPath: HIGHS_PATH } });
+  worker.unref();
+  return worker;
+}
+
+/** Start the threads (and their Wasm compile) ahead of the first solve. */
+export function warmHighsThreads(): void {
+  while (started < size()) idle.push(newThread());
+}
+
+/** Solve LP text in a thread; the limit is HiGHS's own, the thread is cut off GRACE_MS after it. */
+export function solveInHighsThread(text: string, options: Record<string, unknown>, columns: number, limitMs: number): Promise<ThreadAnswer> {
+  return new Promise((resolve) => {
+    queue.push({ text, options, columns, limitMs, resolve });
+    dispatch();
+  });
+}
+
+function dispatch(): void {
+  while (queue.length > 0) {
+    const worker = idle.pop() ?? (started < size() ? newThread() : null);
+    if (!worker) return;
+    run(worker, queue.shift() as Job);
+  }
+}
+
+function run(worker: Worker, job: Job): void {
+  worker.ref();
+  const finish = (answer: ThreadAnswer, healthy: boolean): void => {
+    clearTimeout(timer);
+    worker.off('message', onMessage);
+    worker.off('error', onError);
+    if (healthy) {
+      worker.unref();
+      idle.push(worker);
+    } else {
+      started--;
+      void worker.terminate();
+    }
+    job.resolve(answer);
+    dispatch();
+  };
+  const onMessage = (answer: ThreadAnswer): void => finish(answer, answer.error === undefined);
+  const onError = (error: Error): void => finish({ error: String(error) }, false);
+  const timer = setTimeout(() => finish({ overran: true }, false), job.limitMs + GRACE_MS);
+  worker.on('message', onMessage);
+  worker.on('error', onError);
+  worker.postMessage({ text: job.text, options: job.options, columns: job.columns, big: job.columns > BIG_MODEL_COLUMNS });
+}
+
+/** Stop every thread (tests and the benchmark, to measure memory from a clean start). */
+export async function stopHighsThreads(): Promise<void> {
+  const workers = idle.splice(0);
+  started -= workers.length;
+  await Promise.all(workers.map((w) => w.terminate()));
+}
