@@ -96,6 +96,8 @@ export async function solveBlock(inst: Instance, block: Block, engine: LpEngine,
   };
   let placesKept = opts.placesKept;
   let solves = 0;
+  /** A better roster than the caller's that the neighbourhood found, short of a proof. */
+  let improved: Float64Array | null = null;
   if (opts.certifyAt !== undefined && !opts.leadsOnly && !block.previous && placesKept === undefined) {
     const lp = await relaxation(engine, model, placesObjective(m), opts.deadlineAt);
     solves++;
@@ -110,10 +112,18 @@ export async function solveBlock(inst: Instance, block: Block, engine: LpEngine,
         if (reached >= cap) return { placements: [], filled: reached, provenCoverage: reached, provenLeadShort: null, status: 'placesProven', solves };
       }
       m.builder.atMost('lpBound', [...m.z.values()], cap);
-      if (cap > opts.certifyAt && opts.incumbent) {
-        const sub = await neighbourhood(inst, engine, model, m, placesObjective(m), lp.values, opts.incumbent, opts.deadlineAt);
+      // Each better roster the neighbourhood finds moves it: up to NEIGHBOURHOOD_ROUNDS tries.
+      let incumbent = cap > opts.certifyAt ? opts.incumbent : undefined;
+      let reached = opts.certifyAt;
+      for (let round = 0; incumbent && round < NEIGHBOURHOOD_ROUNDS; round++) {
+        const sub = await neighbourhood(inst, engine, model, m, placesObjective(m), lp.values, incumbent, opts.deadlineAt);
         solves++;
-        if (sub && countZ(m.z, sub) >= cap) return answer(sub.values, cap, null, 'placesProven', solves);
+        const got = sub ? countZ(m.z, sub) : 0;
+        if (sub && got >= cap) return answer(sub.values, cap, null, 'placesProven', solves);
+        if (!sub || got <= reached) break;
+        reached = got;
+        improved = sub.values;
+        incumbent = disaggregate(inst, block, groups, m, sub.values);
       }
     }
   }
@@ -158,6 +168,7 @@ export async function solveBlock(inst: Instance, block: Block, engine: LpEngine,
     }
     if ((opts.noFullModel as readonly string[] | undefined)?.includes(stage.name)) {
       status = 'unproven';
+      if (stage.name === 'coverage') best = improved;
       break;
     }
     const solution = await engine.solve(withCosts(model, stage.costs), { timeLimitSec: remaining });
@@ -214,6 +225,7 @@ async function relaxation(engine: LpEngine, model: LpModel, costs: Costs, deadli
 
 /** Share of the remaining time a neighbourhood MILP may take: it is a heuristic, the full MILP may follow. */
 const NEIGHBOURHOOD_SHARE = 0.35;
+const NEIGHBOURHOOD_ROUNDS = 3;
 
 /**
  * RINS (relaxation induced neighbourhood search): the MILP with every person-slot fixed on

@@ -98,8 +98,7 @@ export async function townsStage(ctx: StageContext, blocks: Block[], villageMax:
     }
     const fixed = filledAt(ctx, gates) - open.reduce((n, b) => n + ownFill(b), 0) - people.reduce((n, p) => n + (state.load[p] ?? 0), 0);
     await limiter.submit(async () => {
-      // Leads here are left to the repairs: a town's leads MILP took seconds for what they find.
-      const r = await resolveWithMilp(inst, state, group, openGates, engine, { until: boxed(ctx, TOWN_BOX_SECONDS), name: town, coverageCap: bound - fixed, certify: true, noFullModel: ['lead'] });
+      const r = await resolveWithMilp(inst, state, group, openGates, engine, { until: boxed(ctx, TOWN_BOX_SECONDS), name: town, coverageCap: bound - fixed, certify: true });
       if (r.refused) ctx.notes.push(r.refused);
       if (r.proven !== null) out.proved++;
       out.townMax.set(town, r.proven !== null ? fixed + r.proven : bound);
