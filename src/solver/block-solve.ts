@@ -94,6 +94,11 @@ export async function solveBlock(inst: Instance, block: Block, engine: LpEngine,
     const placements = disaggregate(inst, block, groups, m, values);
     return { placements, filled: placements.length, provenCoverage, provenLeadShort, status, solves };
   };
+  // Refused before any engine call: even the LP relaxation of such a block ran for seconds in jslp.
+  if (opts.maxIntegers !== undefined && integers > opts.maxIntegers) {
+    const refused = `${integers} integer variables, more than ${engine.name} is given (${opts.maxIntegers}); the construction's roster is kept`;
+    return { placements: [], filled: 0, provenCoverage: null, provenLeadShort: null, status: 'refused', solves: 0, refused };
+  }
   let placesKept = opts.placesKept;
   let solves = 0;
   /** A better roster than the caller's that the neighbourhood found, short of a proof. */
@@ -152,10 +157,6 @@ export async function solveBlock(inst: Instance, block: Block, engine: LpEngine,
     ? [{ name: 'coverage', costs: placesObjective(m) }, { name: 'stability', costs: stabilityTerms(inst, block, m).costs }, ...leads]
     : [{ name: 'coverage', costs: placesObjective(m) }, ...leads];
   if (!opts.coverageOnly) stages.push({ name: 'fairness', costs: fairnessTerms(inst, block, m, opts.fairness) });
-  if (opts.maxIntegers !== undefined && integers > opts.maxIntegers) {
-    const refused = `${integers} integer variables, more than ${engine.name} is given (${opts.maxIntegers}); the construction's roster is kept`;
-    return { placements: [], filled: 0, provenCoverage: null, provenLeadShort: null, status: 'refused', solves: 0, refused };
-  }
   let best: Float64Array | null = null;
   let status: BlockSolution['status'] = 'optimal';
   let provenCoverage: number | null = placesKept ?? null;
