@@ -1,14 +1,19 @@
 /**
  * npm run bench: every performance target in one run, printed as tables.
- *   npm run bench                 # solver (3 runs per instance) + service (3 upload runs, 10 s feed load)
+ *   npm run bench                 # solver (3 runs per instance) + service (3 upload runs, 10 s feed load) + visit lists
  *   npm run bench -- --quick      # shorter, for a smoke check
  *   npm run bench -- --families [--seeds 10] [--quick] [--engine jslp]
  *                                 # only the instance families (scripts/bench/families.ts)
+ *   npm run bench -- --visits     # only the visit lists: 30 simulated days (scripts/bench/visits.ts)
+ *   npm run bench -- --absences [--absence-count 500]
+ *                                 # only the absences: re-plan, publish, messages (scripts/bench/absences.ts)
  */
 import { parseArgs } from 'node:util';
 import { formatFamilyBench, runFamilyBench } from './bench/families.js';
 import { formatSolverBench, runSolverBench } from './bench/solver.js';
 import { median, runServiceBench } from './bench/service.js';
+import { runVisitBench } from './bench/visits.js';
+import { formatAbsenceBench, runAbsenceBench } from './bench/absences.js';
 
 const { values } = parseArgs({
   options: {
@@ -17,10 +22,30 @@ const { values } = parseArgs({
     families: { type: 'boolean', default: false },
     seeds: { type: 'string' },
     engine: { type: 'string', default: 'highs' },
+    visits: { type: 'boolean', default: false },
+    absences: { type: 'boolean', default: false },
+    'absence-count': { type: 'string' },
   },
 });
 const runs = Math.max(1, Number(values.runs));
 const log = (line: string) => console.log(line);
+
+/** Absence -> fill-in -> messages, at district scale (its own service and database). */
+async function absenceSection(): Promise<void> {
+  const count = Number(values['absence-count'] ?? (values.quick ? 100 : 500));
+  console.log(`\n# Absences (district through the API, embedded FerretDB unless MONGODB_URI, local robot server): ${runs} single absences, then ${count} in one day`);
+  console.log(formatAbsenceBench(await runAbsenceBench({ runs, absences: count, log })));
+}
+
+if (values.absences) {
+  await absenceSection();
+  process.exit(0);
+}
+
+if (values.visits) {
+  runVisitBench(log);
+  process.exit(0);
+}
 
 if (values.families) {
   const seeds = Number(values.seeds ?? (values.quick ? 3 : 10));
@@ -45,5 +70,8 @@ for (const f of service.feeds) {
   const load = f.rps ? `; ${f.rps} req/s, ${f.requests} requests, ${f.errors} errors` : '';
   console.log(`| ${f.name}: median latency | ${f.p50} ms (p90 ${f.p90}, p99 ${f.p99}${load}) | < 20 ms median |`);
 }
+console.log('');
+runVisitBench(log);
+await absenceSection();
 
 process.exit(0);

@@ -1,8 +1,9 @@
 /**
  * Issues an API token and prints it as the last line (shown once; only its hash is stored).
  *   npm run token -- --role planner [--label text]
- *   npm run token -- --role village_head --villages 俞范村,清水浦村
+ *   npm run token -- --role village_head --villages 俞范村,清水浦村 [--person C0007]   (the head's own entry: people see its phone)
  *   npm run token -- --role cadre --cadre C0001
+ *   npm run token -- --role inspector --towns 蛟川街道 --label 第3督查组   (no --towns: the whole district)
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
@@ -13,16 +14,18 @@ import { tokenRequestSchema } from '../src/http/routes/tokens.routes.js';
 import { AppError } from '../src/errors.js';
 
 const { values } = parseArgs({
-  options: { role: { type: 'string' }, villages: { type: 'string' }, cadre: { type: 'string' }, label: { type: 'string' } },
+  options: { role: { type: 'string' }, villages: { type: 'string' }, cadre: { type: 'string' }, person: { type: 'string' }, towns: { type: 'string' }, label: { type: 'string' } },
 });
 const parsed = tokenRequestSchema.safeParse({
   role: values.role,
   villages: values.villages?.split(/[,，;；、]/).map((v) => v.trim()).filter(Boolean),
   cadreId: values.cadre,
+  personId: values.person,
+  towns: values.towns?.split(/[,，;；、]/).map((v) => v.trim()).filter(Boolean),
   label: values.label,
 });
 if (!parsed.success) {
-  console.error('usage: npm run token -- --role planner|village_head|cadre [--villages a,b] [--cadre ID] [--label text]');
+  console.error('usage: npm run token -- --role planner|village_head|cadre|inspector [--villages a,b] [--cadre ID] [--person ID] [--towns a,b] [--label text]');
   process.exit(2);
 }
 

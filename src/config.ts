@@ -72,6 +72,13 @@ const configSchema = z.object({
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/)
     .default('20:00')
     .describe('Local time (TIMEZONE) of the daily report (一日一报) to town groups and planners'),
+  NO_SHOW_AFTER_MIN: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(480)
+    .default(15)
+    .describe('Minutes after a shift starts at which a rostered person without a check-in is a no-show (未到岗) gap'),
   SMTP_URL: z
     .string()
     .optional()

@@ -11,6 +11,7 @@ import { createLogger, type Logger } from './logger.js';
 import { recoverAfterCrash } from './recovery.js';
 import { SolveWorker } from './roster/solves.js';
 import { DeliveryWorker, deliveryOptionsOf } from './messaging/index.js';
+import { ReplanWorker } from './replan/replan-protocol.js';
 
 export interface RunningService {
   config: Config;
@@ -49,6 +50,9 @@ export async function startService(config: Config = loadConfig(), onFatal: (erro
   await recoverAfterCrash(models, logger);
   const worker = config.RUN_WORKER ? new SolveWorker(models, logger, { engine: config.SOLVER, deadlineSeconds: config.SOLVE_DEADLINE_S }) : undefined;
   await worker?.start();
+  // Re-plans after accepted absences need solves, so they run where the solve worker may.
+  const replanner = config.RUN_WORKER ? new ReplanWorker(models, logger, { onSolveRequested: () => worker?.nudge() }) : undefined;
+  replanner?.start();
   const delivery = config.RUN_DELIVERY ? new DeliveryWorker(models, logger, deliveryOptionsOf(config, models)) : undefined;
   delivery?.start();
   const app = createApp({ config, logger, connection: db.connection, health: db.health, models, onSolveRequested: () => worker?.nudge() });
@@ -72,6 +76,7 @@ export async function startService(config: Config = loadConfig(), onFatal: (erro
         closing = true;
         await new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
+        await replanner?.stop();
         await worker?.stop();
         await delivery?.stop();
         await db.close();

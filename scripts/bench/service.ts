@@ -11,7 +11,7 @@ import { loadConfig } from '../../src/config.js';
 import { ApiClient } from '../../src/http/client/api-client.js';
 import { registerModels } from '../../src/db/models.js';
 import { issueToken } from '../../src/auth/tokens.js';
-import { startService } from '../../src/server.js';
+import { startService, type RunningService } from '../../src/server.js';
 
 export interface ServiceBenchOptions {
   runs: number;
@@ -123,16 +123,17 @@ async function solvePublishAndLoadFeeds(api: ApiClient, figures: ServiceBenchFig
   }
 }
 
-async function withFreshService(work: (api: ApiClient) => Promise<void>): Promise<void> {
+/** A service on a database of its own (embedded FerretDB unless MONGODB_URI), with a planner's client; `env` adds settings. */
+export async function withFreshService(work: (api: ApiClient, service: RunningService) => Promise<void>, env: Record<string, string> = {}): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gate-duty-bench-'));
   const dbName = `bench_${Date.now()}`;
   const uri = process.env.MONGODB_URI ? `${process.env.MONGODB_URI.replace(/\/[^/]*$/, '')}/${dbName}` : '';
   // The feed load test is one client address making thousands of requests: limits off.
   const noLimits = { RATE_LIMIT_SECRET_REQUESTS_PER_MIN: '0', RATE_LIMIT_FAILED_SECRETS_PER_MIN: '0', RATE_LIMIT_UPLOADS_PER_HOUR: '0' };
-  const service = await startService(loadConfig({ ...process.env, PORT: '0', LOG_LEVEL: 'error', DATA_DIR: dataDir, MONGODB_URI: uri, ...noLimits }));
+  const service = await startService(loadConfig({ ...process.env, PORT: '0', LOG_LEVEL: 'error', DATA_DIR: dataDir, MONGODB_URI: uri, ...noLimits, ...env }));
   try {
     const token = (await issueToken(registerModels(service.db.connection), { role: 'planner', label: 'bench' })).token;
-    await work(await ApiClient.connect(service.baseUrl, token));
+    await work(await ApiClient.connect(service.baseUrl, token), service);
   } finally {
     if (uri) await service.db.connection.dropDatabase().catch(() => undefined);
     await service.stop();

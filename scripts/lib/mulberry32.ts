@@ -1,14 +1,6 @@
 /**
  * mulberry32: a tiny seeded PRNG, fast, good enough for sample data and random test
  * instances, and the same on every machine (no Math.random anywhere that must repeat).
+ * One implementation, in src (the visit lists' tests and bench use it too).
  */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom as mulberry32 } from '../../src/ground/random.js';

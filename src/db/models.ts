@@ -9,6 +9,8 @@
  */
 import { Schema, type Connection, type Model } from 'mongoose';
 import { AVAILABILITY_KINDS, ROLES, type AvailabilityKind, type Cadre, type Gate } from '../domain/types.js';
+import { checkInSchema, gateKeySchema, inspectionSchema, visitDaySchema } from './ground-models.js';
+import { absenceReportSchema, replanSchema } from './replan-models.js';
 
 const plain = { id: false, versionKey: false, timestamps: true } as const;
 
@@ -65,9 +67,13 @@ export const apiTokenSchema = new Schema<any>(
     _id: { type: String, required: true },
     tokenId: { type: String, required: true, unique: true },
     hash: { type: String, required: true },
-    role: { type: String, enum: ['planner', 'village_head', 'cadre'], required: true },
+    role: { type: String, enum: ['planner', 'village_head', 'cadre', 'inspector'], required: true },
     villages: { type: [String], default: [] },
+    /** Inspector tokens: the towns the squad inspects; empty = the whole district. */
+    towns: { type: [String], default: [] },
     cadreId: { type: String, default: null },
+    /** Village-head tokens: the head's own entry in the people list (their phone is shown to people who must call). */
+    personId: { type: String, default: null },
     label: { type: String, default: '' },
     revokedAt: { type: Date, default: null },
   },
@@ -231,13 +237,17 @@ export interface AvailabilityDoc {
   cadreId: string;
   windows: { start: Date; end: Date; kind: AvailabilityKind }[];
 }
-export type TokenRole = 'planner' | 'village_head' | 'cadre';
+export type TokenRole = 'planner' | 'village_head' | 'cadre' | 'inspector';
 export interface ApiTokenDoc {
   tokenId: string;
   hash: string;
   role: TokenRole;
   villages: string[];
+  /** Inspector tokens only (absent on tokens issued before inspectors existed). */
+  towns?: string[];
   cadreId: string | null;
+  /** Village-head tokens: the head's own entry in the people list (absent on older tokens). */
+  personId?: string | null;
   label: string;
   revokedAt: Date | null;
   createdAt?: Date;
@@ -263,6 +273,12 @@ export interface Models {
   Outbox: Model<any>;
   Announced: Model<any>;
   DeliveryLog: Model<any>;
+  GateKey: Model<any>;
+  CheckIn: Model<any>;
+  Inspection: Model<any>;
+  VisitDay: Model<any>;
+  AbsenceReport: Model<any>;
+  Replan: Model<any>;
 }
 
 /** Registers every schema on a connection (idempotent) and returns the typed models. */
@@ -291,6 +307,13 @@ export function registerModels(connection: Connection): Models {
     Announced: get('Announced', announcedSchema) as Models['Announced'],
     // Finished outbox messages move here after an hour, so the outbox the worker scans stays small.
     DeliveryLog: get('DeliveryLog', outboxSchema) as Models['DeliveryLog'],
+    // On the ground (src/ground/): gate check-in secrets, check-ins, inspections.
+    GateKey: get('GateKey', gateKeySchema) as Models['GateKey'],
+    CheckIn: get('CheckIn', checkInSchema) as Models['CheckIn'],
+    Inspection: get('Inspection', inspectionSchema) as Models['Inspection'],
+    VisitDay: get('VisitDay', visitDaySchema) as Models['VisitDay'],
+    AbsenceReport: get('AbsenceReport', absenceReportSchema) as Models['AbsenceReport'],
+    Replan: get('Replan', replanSchema) as Models['Replan'],
   };
 }
 

@@ -40,9 +40,28 @@ export interface Absence {
 const MAX_DAYS = 62;
 
 export async function addAbsence(models: Models, principal: Principal, input: AbsenceInput): Promise<{ absence: Absence; created: boolean }> {
-  if (!(input.from < input.to)) throw new AppError('validation_failed', '"to" must be after "from"');
-  if (input.to.getTime() - input.from.getTime() > MAX_DAYS * 86_400_000) throw new AppError('validation_failed', `an absence is at most ${MAX_DAYS} days; add another for longer`);
-  const cadre = await cadreInScope(models, principal, input.cadreId);
+  return writeAbsenceWindow(models, await checkAbsence(models, principal, input), input);
+}
+
+/** The person, when `input` is a valid span and the caller may mark them absent. */
+export async function checkAbsence(models: Models, principal: Principal, input: AbsenceInput): Promise<Pick<Cadre, 'id' | 'name' | 'village'>> {
+  checkSpan(input);
+  return cadreInScope(models, principal, input.cadreId);
+}
+
+/** A span an absence may have: "to" after "from", at most MAX_DAYS long. */
+export function checkSpan(input: { from: Date; to: Date }): void {
+  if (!(input.from < input.to)) throw new AppError('validation_failed', '"to" must be after "from"', { problems: [{ field: 'to', message: '"to" must be after "from"' }] });
+  if (input.to.getTime() - input.from.getTime() > MAX_DAYS * 86_400_000) {
+    throw new AppError('validation_failed', `an absence is at most ${MAX_DAYS} days; add another for longer`, { problems: [{ field: 'to', message: `an absence is at most ${MAX_DAYS} days` }] });
+  }
+}
+
+/**
+ * Writes the unavailable window (and the reason) of a person already checked; idempotent:
+ * the same window again changes nothing (`created` false).
+ */
+export async function writeAbsenceWindow(models: Models, cadre: Pick<Cadre, 'id' | 'name' | 'village'>, input: AbsenceInput): Promise<{ absence: Absence; created: boolean }> {
   const created = await writeDirectory(models, async () => {
     const stored = await models.Availability.findOne({ _id: cadre.id }).lean<AvailabilityDoc>();
     const windows = (stored?.windows ?? []).map(({ start, end, kind }) => ({ start, end, kind }));
@@ -94,6 +113,11 @@ export async function listAbsences(
     .sort((a, b) => a.from.getTime() - b.from.getTime() || a.cadreId.localeCompare(b.cadreId));
 }
 
+/** The reason noted for one absence ('' when none). */
+export async function absenceReason(models: Models, id: string): Promise<string> {
+  return (await notes(models).findOne({ _id: id }).lean<{ reason?: string }>())?.reason ?? '';
+}
+
 /** Removes one absence (the person's other windows stay). */
 export async function removeAbsence(models: Models, principal: Principal, id: string): Promise<void> {
   const key = parseAbsenceId(id);
@@ -110,7 +134,7 @@ export async function removeAbsence(models: Models, principal: Principal, id: st
 }
 
 /** The person, if the caller may mark them absent: planners anyone, village heads their villages' people. */
-async function cadreInScope(models: Models, principal: Principal, cadreId: string): Promise<Pick<Cadre, 'id' | 'name' | 'village'>> {
+export async function cadreInScope(models: Models, principal: Principal, cadreId: string): Promise<Pick<Cadre, 'id' | 'name' | 'village'>> {
   if (principal.role === 'cadre') throw new AppError('forbidden', 'absences are entered by planners and village heads');
   const cadre = await models.Cadre.findOne({ _id: cadreId }, { id: 1, name: 1, village: 1 }).lean<Pick<Cadre, 'id' | 'name' | 'village'>>();
   // A head asking about someone outside their villages learns nothing about whether they exist.

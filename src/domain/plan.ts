@@ -27,6 +27,30 @@ export const planRulesSchema = z
   })
   .describe('Hard rules of the roster');
 
+/** How absences reported by people themselves (on their `/me` page) are handled; defaults are the issue's. */
+export const absencePolicySchema = z
+  .object({
+    selfReportNeedsAcceptance: z
+      .boolean()
+      .default(false)
+      .describe('A self-reported absence waits as "reported" until a village head of the person\'s village or a planner accepts it; false = accepted at once'),
+    minLeadHours: z
+      .number()
+      .min(0)
+      .max(168)
+      .default(2)
+      .describe('A person cannot report themselves out of a shift that starts in less than this many hours (the page shows whom to call instead)'),
+    publishFillInsWithinHours: z
+      .number()
+      .min(0)
+      .max(744)
+      .default(48)
+      .describe('After an accepted absence the published roster is re-planned; fill-ins for shifts starting within this many hours are published at once, the rest wait as a draft for the planner'),
+  })
+  .describe('Self-reported absences and the automatic re-plan that follows an accepted absence');
+
+export const ABSENCE_POLICY_DEFAULTS = { selfReportNeedsAcceptance: false, minLeadHours: 2, publishFillInsWithinHours: 48 } as const;
+
 export const planSpecSchema = z
   .object({
     start: z.string().refine(isLocalDate, 'not a date YYYY-MM-DD').describe('First local day of the plan, YYYY-MM-DD'),
@@ -60,6 +84,7 @@ export const planSpecSchema = z
       .describe('equal: hours as equal as rules allow; proportional: in proportion to the hours each person offered'),
     engine: z.enum(['highs', 'jslp']).optional().describe('LP engine; omitted = the deployment default'),
     deadlineSeconds: z.number().positive().max(3600).optional().describe('Wall-clock limit for the solve; omitted = deployment default'),
+    absencePolicy: absencePolicySchema.default(ABSENCE_POLICY_DEFAULTS),
   })
   .describe('A roster plan');
 
@@ -67,5 +92,7 @@ export const planSpecSchema = z
 export type PlanSpec = z.infer<typeof planSpecSchema>;
 /** A plan as a client may send it (defaults optional). */
 export type PlanSpecInput = z.input<typeof planSpecSchema>;
+/** The plan's absence policy. */
+export type AbsencePolicy = z.infer<typeof absencePolicySchema>;
 /** The plan's hard rules. */
 export type PlanRules = z.infer<typeof planRulesSchema>;

@@ -24,6 +24,8 @@ export interface Assignment {
  * - `rest_rule`: those free would break the minimum rest or consecutive-night rule
  * - `no_lead_available`: the gate needs a village cadre and none could be placed
  * - `deadline`: the solve ran out of time before this place was decided
+ * - `no_show`: filled in the roster, but nobody checked in a while after the shift started
+ *   (never written by the solver: added when a published roster is read live, src/ground/)
  */
 export type GapReason =
   | 'no_one_eligible'
@@ -32,7 +34,8 @@ export type GapReason =
   | 'eligible_at_hour_cap'
   | 'rest_rule'
   | 'no_lead_available'
-  | 'deadline';
+  | 'deadline'
+  | 'no_show';
 
 export const GAP_REASONS: readonly GapReason[] = [
   'no_one_eligible',
@@ -42,6 +45,7 @@ export const GAP_REASONS: readonly GapReason[] = [
   'rest_rule',
   'no_lead_available',
   'deadline',
+  'no_show',
 ];
 
 /** A gate-shift with fewer people than it needs (缺口). */

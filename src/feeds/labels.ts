@@ -22,6 +22,7 @@ export const GAP_REASON_LABELS: Readonly<Record<GapReason, string>> = {
   rest_rule: '受休息规则限制 / rest rule',
   no_lead_available: '无村干部带班 / no village cadre to lead',
   deadline: '求解超时未排 / solve ran out of time',
+  no_show: '未到岗 / no check-in (no-show)',
 };
 
 /** `值守 东门 · 俞范村`: what and where, readable in a month view. */

@@ -12,7 +12,9 @@ import { healthOf, type DatabaseHealth } from '../db/health.js';
 import { refuseWhileDatabaseDown } from './database-guard.js';
 import type { Models } from '../db/models.js';
 import type { Logger } from '../logger.js';
-import { authenticate } from './auth.js';
+import { authenticate, confineInspectors } from './auth.js';
+import { groundSettings } from '../ground/grounded-roster.js';
+import { groundRoutes } from './routes/ground.routes.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { createRegistry, jsonResponse, openApiDocument, withServer } from './openapi.js';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
@@ -38,6 +40,8 @@ export interface AppDeps {
   health?: DatabaseHealth;
   /** Called after a solve is queued (the in-process worker uses it to start at once). */
   onSolveRequested?: () => void;
+  /** What time it is, for check-ins and no-shows (src/ground/); tests pass a fixed clock. */
+  clock?: () => Date;
 }
 
 /**
@@ -91,6 +95,7 @@ export function createApp(deps: AppDeps): Express {
 
   const api = express.Router();
   api.use(authenticate(models));
+  api.use(confineInspectors);
   api.use(limits.uploads);
   // Uploads read their own raw bytes (any format, UPLOAD_LIMIT_MB), so they come before the
   // JSON parser that the other routes use.
@@ -99,7 +104,9 @@ export function createApp(deps: AppDeps): Express {
   api.use('/tokens', tokenRoutes(models, config.TIMEZONE, registry));
   api.use(absenceRoutes({ models, timeZone: config.TIMEZONE }, registry));
   api.use(channelRoutes(models, config.TIMEZONE, registry));
-  api.use(planRoutes({ models, onSolveRequested: deps.onSolveRequested }, registry));
+  const ground = groundSettings(config, deps.clock);
+  api.use(planRoutes({ models, onSolveRequested: deps.onSolveRequested, ground }, registry));
+  api.use(groundRoutes({ models, ground, config }, registry));
   api.use(feedTokenRoutes(models, (req) => config.PUBLIC_BASE_URL ?? `${req.protocol}://${req.get('host')}`, registry));
   app.use('/api/v1', api);
   app.use(feedRoutes(models, registry));
@@ -110,7 +117,7 @@ export function createApp(deps: AppDeps): Express {
     res.json(withServer(document, config.PUBLIC_BASE_URL ?? `${req.protocol}://${req.get('host')}`));
   });
 
-  app.use(pageRoutes({ models, config, onSolveRequested: deps.onSolveRequested, secretUrlLimit: limits.secretUrls, uploadLimit: limits.uploads }));
+  app.use(pageRoutes({ models, config, onSolveRequested: deps.onSolveRequested, secretUrlLimit: limits.secretUrls, uploadLimit: limits.uploads, ground }));
   app.use(notFoundHandler);
   app.use(errorHandler);
   return app;

@@ -53,3 +53,19 @@ export function assertCadreReadable(principal: Principal, cadre: { id: string; v
   if (principal.role === 'cadre' && principal.cadreId === cadre.id) return;
   assertVillageReadable(principal, cadre.village);
 }
+
+/**
+ * Inspection squads (inspector tokens) reach only what their work needs: inspections, their
+ * visit list, and the plan list to name a plan. Every other API route was written for the
+ * other roles (several read "not a village head" as "the whole district"), so this one gate
+ * keeps an inspector out of them all, whatever is added later.
+ */
+const INSPECTOR_PATHS = [/^\/inspections(\/|$)/, /^\/visits(\/|$)/, /^\/plans\/?$/, /^\/plans\/[^/]+\/?$/];
+
+export const confineInspectors: RequestHandler = (req, _res, next) => {
+  const principal = principalOf(req);
+  if (principal.role !== 'inspector') return next();
+  const allowed = INSPECTOR_PATHS.some((p) => p.test(req.path)) && (req.method === 'GET' || req.path.startsWith('/inspections'));
+  if (!allowed) throw new AppError('forbidden', 'an inspector token reaches only inspections, visit lists and the plan list');
+  next();
+};

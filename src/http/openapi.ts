@@ -202,6 +202,7 @@ const TAGS = [
   { name: 'solves', description: 'Solve jobs and their draft rosters (planners)' },
   { name: 'rosters', description: 'Published rosters, gaps, the daily report and diffs (scoped)' },
   { name: 'feeds', description: 'Calendar feeds and their secret links' },
+  { name: 'ground', description: 'On the ground: check-ins at the gate, inspections and visit lists' },
   { name: 'health', description: 'Probes for a process supervisor or load balancer' },
 ];
 

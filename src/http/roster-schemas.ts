@@ -22,6 +22,14 @@ export const planRulesOutSchema = z
   })
   .openapi('PlanRules', { description: 'Hard rules of the roster (see PlanCreate for their meaning)' });
 
+export const absencePolicyOutSchema = z
+  .strictObject({
+    selfReportNeedsAcceptance: z.boolean(),
+    minLeadHours: z.number(),
+    publishFillInsWithinHours: z.number(),
+  })
+  .openapi('AbsencePolicy', { description: 'Self-reported absences and the automatic re-plan (see PlanCreate for their meaning)' });
+
 export const planSpecOutSchema = z
   .strictObject({
     start: localDate,
@@ -34,6 +42,7 @@ export const planSpecOutSchema = z
     fairness: z.enum(['equal', 'proportional']),
     engine: engine.optional(),
     deadlineSeconds: z.number().optional(),
+    absencePolicy: absencePolicyOutSchema,
   })
   .openapi('PlanSpec', { description: 'A plan with every default filled in' });
 
@@ -144,7 +153,9 @@ export const gapViewSchema = z
     end: instant,
     needed: z.number().int(),
     filled: z.number().int(),
-    reason: z.enum(['no_one_eligible', 'no_one_available', 'busy_elsewhere', 'eligible_at_hour_cap', 'rest_rule', 'no_lead_available', 'deadline']),
+    reason: z
+      .enum(['no_one_eligible', 'no_one_available', 'busy_elsewhere', 'eligible_at_hour_cap', 'rest_rule', 'no_lead_available', 'deadline', 'no_show'])
+      .describe('no_show: rostered, but nobody checked in NO_SHOW_AFTER_MIN minutes after the start (current version only; a late check-in or a walk-in clears it)'),
     detail: z.string().describe('One sentence a planner can act on'),
     detailZh: z.string(),
   })
@@ -181,8 +192,21 @@ const coverageFigures = {
   hoursWorked: z.number().describe('Person-hours on duty inside the day'),
 };
 
-const villageReportSchema = z.strictObject({ village: z.string(), town: z.string(), ...coverageFigures }).openapi('VillageReport');
-const townReportSchema = z.strictObject({ town: z.string(), ...coverageFigures, villages: z.array(villageReportSchema) }).openapi('TownReport');
+const groundFiguresSchema = z
+  .strictObject({
+    placesPlanned: z.number().int().describe('Rostered places at gate-shifts starting that day'),
+    checkedIn: z.number().int().describe('Of those, checked in (late check-ins too)'),
+    noShows: z.number().int().describe('Of those, no-shows (未到岗) now; only at gates with a check-in code, NO_SHOW_AFTER_MIN after the start'),
+    walkIns: z.number().int().describe('Check-ins by people not rostered at that gate-shift'),
+    inspections: z.number().int().describe('Spot checks made that day'),
+    problemsFound: z.number().int().describe('Problems those found'),
+    problemsFixed: z.number().int().describe('Of those, fixed on the spot or marked fixed since'),
+    problemsOpen: z.number().int().describe('Problems found up to the day’s end still open now, whatever day they were found'),
+  })
+  .openapi('GroundFigures', { description: 'What happened on the ground: check-ins and inspections (一日一报)' });
+
+const villageReportSchema = z.strictObject({ village: z.string(), town: z.string(), ...coverageFigures, ground: groundFiguresSchema }).openapi('VillageReport');
+const townReportSchema = z.strictObject({ town: z.string(), ...coverageFigures, ground: groundFiguresSchema, villages: z.array(villageReportSchema) }).openapi('TownReport');
 
 export const dailyReportSchema = z
   .strictObject({
@@ -194,6 +218,7 @@ export const dailyReportSchema = z
     district: z.strictObject({
       ...coverageFigures,
       hoursByRole: z.strictObject({ village_cadre: z.number(), dispatched: z.number(), volunteer: z.number() }),
+      ground: groundFiguresSchema,
     }),
   })
   .openapi('DailyReport');

@@ -8,12 +8,15 @@
 /** Calendar feeds: `/feeds/<secret>.ics`, the secret in the path. */
 export const FEED_PREFIX = '/feeds';
 
+/** Gate check-in pages: `/gate/<gate secret>`, the secret in the path (a QR code on the gate's poster). */
+export const GATE_PREFIX = '/gate';
+
 /**
  * Pages whose secret travels in the query: `/me?token=<feed secret>` (a person's page) and
  * `/village?token=<village head token>`. Query secrets are redacted by name (see
  * `isSecretParamName`); a client that puts one in the path (`/me/<secret>`) is redacted too.
  */
-export const SECRET_PAGE_PATHS = ['/me', '/village'];
+export const SECRET_PAGE_PATHS = ['/me', '/village', GATE_PREFIX];
 
 export const SECRET_URL_PREFIXES = [FEED_PREFIX, ...SECRET_PAGE_PATHS];
 

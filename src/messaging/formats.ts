@@ -146,7 +146,9 @@ export function robotRequest(kind: Exclude<ChannelKind, 'email'>, part: Part, ct
         mentions: part.mentions,
         sentAt: ctx.now.toISOString(),
       });
-      const headers: Record<string, string> = { ...json, 'x-idempotency-key': `${ctx.key}#${ctx.partIndex + 1}` };
+      // Keys name villages (`shift:<plan>:<version>:东村`) and header values must be ASCII:
+      // percent-encoded, as in a URL (the body's `id` carries the key as it is).
+      const headers: Record<string, string> = { ...json, 'x-idempotency-key': encodeURIComponent(`${ctx.key}#${ctx.partIndex + 1}`) };
       if (ctx.secret) headers['x-signature'] = `sha256=${createHmac('sha256', ctx.secret).update(body).digest('hex')}`;
       return { url: ctx.url, headers, body };
     }

@@ -6,6 +6,8 @@ import type { Request } from 'express';
 import type { GapReason } from '../domain/roster.js';
 import type { AppError, ErrorCode } from '../errors.js';
 import { GAP_REASON_LABELS } from '../feeds/index.js';
+import { GROUND_EN, GROUND_ZH } from './ground-i18n.js';
+import { REPLAN_EN, REPLAN_ZH } from './replan-i18n.js';
 
 export type Lang = 'zh' | 'en';
 
@@ -237,7 +239,7 @@ const zh = {
   currentVersion: '当前',
   publishedAtLabel: '发布时间',
   absencesTitle: '请假 / 不可值班',
-  absenceHint: '登记某人某段时间不能值班（保留此人的其他时间）。登记后重新排班，只调整受影响的班次。',
+  absenceHint: '登记某人某段时间不能值班（保留此人的其他时间）。登记后系统自动重新排班：只调整受影响的班次，近期的补位立即发布并通知工作群。',
   absencePerson: '人员（姓名或编号）',
   absenceFrom: '从',
   absenceTo: '到',
@@ -270,6 +272,8 @@ const zh = {
   revoked: '已收回 {id} 的日历链接',
   solves: '排班',
   viewDraft: '查看草稿',
+  ...GROUND_ZH,
+  ...REPLAN_ZH,
 } as const;
 
 type Dictionary = { readonly [K in keyof typeof zh]: string };
@@ -499,7 +503,7 @@ const en: Dictionary = {
   currentVersion: 'current',
   publishedAtLabel: 'Published at',
   absencesTitle: 'Absences',
-  absenceHint: 'Mark someone out for a span (their other windows stay). Solve again afterwards: only the affected shifts move.',
+  absenceHint: 'Mark someone out for a span (their other windows stay). The published roster is re-planned at once: only the affected shifts move; fill-ins soon are published and told to the work groups.',
   absencePerson: 'Person (name or id)',
   absenceFrom: 'From',
   absenceTo: 'To',
@@ -532,6 +536,8 @@ const en: Dictionary = {
   revoked: 'Revoked the calendar link of {id}',
   solves: 'Solves',
   viewDraft: 'View draft',
+  ...GROUND_EN,
+  ...REPLAN_EN,
 };
 
 export type LabelKey = keyof typeof zh;

@@ -8,6 +8,7 @@ import express, { Router, type ErrorRequestHandler, type RequestHandler } from '
 import { ZodError } from 'zod';
 import type { Config } from '../config.js';
 import type { Models } from '../db/models.js';
+import type { GroundSettings } from '../ground/grounded-roster.js';
 import { AppError } from '../errors.js';
 import { SECRET_PAGE_PATHS } from '../http/secret-urls.js';
 import { personRoutes } from './person/person.page.js';
@@ -15,6 +16,7 @@ import { plannerRoutes } from './planner/planner.page.js';
 import { errorMessage, problemMessage } from './i18n.js';
 import { pageContext, sendPage } from './render.js';
 import { villageRoutes } from './village/village.page.js';
+import { gateRoutes } from './gate/gate.page.js';
 
 export interface PageDeps {
   models: Models;
@@ -25,6 +27,8 @@ export interface PageDeps {
   secretUrlLimit: RequestHandler[];
   /** The per-token upload limit, shared with the API's uploads. */
   uploadLimit: RequestHandler;
+  /** The clock and no-show rule (src/ground/): gate pages, no-shows on the village page. */
+  ground: GroundSettings;
 }
 
 export function pageRoutes(deps: PageDeps): Router {
@@ -35,8 +39,9 @@ export function pageRoutes(deps: PageDeps): Router {
   );
   // Here rather than in app.ts so that a refusal answers as a page (pageErrors).
   router.use(SECRET_PAGE_PATHS, deps.secretUrlLimit);
-  router.use(villageRoutes(deps.models, deps.config.TIMEZONE));
+  router.use(villageRoutes(deps.models, deps.config.TIMEZONE, deps.ground));
   router.use(personRoutes(deps.models, deps.config));
+  router.use(gateRoutes(deps.models, deps.ground));
   router.use('/planner', plannerRoutes(deps));
   router.use(pageErrors);
   return router;

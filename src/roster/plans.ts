@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { withDocLock } from '../db/doc-lock.js';
 import type { Models } from '../db/models.js';
-import { planSpecSchema, type PlanSpec, type PlanSpecInput } from '../domain/plan.js';
+import { ABSENCE_POLICY_DEFAULTS, planSpecSchema, type PlanSpec, type PlanSpecInput } from '../domain/plan.js';
 import { addDays, formatClock, localInstant, parseClock } from '../domain/time.js';
 import { AppError } from '../errors.js';
 import type { Pin } from '../solver/index.js';
@@ -49,7 +49,9 @@ export async function listPlans(models: Models): Promise<Plan[]> {
 /** Changes the name and/or any spec fields; the merged spec is validated whole. */
 export async function updatePlan(models: Models, id: string, change: { name?: string; spec?: Partial<PlanSpecInput> }): Promise<Plan> {
   const plan = await getPlan(models, id);
-  const spec = change.spec ? parseSpec({ ...plan.spec, ...change.spec, rules: { ...plan.spec.rules, ...change.spec.rules } }) : plan.spec;
+  const spec = change.spec
+    ? parseSpec({ ...plan.spec, ...change.spec, rules: merged(plan.spec.rules, change.spec.rules), absencePolicy: merged(plan.spec.absencePolicy, change.spec.absencePolicy) })
+    : plan.spec;
   await withDocLock(`plan:${id}`, () => models.Plan.updateOne({ _id: id }, { $set: { name: change.name ?? plan.name, spec } }));
   return getPlan(models, id);
 }
@@ -99,6 +101,12 @@ function samePin(a: Pin, b: Pin): boolean {
   return a.cadreId === b.cadreId && a.gateId === b.gateId && a.start.getTime() === b.start.getTime();
 }
 
+/** A nested group of a PATCH is merged field by field; anything but an object is left for zod to refuse by name. */
+function merged(current: object, change: unknown): unknown {
+  if (change === undefined) return current;
+  return change !== null && typeof change === 'object' && !Array.isArray(change) ? { ...current, ...change } : change;
+}
+
 function parseSpec(input: unknown): PlanSpec {
   const parsed = planSpecSchema.safeParse(input);
   if (!parsed.success) {
@@ -114,7 +122,8 @@ function toPlan(doc: Record<string, any>, activeSolveId: string | null): Plan {
   return {
     id: doc._id,
     name: doc.name,
-    spec: doc.spec,
+    // Plans stored before a field existed get its default (e.g. absencePolicy).
+    spec: { ...doc.spec, absencePolicy: { ...ABSENCE_POLICY_DEFAULTS, ...doc.spec?.absencePolicy } },
     pins: (doc.pins ?? []).map((p: Pin) => ({ cadreId: p.cadreId, gateId: p.gateId, start: new Date(p.start) })),
     publishedVersion: doc.publishedVersion ?? null,
     activeSolveId,

@@ -16,11 +16,15 @@ import {
   gapsToCsv,
   rosterDiff,
   rosterToCsv,
-  type DailyReport,
   type RosterDiff,
   type RosterFilter,
 } from './views/index.js';
 import { loadRoster, publishedRoster, requirePublished, type StoredRoster } from './publish.js';
+import { livePublishedVersion } from './live-state.js';
+import { groundRoster, type GroundSettings } from '../ground/grounded-roster.js';
+import type { GateShiftPresence } from '../ground/presence.js';
+import { groundReport, type GroundedDailyReport } from '../ground/ground-report.js';
+import { listInspections } from '../ground/inspections.js';
 
 export type RosterQuery = Omit<RosterFilter, 'villages'> & { version?: number };
 
@@ -82,8 +86,21 @@ export interface RosterView {
   pinConflicts?: PinConflictView[];
 }
 
-export async function readPublishedRoster(models: Models, principal: Principal, planId: string, query: VillagesQuery): Promise<{ view: RosterView; csv: () => string; gapsCsv: () => string }> {
-  const roster = await requirePublished(models, planId, query.version);
+/**
+ * With `ground`, the live version's gaps are as they stand now: no-shows added and places
+ * walk-ins filled (src/ground/); an earlier version is read as it was published.
+ */
+export async function readPublishedRoster(
+  models: Models,
+  principal: Principal,
+  planId: string,
+  query: VillagesQuery,
+  ground?: GroundSettings,
+): Promise<{ view: RosterView; csv: () => string; gapsCsv: () => string; presence?: Map<string, GateShiftPresence> }> {
+  const published = await requirePublished(models, planId, query.version);
+  const live = query.version === undefined || query.version === (await livePublishedVersion(models, planId));
+  const grounded = ground && live ? await groundRoster(models, published, ground) : null;
+  const roster = grounded?.roster ?? published;
   const rows = scoped(roster, principal, query);
   const view: RosterView = {
     planId,
@@ -94,7 +111,7 @@ export async function readPublishedRoster(models: Models, principal: Principal, 
     ...toViews(roster, rows),
     ...(principal.role === 'planner' ? plannerFigures(roster) : {}),
   };
-  return { view, ...csvOf(roster, rows) };
+  return { view, ...csvOf(roster, rows), ...(grounded ? { presence: grounded.presence } : {}) };
 }
 
 /** A solve's draft roster: planners only (checked by the route). */
@@ -105,15 +122,17 @@ export async function readDraftRoster(models: Models, solveId: string, query: Vi
   return { view, ...csvOf(roster, rows) };
 }
 
-/** The daily report with its day's bounds as text in the plan's offset. */
-export type DailyReportView = InstantsAsText<DailyReport>;
+/** The daily report, with the ground's figures (src/ground/ground-report.ts), its day's bounds as text in the plan's offset. */
+export type DailyReportView = InstantsAsText<GroundedDailyReport>;
 
-export async function readReport(models: Models, principal: Principal, planId: string, date: string, version?: number): Promise<DailyReportView> {
-  if (principal.role === 'cadre') throw new AppError('forbidden', 'the daily report is for planners and village heads');
+export async function readReport(models: Models, principal: Principal, planId: string, date: string, version?: number, ground?: GroundSettings): Promise<DailyReportView> {
+  if (principal.role !== 'planner' && principal.role !== 'village_head') throw new AppError('forbidden', 'the daily report is for planners and village heads');
   const roster = await requirePublished(models, planId, version);
   const rows = scoped(roster, principal, {});
   const gates = principal.role === 'village_head' ? roster.gates.filter((g) => principal.villages.includes(g.village)) : roster.gates;
-  return instantsAsText(dailyReport(rows, gates, roster.cadres as Cadre[], date, roster.timezone), roster.timezone);
+  const report = dailyReport(rows, gates, roster.cadres as Cadre[], date, roster.timezone);
+  const [grounded, inspections] = await Promise.all([ground ? groundRoster(models, roster, ground) : null, listInspections(models, principal, {})]);
+  return instantsAsText(groundReport(report, gates, grounded?.presence.values() ?? [], inspections), roster.timezone);
 }
 
 /** A diff as clients read it: shifts shown like roster rows (offset instants, names). */

@@ -20,7 +20,8 @@ import { faultPoint } from '../faults.js';
 import type { Models } from '../db/models.js';
 import type { Logger } from '../logger.js';
 import { AppError } from '../errors.js';
-import type { EngineName, SolveResult } from '../solver/index.js';
+import type { EngineName, Pin, SolveResult } from '../solver/index.js';
+import type { Assignment } from '../domain/roster.js';
 import { getPlan } from './plans.js';
 import { loadRoster, publishedRoster, storeRoster } from './publish.js';
 import { dutyInOtherPlans, withDutyElsewhere } from './other-plans.js';
@@ -46,11 +47,20 @@ export interface SolveJob {
 export interface SolveRequest {
   engine?: EngineName;
   deadlineSeconds?: number;
+  /**
+   * A re-plan from now on (src/replan/): published shifts starting before this instant are
+   * kept as they are, as pins, so the solve never rewrites what has started.
+   */
+  keepBefore?: Date | string;
 }
 
-export async function requestSolve(models: Models, planId: string, request: SolveRequest, requestedBy: string): Promise<SolveJob> {
+/**
+ * Queues a solve of the plan. `id` is for callers that record the id before asking (the
+ * absence re-plan, src/replan/): asking again with an id that exists returns that job.
+ */
+export async function requestSolve(models: Models, planId: string, request: SolveRequest, requestedBy: string, id = newSolveId()): Promise<SolveJob> {
   await getPlan(models, planId); // 404 when the plan does not exist
-  const id = `s_${randomBytes(6).toString('hex')}`;
+  if (await models.Solve.exists({ _id: id })) return getSolve(models, id);
   await claimPlan(models, planId, id);
   try {
     await models.Solve.create({ _id: id, planId, status: 'queued', requestedBy, options: request });
@@ -59,6 +69,10 @@ export async function requestSolve(models: Models, planId: string, request: Solv
     throw error;
   }
   return getSolve(models, id);
+}
+
+export function newSolveId(): string {
+  return `s_${randomBytes(6).toString('hex')}`;
 }
 
 /** Inserts the plan's ActiveSolve; clears one whose solve has ended and tries once more. */
@@ -243,7 +257,7 @@ export class SolveWorker {
     ));
     let lastWrite = 0;
     let solved = false;
-    const input = withDutyElsewhere({ plan: plan.spec, ...snapshot, pins: plan.pins, previous }, elsewhere);
+    const input = withDutyElsewhere({ plan: plan.spec, ...snapshot, pins: [...plan.pins, ...startedShifts(previous, request.keepBefore, plan.pins)], previous }, elsewhere);
     const result = await solveInThread(
       input,
       {
@@ -282,6 +296,17 @@ export class SolveWorker {
     faultPoint('solve:after-finish');
     await releasePlan(this.models, planId, solveId);
   }
+}
+
+/** Published shifts starting before `keepBefore`, as pins (those the planner pinned already left out). */
+function startedShifts(previous: Assignment[] | undefined, keepBefore: Date | string | undefined, pins: Pin[]): Pin[] {
+  if (!previous || keepBefore === undefined) return [];
+  const until = new Date(keepBefore).getTime();
+  const pinned = new Set(pins.map((p) => `${p.cadreId}|${p.gateId}|${p.start.getTime()}`));
+  return previous
+    .filter((a) => new Date(a.start).getTime() < until)
+    .map((a) => ({ cadreId: a.cadreId, gateId: a.gateId, start: new Date(a.start) }))
+    .filter((p) => !pinned.has(`${p.cadreId}|${p.gateId}|${p.start.getTime()}`));
 }
 
 /** Removes the plan's ActiveSolve if it is still this solve's. */

@@ -33,7 +33,8 @@ export interface BrowserHarness {
   close(): Promise<void>;
 }
 
-export async function startBrowserHarness(): Promise<BrowserHarness> {
+/** `clock`: what time the service thinks it is (check-ins and no-shows); default the real time. */
+export async function startBrowserHarness(options: { clock?: () => Date } = {}): Promise<BrowserHarness> {
   const connection = await mongoose.createConnection(`${inject('mongoUri')}browser_${randomBytes(6).toString('hex')}`).asPromise();
   const models = registerModels(connection);
   await Promise.all(Object.values(connection.models).map((m) => m.createIndexes()));
@@ -43,7 +44,7 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
   // machine needs, so a slow run is slow rather than a worse roster.
   const worker = new SolveWorker(models, logger, { engine: 'highs', deadlineSeconds: 300 });
   await worker.start();
-  const app = createApp({ config, logger, connection, models, onSolveRequested: () => worker.nudge() });
+  const app = createApp({ config, logger, connection, models, onSolveRequested: () => worker.nudge(), clock: options.clock });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(0, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(s)));
   });

@@ -22,13 +22,19 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(env: Record<string, string> = {}, logger: Logger = createLogger('silent'), dbName = `test_${randomBytes(6).toString('hex')}`): Promise<TestApp> {
+/** `clock`: what time the app thinks it is (check-ins and no-shows, src/ground/). */
+export async function createTestApp(
+  env: Record<string, string> = {},
+  logger: Logger = createLogger('silent'),
+  dbName = `test_${randomBytes(6).toString('hex')}`,
+  options: { clock?: () => Date } = {},
+): Promise<TestApp> {
   const connection = await mongoose.createConnection(`${inject('mongoUri')}${dbName}`).asPromise();
   const models = registerModels(connection);
   await Promise.all(Object.values(connection.models).map((m) => m.createIndexes()));
   const config = loadConfig({ LOG_LEVEL: 'silent', RUN_WORKER: 'false', ...env });
   // Every answer is checked against the OpenAPI document (./contract.ts).
-  const app = withContractCheck(createApp({ config, logger, connection, models }));
+  const app = withContractCheck(createApp({ config, logger, connection, models, clock: options.clock }));
   return {
     app,
     dbName,

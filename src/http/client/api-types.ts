@@ -223,11 +223,28 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Unavailable windows of the people in scope, soonest first (planner or village head) */
+        /** Absences of the people in scope, soonest first: unavailable windows, and self-reports waiting for acceptance (planner or village head) */
         get: operations["listAbsences"];
         put?: never;
-        /** Mark a person absent (an unavailable window beside their other windows); planner, or the head of their village */
+        /** Mark a person absent (an unavailable window beside their other windows), accepted at once; the published rosters it touches are re-planned. Planner, or the head of their village */
         post: operations["addAbsence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/absences/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept an absence the person reported on their page (when the plan’s policy asks for acceptance): it takes effect and the published rosters it touches are re-planned. Planner, or the head of their village; accepting again changes nothing */
+        post: operations["acceptAbsence"];
         delete?: never;
         options?: never;
         head?: never;
@@ -244,7 +261,7 @@ export type paths = {
         get?: never;
         put?: never;
         post?: never;
-        /** Remove one absence; the person’s other windows stay (planner, or the head of their village) */
+        /** Remove one absence, or decline one waiting for acceptance; the person’s other windows stay (planner, or the head of their village). Shifts already re-planned stay as published */
         delete: operations["removeAbsence"];
         options?: never;
         head?: never;
@@ -545,8 +562,8 @@ export type paths = {
             cookie?: never;
         };
         /**
-         * Daily report (一日一报) per town and village (planners, village heads)
-         * @description A village head’s report covers their villages; cadre tokens answer 403.
+         * Daily report (一日一报) per town and village (planners, village heads); JSON, CSV or xlsx by Accept
+         * @description A village head’s report covers their villages; cadre and inspector tokens answer 403. Beside the roster’s coverage, `ground` counts check-ins, no-shows, walk-ins, inspections and their problems.
          */
         get: operations["getDailyReport"];
         put?: never;
@@ -569,6 +586,127 @@ export type paths = {
          * @description Scoped like the roster.
          */
         get: operations["getDiff"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/checkins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check in at a gate (cadre token, as its own person)
+         * @description Counts for the person’s own shift at this gate (from 30 min before its start) or, if they have none then, as a walk-in at the gate-shift on now. Checking in twice is one check-in (200). 422 when no published roster needs anyone at that gate then, or for an unknown gate.
+         */
+        post: operations["checkIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/checkins/check-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check out of a gate (cadre token)
+         * @description Closes the latest open check-in at this gate (up to 2 h after its shift ended); 422 when there is none.
+         */
+        post: operations["checkOut"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Inspections in scope, latest first
+         * @description Planners: all; inspectors: their towns; village heads: their villages; cadres: 403. Filters only narrow.
+         */
+        get: operations["listInspections"];
+        put?: never;
+        /**
+         * Record a spot check at a gate (inspector in its towns, or planner)
+         * @description The service adds who the live roster had at the gate then and who had checked in. 403 for a gate outside the squad’s towns, and for village heads and cadres.
+         */
+        post: operations["recordInspection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One inspection (scoped as the list) */
+        get: operations["getInspection"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections/{id}/problems/{index}/fix": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a problem fixed, with a note (the village head of that gate, or a planner)
+         * @description 409 when it is already fixed (on the spot, or by someone else).
+         */
+        post: operations["fixInspectionProblem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The day’s unannounced visit list: a squad (inspector token) its own, a planner every squad’s
+         * @description Drawn once per day at the first request from the start of that day, then kept. 403 before the day starts, and for village heads and cadres.
+         */
+        get: operations["getVisitLists"];
         put?: never;
         post?: never;
         delete?: never;
@@ -951,25 +1089,31 @@ export type components = {
             /** @description For DELETE /api/v1/tokens/{id} */
             tokenId: string;
             /**
-             * @description planner: everything; village_head: read-only, its villages; cadre: its own data
+             * @description planner: everything; village_head: read-only, its villages; cadre: its own data; inspector: an inspection squad, inspections and visit lists of its towns
              * @enum {string}
              */
-            role: "planner" | "village_head" | "cadre";
+            role: "planner" | "village_head" | "cadre" | "inspector";
             /** @description village_head: the villages it may read; empty otherwise */
             villages: string[];
             /** @description cadre: whose data it may read; null otherwise */
             cadreId: string | null;
+            /** @description inspector: the towns it covers (empty = the whole district); empty otherwise */
+            towns: string[];
         };
         TokenRequest: {
             /**
-             * @description planner: everything; village_head: read-only, its villages; cadre: its own data
+             * @description planner: everything; village_head: read-only, its villages; cadre: its own data; inspector: an inspection squad, inspections and visit lists of its towns
              * @enum {string}
              */
-            role: "planner" | "village_head" | "cadre";
+            role: "planner" | "village_head" | "cadre" | "inspector";
             /** @description For village_head: the villages it may read */
             villages?: string[];
             /** @description For cadre: whose data it may read */
             cadreId?: string;
+            /** @description For inspector: the towns the squad covers; none = the whole district */
+            towns?: string[];
+            /** @description For village_head: the head’s own entry in the people list; people whose absence is too close to report themselves are shown this person’s phone to call */
+            personId?: string;
             label?: string;
         };
         TokenList: {
@@ -979,12 +1123,13 @@ export type components = {
         TokenInfo: {
             tokenId: string;
             /**
-             * @description planner: everything; village_head: read-only, its villages; cadre: its own data
+             * @description planner: everything; village_head: read-only, its villages; cadre: its own data; inspector: an inspection squad, inspections and visit lists of its towns
              * @enum {string}
              */
-            role: "planner" | "village_head" | "cadre";
+            role: "planner" | "village_head" | "cadre" | "inspector";
             villages: string[];
             cadreId: string | null;
+            towns: string[];
             label: string;
             revokedAt: components["schemas"]["Instant"] & (string | null);
             createdAt: components["schemas"]["Instant"];
@@ -1000,6 +1145,35 @@ export type components = {
             to: components["schemas"]["Instant"];
             /** @description Empty when none was given (or the absence came from an upload) */
             reason: string;
+            /**
+             * @description reported: the person reported it on their page and it waits for a village head or planner to accept it (not yet in effect); accepted: in effect
+             * @enum {string}
+             */
+            status: "reported" | "accepted";
+            /**
+             * @description Who entered it: the person (self), a planner, a village head, or an availability upload
+             * @enum {string}
+             */
+            source: "self" | "planner" | "village_head" | "upload";
+            /** @description The automatic re-plan; null for absences that came from an upload */
+            replan: {
+                /**
+                 * @description none: not accepted yet; pending: the published rosters it touches are being re-planned; done; failed (see error)
+                 * @enum {string}
+                 */
+                status: "none" | "pending" | "done" | "failed";
+                /** @description One per plan re-planned for this absence */
+                results: {
+                    planId: string;
+                    /** @description Planners only: the re-plan solve */
+                    solveId?: string;
+                    /** @description Version published at once with the fill-ins within the plan’s publishFillInsWithinHours; null when none were */
+                    publishedVersion: number | null;
+                    /** @description Planners only: the whole re-plan as a draft, when part of it waits for the planner */
+                    draftSolveId?: string | null;
+                }[];
+                error: string | null;
+            } | null;
         };
         AbsenceRequest: {
             cadreId: string;
@@ -1107,6 +1281,7 @@ export type components = {
             /** @enum {string} */
             engine?: "highs" | "jslp";
             deadlineSeconds?: number;
+            absencePolicy: components["schemas"]["AbsencePolicy"];
         };
         /** @description Hard rules of the roster (see PlanCreate for their meaning) */
         PlanRules: {
@@ -1114,6 +1289,12 @@ export type components = {
             maxHoursPer24h: number;
             maxHoursPerWeek: number;
             maxConsecutiveNights: number;
+        };
+        /** @description Self-reported absences and the automatic re-plan (see PlanCreate for their meaning) */
+        AbsencePolicy: {
+            selfReportNeedsAcceptance: boolean;
+            minLeadHours: number;
+            publishFillInsWithinHours: number;
         };
         PinnedShift: {
             cadreId: string;
@@ -1186,6 +1367,31 @@ export type components = {
             engine?: "highs" | "jslp";
             /** @description Wall-clock limit for the solve; omitted = deployment default */
             deadlineSeconds?: number;
+            /**
+             * @description Self-reported absences and the automatic re-plan that follows an accepted absence
+             * @default {
+             *       "selfReportNeedsAcceptance": false,
+             *       "minLeadHours": 2,
+             *       "publishFillInsWithinHours": 48
+             *     }
+             */
+            absencePolicy?: {
+                /**
+                 * @description A self-reported absence waits as "reported" until a village head of the person's village or a planner accepts it; false = accepted at once
+                 * @default false
+                 */
+                selfReportNeedsAcceptance?: boolean;
+                /**
+                 * @description A person cannot report themselves out of a shift that starts in less than this many hours (the page shows whom to call instead)
+                 * @default 2
+                 */
+                minLeadHours?: number;
+                /**
+                 * @description After an accepted absence the published roster is re-planned; fill-ins for shifts starting within this many hours are published at once, the rest wait as a draft for the planner
+                 * @default 48
+                 */
+                publishFillInsWithinHours?: number;
+            };
             name: string;
         };
         PlanList: {
@@ -1328,8 +1534,11 @@ export type components = {
             end: components["schemas"]["Instant"];
             needed: number;
             filled: number;
-            /** @enum {string} */
-            reason: "no_one_eligible" | "no_one_available" | "busy_elsewhere" | "eligible_at_hour_cap" | "rest_rule" | "no_lead_available" | "deadline";
+            /**
+             * @description no_show: rostered, but nobody checked in NO_SHOW_AFTER_MIN minutes after the start (current version only; a late check-in or a walk-in clears it)
+             * @enum {string}
+             */
+            reason: "no_one_eligible" | "no_one_available" | "busy_elsewhere" | "eligible_at_hour_cap" | "rest_rule" | "no_lead_available" | "deadline" | "no_show";
             /** @description One sentence a planner can act on */
             detail: string;
             detailZh: string;
@@ -1421,6 +1630,7 @@ export type components = {
                     dispatched: number;
                     volunteer: number;
                 };
+                ground: components["schemas"]["GroundFigures"];
             };
         };
         TownReport: {
@@ -1436,7 +1646,27 @@ export type components = {
             gapHours: number;
             /** @description Person-hours on duty inside the day */
             hoursWorked: number;
+            ground: components["schemas"]["GroundFigures"];
             villages: components["schemas"]["VillageReport"][];
+        };
+        /** @description What happened on the ground: check-ins and inspections (一日一报) */
+        GroundFigures: {
+            /** @description Rostered places at gate-shifts starting that day */
+            placesPlanned: number;
+            /** @description Of those, checked in (late check-ins too) */
+            checkedIn: number;
+            /** @description Of those, no-shows (未到岗) now; only at gates with a check-in code, NO_SHOW_AFTER_MIN after the start */
+            noShows: number;
+            /** @description Check-ins by people not rostered at that gate-shift */
+            walkIns: number;
+            /** @description Spot checks made that day */
+            inspections: number;
+            /** @description Problems those found */
+            problemsFound: number;
+            /** @description Of those, fixed on the spot or marked fixed since */
+            problemsFixed: number;
+            /** @description Problems found up to the day’s end still open now, whatever day they were found */
+            problemsOpen: number;
         };
         VillageReport: {
             village: string;
@@ -1452,6 +1682,7 @@ export type components = {
             gapHours: number;
             /** @description Person-hours on duty inside the day */
             hoursWorked: number;
+            ground: components["schemas"]["GroundFigures"];
         };
         RosterDiff: {
             from: number;
@@ -1470,6 +1701,133 @@ export type components = {
                 lost: number;
                 unchanged: number;
             };
+        };
+        CheckIn: {
+            planId: string;
+            gateId: string;
+            gateName: string;
+            village: string;
+            cadreId: string;
+            start: components["schemas"]["Instant"] & unknown;
+            end: components["schemas"]["Instant"];
+            checkedInAt: components["schemas"]["Instant"];
+            checkedOutAt: components["schemas"]["Instant"] & (string | null);
+            /** @description Not on the live roster at this gate-shift: recorded, fills a gap or stands in for a no-show */
+            walkIn: boolean;
+            /** @enum {string} */
+            via: "gate" | "api";
+        };
+        CheckInRequest: {
+            /** @description The gate one is at */
+            gateId: string;
+            /** @description When, ISO 8601; default now. At most 12 h ago (a tap queued offline), never in the future */
+            at?: string;
+        };
+        Inspection: {
+            id: string;
+            gateId: string;
+            gateName: string;
+            village: string;
+            town: string;
+            at: components["schemas"]["Instant"];
+            /** @description The live plan whose gate-shift was on then */
+            planId: string | null;
+            staffSeen: number;
+            /** @description People the roster had there then; null when no live plan needed anyone */
+            staffRostered: number | null;
+            /** @description People checked in there then */
+            staffCheckedIn: number | null;
+            namesChecked: string[];
+            visitorRegistration: boolean;
+            temperatureChecks: boolean;
+            problems: components["schemas"]["InspectionProblem"][];
+            /** @description The label of the squad’s token */
+            squad: string;
+        };
+        InspectionProblem: {
+            /** @description Position in the inspection; fix it at …/problems/{index}/fix */
+            index: number;
+            /**
+             * @description unstaffed 无人值守, understaffed 值守人数不足, off_post 脱岗离岗, no_registration 未落实来访登记, no_temperature 未落实测温, supplies 防疫物资不足, other 其他
+             * @enum {string}
+             */
+            category: "unstaffed" | "understaffed" | "off_post" | "no_registration" | "no_temperature" | "supplies" | "other";
+            text: string;
+            fixedOnSpot: boolean;
+            /** @description Neither fixed on the spot nor marked fixed since */
+            open: boolean;
+            fixedAt: components["schemas"]["Instant"] & (string | null);
+            /** @description What the village head wrote when marking it fixed */
+            fixedNote: string;
+        };
+        InspectionRequest: {
+            gateId: string;
+            /** @description When the gate was checked, ISO 8601; default now; at most 7 days ago, never in the future */
+            at?: string;
+            /** @description People found on duty at the gate */
+            staffSeen: number;
+            /**
+             * @description Names of the people checked
+             * @default []
+             */
+            namesChecked?: string[];
+            /** @description Visitors are being registered (来访登记) */
+            visitorRegistration: boolean;
+            /** @description Temperatures are being taken (测温) */
+            temperatureChecks: boolean;
+            /** @default [] */
+            problems?: {
+                /**
+                 * @description unstaffed 无人值守, understaffed 值守人数不足, off_post 脱岗离岗, no_registration 未落实来访登记, no_temperature 未落实测温, supplies 防疫物资不足, other 其他
+                 * @enum {string}
+                 */
+                category: "unstaffed" | "understaffed" | "off_post" | "no_registration" | "no_temperature" | "supplies" | "other";
+                text: string;
+                /**
+                 * @description Put right before the squad left (当场整改)
+                 * @default false
+                 */
+                fixedOnSpot?: boolean;
+            }[];
+            /** @description The client’s own id for this record: sending the same one again (a retry on a weak signal) answers 200 with the first record */
+            clientRef?: string;
+        };
+        InspectionList: {
+            /** @description Latest first */
+            items: components["schemas"]["Inspection"][];
+        };
+        ProblemFixRequest: {
+            /** @description How it was put right, e.g. 已补充一名值守人员 */
+            note: string;
+        };
+        VisitLists: {
+            date: string;
+            dayStart: components["schemas"]["Instant"];
+            dayEnd: components["schemas"]["Instant"];
+            /** @description Local windows counted as night, e.g. 00:00-06:00 */
+            nightHours: string[];
+            /** @description An inspector gets its own list only; a planner every list */
+            lists: {
+                /** @description The squad’s token id */
+                squadId: string;
+                visits: {
+                    gateId: string;
+                    gateName: string;
+                    village: string;
+                    town: string;
+                    start: components["schemas"]["Instant"] & unknown;
+                    end: components["schemas"]["Instant"];
+                    night: boolean;
+                    /** @description Last day of this gate’s window: do not skip it */
+                    due: boolean;
+                }[];
+            }[];
+            /** @description Planners only: gates due today that no list could take */
+            unplanned: {
+                gateId: string;
+                /** @enum {string} */
+                reason: "no_squad_in_scope" | "no_free_window";
+            }[];
         };
         FeedLinks: {
             /**
@@ -3161,6 +3519,104 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ValidationFailedError"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /** @description A fault of the service; nothing internal is shown */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description The database is not reachable right now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnavailableError"];
+                };
+            };
+        };
+    };
+    acceptAbsence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The absence, accepted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Absence"];
+                };
+            };
+            /** @description A parameter or the body did not parse */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BadRequestError"];
+                };
+            };
+            /** @description Missing, unknown or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnauthorizedError"];
+                };
+            };
+            /** @description Outside the token’s role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description No such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /** @description Conflicts with work in progress or with another plan */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConflictError"];
                 };
             };
             /** @description Too many requests; see Retry-After */
@@ -5236,6 +5692,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DailyReport"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description A parameter or the body did not parse */
@@ -5367,6 +5825,730 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /** @description A fault of the service; nothing internal is shown */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description The database is not reachable right now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnavailableError"];
+                };
+            };
+        };
+    };
+    checkIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckInRequest"];
+            };
+        };
+        responses: {
+            /** @description Already checked in for this gate-shift */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckIn"];
+                };
+            };
+            /** @description Checked in */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckIn"];
+                };
+            };
+            /** @description A parameter or the body did not parse */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BadRequestError"];
+                };
+            };
+            /** @description Missing, unknown or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnauthorizedError"];
+                };
+            };
+            /** @description Outside the token’s role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description The body is larger than allowed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayloadTooLargeError"];
+                };
+            };
+            /** @description The body’s content type or encoding is not accepted */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"];
+                };
+            };
+            /** @description The request parsed but is not valid; nothing was written */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /** @description A fault of the service; nothing internal is shown */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description The database is not reachable right now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnavailableError"];
+                };
+            };
+        };
+    };
+    checkOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckInRequest"];
+            };
+        };
+        responses: {
+            /** @description Checked out */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckIn"];
+                };
+            };
+            /** @description A parameter or the body did not parse */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BadRequestError"];
+                };
+            };
+            /** @description Missing, unknown or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnauthorizedError"];
+                };
+            };
+            /** @description Outside the token’s role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description The body is larger than allowed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayloadTooLargeError"];
+                };
+            };
+            /** @description The body’s content type or encoding is not accepted */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"];
+                };
+            };
+            /** @description The request parsed but is not valid; nothing was written */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /** @description A fault of the service; nothing internal is shown */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description The database is not reachable right now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnavailableError"];
+                };
+            };
+        };
+    };
+    listInspections: {
+        parameters: {
+            query?: {
+                village?: string;
+                town?: string;
+                gateId?: string;
+                /** @description Only inspections at or after this instant */
+                from?: string;
+                /** @description Only inspections before this instant */
+                to?: string;
+                /** @description true: only inspections with a problem still open */
+                open?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Inspections */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionList"];
+                };
+            };
+            /** @description A parameter or the body did not parse */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BadRequestError"];
+                };
+            };
+            /** @description Missing, unknown or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnauthorizedError"];
+                };
+            };
+            /** @description Outside the token’s role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /** @description A fault of the service; nothing internal is shown */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description The database is not reachable right now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnavailableError"];
+                };
+            };
+        };
+    };
+    recordInspection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InspectionRequest"];
+            };
+        };
+        responses: {
+            /** @description Already recorded under this clientRef; nothing changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Inspection"];
+                };
+            };
+            /** @description Recorded */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Inspection"];
+                };
+            };
+            /** @description A parameter or the body did not parse */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BadRequestError"];
+                };
+            };
+            /** @description Missing, unknown or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnauthorizedError"];
+                };
+            };
+            /** @description Outside the token’s role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description The body is larger than allowed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayloadTooLargeError"];
+                };
+            };
+            /** @description The body’s content type or encoding is not accepted */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"];
+                };
+            };
+            /** @description The request parsed but is not valid; nothing was written */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /** @description A fault of the service; nothing internal is shown */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description The database is not reachable right now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnavailableError"];
+                };
+            };
+        };
+    };
+    getInspection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The inspection */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Inspection"];
+                };
+            };
+            /** @description A parameter or the body did not parse */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BadRequestError"];
+                };
+            };
+            /** @description Missing, unknown or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnauthorizedError"];
+                };
+            };
+            /** @description Outside the token’s role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description No such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /** @description A fault of the service; nothing internal is shown */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description The database is not reachable right now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnavailableError"];
+                };
+            };
+        };
+    };
+    fixInspectionProblem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                index: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProblemFixRequest"];
+            };
+        };
+        responses: {
+            /** @description The inspection */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Inspection"];
+                };
+            };
+            /** @description A parameter or the body did not parse */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BadRequestError"];
+                };
+            };
+            /** @description Missing, unknown or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnauthorizedError"];
+                };
+            };
+            /** @description Outside the token’s role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description No such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /** @description Conflicts with work in progress or with another plan */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConflictError"];
+                };
+            };
+            /** @description The body is larger than allowed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayloadTooLargeError"];
+                };
+            };
+            /** @description The body’s content type or encoding is not accepted */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /** @description A fault of the service; nothing internal is shown */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description The database is not reachable right now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnavailableError"];
+                };
+            };
+        };
+    };
+    getVisitLists: {
+        parameters: {
+            query?: {
+                /** @description The visit day (it starts with the plan’s first shift); default today */
+                date?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The lists */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitLists"];
+                };
+            };
+            /** @description A parameter or the body did not parse */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BadRequestError"];
+                };
+            };
+            /** @description Missing, unknown or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnauthorizedError"];
+                };
+            };
+            /** @description Outside the token’s role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenError"];
                 };
             };
             /** @description Too many requests; see Retry-After */

@@ -1,13 +1,16 @@
 /**
  * Absences: mark one person out for a span without re-uploading availability (planners, or
- * the head of that person's village). Handlers parse, call one use-case, answer.
+ * the head of that person's village), and accept what people reported themselves on their
+ * own page. An accepted absence re-plans the published rosters it touches (src/replan/).
+ * Handlers parse, call one use-case, answer.
  */
 import { Router } from 'express';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import type { Models } from '../../db/models.js';
-import { addAbsence, listAbsences, removeAbsence, type Absence } from '../../directory/absences.js';
+import { acceptAbsence, listAbsenceRecords, recordAbsence, withdrawAbsence, type AbsenceRecord } from '../../replan/absence-reports.js';
 import { isoWithOffset } from '../../domain/time.js';
+import type { Principal } from '../../auth/tokens.js';
 import { principalOf, requireRole } from '../auth.js';
 import { apiResponses, instantOutSchema, jsonBody, jsonResponse } from '../openapi.js';
 import { idParamSchema, instantSchema, plainText } from '../schemas.js';
@@ -36,6 +39,25 @@ const absenceSchema = z
     from: instantOutSchema,
     to: instantOutSchema,
     reason: z.string().describe('Empty when none was given (or the absence came from an upload)'),
+    status: z.enum(['reported', 'accepted']).describe('reported: the person reported it on their page and it waits for a village head or planner to accept it (not yet in effect); accepted: in effect'),
+    source: z.enum(['self', 'planner', 'village_head', 'upload']).describe('Who entered it: the person (self), a planner, a village head, or an availability upload'),
+    replan: z
+      .strictObject({
+        status: z.enum(['none', 'pending', 'done', 'failed']).describe('none: not accepted yet; pending: the published rosters it touches are being re-planned; done; failed (see error)'),
+        results: z
+          .array(
+            z.strictObject({
+              planId: z.string(),
+              solveId: z.string().optional().describe('Planners only: the re-plan solve'),
+              publishedVersion: z.number().int().nullable().describe('Version published at once with the fill-ins within the plan’s publishFillInsWithinHours; null when none were'),
+              draftSolveId: z.string().nullable().optional().describe('Planners only: the whole re-plan as a draft, when part of it waits for the planner'),
+            }),
+          )
+          .describe('One per plan re-planned for this absence'),
+        error: z.string().nullable(),
+      })
+      .nullable()
+      .describe('The automatic re-plan; null for absences that came from an upload'),
   })
   .openapi('Absence');
 
@@ -52,17 +74,26 @@ export function absenceRoutes(deps: AbsenceRouteDeps, registry: OpenAPIRegistry)
   const router = Router();
   const { models, timeZone } = deps;
   const allowed = requireRole('planner', 'village_head');
-  const view = (a: Absence) => ({ ...a, from: isoWithOffset(a.from, timeZone), to: isoWithOffset(a.to, timeZone) });
+  // Solve ids are the planners' business (as in plan and roster answers).
+  const view = (a: AbsenceRecord, principal: Principal) => ({
+    ...a,
+    from: isoWithOffset(a.from, timeZone),
+    to: isoWithOffset(a.to, timeZone),
+    replan: a.replan && principal.role !== 'planner' ? { ...a.replan, results: a.replan.results.map(({ planId, publishedVersion }) => ({ planId, publishedVersion })) } : a.replan,
+  });
 
   router.post('/absences', allowed, async (req, res) => {
-    const { absence, created } = await addAbsence(models, principalOf(req), absenceRequestSchema.parse(req.body));
-    res.status(created ? 201 : 200).json(view(absence));
+    const { absence, created } = await recordAbsence(models, principalOf(req), absenceRequestSchema.parse(req.body));
+    res.status(created ? 201 : 200).json(view(absence, principalOf(req)));
   });
   router.get('/absences', allowed, async (req, res) => {
-    res.json({ items: (await listAbsences(models, principalOf(req), listQuerySchema.parse(req.query))).map(view) });
+    res.json({ items: (await listAbsenceRecords(models, principalOf(req), listQuerySchema.parse(req.query))).map((a) => view(a, principalOf(req))) });
+  });
+  router.post('/absences/:id/accept', allowed, async (req, res) => {
+    res.json(view(await acceptAbsence(models, principalOf(req), idParamSchema.parse(req.params).id), principalOf(req)));
   });
   router.delete('/absences/:id', allowed, async (req, res) => {
-    await removeAbsence(models, principalOf(req), idParamSchema.parse(req.params).id);
+    await withdrawAbsence(models, principalOf(req), idParamSchema.parse(req.params).id);
     res.status(204).end();
   });
 
@@ -72,7 +103,7 @@ export function absenceRoutes(deps: AbsenceRouteDeps, registry: OpenAPIRegistry)
     path: '/api/v1/absences',
     operationId: 'addAbsence',
     tags: ['directory'],
-    summary: 'Mark a person absent (an unavailable window beside their other windows); planner, or the head of their village',
+    summary: 'Mark a person absent (an unavailable window beside their other windows), accepted at once; the published rosters it touches are re-planned. Planner, or the head of their village',
     request: jsonBody(absenceRequestSchema),
     responses: apiResponses({ 201: jsonResponse('The absence', absenceSchema), 200: jsonResponse('The same absence was already there; nothing changed', absenceSchema) }, 400, 403, 404, 409, 422),
   });
@@ -81,16 +112,25 @@ export function absenceRoutes(deps: AbsenceRouteDeps, registry: OpenAPIRegistry)
     path: '/api/v1/absences',
     operationId: 'listAbsences',
     tags: ['directory'],
-    summary: 'Unavailable windows of the people in scope, soonest first (planner or village head)',
+    summary: 'Absences of the people in scope, soonest first: unavailable windows, and self-reports waiting for acceptance (planner or village head)',
     request: { query: listQuerySchema },
     responses: apiResponses({ 200: jsonResponse('Absences', absenceListSchema) }, 400, 403),
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/api/v1/absences/{id}/accept',
+    operationId: 'acceptAbsence',
+    tags: ['directory'],
+    summary: 'Accept an absence the person reported on their page (when the plan’s policy asks for acceptance): it takes effect and the published rosters it touches are re-planned. Planner, or the head of their village; accepting again changes nothing',
+    request: { params: id },
+    responses: apiResponses({ 200: jsonResponse('The absence, accepted', absenceSchema) }, 403, 404, 409),
   });
   registry.registerPath({
     method: 'delete',
     path: '/api/v1/absences/{id}',
     operationId: 'removeAbsence',
     tags: ['directory'],
-    summary: 'Remove one absence; the person’s other windows stay (planner, or the head of their village)',
+    summary: 'Remove one absence, or decline one waiting for acceptance; the person’s other windows stay (planner, or the head of their village). Shifts already re-planned stay as published',
     request: { params: id },
     responses: apiResponses({ 204: { description: 'Removed' } }, 403, 404, 409),
   });

@@ -14,6 +14,8 @@ import { publishPlan, rollbackPlan } from '../../roster/publish-protocol.js';
 import { listPublications, type Publication } from '../../roster/publish.js';
 import { readDiff, readDraftRoster, readPublishedRoster, readReport } from '../../roster/read.js';
 import { getSolve, listSolves, requestSolve, type SolveJob } from '../../roster/solves.js';
+import type { GroundSettings } from '../../ground/grounded-roster.js';
+import { XLSX_TYPE, reportCsv, reportXlsx } from '../../ground/report-sheets.js';
 import { principalOf, requireRole } from '../auth.js';
 import { apiResponses, jsonBody, jsonResponse } from '../openapi.js';
 import {
@@ -34,6 +36,8 @@ export interface PlanRouteDeps {
   models: Models;
   /** Wakes the in-process worker so a new solve starts without waiting for the next poll. */
   onSolveRequested?: () => void;
+  /** The clock and no-show rule: the live version's gaps include no-shows (src/ground/). */
+  ground?: GroundSettings;
 }
 
 const createPlanSchema = planSpecSchema.extend({ name: plainText(100).min(1) }).openapi('PlanCreate');
@@ -138,18 +142,25 @@ export function planRoutes(deps: PlanRouteDeps, registry: OpenAPIRegistry): Rout
   });
 
   router.get('/plans/:id/roster', async (req, res) => {
-    const roster = await readPublishedRoster(models, principalOf(req), planId(req), rosterQuerySchema.parse(req.query));
+    const roster = await readPublishedRoster(models, principalOf(req), planId(req), rosterQuerySchema.parse(req.query), deps.ground);
     sendRoster(req, res, rosterViewSchema, roster.view, roster.csv);
   });
   router.get('/plans/:id/gaps', async (req, res) => {
-    const roster = await readPublishedRoster(models, principalOf(req), planId(req), rosterQuerySchema.parse(req.query));
+    const roster = await readPublishedRoster(models, principalOf(req), planId(req), rosterQuerySchema.parse(req.query), deps.ground);
     const { planId: id, version, publishedAt, timezone, gaps } = roster.view;
     if (version === null || publishedAt === null) throw new Error('a published roster has a version');
     sendRoster(req, res, gapsViewSchema, { planId: id, version, publishedAt, timezone, gaps }, roster.gapsCsv);
   });
   router.get('/plans/:id/report', async (req, res) => {
     const { date, version } = reportQuerySchema.parse(req.query);
-    sendJson(res, 200, dailyReportSchema, await readReport(models, principalOf(req), planId(req), date, version));
+    const report = await readReport(models, principalOf(req), planId(req), date, version, deps.ground);
+    // JSON by default; the same figures as CSV, or as the xlsx an office sends upward.
+    const wanted = req.accepts(['application/json', 'text/csv', XLSX_TYPE]);
+    if (wanted === XLSX_TYPE) {
+      res.attachment(`report-${date}.xlsx`).type(XLSX_TYPE).send(await reportXlsx(report));
+      return;
+    }
+    sendRoster(req, res, dailyReportSchema, report, () => reportCsv(report));
   });
   router.get('/plans/:id/diff', async (req, res) => {
     const { from, to } = diffQuerySchema.parse(req.query);
@@ -245,6 +256,6 @@ function document(registry: OpenAPIRegistry): void {
   op({ method: 'delete', path: '/api/v1/plans/{id}/pins', operationId: 'removePin', summary: 'Remove a pin (planner)', description: 'The pin in the query (cadreId, gateId, start), or in a JSON body.', request: { params: id, query: pinSchema.partial() }, responses: apiResponses({ 200: jsonResponse('The plan', planSchema) }, 400, 403, 404) });
   op({ method: 'get', path: '/api/v1/plans/{id}/roster', operationId: 'getRoster', tags: ['rosters'], summary: 'Published roster; JSON, or CSV with Accept: text/csv', description: rosterScope, request: { params: id, query: rosterQuerySchema }, responses: apiResponses({ 200: csvOr('The roster', rosterViewSchema, rosterColumns) }, 400, 403, 404) });
   op({ method: 'get', path: '/api/v1/plans/{id}/gaps', operationId: 'getGaps', tags: ['rosters'], summary: 'Gaps of the published roster; JSON, or CSV with Accept: text/csv', description: rosterScope, request: { params: id, query: rosterQuerySchema }, responses: apiResponses({ 200: csvOr('The gaps', gapsViewSchema, gapColumns) }, 400, 403, 404) });
-  op({ method: 'get', path: '/api/v1/plans/{id}/report', operationId: 'getDailyReport', tags: ['rosters'], summary: 'Daily report (一日一报) per town and village (planners, village heads)', description: 'A village head’s report covers their villages; cadre tokens answer 403.', request: { params: id, query: reportQuerySchema }, responses: apiResponses({ 200: jsonResponse('The report', dailyReportSchema) }, 400, 403, 404) });
+  op({ method: 'get', path: '/api/v1/plans/{id}/report', operationId: 'getDailyReport', tags: ['rosters'], summary: 'Daily report (一日一报) per town and village (planners, village heads); JSON, CSV or xlsx by Accept', description: 'A village head’s report covers their villages; cadre and inspector tokens answer 403. Beside the roster’s coverage, `ground` counts check-ins, no-shows, walk-ins, inspections and their problems.', request: { params: id, query: reportQuerySchema }, responses: apiResponses({ 200: { description: 'The report', content: { 'application/json': { schema: dailyReportSchema }, 'text/csv': { schema: z.string().describe('UTF-8 with BOM: a row per village, town and the district; the columns of the xlsx') }, [XLSX_TYPE]: { schema: z.string().describe('Accept this type: a summary sheet (a row per town) and a sheet per town (a row per village), as an office sends it upward') } } } }, 400, 403, 404) });
   op({ method: 'get', path: '/api/v1/plans/{id}/diff', operationId: 'getDiff', tags: ['rosters'], summary: 'Who gained and lost which shifts between two versions', description: 'Scoped like the roster.', request: { params: id, query: diffQuerySchema }, responses: apiResponses({ 200: jsonResponse('The diff', diffSchema) }, 400, 403, 404) });
 }

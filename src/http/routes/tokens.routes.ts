@@ -9,13 +9,17 @@ import { isoWithOffset } from '../../domain/time.js';
 import { apiResponses, instantOutSchema, jsonBody, jsonResponse } from '../openapi.js';
 import { idParamSchema, sendJson } from '../schemas.js';
 
-const tokenRoleSchema = z.enum(['planner', 'village_head', 'cadre']).describe('planner: everything; village_head: read-only, its villages; cadre: its own data');
+const tokenRoleSchema = z
+  .enum(['planner', 'village_head', 'cadre', 'inspector'])
+  .describe('planner: everything; village_head: read-only, its villages; cadre: its own data; inspector: an inspection squad, inspections and visit lists of its towns');
 
 export const tokenRequestSchema = z
   .object({
     role: tokenRoleSchema,
     villages: z.array(z.string().min(1)).optional().describe('For village_head: the villages it may read'),
     cadreId: z.string().min(1).optional().describe('For cadre: whose data it may read'),
+    towns: z.array(z.string().min(1)).optional().describe('For inspector: the towns the squad covers; none = the whole district'),
+    personId: z.string().min(1).optional().describe('For village_head: the head’s own entry in the people list; people whose absence is too close to report themselves are shown this person’s phone to call'),
     label: z.string().max(200).optional(),
   })
   .openapi('TokenRequest');
@@ -27,6 +31,7 @@ const issuedSchema = z
     role: tokenRoleSchema,
     villages: z.array(z.string()).describe('village_head: the villages it may read; empty otherwise'),
     cadreId: z.string().nullable().describe('cadre: whose data it may read; null otherwise'),
+    towns: z.array(z.string()).describe('inspector: the towns it covers (empty = the whole district); empty otherwise'),
   })
   .openapi('IssuedToken');
 
@@ -36,6 +41,7 @@ const tokenInfoSchema = z
     role: tokenRoleSchema,
     villages: z.array(z.string()),
     cadreId: z.string().nullable(),
+    towns: z.array(z.string()),
     label: z.string(),
     revokedAt: instantOutSchema.nullable(),
     createdAt: instantOutSchema,
@@ -59,6 +65,7 @@ export function tokenRoutes(models: Models, timeZone: string, registry: OpenAPIR
       role: t.role,
       villages: t.villages,
       cadreId: t.cadreId,
+      towns: t.towns ?? [],
       label: t.label,
       revokedAt: t.revokedAt ? at(t.revokedAt) : null,
       createdAt: at(t.createdAt as Date),

@@ -12,6 +12,8 @@ import { publishedPlans } from '../published-plan.js';
 import { shiftLabel, type ShiftLabel } from '../time-labels.js';
 
 export interface PersonShift {
+  planId: string;
+  gateId: string;
   gateName: string;
   village: string;
   town: string;
@@ -38,6 +40,8 @@ export async function personShifts(models: Models, cadreId: string): Promise<{ n
     for (const a of own.map((x) => ({ ...x, start: new Date(x.start), end: new Date(x.end) })).sort(compareByStartGate)) {
       const gate = gatesById.get(a.gateId);
       shifts.push({
+        planId: plan.planId,
+        gateId: a.gateId,
         gateName: gate?.name ?? '',
         village: gate?.village ?? '',
         town: gate?.town ?? '',

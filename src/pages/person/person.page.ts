@@ -1,9 +1,11 @@
 /**
- * `/me?token=<feed secret>`: a person's own shifts, the subscribe link and its QR code. The
- * feed secret is the only key (as for `/feeds/<secret>.ics`); a village feed secret or an
- * unknown one shows nothing.
+ * `/me?token=<feed secret>`: a person's own shifts, the subscribe link and its QR code, and
+ * the forms to report themselves out ("I cannot do this shift", "I am out from … to …") with
+ * what became of earlier reports. The feed secret is the only key (as for
+ * `/feeds/<secret>.ics`); a village feed secret or an unknown one shows nothing. A report
+ * too close to its shift is refused with whom to call (src/replan/).
  */
-import { Router, type Request } from 'express';
+import express, { Router, type Request, type Response } from 'express';
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import { instantSchema } from '../../http/schemas.js';
@@ -13,11 +15,32 @@ import { webcalUrl } from '../../feeds/index.js';
 import { feedSubject } from '../../roster/feed-store.js';
 import { pageContext, sendPage } from '../render.js';
 import { personShifts } from './person-shifts.js';
+import { parseLocalDateTime } from '../../domain/time.js';
+import { plainText } from '../../http/schemas.js';
+import { ownReports, selfReport, type SelfReportRequest } from '../../replan/absence-reports.js';
+import { whomToCall, type Contact } from '../../replan/contacts.js';
+import { getPlan } from '../../roster/plans.js';
+import { AppError } from '../../errors.js';
+import type { PageContext } from '../render.js';
+import { localTime } from '../time-labels.js';
+import { rememberPerson } from '../gate/person-cookie.js';
 
 const FEED_SECRET = /^[A-Za-z0-9_-]{20,200}$/;
 const querySchema = z.object({
   token: z.string().optional(),
   at: instantSchema.optional().catch(undefined),
+  reported: z.string().max(200).optional(),
+});
+
+/** The self-report form: one shift (plan, gate, start in ms) or a span in local time, always with a reason. */
+const reportForm = z.object({
+  token: z.string().max(300),
+  planId: z.string().max(100).optional(),
+  gateId: z.string().max(100).optional(),
+  start: z.string().regex(/^\d{1,15}$/).optional(),
+  from: z.string().trim().max(40).optional(),
+  to: z.string().trim().max(40).optional(),
+  reason: plainText(500).trim().min(1, 'give a reason'),
 });
 
 export function personRoutes(models: Models, config: Config): Router {
@@ -25,29 +48,92 @@ export function personRoutes(models: Models, config: Config): Router {
   router.get('/me', async (req, res) => {
     const ctx = pageContext(req);
     const query = querySchema.parse(req.query);
-    const token = query.token && FEED_SECRET.test(query.token) ? query.token : null;
-    const subject = token ? await feedSubject(models, token) : null;
-    if (!token || !subject || subject.kind !== 'cadre') {
-      return sendPage(res, ctx, 'message', { title: ctx.t('personTitle'), message: ctx.t('personNoToken') }, 404);
+    const found = await personOf(models, query.token);
+    if (!found) return sendPage(res, ctx, 'message', { title: ctx.t('personTitle'), message: ctx.t('personNoToken') }, 404);
+    // The gate pages know this phone's owner from now on (src/pages/gate/person-cookie.ts).
+    rememberPerson(req, res, found.token);
+    await renderPerson({ models, config }, req, res, ctx, found, { now: query.at ?? new Date(), reportedId: query.reported });
+  });
+
+  // A self-report. The feed secret travels in the form's body (never in a logged URL).
+  router.post('/me/absences', express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
+    const ctx = pageContext(req);
+    const form = reportForm.safeParse(req.body);
+    const found = await personOf(models, typeof req.body?.token === 'string' ? req.body.token : undefined);
+    if (!found) return sendPage(res, ctx, 'message', { title: ctx.t('personTitle'), message: ctx.t('personNoToken') }, 404);
+    if (!form.success) throw new AppError('validation_failed', 'the report is not complete', { problems: form.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })) });
+    const outcome = await selfReport(models, found.cadreId, reportRequest(form.data, config.TIMEZONE));
+    if (outcome.outcome === 'too_soon') {
+      const village = (await models.Cadre.findOne({ _id: found.cadreId }, { village: 1 }).lean<{ village: string }>())?.village ?? '';
+      const first = outcome.shifts[0] as (typeof outcome.shifts)[number];
+      return renderPerson({ models, config }, req, res, ctx, found, {
+        now: new Date(),
+        tooSoon: { when: localTime(first.start, config.TIMEZONE), hours: outcome.minLeadHours, contacts: await whomToCall(models, village, found.cadreId) },
+      }, 422);
     }
-    const { name, shifts } = await personShifts(models, subject.subject);
-    const now = (query.at ?? new Date()).getTime();
-    const upcoming = shifts.filter((s) => s.endMs > now);
-    const past = shifts.filter((s) => s.endMs <= now).reverse();
-    const feedUrl = `${baseUrl(config, req)}/feeds/${token}.ics`;
-    sendPage(res, ctx, 'person', {
-      title: name ?? ctx.t('personTitle'),
-      name,
-      upcoming,
-      // With nothing ahead, show the latest published shifts so the page is never a blank.
-      latest: upcoming.length === 0 ? past.slice(0, 10) : [],
-      past: upcoming.length === 0 ? past.slice(10) : past,
-      feedUrl,
-      webcal: webcalUrl(feedUrl),
-      qr: await QRCode.toDataURL(feedUrl, { errorCorrectionLevel: 'M', margin: 1, width: 240 }),
-    });
+    const back = new URLSearchParams({ token: found.token, reported: outcome.absence.id });
+    if (ctx.lang === 'en') back.set('lang', 'en');
+    res.redirect(303, `/me?${back.toString()}#reports`);
   });
   return router;
+}
+
+interface FoundPerson {
+  token: string;
+  cadreId: string;
+}
+
+async function personOf(models: Models, secret: string | undefined): Promise<FoundPerson | null> {
+  const token = secret && FEED_SECRET.test(secret) ? secret : null;
+  const subject = token ? await feedSubject(models, token) : null;
+  return token && subject?.kind === 'cadre' ? { token, cadreId: subject.subject } : null;
+}
+
+/** The form as the use-case takes it; a span is read in the deployment's zone. */
+function reportRequest(form: z.infer<typeof reportForm>, timeZone: string): SelfReportRequest {
+  if (form.planId && form.gateId && form.start) return { shift: { planId: form.planId, gateId: form.gateId, start: new Date(Number(form.start)) }, reason: form.reason };
+  const from = parseLocalDateTime(form.from ?? '', timeZone);
+  const to = parseLocalDateTime(form.to ?? '', timeZone);
+  const problems = [...(from ? [] : [{ field: 'from', message: `not a local date and time: "${form.from ?? ''}"` }]), ...(to ? [] : [{ field: 'to', message: `not a local date and time: "${form.to ?? ''}"` }])];
+  if (!from || !to) throw new AppError('validation_failed', 'give a shift, or a span from … to …', { problems });
+  return { span: { from, to }, reason: form.reason };
+}
+
+async function renderPerson(
+  { models, config }: { models: Models; config: Config },
+  req: Request,
+  res: Response,
+  ctx: PageContext,
+  found: FoundPerson,
+  extra: { now: Date; reportedId?: string; tooSoon?: { when: string; hours: number; contacts: Contact[] } },
+  status = 200,
+): Promise<void> {
+  const { name, shifts } = await personShifts(models, found.cadreId);
+  const now = extra.now.getTime();
+  const policies = new Map(await Promise.all([...new Set(shifts.map((s) => s.planId))].map(async (id) => [id, (await getPlan(models, id)).spec.absencePolicy] as const)));
+  const upcoming = shifts
+    .filter((s) => s.endMs > now)
+    .map((s) => ({ ...s, reportable: s.startMs >= now + (policies.get(s.planId)?.minLeadHours ?? 0) * 3_600_000, leadHours: policies.get(s.planId)?.minLeadHours ?? 0 }));
+  const past = shifts.filter((s) => s.endMs <= now).reverse();
+  const at = (d: Date) => localTime(d, config.TIMEZONE);
+  const reports = (await ownReports(models, found.cadreId)).map((r) => ({ ...r, fromLocal: at(r.from), toLocal: at(r.to) }));
+  const reported = extra.reportedId ? reports.find((r) => r._id === extra.reportedId) : undefined;
+  const feedUrl = `${baseUrl(config, req)}/feeds/${found.token}.ics`;
+  sendPage(res, ctx, 'person', {
+    title: name ?? ctx.t('personTitle'),
+    name,
+    token: found.token,
+    upcoming,
+    // With nothing ahead, show the latest published shifts so the page is never a blank.
+    latest: upcoming.length === 0 ? past.slice(0, 10) : [],
+    past: upcoming.length === 0 ? past.slice(10) : past,
+    reports,
+    flash: reported ? ctx.t(reported.status === 'accepted' ? 'reportAccepted' : 'reportWaiting', { from: reported.fromLocal, to: reported.toLocal }) : undefined,
+    tooSoon: extra.tooSoon,
+    feedUrl,
+    webcal: webcalUrl(feedUrl),
+    qr: await QRCode.toDataURL(feedUrl, { errorCorrectionLevel: 'M', margin: 1, width: 240 }),
+  }, status);
 }
 
 function baseUrl(config: Config, req: Request): string {

@@ -16,6 +16,7 @@ import { localDate } from '../../domain/time.js';
 import { pageContext, sendPage } from '../render.js';
 import { shiftLabel } from '../time-labels.js';
 import { sessionOf } from './request-session.js';
+import { gateQr, type GateQr } from '../gate/gate-qr.js';
 
 const sheetQuery = z.object({
   village: z.string().min(1).max(100),
@@ -102,7 +103,12 @@ export function dutySheetRoutes(deps: PageDeps): Router {
   router.get('/plans/:id/duty-sheet', async (req, res) => {
     const ctx = pageContext(req);
     const { plan, query, sheets, version } = await load(req);
+    // Each printed sheet carries its gate's check-in code (src/pages/gate/gate-qr.ts).
+    const qrs = new Map<string, GateQr>();
+    for (const sheet of sheets) qrs.set(sheet.gateId, await gateQr(models, deps.config, req, sheet.gateId, deps.ground.now(), 240));
     sendPage(res, ctx, 'planner-duty-sheet', {
+      qrs,
+      postersHref: `/planner/gate-posters?${new URLSearchParams({ village: query.village, ...(query.gateId ? { gateId: query.gateId } : {}) }).toString()}`,
       title: `${query.village} · ${ctx.t('dutySheetTitle')}`,
       csrf: sessionOf(req).csrf,
       script: 'planner.js',

@@ -11,7 +11,9 @@ import { verifyToken } from '../../auth/tokens.js';
 import { intakeLimitsOf, uploadAvailability, uploadCadres, uploadGates } from '../../directory/upload.js';
 import { AppError, type RowProblem } from '../../errors.js';
 import { listPlans, createPlan } from '../../roster/plans.js';
-import { addAbsence, listAbsences, removeAbsence } from '../../directory/absences.js';
+import { acceptAbsence, listAbsenceRecords, recordAbsence, withdrawAbsence } from '../../replan/absence-reports.js';
+import { waitingDraft } from '../../replan/replan-protocol.js';
+import { deliveryLogRoutes } from './delivery-log.page.js';
 import { parseLocalDateTime } from '../../domain/time.js';
 import { localTime } from '../time-labels.js';
 import { personOptions, resolvePerson } from './pickers.js';
@@ -24,6 +26,7 @@ import { planPageRoutes } from './plan.page.js';
 import { reviewRoutes } from './review.page.js';
 import { linkRoutes } from './links.page.js';
 import { dutySheetRoutes } from './duty-sheet.page.js';
+import { gatePosterRoutes } from './gate-posters.page.js';
 import { attachSession, redirectTo, sessionOf } from './request-session.js';
 
 const UPLOADERS = { gates: uploadGates, cadres: uploadCadres, availability: uploadAvailability } as const;
@@ -44,6 +47,7 @@ const absenceForm = z.object({
 const dashboardQuery = z.object({
   added: z.string().max(300).optional(),
   removed: z.string().max(10).optional(),
+  accepted: z.string().max(300).optional(),
   absencePage: z.coerce.number().int().min(1).catch(1).default(1),
 });
 /** Absences listed per page, latest first (uploaded unavailable windows are absences too). */
@@ -129,14 +133,21 @@ export function plannerRoutes(deps: PageDeps): Router {
     if (!from) return refuse(ctx.t('badLocalTime', { v: form.from }));
     if (!to) return refuse(ctx.t('badLocalTime', { v: form.to }));
     if (!(from < to)) return refuse(ctx.t('toBeforeFrom'));
-    const { absence } = await addAbsence(models, sessionOf(req).principal, { cadreId: cadre.id, from, to, reason: form.reason });
+    const { absence } = await recordAbsence(models, sessionOf(req).principal, { cadreId: cadre.id, from, to, reason: form.reason });
     redirectTo(res, ctx, `/planner?added=${encodeURIComponent(absence.id)}#absences`);
   });
 
   router.post('/absences/remove', async (req, res) => {
     const { id } = z.object({ id: z.string().min(1).max(300) }).parse(req.body);
-    await removeAbsence(models, sessionOf(req).principal, id);
+    await withdrawAbsence(models, sessionOf(req).principal, id);
     redirectTo(res, pageContext(req), '/planner?removed=1#absences');
+  });
+
+  // A self-reported absence waiting for acceptance: accepting it re-plans (src/replan/).
+  router.post('/absences/accept', async (req, res) => {
+    const { id } = z.object({ id: z.string().min(1).max(300) }).parse(req.body);
+    const absence = await acceptAbsence(models, sessionOf(req).principal, id);
+    redirectTo(res, pageContext(req), `/planner?accepted=${encodeURIComponent(absence.id)}#absences`);
   });
 
   router.post('/feed-links', async (req, res) => {
@@ -153,16 +164,21 @@ export function plannerRoutes(deps: PageDeps): Router {
   });
 
   router.use(reviewRoutes(deps));
+  router.use(deliveryLogRoutes(deps));
   router.use(linkRoutes(deps));
   router.use(dutySheetRoutes(deps));
+  router.use(gatePosterRoutes(deps));
   router.use(planPageRoutes(deps));
 
   async function sendDashboard(req: Request, res: Response, session: PlannerSession, extra: object, status = 200): Promise<void> {
     const ctx = pageContext(req);
     const query = dashboardQuery.parse(req.query);
-    const [plans, people, absences] = await Promise.all([listPlans(models), personOptions(models), listAbsences(models, session.principal, {})]);
+    const [plans, people, absences] = await Promise.all([listPlans(models), personOptions(models), listAbsenceRecords(models, session.principal, {})]);
     const at = (d: Date) => localTime(d, config.TIMEZONE);
     const added = query.added ? absences.find((a) => a.id === query.added) : undefined;
+    const accepted = query.accepted ? absences.find((a) => a.id === query.accepted) : undefined;
+    // Re-plans whose later fill-ins wait for the planner: the draft and the plan's policy hours.
+    const drafts = (await Promise.all(plans.map(async (p) => ({ plan: p, draft: await waitingDraft(models, p.id) })))).filter((d) => d.draft !== null);
     sendPage(res, ctx, 'planner', {
       title: ctx.t('plannerTitle'),
       csrf: session.csrf,
@@ -170,12 +186,14 @@ export function plannerRoutes(deps: PageDeps): Router {
       plans,
       people,
       absences: [...absences].reverse().slice((query.absencePage - 1) * ABSENCES_PER_PAGE, query.absencePage * ABSENCES_PER_PAGE).map((a) => ({ ...a, fromLocal: at(a.from), toLocal: at(a.to) })),
+      drafts,
       absenceTotal: absences.length,
       absencePage: query.absencePage,
       absencePages: Math.max(1, Math.ceil(absences.length / ABSENCES_PER_PAGE)),
       absenceInput: { cadre: '', from: '', to: '', reason: '' },
       ...(added ? { flash: ctx.t('absenceAdded', { name: added.cadreName, from: at(added.from), to: at(added.to) }) } : {}),
       ...(query.removed ? { flash: ctx.t('absenceRemoved') } : {}),
+      ...(accepted ? { flash: ctx.t('absenceAccepted', { name: accepted.cadreName }) } : {}),
       ...extra,
     }, status);
   }

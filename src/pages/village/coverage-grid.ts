@@ -7,6 +7,7 @@
 import type { AssignmentView, GapView } from '../../roster/read.js';
 import { gateShiftKey, missingSeats } from '../../roster/views/index.js';
 import { compareNames } from '../../roster/views/keys.js';
+import { seatsAtGateShift } from '../../ground/presence.js';
 import { shiftLabel, type ShiftLabel } from '../time-labels.js';
 
 export interface GridColumn extends ShiftLabel {
@@ -97,11 +98,13 @@ export function coverageModel(rows: { assignments: readonly AssignmentView[]; ga
   let cellNo = 0;
   for (const s of shifts.values()) {
     const missing = missingSeats(s.gaps);
+    // Rostered people who did not check in are not present (src/ground/presence.ts).
+    const seats = seatsAtGateShift(s.names.length, s.gaps);
     const cell: GridCell = {
       id: `c${cellNo++}`,
-      filled: s.names.length,
-      needed: s.names.length + missing,
-      state: missing === 0 ? 'full' : s.names.length === 0 ? 'empty' : 'gap',
+      filled: seats.filled,
+      needed: seats.needed,
+      state: missing === 0 ? 'full' : seats.filled === 0 ? 'empty' : 'gap',
       names: [...s.names].sort(compareNames),
       reasons: s.gaps.map((g) => ({ reason: g.reason, detail: g.detail, detailZh: g.detailZh })),
       current: s.start.getTime() <= nowMs && nowMs < s.end.getTime(),

@@ -5,11 +5,21 @@
  * Built from the coverage model (./coverage-grid.ts). Pure: no HTTP, no database.
  */
 import { localDate } from '../../domain/time.js';
+import type { PersonState } from '../../ground/presence.js';
 import type { CoverageModel, GridCell } from './coverage-grid.js';
 
 export interface OnDutyPerson {
   name: string;
   phone: string | null;
+  /** Checked in, not yet due, or a no-show (未到岗); null where check-ins are not known. */
+  state: PersonState | null;
+}
+
+/** Who is actually there (src/ground/presence.ts), by gate-shift and name on the roster. */
+export interface PresenceLookup {
+  stateOf(gateId: string, startMs: number, name: string): PersonState | null;
+  /** Names of people checked in who are not on the roster there. */
+  walkInsOf(gateId: string, startMs: number): string[];
 }
 
 export interface NowGate {
@@ -20,6 +30,7 @@ export interface NowGate {
   filled: number;
   needed: number;
   people: OnDutyPerson[];
+  walkIns: string[];
 }
 
 export interface NowModel {
@@ -39,7 +50,7 @@ export interface NowModel {
 }
 
 /** `phoneOf` finds the phone of a name on duty at a gate-shift (names alone can be shared). */
-export function nowModel(model: CoverageModel, timeZone: string, now: Date, phoneOf: (gateId: string, startMs: number, name: string) => string | null): NowModel {
+export function nowModel(model: CoverageModel, timeZone: string, now: Date, phoneOf: (gateId: string, startMs: number, name: string) => string | null, presence?: PresenceLookup): NowModel {
   const nowMs = now.getTime();
   const columns = model.columns;
   const currentIndex = columns.findIndex((c) => c.current);
@@ -60,7 +71,8 @@ export function nowModel(model: CoverageModel, timeZone: string, now: Date, phon
           state: cell.state,
           filled: cell.filled,
           needed: cell.needed,
-          people: cell.names.map((name) => ({ name, phone: phoneOf(r.gateId, current.startMs, name) })),
+          people: cell.names.map((name) => ({ name, phone: phoneOf(r.gateId, current.startMs, name), state: presence?.stateOf(r.gateId, current.startMs, name) ?? null })),
+          walkIns: presence?.walkInsOf(r.gateId, current.startMs) ?? [],
         });
       }
     }

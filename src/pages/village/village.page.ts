@@ -5,7 +5,9 @@
  * (`plan`, `at`, anything else) can widen it.
  */
 import express, { Router } from 'express';
-import { addAbsence, listAbsences } from '../../directory/absences.js';
+import { listAbsences } from '../../directory/absences.js';
+// A head's absence is accepted at once and re-plans the published rosters it touches.
+import { recordAbsence } from '../../replan/absence-reports.js';
 import { parseLocalDateTime } from '../../domain/time.js';
 import { personOptions, resolvePerson } from '../planner/pickers.js';
 import { z } from 'zod';
@@ -19,6 +21,8 @@ import { pageContext, sendPage } from '../render.js';
 import { localTime } from '../time-labels.js';
 import { coverageModel } from './coverage-grid.js';
 import { nowModel } from './now-model.js';
+import type { GroundSettings } from '../../ground/grounded-roster.js';
+import { openProblems, presenceLookup, problemFixRoute } from './ground-panel.js';
 
 const querySchema = z.object({
   token: z.string().min(1).max(300).optional(),
@@ -27,6 +31,8 @@ const querySchema = z.object({
   at: instantSchema.optional().catch(undefined),
   /** The absence just added (after the form's redirect). */
   added: z.string().max(300).optional(),
+  /** A problem was just marked fixed (after the form's redirect). */
+  fixed: z.string().max(10).optional(),
 });
 
 const absenceForm = z.object({
@@ -38,7 +44,7 @@ const absenceForm = z.object({
   reason: plainText(500).trim().default(''),
 });
 
-export function villageRoutes(models: Models, timeZone: string): Router {
+export function villageRoutes(models: Models, timeZone: string, ground: GroundSettings): Router {
   const router = Router();
 
   // A head marks one of their people absent. The token in the form is the credential (and,
@@ -58,9 +64,11 @@ export function villageRoutes(models: Models, timeZone: string): Router {
     const to = parseLocalDateTime(form.to, timeZone);
     if (!from || !to) return refuse(ctx.t('badLocalTime', { v: !from ? form.from : form.to }));
     if (!(from < to)) return refuse(ctx.t('toBeforeFrom'));
-    const { absence } = await addAbsence(models, principal, { cadreId: cadre.id, from, to, reason: form.reason });
+    const { absence } = await recordAbsence(models, principal, { cadreId: cadre.id, from, to, reason: form.reason });
     res.redirect(303, `${back}&added=${encodeURIComponent(absence.id)}#absences`);
   });
+
+  router.post('/village/problems/fix', express.urlencoded({ extended: false, limit: '16kb' }), problemFixRoute(models, ground));
 
   router.get('/village', async (req, res) => {
     const ctx = pageContext(req);
@@ -72,21 +80,23 @@ export function villageRoutes(models: Models, timeZone: string): Router {
     // Only plans with gates or shifts in the head's villages are offered.
     const published = (await choosePublishedPlan(models, undefined)).all;
     const touching = (
-      await Promise.all(published.map(async (p) => ({ p, view: (await readPublishedRoster(models, principal, p.planId, {})).view })))
+      await Promise.all(published.map(async (p) => ({ p, ...(await readPublishedRoster(models, principal, p.planId, {}, ground)) })))
     ).filter(({ view }) => view.assignments.length > 0 || view.gaps.length > 0);
     const all = touching.map(({ p }) => p);
     const chosenEntry = (query.plan ? touching.find(({ p }) => p.planId === query.plan) : undefined) ?? touching[0];
     if (!chosenEntry) return sendPage(res, ctx, 'message', { title: ctx.t('villageTitle'), message: ctx.t('noPublished') });
     const chosen = chosenEntry.p;
     const roster = { view: chosenEntry.view };
-    const now = query.at ?? new Date();
+    const now = query.at ?? ground.now();
     const model = coverageModel(roster.view, roster.view.timezone, now);
     // The head calls a missing guard: phones of the people on duty, looked up by gate-shift and name.
     const onDutyIds = new Map(roster.view.assignments.map((a) => [`${a.gateId}|${Date.parse(a.start)}|${a.cadreName}`, a.cadreId]));
     const phones = new Map(
       (await models.Cadre.find({ _id: { $in: [...new Set(onDutyIds.values())] } }, { _id: 0, id: 1, phone: 1 }).lean<{ id: string; phone: string | null }[]>()).map((c) => [c.id, c.phone]),
     );
-    const now_ = nowModel(model, roster.view.timezone, now, (gateId, startMs, name) => phones.get(onDutyIds.get(`${gateId}|${startMs}|${name}`) ?? '') ?? null);
+    const presence = await presenceLookup(models, chosenEntry.presence, onDutyIds);
+    const now_ = nowModel(model, roster.view.timezone, now, (gateId, startMs, name) => phones.get(onDutyIds.get(`${gateId}|${startMs}|${name}`) ?? '') ?? null, presence);
+    const problems = await openProblems(models, principal, roster.view.timezone, ctx.lang);
     const [people, allAbsences] = await Promise.all([personOptions(models, principal.villages), listAbsences(models, principal, {})]);
     // The list shows what has not ended a day ago; the one just added is confirmed whenever it is.
     const absences = allAbsences.filter((a) => a.to.getTime() > now.getTime() - 86_400_000);
@@ -108,6 +118,8 @@ export function villageRoutes(models: Models, timeZone: string): Router {
       people,
       absences: absences.map((a) => ({ ...a, fromLocal: at(a.from), toLocal: at(a.to) })),
       absenceFlash: added ? ctx.t('absenceAdded', { name: added.cadreName, from: at(added.from), to: at(added.to) }) : '',
+      problems,
+      problemFlash: query.fixed ? ctx.t('problemFixedFlash') : '',
     });
   });
   return router;

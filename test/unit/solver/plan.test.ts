@@ -12,7 +12,16 @@ describe('planSpecSchema', () => {
       firstShiftStart: '00:00',
       rules: { minRestHours: 8, maxHoursPer24h: 12, maxHoursPerWeek: 48, maxConsecutiveNights: 3 },
       fairness: 'equal',
+      absencePolicy: { selfReportNeedsAcceptance: false, minLeadHours: 2, publishFillInsWithinHours: 48 },
     });
+  });
+
+  it('when one absence-policy field is given, then the others keep their defaults; a negative lead time is refused by name', () => {
+    const plan = planSpecSchema.parse({ start: '2021-12-13', days: 7, absencePolicy: { selfReportNeedsAcceptance: true } });
+    expect(plan.absencePolicy).toEqual({ selfReportNeedsAcceptance: true, minLeadHours: 2, publishFillInsWithinHours: 48 });
+    const bad = planSpecSchema.safeParse({ start: '2021-12-13', days: 7, absencePolicy: { minLeadHours: -1 } });
+    expect(bad.success).toBe(false);
+    expect(bad.error?.issues[0]?.path).toEqual(['absencePolicy', 'minLeadHours']);
   });
 
   it('when one rule is changed, then the other rules keep their defaults', () => {
