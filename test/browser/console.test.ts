@@ -8,20 +8,16 @@
  *
  * Screenshots go to test-results/screenshots/ (see pages.test.ts).
  */
-import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { issueToken } from '../../src/auth/tokens.js';
 import { parseFeed } from '../helpers/roster-fixtures.js';
-import { startBrowserHarness, type BrowserHarness } from './harness.js';
+import { saveScreenshot, startBrowserHarness, type BrowserHarness } from './harness.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const DISTRICT = join(ROOT, 'data/district');
-const RUN_SHOTS = join(ROOT, 'test-results/screenshots');
-const COMMITTED_SHOTS = join(ROOT, 'test/screenshots');
-const UPDATE_SCREENSHOTS = ['1', 'true', 'yes'].includes((process.env.UPDATE_SCREENSHOTS ?? '').toLowerCase());
 const WAIT = 120_000;
 const TEST_TIMEOUT = 480_000;
 
@@ -38,16 +34,6 @@ let context: BrowserContext;
 let page: Page;
 let planId = '';
 let draftId = '';
-
-async function screenshot(name: string, target: Page = page): Promise<void> {
-  mkdirSync(RUN_SHOTS, { recursive: true });
-  const path = join(RUN_SHOTS, `${name}.png`);
-  await target.screenshot({ path, fullPage: true });
-  if (UPDATE_SCREENSHOTS) {
-    mkdirSync(COMMITTED_SHOTS, { recursive: true });
-    copyFileSync(path, join(COMMITTED_SHOTS, `${name}.png`));
-  }
-}
 
 /** Solve the plan from its page and wait for the draft; returns the solve id. */
 async function solveFromConsole(): Promise<string> {
@@ -114,7 +100,7 @@ describe('the console runs the week (LAN host, plain http)', () => {
     const gained = Number(await page.textContent('[data-gained]'));
     expect(gained).toBeGreaterThan(0);
     expect(Number(await page.textContent('[data-lost]'))).toBe(0);
-    await screenshot('publish-confirm');
+    await saveScreenshot(page, 'publish-confirm');
     await page.click('[data-action=confirm]');
     await page.waitForSelector('[data-published-flash]');
     expect(await page.textContent('[data-published-version]')).toBe('1');
@@ -156,7 +142,7 @@ describe('the console runs the week (LAN host, plain http)', () => {
     expect(await page.locator('table.roster').count()).toBe(1);
     expect(await page.locator('.who.hit').count()).toBeGreaterThanOrEqual(own.length);
     expect(seconds).toBeLessThan(30);
-    await screenshot('review');
+    await saveScreenshot(page, 'review');
 
     // The xlsx of what the filters show holds that person's shifts (and only people of that name).
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-download=xlsx]')]);
@@ -208,7 +194,7 @@ describe('the console runs the week (LAN host, plain http)', () => {
     await page.click('#absence-form button[type=submit]');
     await page.waitForSelector('.flash');
     expect(await page.textContent('.flash')).toContain(cadreName);
-    await screenshot('absences');
+    await saveScreenshot(page, 'absences');
     // A reload adds nothing (PRG).
     await page.reload();
     const marked = (await h.api<{ items: { from: string; to: string; reason: string }[] }>(`/absences?cadreId=${encodeURIComponent(cadreId)}`)).items;
@@ -237,7 +223,7 @@ describe('the console runs the week (LAN host, plain http)', () => {
     await page.click('[data-action=confirm]');
     await page.waitForSelector('[data-rolled-back]');
     expect(await page.textContent('[data-published-version]')).toBe('3');
-    await screenshot('versions');
+    await saveScreenshot(page, 'versions');
 
     const feedV3 = await feedOf(feedLink.url);
     expect(feedV3.map((e) => e.uid).sort()).toEqual(feedV1.map((e) => e.uid).sort());
@@ -266,7 +252,7 @@ describe('the console runs the week (LAN host, plain http)', () => {
     expect(await page.locator('[data-link-card=village]').count()).toBe(1);
     const links = await page.$$eval('[data-link-card] input[data-link]', (inputs) => inputs.map((i) => (i as unknown as { value: string }).value));
     expect(links.filter((l) => l.startsWith('webcal://')).length).toBe(people.length + 1);
-    await screenshot('link-sheet');
+    await saveScreenshot(page, 'link-sheet');
     // A reload shows the same links: nothing was issued again, so the printed ones still work.
     await page.reload();
     expect(await page.$$eval('[data-link-card] input[data-link]', (inputs) => inputs.map((i) => (i as unknown as { value: string }).value))).toEqual(links);
@@ -299,7 +285,7 @@ describe('the console runs the week (LAN host, plain http)', () => {
     const row = page.locator(`[data-duty-gate="${known.gateId}"] tbody tr`, { hasText: '2021-12-14' });
     const cell = (await row.locator('td').allTextContents())[2] ?? '';
     for (const name of atGateShift) expect(cell).toContain(name);
-    await screenshot('duty-sheet');
+    await saveScreenshot(page, 'duty-sheet');
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-download=duty-xlsx]')]);
     const workbook = new ExcelJS.Workbook();
@@ -339,7 +325,7 @@ describe('the console runs the week (LAN host, plain http)', () => {
     expect(await p.textContent('[data-now] h2')).toContain('12-13 08:00');
     expect(await p.locator('[data-stat=today]').count()).toBe(1);
     expect(await p.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
-    await screenshot('village-now', p);
+    await saveScreenshot(p, 'village-now');
 
     // An absence from the village page: a person of this village, by name from the picker.
     const own = new Set((await h.api<{ items: { id: string }[] }>(`/cadres?village=${encodeURIComponent(village)}&pageSize=1000`)).items.map((c) => c.id));

@@ -7,18 +7,12 @@
  *
  * Screenshots go to test-results/screenshots/ (see pages.test.ts).
  */
-import { copyFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { api, seedRosterDistrict, type AssignmentView } from '../helpers/roster-fixtures.js';
 import { issueToken } from '../../src/auth/tokens.js';
-import { startBrowserHarness, type BrowserHarness } from './harness.js';
+import { saveScreenshot, startBrowserHarness, type BrowserHarness } from './harness.js';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
-const RUN_SHOTS = join(ROOT, 'test-results/screenshots');
-const COMMITTED_SHOTS = join(ROOT, 'test/screenshots');
-const UPDATE_SCREENSHOTS = ['1', 'true', 'yes'].includes((process.env.UPDATE_SCREENSHOTS ?? '').toLowerCase());
 const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' };
 const WAIT = 120_000;
 
@@ -29,16 +23,6 @@ let phone: BrowserContext;
 let planId = '';
 let rostered: AssignmentView[] = [];
 let gateUrl = '';
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  mkdirSync(RUN_SHOTS, { recursive: true });
-  const path = join(RUN_SHOTS, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
-  if (UPDATE_SCREENSHOTS) {
-    mkdirSync(COMMITTED_SHOTS, { recursive: true });
-    copyFileSync(path, join(COMMITTED_SHOTS, `${name}.png`));
-  }
-}
 
 describe('check-in at the gate and inspections (LAN host, phone)', () => {
   beforeAll(async () => {
@@ -82,7 +66,7 @@ describe('check-in at the gate and inspections (LAN host, phone)', () => {
     gateUrl = (await page.textContent('[data-gate-url]'))?.trim() ?? '';
     expect(gateUrl.startsWith(`${h.lanUrl}/gate/g_`)).toBe(true);
     expect(await page.getAttribute('[data-gate-qr]', 'src')).toMatch(/^data:image\/png;base64,/);
-    await screenshot(page, 'gate-poster');
+    await saveScreenshot(page, 'gate-poster');
   }, 300_000);
 
   it('when a cadre has opened their own page once, then on the phone the gate page knows them and one tap checks them in', async () => {
@@ -94,11 +78,11 @@ describe('check-in at the gate and inspections (LAN host, phone)', () => {
     await page.goto(`${h.lanUrl}/me?token=${secret}`);
     await page.goto(gateUrl);
     expect(await page.textContent('[data-person]')).toBe(person.cadreName);
-    await screenshot(page, 'gate-check-in');
+    await saveScreenshot(page, 'gate-check-in');
     await page.click('[data-action=check-in]');
     await page.waitForSelector('[data-state=in]');
     expect(await page.textContent('[data-flash]')).toBe('签到成功');
-    await screenshot(page, 'gate-checked-in');
+    await saveScreenshot(page, 'gate-checked-in');
     const gaps = await h.api<{ gaps: { reason: string; detailZh: string; start: string }[] }>(`/plans/${planId}/gaps?gateId=G1`);
     const noShow = gaps.gaps.find((g) => g.reason === 'no_show');
     expect(noShow?.detailZh).toContain(rostered[1]!.cadreName);
@@ -121,7 +105,7 @@ describe('check-in at the gate and inspections (LAN host, phone)', () => {
     await page.goto(`${h.lanUrl}/village?token=${encodeURIComponent(head)}&plan=${planId}`);
     expect(await page.locator('[data-now-gate="G1"] [data-no-show]').count()).toBe(1);
     expect(await page.locator('[data-problem]').count()).toBe(1);
-    await screenshot(page, 'village-ground');
+    await saveScreenshot(page, 'village-ground');
     await page.fill('[data-problem] input[name=note]', '已通知补岗');
     await page.click('[data-problem] [data-action=fix]');
     await page.waitForSelector('[data-problem-flash]');

@@ -3,11 +3,13 @@
  * database of its own (from the run's FerretDB), a planner token, and Debian's chromium.
  */
 import { randomBytes } from 'node:crypto';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import mongoose from 'mongoose';
 import { inject } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { issueToken } from '../../src/auth/tokens.js';
 import { loadConfig } from '../../src/config.js';
 import { registerModels, type Models } from '../../src/db/models.js';
@@ -16,6 +18,24 @@ import { createLogger } from '../../src/logger.js';
 import { SolveWorker } from '../../src/roster/solves.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
+const ROOT = new URL('../..', import.meta.url).pathname;
+const RUN_SHOTS = join(ROOT, 'test-results/screenshots');
+const COMMITTED_SHOTS = join(ROOT, 'test/screenshots');
+const UPDATE_SCREENSHOTS = ['1', 'true', 'yes'].includes((process.env.UPDATE_SCREENSHOTS ?? '').toLowerCase());
+
+/**
+ * A full-page screenshot into test-results/screenshots/; with UPDATE_SCREENSHOTS=1 (npm run
+ * screenshots) also over the committed copy in test/screenshots/ that the README shows.
+ */
+export async function saveScreenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(RUN_SHOTS, { recursive: true });
+  const path = join(RUN_SHOTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  if (UPDATE_SCREENSHOTS) {
+    mkdirSync(COMMITTED_SHOTS, { recursive: true });
+    copyFileSync(path, join(COMMITTED_SHOTS, `${name}.png`));
+  }
+}
 /** A host name the browser resolves to this machine, as an office box's name on a LAN. */
 export const LAN_HOST = 'roster.lan';
 

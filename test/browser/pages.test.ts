@@ -11,21 +11,16 @@
  * On a busy machine (two cores, the bench beside it) one step can take many times its usual
  * time: every wait here waits for a condition, with generous timeouts (WAIT), never a sleep.
  */
-import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { issueToken } from '../../src/auth/tokens.js';
-import { startBrowserHarness, type BrowserHarness } from './harness.js';
+import { saveScreenshot, startBrowserHarness, type BrowserHarness } from './harness.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const DISTRICT = join(ROOT, 'data/district');
-const RUN_SHOTS = join(ROOT, 'test-results/screenshots');
-const COMMITTED_SHOTS = join(ROOT, 'test/screenshots');
 /** Mid-week of the sample (Dec 13-19, 2021): the pages mark this as "now". */
 const AT = '2021-12-15T10:00:00+08:00';
-/** Replace the README's screenshots (test/screenshots) with this run's. */
-const UPDATE_SCREENSHOTS = ['1', 'true', 'yes'].includes((process.env.UPDATE_SCREENSHOTS ?? '').toLowerCase());
 /** Longest wait for one page condition: a district upload, solve or publish on a loaded machine. */
 const WAIT = 120_000;
 /** Per test: several such steps in a row. */
@@ -53,16 +48,6 @@ async function newContext(options: BrowserContextOptions): Promise<BrowserContex
 }
 
 /** This run's screenshot in test-results/screenshots; the README's copy only when asked. */
-async function screenshot(name: string, page: Page): Promise<void> {
-  mkdirSync(RUN_SHOTS, { recursive: true });
-  const path = join(RUN_SHOTS, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
-  if (UPDATE_SCREENSHOTS) {
-    mkdirSync(COMMITTED_SHOTS, { recursive: true });
-    copyFileSync(path, join(COMMITTED_SHOTS, `${name}.png`));
-  }
-}
-
 describe('pages in a browser', () => {
   beforeAll(async () => {
     h = await startBrowserHarness();
@@ -112,7 +97,7 @@ describe('pages in a browser', () => {
     const filled = Number(await page.textContent('[data-places-filled]'));
     expect(filled).toBeGreaterThan(0);
     expect(await page.locator('svg.chart rect').count()).toBeGreaterThan(10);
-    await screenshot('planner', page);
+    await saveScreenshot(page, 'planner');
 
     // Publishing goes through a confirmation that shows what changes.
     await page.click('[data-action=publish]');
@@ -157,7 +142,7 @@ describe('pages in a browser', () => {
 
     // The page fits a 360 px phone: only the grid scrolls sideways, not the page.
     expect(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
-    await screenshot('village', page);
+    await saveScreenshot(page, 'village');
 
     // Nothing of village B, whatever the query asks for.
     for (const extra of ['', `&village=${encodeURIComponent(villageB)}`, `&villages=${encodeURIComponent(villageB)}`, `&plan=${encodeURIComponent(planId)}&village=${encodeURIComponent(villageB)}`]) {
@@ -190,7 +175,7 @@ describe('pages in a browser', () => {
     expect(await page.getAttribute('img.qr', 'src')).toMatch(/^data:image\/png;base64,/);
     expect(await page.locator('li.shift').count()).toBe(own.length);
     expect(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
-    await screenshot('person', page);
+    await saveScreenshot(page, 'person');
 
     // English on request; a village feed's secret is not a person page.
     await page.goto(`${h.baseUrl}/me?token=${encodeURIComponent(feedSecret)}&lang=en`);
