@@ -195,7 +195,6 @@ export async function solveBlock(inst: Instance, block: Block, engine: LpEngine,
     if (i < stages.length - 1) fixStage(model, stage.costs, solution, stage.name);
   }
   const placements = best ? disaggregate(inst, block, groups, m, best) : [];
-  if (process.env.DBG) console.error('MILP', block.name, block.people.length, stages.map((x) => x.name).join('+'), opts.placesKept ?? '', opts.certifyAt ?? '', status, provenCoverage, provenLeadShort, opts.leadCertifyAt ?? '');
   return { placements, filled: placements.length, provenCoverage, provenLeadShort, status, solves };
 }
 

@@ -22,9 +22,12 @@ import { resolveWithMilp } from '../milp-stage.js';
 import type { StageContext } from './context.js';
 import { boxed, filledAt, neededAt } from './context.js';
 import { TaskLimiter } from './limiter.js';
+import { spannerBound } from './spanner-bound.js';
 
 /** Seconds one town's coordination MILP may take. */
 const TOWN_BOX_SECONDS = 8;
+/** Seconds for the district-wide people's bound with every rule (a small model: few people span towns). */
+const SPANNER_BOX_SECONDS = 2;
 /** Larger coordination models (people x slots) are not built: their MILPs do not finish in a box. */
 const TOWN_MODEL_LIMIT = 12_000;
 
@@ -128,8 +131,14 @@ export async function districtStage(ctx: StageContext, blocks: readonly Block[],
   const townNeed = new Map<string, number>();
   inst.gates.forEach((gate, g) => townNeed.set(gate.town, (townNeed.get(gate.town) ?? 0) + neededAt(ctx, [g])));
   const cap = new Map([...townNeed].map(([t, n]) => [t, Math.max(0, n - (townMax.get(t) ?? 0))] as const));
-  const bound = sumMax + flowBound(inst, district, allGates, { groupCap: { of: (g) => inst.gates[g]?.town ?? '', cap } });
+  const townOf = (g: number): string => inst.gates[g]?.town ?? '';
+  let bound = sumMax + flowBound(inst, district, allGates, { groupCap: { of: townOf, cap } });
   const filled = (): number => state.load.reduce((a, b) => a + b, 0);
+  if (filled() < bound && !ctx.expired()) {
+    // The same bound with the rest and night rules: often exactly what is left open.
+    const added = await spannerBound(inst, district, { of: townOf, shortfall: cap }, ctx.engine, boxed(ctx, SPANNER_BOX_SECONDS));
+    if (added !== null) bound = Math.min(bound, sumMax + added);
+  }
   if (filled() < bound && !ctx.expired()) {
     // District-wide people alone, everyone else fixed: cheap, and often enough.
     const r = await resolveWithMilp(inst, state, district, allGates, ctx.engine, { until: boxed(ctx, TOWN_BOX_SECONDS), name: 'district-wide people' });
