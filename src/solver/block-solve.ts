@@ -83,6 +83,8 @@ export interface BlockSolveOptions {
    * `unproven` with no placements.
    */
   noFullModel?: readonly ('coverage' | 'lead')[];
+  /** Places proven by the full model come back `placesProven`: the caller then proves the leads (see milp-stage.ts). */
+  leadsByCaller?: boolean;
 }
 
 export async function solveBlock(inst: Instance, block: Block, engine: LpEngine, opts: BlockSolveOptions): Promise<BlockSolution> {
@@ -117,18 +119,14 @@ export async function solveBlock(inst: Instance, block: Block, engine: LpEngine,
         if (reached >= cap) return { placements: [], filled: reached, provenCoverage: reached, provenLeadShort: null, status: 'placesProven', solves };
       }
       m.builder.atMost('lpBound', [...m.z.values()], cap);
-      // Each better roster the neighbourhood finds moves it: up to NEIGHBOURHOOD_ROUNDS tries.
-      let incumbent = cap > opts.certifyAt ? opts.incumbent : undefined;
-      let reached = opts.certifyAt;
-      for (let round = 0; incumbent && round < NEIGHBOURHOOD_ROUNDS; round++) {
-        const sub = await neighbourhood(inst, engine, model, m, placesObjective(m), lp.values, incumbent, opts.deadlineAt);
+      if (cap > opts.certifyAt && opts.incumbent) {
+        const sub = await neighbourhood(inst, engine, model, m, placesObjective(m), lp.values, opts.incumbent, opts.deadlineAt);
         solves++;
         const got = sub ? countZ(m.z, sub) : 0;
         if (sub && got >= cap) return answer(sub.values, cap, null, 'placesProven', solves);
-        if (!sub || got <= reached) break;
-        reached = got;
-        improved = sub.values;
-        incumbent = disaggregate(inst, block, groups, m, sub.values);
+        // Short of a proof, but better: what a block barred from the full model keeps. (Moving
+        // the neighbourhood with it for more rounds cost more than it found on the families.)
+        if (sub && got > opts.certifyAt) improved = sub.values;
       }
     }
   }
@@ -191,6 +189,9 @@ export async function solveBlock(inst: Instance, block: Block, engine: LpEngine,
       break;
     }
     if (stage.name === 'coverage') provenCoverage = countZ(m.z, solution);
+    // The caller proves leads its cheaper ways first (repair, floors, the lead LP) and runs
+    // the leads MILP only if those fall short.
+    if (stage.name === 'coverage' && opts.leadsByCaller && stages[i + 1]?.name === 'lead') return answer(solution.values, provenCoverage, null, 'placesProven', solves);
     if (stage.name === 'lead') provenLeadShort = countZ(m.leadShort, solution) + unstaffableLeadShifts(inst, block);
     if (i < stages.length - 1) fixStage(model, stage.costs, solution, stage.name);
   }
@@ -225,7 +226,6 @@ async function relaxation(engine: LpEngine, model: LpModel, costs: Costs, deadli
 
 /** Share of the remaining time a neighbourhood MILP may take: it is a heuristic, the full MILP may follow. */
 const NEIGHBOURHOOD_SHARE = 0.35;
-const NEIGHBOURHOOD_ROUNDS = 3;
 
 /**
  * RINS (relaxation induced neighbourhood search): the MILP with every person-slot fixed on

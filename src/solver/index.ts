@@ -109,7 +109,7 @@ export async function solveRoster(input: SolveInput, options: SolveOptions = {})
     const v = await villagesStage(ctx, blocks, outsideLeads, (f) => progress('villages', 0.05 + 0.45 * f));
     timed('villages');
     progress('towns', 0.5);
-    const t = await townsStage(ctx, blocks, v.villageMax, byTown, (f) => progress('towns', 0.5 + 0.2 * f));
+    const t = await townsStage(ctx, blocks, v.villageMax, outsideLeads.size === 0 ? v.leadBound : null, byTown, (f) => progress('towns', 0.5 + 0.2 * f));
     timed('towns');
     progress('district', 0.7);
     const districtBound = await districtStage(ctx, blocks, t.townMax, byTown, district);

@@ -47,6 +47,8 @@ export interface MilpStageOptions {
   previous?: ReadonlyMap<number, number>;
   /** Places proven optimal already: only lead shortfalls are minimised, keeping at least this many places (see solveBlock). */
   placesKept?: number;
+  /** A lower bound on lead shortfalls at `gates` that holds for any roster (e.g. the villages' own bounds added up). */
+  leadFloor?: number;
   /** Stages the full model may not run (see solveBlock's noFullModel). */
   noFullModel?: readonly ('coverage' | 'lead')[];
 }
@@ -107,7 +109,8 @@ export async function resolveWithMilp(inst: Instance, state: RosterState, people
   const leadsOfProvenPlaces = async (filled: number): Promise<MilpStageResult> => {
     repairLeads(state, gates, candidates, opts.until);
     const short = leadShortAt();
-    let provenLeadShort: number | null = short <= leadFloor(inst, people, gates, block.leadPresent ?? []) ? short : null;
+    const floor = Math.max(opts.leadFloor ?? 0, leadFloor(inst, people, gates, block.leadPresent ?? []));
+    let provenLeadShort: number | null = short <= floor ? short : null;
     if (provenLeadShort === null && Date.now() < opts.until) {
       const r = await resolveWithMilp(inst, state, people, gates, engine, { until: opts.until, name: opts.name, placesKept: filled, ...(opts.noFullModel ? { noFullModel: opts.noFullModel } : {}) });
       provenLeadShort = r.provenLeadShort;
@@ -124,6 +127,7 @@ export async function resolveWithMilp(inst: Instance, state: RosterState, people
     ...(opts.placesKept !== undefined ? { placesKept: opts.placesKept } : {}),
     ...(opts.certify || opts.placesKept !== undefined ? { leadCertifyAt: leadShortWith(before), incumbent: before } : {}),
     ...(opts.noFullModel ? { noFullModel: opts.noFullModel } : {}),
+    ...(opts.previous ? {} : { leadsByCaller: true }),
   });
   if (result.status === 'placesProven') {
     place(result.placements);

@@ -53,14 +53,19 @@ export function scopes(ctx: StageContext, spanners: readonly number[]): { byTown
   return { byTown, district };
 }
 
-export async function townsStage(ctx: StageContext, blocks: Block[], villageMax: ReadonlyMap<string, number>, byTown: ReadonlyMap<string, number[]>, progress: (f: number) => void): Promise<TownsOutcome> {
+/**
+ * `villageLeadBound`: each village's lower bound on lead shortfalls valid for any roster, or
+ * null when people from outside the villages can lead (then no such sum holds).
+ */
+export async function townsStage(ctx: StageContext, blocks: Block[], villageMax: ReadonlyMap<string, number>, villageLeadBound: ReadonlyMap<string, number> | null, byTown: ReadonlyMap<string, number[]>, progress: (f: number) => void): Promise<TownsOutcome> {
   const { inst, state, engine } = ctx;
   const townOf = (b: Block): string => inst.gates[b.gates[0] as number]?.town ?? '';
   const towns = [...new Set(blocks.map(townOf))];
   const out: TownsOutcome = { townMax: new Map(), resolved: 0, proved: 0 };
   const localsOf = new Map(blocks.map((b) => [b.name, new Set(b.people)] as const));
-  // Towns share nobody: one town's engine work runs while the next one is built.
-  const limiter = new TaskLimiter(engine.parallelism ?? 1);
+  // Towns share nobody, so their engine work runs in parallel; the largest first, so the
+  // longest one does not start last.
+  const tasks: { size: number; run: () => Promise<void> }[] = [];
   for (const [i, town] of towns.entries()) {
     progress(i / towns.length);
     const villages = blocks.filter((b) => townOf(b) === town);
@@ -100,13 +105,17 @@ export async function townsStage(ctx: StageContext, blocks: Block[], villageMax:
       continue;
     }
     const fixed = filledAt(ctx, gates) - open.reduce((n, b) => n + ownFill(b), 0) - people.reduce((n, p) => n + (state.load[p] ?? 0), 0);
-    await limiter.submit(async () => {
-      const r = await resolveWithMilp(inst, state, group, openGates, engine, { until: boxed(ctx, TOWN_BOX_SECONDS), name: town, coverageCap: bound - fixed, certify: true });
+    tasks.push({ size: group.length, run: async () => {
+      // Leads already at the villages' own bounds need no town leads MILP (seconds on big towns).
+      const leadFloor = villageLeadBound ? open.reduce((n, b) => n + (villageLeadBound.get(b.name) ?? 0), 0) : 0;
+      const r = await resolveWithMilp(inst, state, group, openGates, engine, { until: boxed(ctx, TOWN_BOX_SECONDS), name: town, coverageCap: bound - fixed, certify: true, leadFloor });
       if (r.refused) ctx.notes.push(r.refused);
       if (r.proven !== null) out.proved++;
       out.townMax.set(town, r.proven !== null ? fixed + r.proven : bound);
-    });
+    } });
   }
+  const limiter = new TaskLimiter(engine.parallelism ?? 1);
+  for (const task of tasks.sort((a, b) => b.size - a.size)) await limiter.submit(task.run);
   await limiter.drain();
   return out;
 }
