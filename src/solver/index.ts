@@ -124,7 +124,7 @@ export async function solveRoster(input: SolveInput, options: SolveOptions = {})
     // Leads come only from village cadres; when none of them spans villages, the villages' own
     // lead bounds add up (each valid for any roster).
     const sumLead = [...v.leadBound.values()].reduce((a, b) => a + b, 0);
-    if (outsideLeads.size === 0 && sumLead > leadBound.value) leadBound = { value: sumLead, method: `per village: max-flow of village cadres into lead gate-shifts, or a leads-only MILP (${v.leadMilps} villages needed the engine for leads)` };
+    if (outsideLeads.size === 0 && sumLead > leadBound.value) leadBound = { value: sumLead, method: `per village: max-flow of village cadres into lead gate-shifts, a leads-only MILP, or, where only the village's own people serve, the fewest leads given its maximum cover (so a bound among rosters of maximum cover; ${v.leadMilps} villages needed the engine for leads)` };
   }
 
   progress('fairness', 0.8);

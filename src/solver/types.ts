@@ -98,7 +98,7 @@ export interface SolveMetrics {
   fixableImbalances: number;
   /** Gate-shifts needing a lead (village cadre) that have none. */
   leadShortfalls: number;
-  /** Proven: no roster has fewer lead shortfalls than this (equal to leadShortfalls = fewest possible). */
+  /** Proven: no roster of maximum cover has fewer lead shortfalls than this (equal to leadShortfalls = fewest possible given maximum cover). */
   leadBound?: LowerBound;
   solveMs: number;
   engine: EngineName;

@@ -71,11 +71,14 @@ export async function villagesStage(ctx: StageContext, blocks: Block[], outsideL
       const r = await resolveWithMilp(inst, state, block.people, block.gates, engine, { until: boxed(ctx, VILLAGE_BOX_SECONDS), name: block.name, coverageCap: placeBound, certify: true, leadsMet: leadsOk });
       if (r.refused) ctx.notes.push(r.refused);
       out.villageMax.set(block.name, placesOk ? fill : (r.proven ?? placeBound));
-      // The fewest leads given the village's maximum is not a bound for the district (town
-      // people may change which places are filled): the leads-only relaxation is, when nobody
-      // from outside could lead here.
+      // A village only its own people can serve is filled to its maximum in every roster of
+      // maximum cover, so the fewest leads given that maximum bounds its leads there. Where
+      // others may serve, they may change which places are filled: then the leads-only
+      // relaxation is the bound, when nobody from outside could lead here.
+      const isolated = block.gates.every((g) => (inst.eligiblePeople[g] ?? []).every((p) => locals.has(p)));
+      if (isolated && r.provenLeadShort !== null) out.leadBound.set(block.name, Math.max(leadBound, r.provenLeadShort));
       const ownLeads = !block.gates.some((g) => (inst.eligiblePeople[g] ?? []).some((p) => outsideLeads.has(p)));
-      if (leadShortfall(inst, state, block.gates) > leadBound && ownLeads && !ctx.expired()) {
+      if (leadShortfall(inst, state, block.gates) > (out.leadBound.get(block.name) ?? 0) && ownLeads && !ctx.expired()) {
         out.leadBound.set(block.name, Math.max(leadBound, await leadsOnlyBound(ctx, block)));
       }
     });
