@@ -215,7 +215,7 @@ export class ReplanWorker {
       try {
         const plan = await getPlan(models, round._id);
         const deadlineSeconds = Math.min(REPLAN_DEADLINE_S, plan.spec.deadlineSeconds ?? REPLAN_DEADLINE_S);
-        await requestSolve(models, round._id, { deadlineSeconds, keepBefore: round.keepBefore ?? now }, REPLAN_PUBLISHER, solveId);
+        await requestSolve(models, round._id, { deadlineSeconds, keepBefore: round.keepBefore ?? now, directFillsOnly: true }, REPLAN_PUBLISHER, solveId);
         this.options.onSolveRequested?.();
       } catch (error) {
         // The planner's own solve runs: ask again at the next pass.

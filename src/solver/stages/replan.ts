@@ -13,18 +13,12 @@ import type { UpperBound } from '../types.js';
 
 /** Largest re-plan model (people x slots) worth handing to the engine. */
 const COUPLED_LIMIT = 6000;
-/**
- * Seconds the re-plan's MILP may take. A re-plan answers an absence and its fill-ins are
- * published at once: direct fills take ~0.3 s at district scale, and a MILP that runs to the
- * solve's deadline (seconds, once 60 s) for a place or two delays every fill-in. When it is
- * cut, the direct fills stand (nobody else moves) and the gap keeps its reason.
- */
-const REPLAN_MILP_BOX_SECONDS = 1;
 
 /**
  * A re-plan: the published roster is already in place (applyPrevious). Coverage first, then
  * as few changes to it as possible:
- * 1. direct fills only: free people take open places, nobody's kept assignment moves;
+ * 1. direct fills only: free people take open places, nobody's kept assignment moves (all
+ *    there is with `directFillsOnly`, an absence's fill-ins that are published at once);
  * 2. if that falls short of the flow bound, a lexicographic MILP (places, then previous
  *    assignments kept exactly, then leads) over the people who can matter:
  *    everybody when the plan is small (then its optimum is the exact maximum), else the
@@ -33,14 +27,14 @@ const REPLAN_MILP_BOX_SECONDS = 1;
  * whether or not a roster keeping them would fill as many. A move is only made by the MILP,
  * and only when it buys coverage.
  */
-export async function replanStage(inst: Instance, state: RosterState, previous: ReadonlyMap<number, number>, engine: LpEngine, deadlineAt: number): Promise<{ bound: UpperBound; subproblems: number; timedOut: boolean }> {
+export async function replanStage(inst: Instance, state: RosterState, previous: ReadonlyMap<number, number>, engine: LpEngine, deadlineAt: number, directFillsOnly = false): Promise<{ bound: UpperBound; subproblems: number; timedOut: boolean }> {
   const S = inst.slotCount;
   const allGates = inst.gates.map((_, g) => g);
   const everyone = inst.people.map((_, p) => p);
   greedyFill(state, allGates, (g) => inst.eligiblePeople[g] ?? []);
   let bound: UpperBound = { value: flowBound(inst, everyone, allGates), method: 'max-flow relaxation (weekly and aligned-24 h caps, one gate per shift)' };
   const filled = (): number => state.load.reduce((a, b) => a + b, 0);
-  if (filled() >= bound.value || Date.now() >= deadlineAt) return { bound, subproblems: 1, timedOut: false };
+  if (filled() >= bound.value || Date.now() >= deadlineAt || directFillsOnly) return { bound, subproblems: 1, timedOut: false };
 
   const everybody = inst.people.flatMap((_, p) => ((inst.eligibleGates[p]?.length ?? 0) > 0 ? [p] : []));
   let people = everybody;
@@ -75,7 +69,7 @@ export async function replanStage(inst: Instance, state: RosterState, previous: 
   }
   // No fairness stage: with places and kept assignments fixed little is left to balance, and
   // on a town it cost 1.4 s of the re-plan's 2.4 s.
-  const r = await resolveWithMilp(inst, state, people, allGates, engine, { until: Math.min(deadlineAt, Date.now() + REPLAN_MILP_BOX_SECONDS * 1000), name: 're-plan', previous });
+  const r = await resolveWithMilp(inst, state, people, allGates, engine, { until: deadlineAt, name: 're-plan', previous });
   if (people === everybody && r.proven !== null && r.proven < bound.value) bound = { value: r.proven, method: 'coverage MILP of the whole plan (re-plan)' };
   // Whatever the MILP left, nobody free stays idle next to an open place.
   greedyFill(state, allGates, (g) => inst.eligiblePeople[g] ?? []);

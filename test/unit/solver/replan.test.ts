@@ -57,6 +57,25 @@ describe('re-plan after one person drops out', () => {
     expect(after.metrics.placesFilled).toBe(v2.metrics.placesFilled);
   });
 
+  it('when A02 drops out and the re-plan is by direct fills only, then nobody else moves and the place that needed a move stays open', async () => {
+    // Arrange: as above, where the second freed place can only be filled by moving B04.
+    const inp = twoVillageDistrict();
+    const v1 = await solveRoster(inp);
+    const previous = (await solveRoster({ ...inp, previous: v1.assignments })).assignments;
+    const next: SolveInput = { ...inp, availability: [...inp.availability, win('A02', 'unavailable', -1, 0, 24 * 4)], previous };
+
+    // Act
+    const direct = await solveRoster(next, { directFillsOnly: true });
+    const full = await solveRoster(next);
+
+    // Assert: every other published assignment is kept, rules hold, and the move the full
+    // re-plan makes is exactly the one place direct fills cannot buy.
+    const now = new Set(direct.assignments.map(key));
+    expect(previous.filter((a) => a.cadreId !== 'A02' && !now.has(key(a)))).toEqual([]);
+    expect(violations(next, direct.assignments)).toEqual([]);
+    expect(direct.metrics.placesFilled).toBe(full.metrics.placesFilled - 1);
+  });
+
   it('when a freed place can be filled directly by someone free, then no kept assignment is handed around to fill it', async () => {
     // Arrange: V1 needs G1 08-16 and G2 16-24, V2 needs G3 00-08 (one each). Published: d at
     // G1, a at G2, e at G3. d drops out. a could take G1 and hand G2 to b (free 16-24 only),
