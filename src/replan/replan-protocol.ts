@@ -63,6 +63,12 @@ const MAX_FAILURES = 3;
  * is published: the fill-ins should reach the groups in minutes, not wait for a proof.
  */
 const REPLAN_DEADLINE_S = 10;
+/**
+ * Time the re-plan's moves of others may take (the solver's MILP): direct fills take ~0.3 s at
+ * district scale; the moves that fill more places get half a second more, so a fill-in is
+ * published within a second of solving. Small plans finish their MILP well inside it.
+ */
+const REPLAN_MOVE_BUDGET_MS = 500;
 /** Shifts starting this soon after a round starts are kept as published (nobody could reach the gate in time). */
 const KEEP_MARGIN_MS = 2 * 60_000;
 /**
@@ -215,7 +221,7 @@ export class ReplanWorker {
       try {
         const plan = await getPlan(models, round._id);
         const deadlineSeconds = Math.min(REPLAN_DEADLINE_S, plan.spec.deadlineSeconds ?? REPLAN_DEADLINE_S);
-        await requestSolve(models, round._id, { deadlineSeconds, keepBefore: round.keepBefore ?? now, directFillsOnly: true }, REPLAN_PUBLISHER, solveId);
+        await requestSolve(models, round._id, { deadlineSeconds, keepBefore: round.keepBefore ?? now, moveBudgetMs: REPLAN_MOVE_BUDGET_MS }, REPLAN_PUBLISHER, solveId);
         this.options.onSolveRequested?.();
       } catch (error) {
         // The planner's own solve runs: ask again at the next pass.

@@ -52,8 +52,8 @@ export interface SolveRequest {
    * kept as they are, as pins, so the solve never rewrites what has started.
    */
   keepBefore?: Date | string;
-  /** Re-plan by direct fills only (see the solver's SolveOptions.directFillsOnly). */
-  directFillsOnly?: boolean;
+  /** On a re-plan, the time the moves of others may take (the solver's SolveOptions.moveBudgetMs). */
+  moveBudgetMs?: number;
 }
 
 /**
@@ -265,7 +265,7 @@ export class SolveWorker {
       {
         engine: request.engine ?? plan.spec.engine ?? this.options.engine,
         deadlineMs: (request.deadlineSeconds ?? plan.spec.deadlineSeconds ?? this.options.deadlineSeconds) * 1000,
-        ...(request.directFillsOnly ? { directFillsOnly: true } : {}),
+        ...(request.moveBudgetMs !== undefined ? { moveBudgetMs: request.moveBudgetMs } : {}),
       },
       (progress) => {
         if (solved || Date.now() - lastWrite < 300) return;

@@ -96,7 +96,7 @@ export async function solveRoster(input: SolveInput, options: SolveOptions = {})
     timed('monolithic');
   } else if (replan) {
     progress('re-plan', 0.1);
-    const r = await replanStage(inst, state, previous, engine, deadlineAt, options.directFillsOnly ?? false);
+    const r = await replanStage(inst, state, previous, engine, deadlineAt, options.moveBudgetMs);
     subproblems = r.subproblems;
     bound = r.bound;
     if (r.timedOut) expired();

@@ -17,9 +17,8 @@ const COUPLED_LIMIT = 6000;
 /**
  * A re-plan: the published roster is already in place (applyPrevious). Coverage first, then
  * as few changes to it as possible:
- * 1. direct fills only: free people take open places, nobody's kept assignment moves (all
- *    there is with `directFillsOnly`, an absence's fill-ins that are published at once);
- * 2. if that falls short of the flow bound, a lexicographic MILP (places, then previous
+ * 1. direct fills only: free people take open places, nobody's kept assignment moves;
+ * 2. if that falls short of the flow bound, within `moveBudgetMs`, a lexicographic MILP (places, then previous
  *    assignments kept exactly, then leads) over the people who can matter:
  *    everybody when the plan is small (then its optimum is the exact maximum), else the
  *    villages that lost a place and the people spanning into them, everyone else fixed.
@@ -27,14 +26,14 @@ const COUPLED_LIMIT = 6000;
  * whether or not a roster keeping them would fill as many. A move is only made by the MILP,
  * and only when it buys coverage.
  */
-export async function replanStage(inst: Instance, state: RosterState, previous: ReadonlyMap<number, number>, engine: LpEngine, deadlineAt: number, directFillsOnly = false): Promise<{ bound: UpperBound; subproblems: number; timedOut: boolean }> {
+export async function replanStage(inst: Instance, state: RosterState, previous: ReadonlyMap<number, number>, engine: LpEngine, deadlineAt: number, moveBudgetMs = Infinity): Promise<{ bound: UpperBound; subproblems: number; timedOut: boolean }> {
   const S = inst.slotCount;
   const allGates = inst.gates.map((_, g) => g);
   const everyone = inst.people.map((_, p) => p);
   greedyFill(state, allGates, (g) => inst.eligiblePeople[g] ?? []);
   let bound: UpperBound = { value: flowBound(inst, everyone, allGates), method: 'max-flow relaxation (weekly and aligned-24 h caps, one gate per shift)' };
   const filled = (): number => state.load.reduce((a, b) => a + b, 0);
-  if (filled() >= bound.value || Date.now() >= deadlineAt || directFillsOnly) return { bound, subproblems: 1, timedOut: false };
+  if (filled() >= bound.value || Date.now() >= deadlineAt || moveBudgetMs <= 0) return { bound, subproblems: 1, timedOut: false };
 
   const everybody = inst.people.flatMap((_, p) => ((inst.eligibleGates[p]?.length ?? 0) > 0 ? [p] : []));
   let people = everybody;
@@ -69,7 +68,7 @@ export async function replanStage(inst: Instance, state: RosterState, previous: 
   }
   // No fairness stage: with places and kept assignments fixed little is left to balance, and
   // on a town it cost 1.4 s of the re-plan's 2.4 s.
-  const r = await resolveWithMilp(inst, state, people, allGates, engine, { until: deadlineAt, name: 're-plan', previous });
+  const r = await resolveWithMilp(inst, state, people, allGates, engine, { until: Math.min(deadlineAt, Date.now() + moveBudgetMs), name: 're-plan', previous });
   if (people === everybody && r.proven !== null && r.proven < bound.value) bound = { value: r.proven, method: 'coverage MILP of the whole plan (re-plan)' };
   // Whatever the MILP left, nobody free stays idle next to an open place.
   greedyFill(state, allGates, (g) => inst.eligiblePeople[g] ?? []);
