@@ -64,9 +64,9 @@ const MAX_FAILURES = 3;
  */
 const REPLAN_DEADLINE_S = 10;
 /**
- * Time the re-plan's moves of others may take (the solver's MILP): direct fills take ~0.3 s at
- * district scale; the moves that fill more places get half a second more, so a fill-in is
- * published within a second of solving. Small plans finish their MILP well inside it.
+ * Time the re-plan's moves of others may take (the solver's MILP, only on plans small enough
+ * to be one model): direct fills take ~0.3 s at district scale, where they are all there is;
+ * a small plan's MILP finishes well inside half a second.
  */
 const REPLAN_MOVE_BUDGET_MS = 500;
 /** Shifts starting this soon after a round starts are kept as published (nobody could reach the gate in time). */

@@ -45,7 +45,8 @@ export interface SolveOptions {
    * On a re-plan, how long the MILP that moves others to fill more places may take (default:
    * up to the deadline; 0 = direct fills only). Absence re-plans give it 500 ms: their
    * fill-ins are published at once, and at district scale the MILP ran 1.4-2.8 s (once 60 s)
-   * for a place or two; past the budget the direct fills stand.
+   * for a place or two; past the budget the direct fills stand. With a budget, plans too large
+   * to be one model get direct fills only (see stages/replan.ts).
    */
   moveBudgetMs?: number;
 }
