@@ -103,6 +103,8 @@ export async function solveBlock(inst: Instance, block: Block, engine: LpEngine,
   }
   let placesKept = opts.placesKept;
   let solves = 0;
+  const unstaffable = unstaffableLeadShifts(inst, block);
+  const places = [...m.z.values()];
   /** A better roster than the caller's that the neighbourhood found, short of a proof. */
   let improved: Float64Array | null = null;
   if (opts.certifyAt !== undefined && !opts.leadsOnly && !block.previous && placesKept === undefined) {
@@ -118,7 +120,7 @@ export async function solveBlock(inst: Instance, block: Block, engine: LpEngine,
         const reached = opts.roundFrom(disaggregate(inst, block, groups, m, integralPart(m, lp.values)), cap);
         if (reached >= cap) return { placements: [], filled: reached, provenCoverage: reached, provenLeadShort: null, status: 'placesProven', solves };
       }
-      m.builder.atMost('lpBound', [...m.z.values()], cap);
+      m.builder.atMost('lpBound', places, cap);
       if (cap > opts.certifyAt && opts.incumbent) {
         const sub = await neighbourhood(inst, engine, model, m, placesObjective(m), lp.values, opts.incumbent, opts.deadlineAt);
         solves++;
@@ -130,18 +132,18 @@ export async function solveBlock(inst: Instance, block: Block, engine: LpEngine,
       }
     }
   }
-  if (placesKept !== undefined) model.rows.push({ label: 'keep:coverage', vars: [...m.z.values()], coefs: [...m.z.values()].map(() => 1), lb: placesKept, ub: Infinity });
+  if (placesKept !== undefined) model.rows.push({ label: 'keep:coverage', vars: places, coefs: places.map(() => 1), lb: placesKept, ub: Infinity });
   if ((placesKept !== undefined || opts.leadsOnly) && opts.leadCertifyAt !== undefined && m.leadShort.size > 0) {
     const lp = await relaxation(engine, model, leadObjective(m), opts.deadlineAt);
     solves++;
     // Shortfalls are counts: the relaxation's minimum, rounded up, bounds every roster keeping
     // the places; gate-shifts the block cannot staff at all are shortfalls whatever it does.
-    const fewest = lp ? Math.ceil(-lp.objective - 1e-6) + unstaffableLeadShifts(inst, block) : -1;
+    const fewest = lp ? Math.ceil(-lp.objective - 1e-6) + unstaffable : -1;
     if (fewest >= opts.leadCertifyAt) return { placements: [], filled: 0, provenCoverage: placesKept ?? null, provenLeadShort: opts.leadCertifyAt, status: 'certified', solves };
     if (lp && opts.incumbent) {
       const sub = await neighbourhood(inst, engine, model, m, leadObjective(m), lp.values, opts.incumbent, opts.deadlineAt);
       solves++;
-      if (sub && countZ(m.leadShort, sub) + unstaffableLeadShifts(inst, block) <= fewest) return answer(sub.values, placesKept ?? null, fewest, 'optimal', solves);
+      if (sub && countZ(m.leadShort, sub) + unstaffable <= fewest) return answer(sub.values, placesKept ?? null, fewest, 'optimal', solves);
     }
   }
   // Lexicographic, one engine run per stage, each optimum kept as a row for the next:
@@ -192,7 +194,7 @@ export async function solveBlock(inst: Instance, block: Block, engine: LpEngine,
     // The caller proves leads its cheaper ways first (repair, floors, the lead LP) and runs
     // the leads MILP only if those fall short.
     if (stage.name === 'coverage' && opts.leadsByCaller && stages[i + 1]?.name === 'lead') return answer(solution.values, provenCoverage, null, 'placesProven', solves);
-    if (stage.name === 'lead') provenLeadShort = countZ(m.leadShort, solution) + unstaffableLeadShifts(inst, block);
+    if (stage.name === 'lead') provenLeadShort = countZ(m.leadShort, solution) + unstaffable;
     if (i < stages.length - 1) fixStage(model, stage.costs, solution, stage.name);
   }
   const placements = best ? disaggregate(inst, block, groups, m, best) : [];

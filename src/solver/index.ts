@@ -135,7 +135,7 @@ export async function solveRoster(input: SolveInput, options: SolveOptions = {})
     timed('leads');
     let fair = balance(state, weights, () => true, deadlineAt);
     // Moves free capacity; when coverage is not yet proven, let it fill what it can.
-    if (state.load.reduce((a, b) => a + b, 0) < bound.value && !expired()) {
+    if (state.placesHeld() < bound.value && !expired()) {
       greedyFill(state, allGates, (g) => inst.eligiblePeople[g] ?? []);
       repairLeads(state, allGates, undefined, deadlineAt);
       fair = balance(state, weights, () => true, deadlineAt);

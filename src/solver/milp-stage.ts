@@ -89,12 +89,11 @@ export async function resolveWithMilp(inst: Instance, state: RosterState, people
   const mine = new Set(people);
   const cache = new Map(gates.map((g) => [g, (inst.eligiblePeople[g] ?? []).filter((p) => mine.has(p))] as const));
   const candidates = (g: number): readonly number[] => cache.get(g) ?? [];
-  const filledByPeople = (): number => people.reduce((n, p) => n + (state.load[p] ?? 0), 0);
   const roundFrom = (placements: readonly Placement[], bound: number): number => {
     for (const x of placements) if (!state.works(x.p, x.s) && state.open(x.g, x.s) > 0 && state.refusal(x.p, x.s) === null) state.place(x.p, x.g, x.s);
     greedyFill(state, gates, candidates);
-    if (filledByPeople() < bound) augment(state, gates, candidates, 1, 3, opts.until);
-    const reached = filledByPeople();
+    if (state.placesHeld(people) < bound) augment(state, gates, candidates, 1, 3, opts.until);
+    const reached = state.placesHeld(people);
     if (reached < bound) for (const p of people) for (const s of state.slotsOf(p)) state.remove(p, s);
     return reached;
   };
@@ -132,7 +131,7 @@ export async function resolveWithMilp(inst: Instance, state: RosterState, people
   if (result.status === 'placesProven') {
     place(result.placements);
     for (const key of pinnedKeys) state.pinned.add(key);
-    return await leadsOfProvenPlaces(result.provenCoverage ?? filledByPeople());
+    return await leadsOfProvenPlaces(result.provenCoverage ?? state.placesHeld(people));
   }
   let accept = result.filled > before.length;
   if (!accept && result.filled === before.length && result.placements.length > 0) {

@@ -115,6 +115,14 @@ export class RosterState {
     return (this.inst.need[g * S + s] ?? 0) - (this.filled[g * S + s] ?? 0);
   }
 
+  /** Places held by `people`, or by everyone. */
+  placesHeld(people?: readonly number[]): number {
+    if (!people) return this.load.reduce((a, b) => a + b, 0);
+    let n = 0;
+    for (const p of people) n += this.load[p] ?? 0;
+    return n;
+  }
+
   /** Would taking person p off (g, s) leave a lead-requiring gate without its only lead? */
   lastLead(p: number, g: number, s: number): boolean {
     const inst = this.inst;

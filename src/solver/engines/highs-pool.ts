@@ -68,10 +68,6 @@ const queue: Job[] = [];
 
 /** Threads the pool runs: solves at once. */
 export function highsThreadCount(): number {
-  return size();
-}
-
-function size(): number {
   return Math.max(1, Math.min(MAX_THREADS, availableParallelism()));
 }
 
@@ -84,7 +80,7 @@ function newThread(): Worker {
 
 /** Start the threads (and their Wasm compile) ahead of the first solve. */
 export function warmHighsThreads(): void {
-  while (started < size()) idle.push(newThread());
+  while (started < highsThreadCount()) idle.push(newThread());
 }
 
 /** Solve LP text in a thread; the limit is HiGHS's own, the thread is cut off GRACE_MS after it. */
@@ -97,7 +93,7 @@ export function solveInHighsThread(text: string, options: Record<string, unknown
 
 function dispatch(): void {
   while (queue.length > 0) {
-    const worker = idle.pop() ?? (started < size() ? newThread() : null);
+    const worker = idle.pop() ?? (started < highsThreadCount() ? newThread() : null);
     if (!worker) return;
     run(worker, queue.shift() as Job);
   }
@@ -127,9 +123,3 @@ function run(worker: Worker, job: Job): void {
   worker.postMessage({ text: job.text, options: job.options, columns: job.columns, big: job.columns > BIG_MODEL_COLUMNS });
 }
 
-/** Stop every thread (tests and the benchmark, to measure memory from a clean start). */
-export async function stopHighsThreads(): Promise<void> {
-  const workers = idle.splice(0);
-  started -= workers.length;
-  await Promise.all(workers.map((w) => w.terminate()));
-}

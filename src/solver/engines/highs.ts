@@ -4,12 +4,7 @@
  * a Wasm heap that is given back).
  */
 import type { LpEngine, LpModel, LpSolution } from '../model.js';
-import { highsThreadCount, solveInHighsThread, stopHighsThreads, warmHighsThreads } from './highs-pool.js';
-
-/** Stop the HiGHS threads (tests and the benchmark call this to measure leaks). */
-export async function recycleHighs(): Promise<void> {
-  await stopHighsThreads();
-}
+import { highsThreadCount, solveInHighsThread, warmHighsThreads } from './highs-pool.js';
 
 export const highsEngine: LpEngine = {
   name: 'highs',

@@ -33,8 +33,7 @@ export async function replanStage(inst: Instance, state: RosterState, previous: 
   const everyone = inst.people.map((_, p) => p);
   greedyFill(state, allGates, (g) => inst.eligiblePeople[g] ?? []);
   let bound: UpperBound = { value: flowBound(inst, everyone, allGates), method: 'max-flow relaxation (weekly and aligned-24 h caps, one gate per shift)' };
-  const filled = (): number => state.load.reduce((a, b) => a + b, 0);
-  if (filled() >= bound.value || Date.now() >= deadlineAt || moveBudgetMs <= 0) return { bound, subproblems: 1, timedOut: false };
+  if (state.placesHeld() >= bound.value || Date.now() >= deadlineAt || moveBudgetMs <= 0) return { bound, subproblems: 1, timedOut: false };
 
   const everybody = inst.people.flatMap((_, p) => ((inst.eligibleGates[p]?.length ?? 0) > 0 ? [p] : []));
   let people = everybody;

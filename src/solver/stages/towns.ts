@@ -88,8 +88,8 @@ export async function townsStage(ctx: StageContext, blocks: Block[], villageMax:
     const villageCap = new Map(villages.map((b) => [b.name, Math.max(0, neededAt(ctx, b.gates) - (villageMax.get(b.name) ?? 0))] as const));
     const bound = sumMax + flowBound(inst, people, gates, { villageCap });
     // Places held by the town's own people (village and town scope): what the bound is about.
-    const ownFill = (b: Block): number => b.people.reduce((m, p) => m + (state.load[p] ?? 0), 0);
-    const townFill = (): number => villages.reduce((n, b) => n + ownFill(b), 0) + people.reduce((n, p) => n + (state.load[p] ?? 0), 0);
+    const ownFill = (b: Block): number => state.placesHeld(b.people);
+    const townFill = (): number => villages.reduce((n, b) => n + ownFill(b), 0) + state.placesHeld(people);
     if (townFill() >= bound || ctx.expired()) {
       out.townMax.set(town, bound);
       continue;
@@ -104,7 +104,7 @@ export async function townsStage(ctx: StageContext, blocks: Block[], villageMax:
       out.townMax.set(town, bound);
       continue;
     }
-    const fixed = filledAt(ctx, gates) - open.reduce((n, b) => n + ownFill(b), 0) - people.reduce((n, p) => n + (state.load[p] ?? 0), 0);
+    const fixed = filledAt(ctx, gates) - open.reduce((n, b) => n + ownFill(b), 0) - state.placesHeld(people);
     tasks.push({ size: group.length, run: async () => {
       // Leads already at the villages' own bounds need no town leads MILP (seconds on big towns).
       const leadFloor = villageLeadBound ? open.reduce((n, b) => n + (villageLeadBound.get(b.name) ?? 0), 0) : 0;
@@ -142,13 +142,12 @@ export async function districtStage(ctx: StageContext, blocks: readonly Block[],
   const cap = new Map([...townNeed].map(([t, n]) => [t, Math.max(0, n - (townMax.get(t) ?? 0))] as const));
   const townOf = (g: number): string => inst.gates[g]?.town ?? '';
   let bound = sumMax + flowBound(inst, district, allGates, { groupCap: { of: townOf, cap } });
-  const filled = (): number => state.load.reduce((a, b) => a + b, 0);
-  if (filled() < bound && !ctx.expired()) {
+  if (state.placesHeld() < bound && !ctx.expired()) {
     // The same bound with the rest and night rules: often exactly what is left open.
     const added = await spannerBound(inst, district, { of: townOf, shortfall: cap }, ctx.engine, boxed(ctx, SPANNER_BOX_SECONDS));
     if (added !== null) bound = Math.min(bound, sumMax + added);
   }
-  if (filled() < bound && !ctx.expired()) {
+  if (state.placesHeld() < bound && !ctx.expired()) {
     // District-wide people alone, everyone else fixed: cheap, and often enough.
     const r = await resolveWithMilp(inst, state, district, allGates, ctx.engine, { until: boxed(ctx, TOWN_BOX_SECONDS), name: 'district-wide people' });
     if (r.refused) ctx.notes.push(r.refused);
@@ -159,7 +158,7 @@ export async function districtStage(ctx: StageContext, blocks: readonly Block[],
     return false;
   });
   for (const town of [...townNeed.keys()]) {
-    if (filled() >= bound || ctx.expired()) break;
+    if (state.placesHeld() >= bound || ctx.expired()) break;
     const open = blocks.filter((b) => inst.gates[b.gates[0] as number]?.town === town && openAt(b.gates));
     const openGates = open.flatMap((b) => b.gates);
     const helpers = [...new Set(openGates.flatMap((g) => spanOf[g] ?? []))];

@@ -52,8 +52,8 @@ export async function villagesStage(ctx: StageContext, blocks: Block[], outsideL
     const placeBound = flowBound(inst, block.people, block.gates);
     // Deeper chains cost more than HiGHS's LP and neighbourhood need to prove a village; for
     // javascript-lp-solver, which refuses most short villages, they are the best there is.
-    if (engine.name === 'jslp' && filledBy(state, block.people) < placeBound) augment(state, block.gates, of, 2, 2, ctx.deadlineAt);
-    const fill = filledBy(state, block.people);
+    if (engine.name === 'jslp' && state.placesHeld(block.people) < placeBound) augment(state, block.gates, of, 2, 2, ctx.deadlineAt);
+    const fill = state.placesHeld(block.people);
     const leadBound = leadFlowBound(inst, block.people, block.gates);
     if (leadShortfall(inst, state, block.gates) > leadBound) repairLeads(state, block.gates, of, ctx.deadlineAt);
     const placesOk = fill >= placeBound;
@@ -85,10 +85,6 @@ export async function villagesStage(ctx: StageContext, blocks: Block[], outsideL
   }
   await limiter.drain();
   return out;
-}
-
-function filledBy(state: StageContext['state'], people: readonly number[]): number {
-  return people.reduce((n, p) => n + (state.load[p] ?? 0), 0);
 }
 
 /**
