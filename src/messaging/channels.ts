@@ -89,17 +89,8 @@ export function channelsFor(channels: readonly Channel[], event: EventKind, plac
   });
 }
 
-interface ChannelDoc {
-  _id: string;
-  kind: ChannelKind;
-  url: string;
-  secret: string | null;
-  label: string;
-  villages: string[];
-  towns: string[];
-  events: EventKind[];
-  createdAt: Date;
-}
+/** A channel as stored: keyed by `_id`, with its creation time. */
+type ChannelDoc = Omit<Channel, 'id'> & { _id: string; createdAt: Date };
 
 function toChannel(doc: ChannelDoc): Channel {
   return { id: doc._id, kind: doc.kind, url: doc.url, secret: doc.secret ?? null, label: doc.label ?? '', villages: doc.villages ?? [], towns: doc.towns ?? [], events: doc.events ?? [] };
