@@ -98,9 +98,8 @@ export interface RobotRequest {
   body: string;
 }
 
-export interface RequestContext {
-  url: string;
-  secret: string | null;
+/** Which message part is being sent, and when. */
+export interface PartContext {
   /** Idempotency key of the message and which part this is (webhooks receive both). */
   key: string;
   event: string;
@@ -108,6 +107,11 @@ export interface RequestContext {
   partCount: number;
   resent: boolean;
   now: Date;
+}
+
+export interface RequestContext extends PartContext {
+  url: string;
+  secret: string | null;
 }
 
 export function robotRequest(kind: Exclude<ChannelKind, 'email'>, part: Part, ctx: RequestContext): RobotRequest {

@@ -5,7 +5,7 @@
  * back: a timeout or a dropped connection; the robot may have shown it).
  */
 import type { Channel, Part } from './types.js';
-import { readAnswer, robotRequest } from './formats.js';
+import { readAnswer, robotRequest, type PartContext } from './formats.js';
 import { sendMail, type MailSettings } from './email.js';
 
 export type SendOutcome =
@@ -14,13 +14,7 @@ export type SendOutcome =
   | { result: 'refused'; answer: string }
   | { result: 'unknown'; answer: string };
 
-export interface SendContext {
-  key: string;
-  event: string;
-  partIndex: number;
-  partCount: number;
-  resent: boolean;
-  now: Date;
+export interface SendContext extends PartContext {
   timeoutMs: number;
   mail: MailSettings;
 }
