@@ -11,9 +11,10 @@
  *
  * A bound is what the solve proved; "filled = bound" means proven maximum cover, "short =
  * bound" proven fewest lead gaps given that cover. Where the solver's bounds are not tight the
- * bench computes the whole district's LP relaxation (reference-bounds.ts; counted in "bench
- * LP proofs") and keeps the tighter bound. Where they still differ the table says by how
- * much: the roster may be better than the bound admits, or worse; nothing here guesses which.
+ * bench computes the whole district's LP relaxation, and where that is not tight either its
+ * exact MILP (reference-bounds.ts; counted in "bench LP/MILP proofs"), and keeps the tighter
+ * bound. Where they still differ the table says by how much: the roster may be better than
+ * the bound admits, or worse; nothing here guesses which.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -40,7 +41,7 @@ export interface SeedResult {
   broken: number;
   stages: string;
   /** Where the solver's own bounds were not tight: the whole-district LP's (reference-bounds.ts), and its time. */
-  reference: { places: number | null; leads: number | null; ms: number } | null;
+  reference: ReferenceBounds | null;
   needsReference: boolean;
 }
 
@@ -129,9 +130,10 @@ export async function runFamilyBench(opts: FamilyBenchOptions = {}): Promise<Fam
     const result = await child<FamilyResult>(args);
     // In processes of their own: the whole-district LP's memory is not the solver's peak RSS.
     for (const seed of result.seeds.filter((x) => x.needsReference)) {
-      const reference = await child<ReferenceBounds>(['--reference', family, '--seed', String(seed.seed), '--places-kept', String(seed.filled)]);
+      const reference = await child<ReferenceBounds>(['--reference', family, '--seed', String(seed.seed), '--places-kept', String(seed.filled), '--place-bound', String(seed.placeBound)]);
       applyReference(seed, reference);
-      opts.log?.(`  ${family} seed ${seed.seed}: whole-district LP (${reference.ms} ms): places <= ${reference.places ?? '?'}, lead shortfalls >= ${reference.leads ?? '?'} given ${seed.filled} places`);
+      const places = reference.exactPlaces ? `places = ${reference.places} (exact MILP)` : `places <= ${reference.places ?? '?'}`;
+      opts.log?.(`  ${family} seed ${seed.seed}: whole-district LP (${reference.ms} ms): ${places}, lead shortfalls >= ${reference.leads ?? '?'} given ${seed.filled} places`);
     }
     results.push(result);
   }
@@ -156,7 +158,7 @@ function child<T>(args: string[]): Promise<T> {
 
 /** Worst seed per measure, one row per family. */
 export function formatFamilyBench(results: FamilyResult[]): string {
-  const head = ['family', 'size (gates/people)', 'seeds', 'worst time ms (seed; median of 3)', 'filled = proven max', 'worst filled/bound (seed)', 'lead short = proven min', 'worst short/bound (seed)', 'bench LP proofs', 'max fixable', 'rules broken', 'deadline hit', 'peak RSS MB'];
+  const head = ['family', 'size (gates/people)', 'seeds', 'worst time ms (seed; median of 3)', 'filled = proven max', 'worst filled/bound (seed)', 'lead short = proven min', 'worst short/bound (seed)', 'bench LP/MILP proofs', 'max fixable', 'rules broken', 'deadline hit', 'peak RSS MB'];
   const body = results.map((r) => {
     const s = r.seeds;
     const slow = s.reduce((a, b) => (b.ms > a.ms ? b : a));
@@ -192,6 +194,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       reference: { type: 'string' },
       seed: { type: 'string' },
       'places-kept': { type: 'string' },
+      'place-bound': { type: 'string' },
       seeds: { type: 'string', default: '10' },
       'city-seeds': { type: 'string' },
       quick: { type: 'boolean', default: false },
@@ -204,7 +207,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   });
   const engine = values.engine as EngineName;
   if (values.reference) {
-    const r = await referenceBounds(familyInput(values.reference as FamilyName, Number(values.seed)), Number(values['places-kept']), true);
+    const r = await referenceBounds(familyInput(values.reference as FamilyName, Number(values.seed)), Number(values['places-kept']), Number(values['place-bound'] ?? Infinity), true);
     process.stdout.write(JSON.stringify(r));
     process.exit(0);
   }

@@ -107,6 +107,14 @@ export async function directoryState(models: Models): Promise<DirectoryState> {
   return { revision: meta?.revId ?? '', writing: !!lease?.data && !lease.releasedAt };
 }
 
+/** Writes kept coming while a solve tried to read the directory: a passing state, not a fault. */
+export class DirectoryBusyError extends Error {
+  constructor() {
+    super('the directory kept changing while a solve tried to read it');
+    this.name = 'DirectoryBusyError';
+  }
+}
+
 /** Reads the directory as it stands between two writes (see the header). */
 export async function readDirectoryConsistently<T>(models: Models, read: () => Promise<T>, options = { attempts: 150, waitMs: 200 }): Promise<T> {
   for (let attempt = 0; attempt < options.attempts; attempt++) {
@@ -118,7 +126,7 @@ export async function readDirectoryConsistently<T>(models: Models, read: () => P
     }
     await new Promise((r) => setTimeout(r, options.waitMs));
   }
-  throw new Error('the directory kept changing while a solve tried to read it');
+  throw new DirectoryBusyError();
 }
 
 async function takeDirectoryLease(models: Models): Promise<Lease<Journal>> {

@@ -20,6 +20,7 @@ import { faultPoint } from '../faults.js';
 import type { Models } from '../db/models.js';
 import type { Logger } from '../logger.js';
 import { AppError } from '../errors.js';
+import { DirectoryBusyError } from '../directory/write-protocol.js';
 import type { EngineName, Pin, SolveResult } from '../solver/index.js';
 import type { Assignment } from '../domain/roster.js';
 import { getPlan } from './plans.js';
@@ -179,7 +180,9 @@ export class SolveWorker {
         await this.run(job._id, job.planId, job.options ?? {}, lease);
       }
     } catch (error) {
-      this.logger.error({ err: error, solveId: job._id }, 'solve failed');
+      // A burst of directory writes is retried by whoever asked (e.g. the absence re-plan).
+      if (error instanceof DirectoryBusyError) this.logger.warn({ solveId: job._id, reason: error.message }, 'solve failed: the directory is being written');
+      else this.logger.error({ err: error, solveId: job._id }, 'solve failed');
       if (await lease.stillHeld().catch(() => false)) {
         await this.finish(job._id, job.planId, { status: 'failed', error: error instanceof Error ? error.message : String(error) });
       }

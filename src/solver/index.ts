@@ -121,10 +121,14 @@ export async function solveRoster(input: SolveInput, options: SolveOptions = {})
       districtBound < flow
         ? { value: districtBound, method: `village maxima (${v.placeMilps} by coverage MILP, the rest by max-flow) + town coordination (${t.resolved} towns re-solved, ${t.proved} proven) + max-flow of district-wide people into town shortfalls` }
         : { value: flow, method: 'max-flow relaxation (weekly and aligned-24 h caps, one gate per shift)' };
-    // Leads come only from village cadres; when none of them spans villages, the villages' own
-    // lead bounds add up (each valid for any roster).
-    const sumLead = [...v.leadBound.values()].reduce((a, b) => a + b, 0);
-    if (outsideLeads.size === 0 && sumLead > leadBound.value) leadBound = { value: sumLead, method: `per village: max-flow of village cadres into lead gate-shifts, a leads-only MILP, or, where only the village's own people serve, the fewest leads given its maximum cover (so a bound among rosters of maximum cover; ${v.leadMilps} villages needed the engine for leads)` };
+    // A village whose lead gates only its own cadres may lead keeps its own lead bound (valid
+    // for any roster); the other villages share leads from outside (cadres who span villages),
+    // and for those the max-flow of every lead into their lead gate-shifts is the bound. The
+    // two sets of gates draw on disjoint leads, so the bounds add up.
+    const ownLeads = (b: (typeof blocks)[number]): boolean => b.gates.every((g) => !inst.gates[g]?.leadRequired || (inst.eligiblePeople[g] ?? []).every((p) => !outsideLeads.has(p)));
+    const ownLeadBound = blocks.filter(ownLeads).reduce((n, b) => n + (v.leadBound.get(b.name) ?? 0), 0);
+    const sharedLeadBound = leadFlowBound(inst, everyone, blocks.filter((b) => !ownLeads(b)).flatMap((b) => b.gates));
+    if (ownLeadBound + sharedLeadBound > leadBound.value) leadBound = { value: ownLeadBound + sharedLeadBound, method: `per village: max-flow of village cadres into lead gate-shifts, a leads-only MILP, or, where only the village's own people serve, the fewest leads given its maximum cover (so a bound among rosters of maximum cover; ${v.leadMilps} villages needed the engine for leads); where cadres from outside may lead, max-flow of every lead` };
   }
 
   progress('fairness', 0.8);

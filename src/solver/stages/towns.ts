@@ -126,7 +126,8 @@ export async function townsStage(ctx: StageContext, blocks: Block[], villageMax:
  * the roster is below the bound each town with open places is re-solved together with them:
  * the district-wide people who may serve it, its town people and the own people of its open
  * villages, over those villages' gates and every gate any of them stands now (so nobody's
- * place elsewhere is lost).
+ * place elsewhere is lost). If it is still below, one last model spans towns (see the
+ * chains round below).
  */
 export async function districtStage(ctx: StageContext, blocks: readonly Block[], townMax: ReadonlyMap<string, number>, byTown: ReadonlyMap<string, number[]>, district: readonly number[]): Promise<number> {
   const { inst, state } = ctx;
@@ -157,23 +158,40 @@ export async function districtStage(ctx: StageContext, blocks: readonly Block[],
     for (let s = 0; s < S; s++) if (state.open(g, s) > 0) return true;
     return false;
   });
+  const villageOf = (g: number): string => inst.gates[g]?.village ?? '';
+  const standsAt = (people: readonly number[]): number[] => people.flatMap((p) => state.slotsOf(p).map((s) => (state.gateAt[p * S + s] ?? 0) - 1));
+  // Re-solves `people` over the open villages' gates and every gate they stand now (so
+  // nobody's place elsewhere is lost). Only the LP rounding and the neighbourhood: no proof is
+  // to be had here (the bound is the district's), and the full model mostly ran its whole
+  // time box for nothing.
+  const coordinate = async (name: string, people: number[], openGates: readonly number[]): Promise<void> => {
+    if (people.length * S > TOWN_MODEL_LIMIT) {
+      ctx.notes.push(`${name}: district coordination model of ${people.length} people not built (limit ${Math.floor(TOWN_MODEL_LIMIT / S)})`);
+      return;
+    }
+    const gates = [...new Set([...openGates, ...standsAt(people)])];
+    const r = await resolveWithMilp(inst, state, people, gates, ctx.engine, { until: boxed(ctx, TOWN_BOX_SECONDS), name, certify: true, noFullModel: ['coverage', 'lead'] });
+    if (r.refused) ctx.notes.push(r.refused);
+  };
   for (const town of [...townNeed.keys()]) {
     if (state.placesHeld() >= bound || ctx.expired()) break;
     const open = blocks.filter((b) => inst.gates[b.gates[0] as number]?.town === town && openAt(b.gates));
     const openGates = open.flatMap((b) => b.gates);
     const helpers = [...new Set(openGates.flatMap((g) => spanOf[g] ?? []))];
     if (helpers.length === 0) continue;
-    const group = [...helpers, ...(byTown.get(town) ?? []), ...open.flatMap((b) => b.people)];
-    const elsewhere = group.flatMap((p) => state.slotsOf(p).map((s) => (state.gateAt[p * S + s] ?? 0) - 1));
-    const gates = [...new Set([...openGates, ...elsewhere])];
-    if (group.length * S > TOWN_MODEL_LIMIT) {
-      ctx.notes.push(`${town}: district coordination model of ${group.length} people not built (limit ${Math.floor(TOWN_MODEL_LIMIT / S)})`);
-      continue;
-    }
-    // Only the LP rounding and the neighbourhood: no proof is to be had here (the bound is the
-    // district's), and the full model mostly ran its whole time box for nothing.
-    const r = await resolveWithMilp(inst, state, group, gates, ctx.engine, { until: boxed(ctx, TOWN_BOX_SECONDS), name: `${town} with district-wide people`, certify: true, noFullModel: ['coverage', 'lead'] });
-    if (r.refused) ctx.notes.push(r.refused);
+    await coordinate(`${town} with district-wide people`, [...helpers, ...(byTown.get(town) ?? []), ...open.flatMap((b) => b.people)], openGates);
+  }
+  if (state.placesHeld() < bound && !ctx.expired()) {
+    // Chains across towns: a district-wide person leaves a place in one village to its own
+    // people and fills an open place in another town. One model of everyone such a chain can
+    // involve: the district-wide people, the town people and own people of every open
+    // village, and the own people of every village where one of those stands now.
+    const open = blocks.filter((b) => openAt(b.gates));
+    const towns = new Set(open.map((b) => townOf(b.gates[0] as number)));
+    const movers = [...new Set([...district, ...[...towns].flatMap((t) => byTown.get(t) ?? []), ...open.flatMap((b) => b.people)])];
+    const touched = new Set(standsAt(movers).map(villageOf));
+    const takers = blocks.filter((b) => !open.includes(b) && touched.has(villageOf(b.gates[0] as number))).flatMap((b) => b.people);
+    await coordinate('district-wide chains', [...movers, ...takers], open.flatMap((b) => b.gates));
   }
   return bound;
 }
