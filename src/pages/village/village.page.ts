@@ -5,9 +5,9 @@
  * (`plan`, `at`, anything else) can widen it.
  */
 import express, { Router } from 'express';
-import { listAbsences } from '../../directory/absences.js';
-// A head's absence is accepted at once and re-plans the published rosters it touches.
-import { recordAbsence } from '../../replan/absence-reports.js';
+// A head's absence is accepted at once and re-plans the published rosters it touches; so does
+// a self-report the head accepts.
+import { acceptAbsence, listAbsenceRecords, recordAbsence } from '../../replan/absence-reports.js';
 import { parseLocalDateTime } from '../../domain/time.js';
 import { personOptions, resolvePerson } from '../planner/pickers.js';
 import { z } from 'zod';
@@ -31,6 +31,8 @@ const querySchema = z.object({
   at: instantSchema.optional().catch(undefined),
   /** The absence just added (after the form's redirect). */
   added: z.string().max(300).optional(),
+  /** The self-reported absence just accepted (after the form's redirect). */
+  accepted: z.string().max(300).optional(),
   /** A problem was just marked fixed (after the form's redirect). */
   fixed: z.string().max(10).optional(),
 });
@@ -44,8 +46,24 @@ const absenceForm = z.object({
   reason: plainText(500).trim().default(''),
 });
 
+const acceptForm = z.object({
+  token: z.string().min(1).max(300),
+  plan: z.string().max(100).optional(),
+  id: z.string().min(1).max(300),
+});
+
 export function villageRoutes(models: Models, timeZone: string, ground: GroundSettings): Router {
   const router = Router();
+  const pageBack = (ctx: ReturnType<typeof pageContext>, token: string, plan: string | undefined): string =>
+    `/village?token=${encodeURIComponent(token)}${plan ? `&plan=${encodeURIComponent(plan)}` : ''}${ctx.lang === 'en' ? '&lang=en' : ''}`;
+  /** The head behind a form's token, or null once the refusal page is sent. */
+  const headOf = async (ctx: ReturnType<typeof pageContext>, res: express.Response, token: string) => {
+    const principal = await verifyToken(models, token);
+    if (!principal) sendPage(res, ctx, 'message', { title: ctx.t('villageTitle'), message: ctx.t('villageNoToken') }, 401);
+    else if (principal.role !== 'village_head') sendPage(res, ctx, 'message', { title: ctx.t('villageTitle'), message: ctx.t('villageWrongRole') }, 403);
+    else return principal;
+    return null;
+  };
 
   // A head marks one of their people absent. The token in the form is the credential (and,
   // being secret, also what stops another site from posting this form); the answer is a
@@ -53,10 +71,9 @@ export function villageRoutes(models: Models, timeZone: string, ground: GroundSe
   router.post('/village/absences', express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
     const ctx = pageContext(req);
     const form = absenceForm.parse(req.body);
-    const principal = await verifyToken(models, form.token);
-    if (!principal) return sendPage(res, ctx, 'message', { title: ctx.t('villageTitle'), message: ctx.t('villageNoToken') }, 401);
-    if (principal.role !== 'village_head') return sendPage(res, ctx, 'message', { title: ctx.t('villageTitle'), message: ctx.t('villageWrongRole') }, 403);
-    const back = `/village?token=${encodeURIComponent(form.token)}${form.plan ? `&plan=${encodeURIComponent(form.plan)}` : ''}${ctx.lang === 'en' ? '&lang=en' : ''}`;
+    const principal = await headOf(ctx, res, form.token);
+    if (!principal) return;
+    const back = pageBack(ctx, form.token, form.plan);
     const refuse = (message: string) => sendPage(res, ctx, 'message', { title: ctx.t('absencesTitle'), message, details: [`${form.cadre} · ${form.from} – ${form.to}`], backHref: `${back}#absences` }, 422);
     const cadre = await resolvePerson(models, form.cadre, principal.villages);
     if (!cadre) return refuse(ctx.t('unknownPerson', { q: form.cadre }));
@@ -66,6 +83,17 @@ export function villageRoutes(models: Models, timeZone: string, ground: GroundSe
     if (!(from < to)) return refuse(ctx.t('toBeforeFrom'));
     const { absence } = await recordAbsence(models, principal, { cadreId: cadre.id, from, to, reason: form.reason });
     res.redirect(303, `${back}&added=${encodeURIComponent(absence.id)}#absences`);
+  });
+
+  // A head accepts a self-report of one of their people (the plan's policy asked for it):
+  // the same path as the API's accept, scoped to the head's villages.
+  router.post('/village/absences/accept', express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
+    const ctx = pageContext(req);
+    const form = acceptForm.parse(req.body);
+    const principal = await headOf(ctx, res, form.token);
+    if (!principal) return;
+    const absence = await acceptAbsence(models, principal, form.id);
+    res.redirect(303, `${pageBack(ctx, form.token, form.plan)}&accepted=${encodeURIComponent(absence.id)}#absences`);
   });
 
   router.post('/village/problems/fix', express.urlencoded({ extended: false, limit: '16kb' }), problemFixRoute(models, ground));
@@ -97,10 +125,11 @@ export function villageRoutes(models: Models, timeZone: string, ground: GroundSe
     const presence = await presenceLookup(models, chosenEntry.presence, onDutyIds);
     const now_ = nowModel(model, roster.view.timezone, now, (gateId, startMs, name) => phones.get(onDutyIds.get(`${gateId}|${startMs}|${name}`) ?? '') ?? null, presence);
     const problems = await openProblems(models, principal, roster.view.timezone, ctx.lang);
-    const [people, allAbsences] = await Promise.all([personOptions(models, principal.villages), listAbsences(models, principal, {})]);
+    const [people, allAbsences] = await Promise.all([personOptions(models, principal.villages), listAbsenceRecords(models, principal, {})]);
     // The list shows what has not ended a day ago; the one just added is confirmed whenever it is.
     const absences = allAbsences.filter((a) => a.to.getTime() > now.getTime() - 86_400_000);
     const added = query.added ? allAbsences.find((a) => a.id === query.added) : undefined;
+    const accepted = query.accepted ? allAbsences.find((a) => a.id === query.accepted) : undefined;
     const at = (d: Date) => localTime(d, roster.view.timezone);
     sendPage(res, ctx, 'village', {
       title: `${principal.villages.join('、')} · ${ctx.t('villageTitle')}`,
@@ -117,7 +146,7 @@ export function villageRoutes(models: Models, timeZone: string, ground: GroundSe
       reasonLabel: (reason: string) => gapReasonLabel(reason, ctx.lang),
       people,
       absences: absences.map((a) => ({ ...a, fromLocal: at(a.from), toLocal: at(a.to) })),
-      absenceFlash: added ? ctx.t('absenceAdded', { name: added.cadreName, from: at(added.from), to: at(added.to) }) : '',
+      absenceFlash: added ? ctx.t('absenceAdded', { name: added.cadreName, from: at(added.from), to: at(added.to) }) : accepted ? ctx.t('absenceAccepted', { name: accepted.cadreName }) : '',
       problems,
       problemFlash: query.fixed ? ctx.t('problemFixedFlash') : '',
     });

@@ -263,11 +263,24 @@ describe('absence reported on the person’s own page', () => {
     await settle();
     expect((await api(t.app, planner).get(`/api/v1/plans/${planId}`)).body.publishedVersion, 'nothing happens before acceptance').toBe(2);
 
-    // A head of another village may not accept it; the person's own head may.
+    // A head of another village may not accept it (API or page); the person's own head may,
+    // from the village page, where the report waits with its accept button.
     expect((await api(t.app, eastHead).post(`/api/v1/absences/${waiting[0].id}/accept`)).status).toBe(403);
-    const accepted = await api(t.app, westHead).post(`/api/v1/absences/${waiting[0].id}/accept`);
-    expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
-    expect(accepted.body).toMatchObject({ status: 'accepted', replan: { status: 'pending' } });
+    const accept = (token: string) => request(t.app).post('/village/absences/accept').type('form').send({ token, id: waiting[0].id });
+    expect((await accept(eastHead)).status).toBe(403);
+    expect((await request(t.app).get(`/village?token=${eastHead}`)).text).not.toContain(waiting[0].id);
+    const westPage = await request(t.app).get(`/village?token=${westHead}`);
+    expect(westPage.text).toMatch(/data-status="reported"[^\n]*孩子生病 · 待确认/);
+    expect(westPage.text).toContain(`name="id" value="${waiting[0].id}"`);
+    const accepted = await accept(westHead);
+    expect(accepted.status, accepted.text).toBe(303);
+    const confirmed = await request(t.app).get(accepted.headers.location as string);
+    expect(confirmed.text).toContain('data-absence-flash');
+    expect(confirmed.text).toMatch(/data-status="accepted"/);
+    // Accepting again (the API, as a planner) changes nothing.
+    const again = await api(t.app, planner).post(`/api/v1/absences/${waiting[0].id}/accept`);
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
+    expect(again.body).toMatchObject({ status: 'accepted', source: 'self' });
     await settle();
     await drain(delivery);
 
