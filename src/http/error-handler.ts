@@ -1,8 +1,9 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { ZodError } from 'zod';
 import { databaseDownError } from '../db/database-down.js';
 import { isDatabaseUnreachable } from '../db/health.js';
 import { AppError } from '../errors.js';
+import { pageContext, sendPage } from '../pages/render.js';
 
 /**
  * Maps expected failures to `{ error: { code, message, details } }`, `details` always an
@@ -17,12 +18,23 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   }
   const retryAfter = (appError.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
   if (typeof retryAfter === 'number' && !res.headersSent) res.set('Retry-After', String(retryAfter));
+  // A guard scanning a gate poster, or a head opening their page, gets a page they can read.
+  if (appError.code === 'unavailable' && isPageRequest(req)) {
+    const ctx = pageContext(req);
+    sendPage(res, ctx, 'message', { title: ctx.t('errorTitle'), message: ctx.t('databaseDownPage') }, appError.status);
+    return;
+  }
   res.status(appError.status).json({ error: { code: appError.code, message: appError.message, details: appError.details ?? {} } });
 };
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
   next(new AppError('not_found', `no route for ${req.method} ${req.path}`));
 };
+
+/** A browser asking for one of the pages (not the API, not a feed). */
+function isPageRequest(req: Request): boolean {
+  return !/^\/(api|feeds)\//i.test(req.path) && req.accepts(['json', 'html']) === 'html';
+}
 
 function toAppError(err: unknown): AppError | null {
   if (err instanceof AppError) return err;

@@ -17,6 +17,7 @@ const zh = {
   switchLang: 'English',
   errorTitle: '出错了',
   back: '返回',
+  databaseDownPage: '系统暂时读不到数据，请过一会儿再试。值守照常进行；有急事请直接打电话给村社负责人。',
   // village page
   villageTitle: '村社门岗值守情况',
   villageNoToken: '链接缺少或包含无效的令牌，请向排班员索取新的链接。',
@@ -284,6 +285,7 @@ const en: Dictionary = {
   switchLang: '中文',
   errorTitle: 'Something went wrong',
   back: 'Back',
+  databaseDownPage: 'The system cannot read its data just now; try again in a moment. Keep standing duty as planned; if it is urgent, call your village head.',
   villageTitle: 'Gate cover in your village',
   villageNoToken: 'The link has no valid token; ask the planner for a new link.',
   villageWrongRole: 'This link is not a village head’s link.',

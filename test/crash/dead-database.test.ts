@@ -1,6 +1,6 @@
 /**
  * The embedded FerretDB dies under a running service: API calls answer 503 with Retry-After
- * at once, a feed already served keeps being served from memory, and the server is
+ * at once (pages: a readable page), a feed already served keeps being served from memory, and the server is
  * restarted and the API answers again. When it cannot be restarted the service exits
  * non-zero; a second service on the same data folder is refused with one clear line.
  */
@@ -78,6 +78,16 @@ describe('a dead embedded database', () => {
     expect(down.ms).toBeLessThan(1000);
     const ready = await fetch(`${svc.baseUrl}/readyz`);
     expect(ready.status).toBe(503);
+    // A guard scanning a gate poster, a person or a head opening their link: a page they can
+    // read (not JSON, not a hang), saying to keep standing duty.
+    for (const path of ['/gate/some-gate-secret', '/me?token=some-feed-secret', '/village?token=some-token']) {
+      const page = await timed(() => fetch(`${svc.baseUrl}${path}`, { headers: { accept: 'text/html,application/xhtml+xml' } }));
+      expect(page.value.status, path).toBe(503);
+      expect(page.value.headers.get('content-type'), path).toMatch(/text\/html/);
+      expect(page.value.headers.get('retry-after'), path).toBe('5');
+      expect(await page.value.text(), path).toContain('值守照常进行');
+      expect(page.ms, path).toBeLessThan(1000);
+    }
     const cached = await timed(() => fetch(feedUrl));
     expect(cached.value.status, 'the feed is served from memory').toBe(200);
     expect(await cached.value.text()).toBe(ics);
