@@ -116,15 +116,30 @@ export async function solveBlock(inst: Instance, block: Block, engine: LpEngine,
       if (cap <= opts.certifyAt && coverageOnly && (m.leadShort.size === 0 || opts.leadsMet)) return { placements: [], filled: 0, provenCoverage: opts.certifyAt, provenLeadShort: null, status: 'certified', solves };
       // The caller's places are the most there are: only its leads remain to be proven.
       if (cap <= opts.certifyAt && coverageOnly) placesKept = opts.certifyAt;
+      // Among the LP points with `cap` places, the one closest to the caller's roster: rounding
+      // it changes least, and its neighbourhood is only where the roster must change.
+      const incumbent = opts.incumbent ? worksOf(inst, opts.incumbent) : null;
+      const near = incumbent && cap > opts.certifyAt ? await nearestRelaxation(engine, model, m, cap, incumbent, opts.deadlineAt) : null;
+      if (near) solves++;
+      const guide = near ?? lp;
       if (cap > opts.certifyAt && opts.roundFrom) {
-        const reached = opts.roundFrom(disaggregate(inst, block, groups, m, integralPart(m, lp.values)), cap);
+        const reached = opts.roundFrom(disaggregate(inst, block, groups, m, integralPart(m, guide.values)), cap);
         if (reached >= cap) return { placements: [], filled: reached, provenCoverage: reached, provenLeadShort: null, status: 'placesProven', solves };
       }
       m.builder.atMost('lpBound', places, cap);
-      if (cap > opts.certifyAt && opts.incumbent) {
-        const sub = await neighbourhood(inst, engine, model, m, placesObjective(m), lp.values, opts.incumbent, opts.deadlineAt);
+      if (cap > opts.certifyAt && incumbent) {
+        let sub = await neighbourhood(engine, model, m, placesObjective(m), guide.values, incumbent, opts.deadlineAt);
         solves++;
-        const got = sub ? countZ(m.z, sub) : 0;
+        let got = sub ? countZ(m.z, sub) : 0;
+        if (near && got < cap) {
+          // The nearest point's neighbourhood was too small: the plain LP optimum's, from the
+          // best roster so far.
+          const from = sub && got > opts.certifyAt ? workingIn(m, sub.values) : incumbent;
+          const wider = await neighbourhood(engine, model, m, placesObjective(m), lp.values, from, opts.deadlineAt);
+          solves++;
+          const gotWider = wider ? countZ(m.z, wider) : 0;
+          if (wider && gotWider > got) [sub, got] = [wider, gotWider];
+        }
         if (sub && got >= cap) return answer(sub.values, cap, null, 'placesProven', solves);
         // Short of a proof, but better: what a block barred from the full model keeps. (Moving
         // the neighbourhood with it for more rounds cost more than it found on the families.)
@@ -141,7 +156,7 @@ export async function solveBlock(inst: Instance, block: Block, engine: LpEngine,
     const fewest = lp ? Math.ceil(-lp.objective - 1e-6) + unstaffable : -1;
     if (fewest >= opts.leadCertifyAt) return { placements: [], filled: 0, provenCoverage: placesKept ?? null, provenLeadShort: opts.leadCertifyAt, status: 'certified', solves };
     if (lp && opts.incumbent) {
-      const sub = await neighbourhood(inst, engine, model, m, leadObjective(m), lp.values, opts.incumbent, opts.deadlineAt);
+      const sub = await neighbourhood(engine, model, m, leadObjective(m), lp.values, worksOf(inst, opts.incumbent), opts.deadlineAt);
       solves++;
       if (sub && countZ(m.leadShort, sub) + unstaffable <= fewest) return answer(sub.values, placesKept ?? null, fewest, 'optimal', solves);
     }
@@ -235,9 +250,7 @@ const NEIGHBOURHOOD_SHARE = 0.35;
  * restricted MILP is feasible (the incumbent is in it) and typically a small fraction of the
  * block. Returns its optimum, or null when it did not finish within its share of the time.
  */
-async function neighbourhood(inst: Instance, engine: LpEngine, model: LpModel, m: BlockModel, costs: Costs, lpValues: Float64Array, incumbent: readonly Placement[], deadlineAt: number): Promise<LpSolution | null> {
-  const S = inst.slotCount;
-  const works = new Set(incumbent.map((x) => x.p * S + x.s));
+async function neighbourhood(engine: LpEngine, model: LpModel, m: BlockModel, costs: Costs, lpValues: Float64Array, works: ReadonlySet<number>, deadlineAt: number): Promise<LpSolution | null> {
   const variables = model.variables.map((v, i) => ({ ...v, cost: costs.get(i) ?? 0 }));
   for (const [key, v] of m.y) {
     const value = works.has(key) ? 1 : 0;
@@ -248,6 +261,32 @@ async function neighbourhood(inst: Instance, engine: LpEngine, model: LpModel, m
   if (remaining <= 0.05) return null;
   const sub = await engine.solve({ ...model, variables }, { timeLimitSec: Math.max(0.05, remaining * NEIGHBOURHOOD_SHARE) });
   return sub.status === 'optimal' ? sub : null;
+}
+
+/**
+ * The LP point with at least `cap` places that agrees most with the roster `works` (person-
+ * slots worked, p * slotCount + s), or null when it did not solve in time. (Taking any LP
+ * optimum instead freed, on a town of night-heavy seed 1, thousands of person-slots the
+ * neighbourhood then had to search; a roster a few places short needs far fewer changes.)
+ */
+async function nearestRelaxation(engine: LpEngine, model: LpModel, m: BlockModel, cap: number, works: ReadonlySet<number>, deadlineAt: number): Promise<LpSolution | null> {
+  const agreement: Costs = new Map();
+  for (const [key, v] of m.y) agreement.set(v, works.has(key) ? 1 : -1);
+  const z = [...m.z.values()];
+  const atCap = { ...model, rows: [...model.rows, { label: 'near:places', vars: z, coefs: z.map(() => 1), lb: cap, ub: Infinity }] };
+  return relaxation(engine, atCap, agreement, deadlineAt);
+}
+
+/** Person-slots worked (p * slotCount + s) by placements. */
+function worksOf(inst: Instance, placements: readonly Placement[]): Set<number> {
+  return new Set(placements.map((x) => x.p * inst.slotCount + x.s));
+}
+
+/** Person-slots worked in a solution of the block model. */
+function workingIn(m: BlockModel, values: Float64Array): Set<number> {
+  const out = new Set<number>();
+  for (const [key, v] of m.y) if ((values[v] ?? 0) > 0.5) out.add(key);
+  return out;
 }
 
 /** An LP solution cut down to what is integral in it: people working at 1, gate counts rounded down. */

@@ -20,6 +20,12 @@ export interface Block {
   /** A proven upper bound on places this block can fill (max-flow); added as a row so the
    * MILP can stop as soon as an incumbent reaches it instead of closing a fractional LP gap. */
   coverageCap?: number;
+  /**
+   * Proven caps on the places some of the block's people can fill whatever the others do (a
+   * village's own people: the village's maximum), added as rows: valid for every roster, they
+   * cut off LP points where those people fill fractionally more.
+   */
+  peopleCaps?: { label: string; people: readonly number[]; cap: number }[];
   /** Previous roster of this block's people: key p * slotCount + s -> gate index (instance). */
   previous: Map<number, number> | null;
 }

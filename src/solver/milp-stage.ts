@@ -41,6 +41,8 @@ export interface MilpStageOptions {
   leadsMet?: boolean;
   /** A proven upper bound on places this block can fill (lets the engine stop early). */
   coverageCap?: number;
+  /** Proven caps on the places sets of these people can fill (see Block.peopleCaps). */
+  peopleCaps?: Block['peopleCaps'];
   /** Try the LP relaxation as a certificate of the current roster first (see solveBlock). */
   certify?: boolean;
   /** Re-plan: the published roster (key p * slotCount + s -> gate); the model then keeps as much of it as coverage allows. */
@@ -80,6 +82,7 @@ export async function resolveWithMilp(inst: Instance, state: RosterState, people
     pins: before.filter((b) => b.pinned && pos.has(b.g)).map((b) => ({ p: b.p, gi: pos.get(b.g) as number, s: b.s })),
     previous: opts.previous ? previousOf(opts.previous, people, S) : null,
     ...(opts.coverageCap !== undefined ? { coverageCap: opts.coverageCap } : {}),
+    ...(opts.peopleCaps ? { peopleCaps: opts.peopleCaps } : {}),
   };
   const pinnedKeys = new Set(before.filter((b) => b.pinned).map((b) => b.p * S + b.s));
   const place = (xs: readonly { p: number; g: number; s: number }[]): void => {

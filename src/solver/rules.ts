@@ -190,6 +190,15 @@ export function nightRows(inst: Instance, m: BlockModel): void {
   }
 }
 
+/** Each person works one place per slot worked: the places of a set of people are the sum of their y. */
+export function peopleCapRows(inst: Instance, block: Block, m: BlockModel): void {
+  const S = inst.slotCount;
+  for (const { label, people, cap } of block.peopleCaps ?? []) {
+    const vars = people.flatMap((p) => (m.slotsOf.get(p) ?? []).map((s) => m.y.get(p * S + s) as number));
+    if (vars.length > cap) m.builder.atMost(label, vars, cap);
+  }
+}
+
 /** Pins fix y to 1 and reserve their gate in z. */
 export function pinBounds(inst: Instance, block: Block, m: BlockModel): void {
   const S = inst.slotCount;
@@ -211,6 +220,7 @@ export function buildBlockModel(inst: Instance, block: Block, groups: Group[]): 
   linkRows(inst, block, m);
   const places = coverageRows(inst, block, m);
   if (block.coverageCap !== undefined) m.builder.atMost('flowBound', places, block.coverageCap);
+  peopleCapRows(inst, block, m);
   leadRows(inst, block, m);
   restRows(inst, m);
   dayHoursRows(inst, m);

@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { solveRoster } from '../../../src/solver/index.js';
 import { cadre, gate, hourOf, input, plan, START, TZ, violations, win } from './fixtures.js';
 import { localInstant } from '../../../src/domain/time.js';
+import { solveBlock } from '../../../src/solver/block-solve.js';
+import { wholeBlock } from '../../../src/solver/block.js';
+import { highsEngine } from '../../../src/solver/engines/highs.js';
+import { buildInstance } from '../../../src/solver/instance.js';
 
 describe('solveRoster on tiny hand-made cases', () => {
   it('when 6 people can hold one 2-person gate for a day, then all 6 places are filled and every rule holds', async () => {
@@ -198,5 +202,17 @@ describe('solveRoster on tiny hand-made cases', () => {
     expect([...before].filter((k) => !after.has(k))).toEqual([key(dropped)]);
     expect(r.metrics.placesFilled).toBe(3);
     expect(r.metrics.changesVsPrevious).toEqual({ kept: 2, removed: 1, added: 1, otherPeopleChanged: 0 });
+  });
+});
+
+describe('a block with a cap on what some of its people fill', () => {
+  it('when three of six people may fill at most one place (their village maximum), then the block model fills four of six', async () => {
+    const inp = input(plan(), [gate('G', { staffPerShift: 2 })], ['a', 'b', 'c', 'd', 'e', 'f'].map((id) => cadre(id)));
+    const inst = buildInstance(inp.plan, inp.gates, inp.cadres, inp.availability);
+    const capped = ['a', 'b', 'c'].map((id) => inst.personIndex.get(id) as number);
+    const block = { ...wholeBlock(inst), peopleCaps: [{ label: 'villageMax:test', people: capped, cap: 1 }] };
+    const r = await solveBlock(inst, block, highsEngine, { deadlineAt: Date.now() + 30_000, fairness: 'equal', coverageOnly: true });
+    expect(r.provenCoverage).toBe(4);
+    expect(r.placements.filter((x) => capped.includes(x.p))).toHaveLength(1);
   });
 });
