@@ -13,8 +13,9 @@
  * bound" proven fewest lead gaps given that cover. Where the solver's bounds are not tight the
  * bench computes the whole district's LP relaxation, and where that is not tight either its
  * exact MILP (reference-bounds.ts; counted in "bench LP/MILP proofs"), and keeps the tighter
- * bound. Where they still differ the table says by how much: the roster may be better than
- * the bound admits, or worse; nothing here guesses which.
+ * bound; where the leads are still not proven, exact lead MILPs town by town
+ * (town-lead-bound.ts). Where they still differ the table says by how much: the roster may be
+ * better than the bound admits, or worse; nothing here guesses which.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -23,6 +24,7 @@ import { planSpecSchema } from '../../src/domain/plan.js';
 import { solveRoster, type EngineName, type SolveInput } from '../../src/solver/index.js';
 import { violations } from '../../test/unit/solver/fixtures.js';
 import { referenceBounds, type ReferenceBounds } from './reference-bounds.js';
+import { townLeadBound, type TownLeadBound } from './town-lead-bound.js';
 import { FAMILIES, generateFamily, type FamilyName } from '../lib/generate-family.js';
 
 /** One seed's figures. */
@@ -134,6 +136,11 @@ export async function runFamilyBench(opts: FamilyBenchOptions = {}): Promise<Fam
       applyReference(seed, reference);
       const places = reference.exactPlaces ? `places = ${reference.places} (exact MILP)` : `places <= ${reference.places ?? '?'}`;
       opts.log?.(`  ${family} seed ${seed.seed}: whole-district LP (${reference.ms} ms): ${places}, lead shortfalls >= ${reference.leads ?? '?'} given ${seed.filled} places`);
+      if (seed.filled < seed.placeBound || (seed.leadBound ?? 0) >= seed.leadShort) continue;
+      const started = performance.now();
+      const town = await child<TownLeadBound | null>(['--town-leads', family, '--seed', String(seed.seed), '--places-kept', String(seed.filled)]);
+      if (town) seed.leadBound = Math.max(seed.leadBound ?? 0, town.leads);
+      opts.log?.(`  ${family} seed ${seed.seed}: town lead MILPs (${Math.round(performance.now() - started)} ms): ${town ? `lead shortfalls >= ${town.leads} (${town.exactTowns} towns exact)` : 'the argument does not apply'}`);
     }
     results.push(result);
   }
@@ -192,6 +199,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     options: {
       child: { type: 'string' },
       reference: { type: 'string' },
+      'town-leads': { type: 'string' },
       seed: { type: 'string' },
       'places-kept': { type: 'string' },
       'place-bound': { type: 'string' },
@@ -208,6 +216,11 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const engine = values.engine as EngineName;
   if (values.reference) {
     const r = await referenceBounds(familyInput(values.reference as FamilyName, Number(values.seed)), Number(values['places-kept']), Number(values['place-bound'] ?? Infinity), true);
+    process.stdout.write(JSON.stringify(r));
+    process.exit(0);
+  }
+  if (values['town-leads']) {
+    const r = await townLeadBound(familyInput(values['town-leads'] as FamilyName, Number(values.seed)), Number(values['places-kept']));
     process.stdout.write(JSON.stringify(r));
     process.exit(0);
   }

@@ -56,8 +56,9 @@ export interface BlockSolveOptions {
    */
   certifyAt?: number;
   /**
-   * With certifyAt, when the LP bound is above it: the LP's integral part (people at 1, gates
-   * rounded down) handed to the caller, who places it, completes it by construction and
+   * With certifyAt, when the LP bound is above it: the integral part (people at 1, gates
+   * rounded down) of an LP point with the bound's places (the one nearest `incumbent` when
+   * given) handed to the caller, who places it, completes it by construction and
    * answers the places its roster now fills (undoing it when below the bound). Reaching the bound proves that roster optimal
    * in places without a MILP (status `placesProven`). The LP bound was tight on 97 of 101 blocks
    * of a night-heavy district, while HiGHS spent seconds finding a primal that meets it.

@@ -16,6 +16,7 @@ import { buildInstance } from '../../../src/solver/instance.js';
 import { solveRoster, type SolveInput } from '../../../src/solver/index.js';
 import { FAMILIES, generateFamily, scaled, type FamilyName } from '../../../scripts/lib/generate-family.js';
 import { familyInput } from '../../../scripts/bench/families.js';
+import { townLeadBound } from '../../../scripts/bench/town-lead-bound.js';
 import { fixableMoves, violations } from './fixtures.js';
 
 const SMALL: FamilyName[] = ['normal', 'short', 'long', 'lead-heavy', 'night-heavy'];
@@ -55,6 +56,10 @@ describe('solveRoster on small instances of the benchmark families', () => {
     }
     expect(fixableMoves(inp, r.assignments)).toEqual([]);
     expect(r.metrics.fixableImbalances).toBe(0);
+    // The bench's town-by-town lead bound (scripts/bench/town-lead-bound.ts) is a bound too.
+    const town = await townLeadBound(inp, best.places as number);
+    console.log(`[families] ${family} seed ${seed}: town lead bound ${town ? `${town.leads} (${town.exactTowns} towns exact)` : 'n/a'}, fewest ${best.leadShort}`);
+    if (town) expect(town.leads).toBeLessThanOrEqual(best.leadShort as number);
   });
 });
 
