@@ -138,15 +138,19 @@ export class ReplanWorker {
   async runOnce(now = new Date()): Promise<boolean> {
     const { models } = this;
     const pending = await models.AbsenceReport.find({ status: 'accepted', replan: 'pending' }).lean<ReportDoc[]>();
-    const open = await models.Replan.find({ phase: { $ne: 'idle' } }, { _id: 1 }).lean<{ _id: string }[]>();
+    const open = await models.Replan.find({ phase: { $ne: 'idle' } }, { _id: 1, absenceIds: 1 }).lean<{ _id: string; absenceIds?: string[] }[]>();
     if (!pending.length && !open.length) return false;
     const plans = await livePlans(models);
+    // An absence in a round still open is not done even when its shifts are gone from the
+    // live roster: the round published them and has yet to record its result (a crash after
+    // the publish, or this very pass).
+    const inOpenRound = new Set(open.flatMap((o) => o.absenceIds ?? []));
     const needs = new Map<string, ReportDoc[]>();
     for (const report of pending) {
       const handled = new Set((report.replanResults ?? []).map((r) => r.planId));
       const touched = new Set(shiftsOf(plans, report.cadreId, report).filter((s) => s.start >= now).map((s) => s.planId));
       const waiting = [...touched].filter((p) => !handled.has(p));
-      if (!waiting.length) {
+      if (!waiting.length && !inOpenRound.has(report._id)) {
         await models.AbsenceReport.updateOne({ _id: report._id, replan: 'pending' }, { $set: { replan: 'done' } });
         continue;
       }
