@@ -21,10 +21,10 @@
  * MILP did not finish.
  */
 import { solveBlock } from '../../src/solver/block-solve.js';
-import type { Block } from '../../src/solver/block.js';
+import { freshBlock, placesNeeded } from '../../src/solver/block.js';
 import { highsEngine } from '../../src/solver/engines/highs.js';
 import { flowBound, leadFlowBound } from '../../src/solver/flow-bound.js';
-import { buildInstance, type Instance } from '../../src/solver/instance.js';
+import { buildInstance } from '../../src/solver/instance.js';
 import { spannerBound } from '../../src/solver/stages/spanner-bound.js';
 import type { SolveInput } from '../../src/solver/index.js';
 
@@ -50,11 +50,11 @@ export async function townLeadBound(input: SolveInput, placesKept: number): Prom
   });
   const townMax = new Map<string, number>();
   for (const t of towns) {
-    const r = await solveBlock(inst, fullBlock(inst, t, ownOf.get(t) ?? [], gatesOf.get(t) ?? []), highsEngine, { deadlineAt: Date.now() + MILP_LIMIT_MS, fairness: 'equal', coverageOnly: true, leadsByCaller: true });
+    const r = await solveBlock(inst, freshBlock(inst, t, ownOf.get(t) ?? [], gatesOf.get(t) ?? []), highsEngine, { deadlineAt: Date.now() + MILP_LIMIT_MS, fairness: 'equal', coverageOnly: true, leadsByCaller: true });
     if (r.provenCoverage === null) return null;
     townMax.set(t, r.provenCoverage);
   }
-  const need = (t: string): number => (gatesOf.get(t) ?? []).reduce((n, g) => n + needAt(inst, g), 0);
+  const need = (t: string): number => placesNeeded(inst, gatesOf.get(t) ?? []);
   const shortfall = new Map(towns.map((t) => [t, Math.max(0, need(t) - (townMax.get(t) ?? 0))] as const));
   const added = await spannerBound(inst, district, { of: townOf, shortfall }, highsEngine, Date.now() + MILP_LIMIT_MS);
   if (added === null) return null;
@@ -71,23 +71,11 @@ export async function townLeadBound(input: SolveInput, placesKept: number): Prom
       leads += flow;
       continue;
     }
-    const r = await solveBlock(inst, fullBlock(inst, t, ownOf.get(t) ?? [], gates), highsEngine, { deadlineAt: Date.now() + MILP_LIMIT_MS, fairness: 'equal', coverageOnly: true, placesKept: townMax.get(t) ?? 0 });
+    const r = await solveBlock(inst, freshBlock(inst, t, ownOf.get(t) ?? [], gates), highsEngine, { deadlineAt: Date.now() + MILP_LIMIT_MS, fairness: 'equal', coverageOnly: true, placesKept: townMax.get(t) ?? 0 });
     if (r.status === 'optimal' && r.provenLeadShort !== null) {
       leads += Math.max(flow, r.provenLeadShort);
       exactTowns++;
     } else leads += flow;
   }
   return { leads, exactTowns };
-}
-
-function needAt(inst: Instance, g: number): number {
-  let n = 0;
-  for (let s = 0; s < inst.slotCount; s++) n += inst.need[g * inst.slotCount + s] ?? 0;
-  return n;
-}
-
-/** Town t's gates with their whole need, served by `people`. */
-function fullBlock(inst: Instance, t: string, people: number[], gates: number[]): Block {
-  const S = inst.slotCount;
-  return { name: t, people, gates, need: gates.map((g) => inst.need.slice(g * S, (g + 1) * S)), pins: [], previous: null };
 }

@@ -76,28 +76,28 @@ export function villageBlocks(inst: Instance): { blocks: Block[]; spanners: numb
     const v = [...villages][0] as string;
     peopleByVillage.set(v, [...(peopleByVillage.get(v) ?? []), p]);
   });
-  const blocks = [...gatesByVillage.entries()].map(([village, gates]) => ({
-    name: village,
-    people: peopleByVillage.get(village) ?? [],
-    gates,
-    need: gates.map((g) => inst.need.slice(g * inst.slotCount, (g + 1) * inst.slotCount)),
-    pins: [],
-    previous: null,
-  }));
+  const blocks = [...gatesByVillage.entries()].map(([village, gates]) => freshBlock(inst, village, peopleByVillage.get(village) ?? [], gates));
   return { blocks, spanners };
 }
 
 /** One block holding everything: the monolithic model (benchmark comparison). */
 export function wholeBlock(inst: Instance): Block {
-  const gates = inst.gates.map((_, g) => g);
-  return {
-    name: 'district',
-    people: inst.people.flatMap((_, p) => ((inst.eligibleGates[p]?.length ?? 0) > 0 ? [p] : [])),
-    gates,
-    need: gates.map((g) => inst.need.slice(g * inst.slotCount, (g + 1) * inst.slotCount)),
-    pins: [],
-    previous: null,
-  };
+  const people = inst.people.flatMap((_, p) => ((inst.eligibleGates[p]?.length ?? 0) > 0 ? [p] : []));
+  return freshBlock(inst, 'district', people, inst.gates.map((_, g) => g));
+}
+
+/** `people` over `gates` with the gates' whole need: nothing placed, pinned or previous. */
+export function freshBlock(inst: Instance, name: string, people: number[], gates: number[]): Block {
+  const S = inst.slotCount;
+  return { name, people, gates, need: gates.map((g) => inst.need.slice(g * S, (g + 1) * S)), pins: [], previous: null };
+}
+
+/** Places the plan needs at `gates`, over every slot. */
+export function placesNeeded(inst: Instance, gates: readonly number[]): number {
+  const S = inst.slotCount;
+  let n = 0;
+  for (const g of gates) for (let s = 0; s < S; s++) n += inst.need[g * S + s] ?? 0;
+  return n;
 }
 
 /** Can person p work slot s for some gate of the block that still needs people? */

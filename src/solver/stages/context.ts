@@ -3,6 +3,7 @@
  * the clock. A stage is a function of (context, what earlier stages proved) that returns
  * what it proved; index.ts runs them in order and times each one.
  */
+import { placesNeeded } from '../block.js';
 import type { Instance } from '../instance.js';
 import type { LpEngine } from '../model.js';
 import type { RosterState } from '../roster-state.js';
@@ -33,8 +34,5 @@ export function filledAt(ctx: StageContext, gates: readonly number[]): number {
 
 /** Places needed at `gates`. */
 export function neededAt(ctx: StageContext, gates: readonly number[]): number {
-  const S = ctx.inst.slotCount;
-  let n = 0;
-  for (const g of gates) for (let s = 0; s < S; s++) n += ctx.inst.need[g * S + s] ?? 0;
-  return n;
+  return placesNeeded(ctx.inst, gates);
 }

@@ -8,7 +8,7 @@
  * target) gives a tighter bound that is still valid for any roster, when nobody from outside
  * the village could lead there.
  */
-import type { Block } from '../block.js';
+import { freshBlock, type Block } from '../block.js';
 import { solveBlock } from '../block-solve.js';
 import { flowBound, leadFlowBound } from '../flow-bound.js';
 import { augment, greedyFill } from '../greedy.js';
@@ -98,8 +98,7 @@ async function leadsOnlyBound(ctx: StageContext, block: Block): Promise<number> 
   const leads = block.people.filter((p) => inst.isLead[p] === true);
   const leadGates = block.gates.filter((g) => inst.gates[g]?.leadRequired === true);
   if (leads.length === 0 || leadGates.length === 0) return 0;
-  const S = inst.slotCount;
-  const r = await solveBlock(inst, { name: `${block.name} leads`, people: leads, gates: leadGates, need: leadGates.map((g) => inst.need.slice(g * S, (g + 1) * S)), pins: [], previous: null }, ctx.engine, {
+  const r = await solveBlock(inst, freshBlock(inst, `${block.name} leads`, leads, leadGates), ctx.engine, {
     deadlineAt: boxed(ctx, VILLAGE_BOX_SECONDS),
     fairness: inst.plan.fairness,
     coverageOnly: true,
