@@ -66,6 +66,15 @@ export const planSchema = z
 export const planListSchema = z.strictObject({ items: z.array(planSchema).describe('Newest first') }).openapi('PlanList');
 
 const minMedMax = { min: z.number(), median: z.number(), max: z.number() };
+const spreadSchema = z.strictObject(minMedMax);
+
+export const loadSpreadSchema = z
+  .strictObject({
+    people: z.number().int().describe('People who offered at least 24 h'),
+    hoursPerOffered: spreadSchema.describe('Hours worked per hour offered'),
+    ratio: z.number().nullable().describe('max / min of hoursPerOffered; 1 = perfectly proportional; null when the min is 0'),
+  })
+  .openapi('LoadSpread');
 
 /** A solve's figures as stored on its job: SolveMetrics without the per-person loads. */
 export const solveSummarySchema = z
@@ -81,7 +90,12 @@ export const solveSummarySchema = z
       .strictObject({ kept: z.number().int(), removed: z.number().int(), added: z.number().int(), otherPeopleChanged: z.number().int() })
       .nullable()
       .describe('Re-plans only: against the published roster'),
-    fixableImbalances: z.number().int().describe('Single shifts that could move from someone 2+ shifts heavier to an eligible colleague'),
+    fixableImbalances: z.number().int().describe('Single shifts that could move from someone 2+ shifts heavier to an eligible colleague (in a campaign: heavier to date)'),
+    loadSpread: loadSpreadSchema.optional().describe("This plan's hours per offered hour"),
+    campaign: z
+      .strictObject({ loadSpread: loadSpreadSchema, hours: spreadSchema, nights: spreadSchema })
+      .optional()
+      .describe('In a campaign: the same figures for the campaign to date (its fairness window), this plan included'),
     leadShortfalls: z.number().int(),
     leadBound: z
       .strictObject({ value: z.number().int(), method: z.string() })
@@ -96,7 +110,17 @@ export const solveSummarySchema = z
   .openapi('SolveSummary');
 
 export const personLoadSchema = z
-  .strictObject({ cadreId: z.string(), hours: z.number(), nights: z.number().int(), fairShareHours: z.number() })
+  .strictObject({
+    cadreId: z.string(),
+    hours: z.number(),
+    nights: z.number().int(),
+    fairShareHours: z.number(),
+    offeredHours: z.number().describe('Hours offered in this plan (available where an eligible gate needs someone, within weekly caps)'),
+    toDate: z
+      .strictObject({ hours: z.number(), nights: z.number().int(), offeredHours: z.number() })
+      .optional()
+      .describe('In a campaign: this plan added to what the person carried before it (within the fairness window)'),
+  })
   .openapi('PersonLoad');
 
 export const solveMetricsSchema = solveSummarySchema.extend({ perPerson: z.array(personLoadSchema) }).openapi('SolveMetrics');

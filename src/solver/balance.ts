@@ -15,8 +15,9 @@ export interface FairnessWeights {
 }
 
 function lighterEnough(state: RosterState, w: Float64Array, p: number, q: number): boolean {
-  const lp = state.load[p] ?? 0;
-  const lq = state.load[q] ?? 0;
+  // Loads to date: with a campaign, what each carried before this plan counts too.
+  const lp = state.loadToDate(p);
+  const lq = state.loadToDate(q);
   // Equal mode (weights 1): lq + 1 < lp, i.e. p carries two or more shifts more than q.
   return (lq + 1) / (w[q] ?? 1) < lp / (w[p] ?? 1) - 1e-9;
 }
@@ -53,7 +54,7 @@ export function balance(state: RosterState, w: Float64Array, movable: (p: number
   let moves = 0;
   for (let pass = 0; pass < 50 && Date.now() < deadlineAt; pass++) {
     let moved = 0;
-    const order = [...Array(P).keys()].filter(movable).sort((a, b) => (state.load[b] ?? 0) - (state.load[a] ?? 0));
+    const order = [...Array(P).keys()].filter(movable).sort((a, b) => state.loadToDate(b) - state.loadToDate(a));
     for (const p of order) {
       if (Date.now() >= deadlineAt) return { moves, converged: false };
       for (const s of state.slotsOf(p)) {
@@ -72,17 +73,17 @@ export function balance(state: RosterState, w: Float64Array, movable: (p: number
   return { moves, converged: false };
 }
 
-/** A night shift moves from p to q when q has 2+ fewer nights and no more hours than p minus one. */
+/** A night shift moves from p to q when q has 2+ fewer nights and no more hours than p minus one (both to date). */
 function balanceNights(state: RosterState, movable: (p: number) => boolean): number {
   const inst = state.inst;
   const S = inst.slotCount;
   let moved = 0;
   for (let p = 0; p < inst.people.length; p++) {
-    if (!movable(p) || (state.nights[p] ?? 0) < 2) continue;
+    if (!movable(p) || (state.nights[p] ?? 0) < 1 || state.nightsToDate(p) < 2) continue;
     for (const s of state.slotsOf(p)) {
       if (inst.slotNight[s] === null || state.pinned.has(p * S + s)) continue;
       const fewerNights = (q: number) =>
-        movable(q) && (state.nights[q] ?? 0) + 2 <= (state.nights[p] ?? 0) && (state.load[q] ?? 0) + 1 <= (state.load[p] ?? 0);
+        movable(q) && state.nightsToDate(q) + 2 <= state.nightsToDate(p) + 1e-9 && state.loadToDate(q) + 1 <= state.loadToDate(p) + 1e-9;
       if (handOver(state, p, s, fewerNights)) moved++;
     }
   }
@@ -124,8 +125,8 @@ function honourPreferences(state: RosterState, movable: (p: number) => boolean):
       const prefersIt = (q: number) =>
         movable(q) &&
         inst.avail[q * S + s] === Avail.Preferred &&
-        (state.load[q] ?? 0) + 1 === (state.load[p] ?? 0) &&
-        (!night || (state.nights[q] ?? 0) + 1 <= (state.nights[p] ?? 0));
+        Math.abs(state.loadToDate(q) + 1 - state.loadToDate(p)) < 1e-9 &&
+        (!night || state.nightsToDate(q) + 1 <= state.nightsToDate(p) + 1e-9);
       if (handOver(state, p, s, prefersIt)) moved++;
     }
   }

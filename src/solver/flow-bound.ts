@@ -5,8 +5,9 @@
  *          -> group-slot (1 per person and slot) -> gate-slot -> [village] -> sink (need)
  *
  * Every real roster is a flow here (it keeps the weekly cap, at most dayCap shifts in each
- * aligned 24 h day, one gate per slot), so the max flow bounds the best roster. Rest and
- * night rules are dropped, so the bound can be loose on short-handed villages; those get the
+ * aligned 24 h day, one gate per slot), so the max flow bounds the best roster. Duty outside
+ * the solve enters through the closed slots and the weekly caps it lowered (edges.ts); its
+ * windows with room left are dropped, like the rest and night rules, so the bound can be loose on short-handed villages; those get the
  * exact coverage MILP instead. An optional cap per village (or town) turns it into the bound
  * on what people spanning villages (or towns) can add to the villages' (towns') own maxima.
  *
@@ -15,7 +16,7 @@
  * a lower bound on lead shortfalls, whatever the places.
  */
 import type { Instance } from './instance.js';
-import { Avail } from './instance.js';
+import { Avail, weekCapOf } from './instance.js';
 
 class Dinic {
   private head: Int32Array;
@@ -92,7 +93,7 @@ export function flowBound(inst: Instance, people: readonly number[], gates: read
   const S = inst.slotCount;
   const need = opts.need ?? inst.need;
   const gateSet = new Set(gates);
-  const weeks = Math.max(0, ...inst.slotWeek) + 1;
+  const weeks = inst.weeks;
   const days = Math.ceil(S / inst.daySlots);
   // Nodes: 0 source, 1 sink, then gate-slots, village nodes, group-slots, person-weeks, person-days.
   const groupOf = opts.groupCap?.of ?? ((g: number) => inst.gates[g]?.village ?? '');
@@ -133,7 +134,7 @@ export function flowBound(inst: Instance, people: readonly number[], gates: read
       const pd = dayBase + (i * weeks + week) * days + day;
       if (!seenWeek[week]) {
         seenWeek[week] = 1;
-        flow.edge(0, pw, inst.weekCapSlots[p] ?? 0);
+        flow.edge(0, pw, weekCapOf(inst, p, week));
       }
       if (!seenDay[week * days + day]) {
         seenDay[week * days + day] = 1;

@@ -4,7 +4,7 @@
  */
 import type { Gap, GapReason } from '../domain/roster.js';
 import type { Instance } from './instance.js';
-import { Avail } from './instance.js';
+import { Avail, Unavail } from './instance.js';
 import type { RosterState } from './roster-state.js';
 
 interface Census {
@@ -20,7 +20,12 @@ function census(state: RosterState, people: readonly number[], s: number): Censu
   const inst = state.inst;
   const c: Census = { eligible: people.length, unavailable: 0, busy: 0, cap: 0, rest: 0, free: 0 };
   for (const p of people) {
-    if (inst.avail[p * inst.slotCount + s] === Avail.No) c.unavailable++;
+    const closedBy = inst.unavailReason[p * inst.slotCount + s];
+    // Closed by duty outside this plan: on duty there, or held by a rule that duty triggers.
+    if (closedBy === Unavail.Busy) c.busy++;
+    else if (closedBy === Unavail.Hours24) c.cap++;
+    else if (closedBy === Unavail.Rest || closedBy === Unavail.Nights) c.rest++;
+    else if (inst.avail[p * inst.slotCount + s] === Avail.No) c.unavailable++;
     else if (state.works(p, s)) c.busy++;
     else {
       const rule = state.refusal(p, s);

@@ -18,16 +18,20 @@ export type Candidates = (g: number) => readonly number[];
 function slack(state: RosterState, p: number, s: number): number {
   const inst = state.inst;
   const days = daysAhead(inst)[p * inst.slotCount + s] ?? 0;
-  return days - ((inst.weekCapSlots[p] ?? 0) * weeksOf(inst) - (state.load[p] ?? 0));
+  return days - ((totalCaps(inst)[p] ?? 0) - (state.load[p] ?? 0));
 }
 
 const daysAheadCache = new WeakMap<Instance, Int32Array>();
-const weeksCache = new WeakMap<Instance, number>();
+const totalCapsCache = new WeakMap<Instance, Int32Array>();
 
-function weeksOf(inst: Instance): number {
-  let w = weeksCache.get(inst);
-  if (w === undefined) weeksCache.set(inst, (w = Math.max(0, ...inst.slotWeek) + 1));
-  return w;
+/** Per person: the shifts their weekly caps allow over the whole plan. */
+function totalCaps(inst: Instance): Int32Array {
+  let out = totalCapsCache.get(inst);
+  if (out) return out;
+  out = new Int32Array(inst.people.length);
+  for (let p = 0; p < inst.people.length; p++) for (let w = 0; w < inst.weeks; w++) out[p]! += inst.weekCap[p * inst.weeks + w] ?? 0;
+  totalCapsCache.set(inst, out);
+  return out;
 }
 
 /** daysAhead[p * S + s]: distinct days with a slot after s that p is available for. */
@@ -61,12 +65,12 @@ function better(state: RosterState, g: number, s: number, a: number, b: number):
   const sa = Math.max(0, slack(state, a, s));
   const sb = Math.max(0, slack(state, b, s));
   if (sa !== sb) return sa < sb;
-  const la = state.load[a] ?? 0;
-  const lb = state.load[b] ?? 0;
+  const la = state.loadToDate(a);
+  const lb = state.loadToDate(b);
   if (la !== lb) return la < lb;
   if (inst.slotNight[s] !== null) {
-    const na = state.nights[a] ?? 0;
-    const nb = state.nights[b] ?? 0;
+    const na = state.nightsToDate(a);
+    const nb = state.nightsToDate(b);
     if (na !== nb) return na < nb;
   }
   const pa = inst.avail[a * inst.slotCount + s] === Avail.Preferred;

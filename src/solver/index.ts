@@ -37,7 +37,7 @@ import { greedyFill } from './greedy.js';
 import { repairLeads } from './lead.js';
 import type { Instance } from './instance.js';
 import { buildInstance } from './instance.js';
-import { changes, fairnessWeights, gini, offeredSlots, personLoads, preferencesMet, spread } from './metrics.js';
+import { changes, fairnessWeights, gini, loadSpread, offeredSlots, personLoads, preferencesMet, spread } from './metrics.js';
 import { resolveWithMilp } from './milp-stage.js';
 import { applyPins, applyPrevious, locate } from './pins.js';
 import { RosterState } from './roster-state.js';
@@ -47,7 +47,7 @@ import { villagesStage } from './stages/villages.js';
 import { districtStage, scopes, townsStage } from './stages/towns.js';
 import type { LowerBound, SolveInput, SolveOptions, SolveResult, StageTiming, UpperBound } from './types.js';
 
-export type { Pin, PinConflict, SolveInput, SolveOptions, SolveResult, SolveMetrics, PersonLoad, EngineName, LowerBound, StageTiming } from './types.js';
+export type { Pin, PinConflict, SolveInput, SolveOptions, SolveResult, SolveMetrics, PersonLoad, EngineName, LowerBound, StageTiming, SolveContext, FixedDuty, PriorLoad, LoadSpread } from './types.js';
 
 const DEFAULT_DEADLINE_MS = 60_000;
 /** Time kept back from the deadline for the report (gaps, metrics), so the answer arrives on time. */
@@ -72,7 +72,7 @@ export async function solveRoster(input: SolveInput, options: SolveOptions = {})
   };
 
   progress('index', 0);
-  const inst = buildInstance(input.plan, input.gates, input.cadres, input.availability);
+  const inst = buildInstance(input.plan, input.gates, input.cadres, input.availability, input.context);
   const state = new RosterState(inst);
   const pinConflicts = applyPins(inst, state, input.pins);
   const replan = input.previous !== undefined && input.previous.length > 0;
@@ -153,9 +153,11 @@ export async function solveRoster(input: SolveInput, options: SolveOptions = {})
   const gaps = findGaps(state, deadlineHit);
   const filled = assignments.length;
   const placesNeeded = inst.need.reduce((a, b) => a + b, 0);
-  const loads = personLoads(inst, state, offered);
+  const withPrior = (input.context?.prior?.length ?? 0) > 0;
+  const loads = personLoads(inst, state, offered, withPrior);
   const hours = loads.map((l) => l.hours);
   const nights = loads.map((l) => l.nights);
+  const toDate = loads.flatMap((l) => (l.toDate ? [l.toDate] : []));
   const upper = Math.max(bound.value, filled);
   const leadShort = leadShortfalls(inst, state);
   const status: SolveResult['status'] = deadlineHit ? 'deadline' : filled >= bound.value ? 'optimal' : 'feasible';
@@ -178,6 +180,8 @@ export async function solveRoster(input: SolveInput, options: SolveOptions = {})
       preferencesMet: preferencesMet(inst, state),
       changesVsPrevious: replan ? changes(input.previous ?? [], assignments, (a) => stillValid(inst, a)) : null,
       fixableImbalances: fixable,
+      loadSpread: loadSpread(loads),
+      ...(withPrior ? { campaign: { loadSpread: loadSpread(toDate), hours: spread(toDate.map((l) => l.hours)), nights: spread(toDate.map((l) => l.nights)) } } : {}),
       leadShortfalls: leadShort,
       leadBound,
       solveMs: Date.now() - started,

@@ -6,13 +6,15 @@
 import type { PlanSpec } from '../domain/plan.js';
 import type { AvailabilityWindow, Cadre, Gate } from '../domain/types.js';
 import { mayServe } from '../domain/types.js';
-import { addDays, localDate, localInstant, parseClock } from '../domain/time.js';
+import { addDays, localInstant, parseClock } from '../domain/time.js';
+import { daysBetween, EdgeRule, edgesOf, localDayIndex, nightIndex, type SlotWindow } from './edges.js';
+import type { SolveContext } from './types.js';
 
 /** Availability of one person for one slot. */
 export const Avail = { No: 0, Yes: 1, Preferred: 2 } as const;
 
-/** Why a person may not work a slot at all (kept for gap explanations). */
-export const Unavail = { None: 0, Window: 1, NotNightOk: 2 } as const;
+/** Why a person may not work a slot at all (kept for gap explanations); 3-6: duty outside the solve (edges.ts). */
+export const Unavail = { None: 0, Window: 1, NotNightOk: 2, ...EdgeRule } as const;
 
 export interface Instance {
   plan: PlanSpec;
@@ -21,8 +23,9 @@ export interface Instance {
   slotStart: number[];
   /** Night-day index (local date of the 00:00-06:00 it overlaps, days from start; may be -1 or `days`), or null. */
   slotNight: (number | null)[];
-  /** 7-day block from the plan start, by the slot's local start date. */
+  /** 7-day block by the slot's local start date, counted from the week anchor (0 = the plan's first block). */
   slotWeek: number[];
+  weeks: number;
   gates: Gate[];
   gateIndex: Map<string, number>;
   /** need[g * slotCount + s]: places at gate g in slot s. */
@@ -37,11 +40,19 @@ export interface Instance {
   /** Per gate, the people who may serve it. */
   eligiblePeople: number[][];
   isLead: boolean[];
-  /** Weekly cap per person, in slots. */
-  weekCapSlots: number[];
+  /** weekCap[p * weeks + w]: slots person p may still work in block w (their cap less duty elsewhere). */
+  weekCap: Int32Array;
   /** Slots in any 24 h window, and how many of them one person may work. */
   daySlots: number;
   dayCapSlots: number;
+  /** Per person: 24 h windows that hold duty outside the solve and still leave room (edges.ts). */
+  edgeWindows: Map<number, SlotWindow[]>;
+  /** Per person: night-day indexes worked outside the solve. */
+  fixedNights: Map<number, Set<number>>;
+  /** Campaign to date (context.prior), per person, in slots of this plan (hours / shift length) and nights. */
+  priorLoad: Float64Array;
+  priorNights: Float64Array;
+  priorOffered: Float64Array;
   /** Two shifts of a person must be at least restSpan + 1 slots apart. */
   restSpan: number;
   maxNights: number;
@@ -50,7 +61,7 @@ export interface Instance {
 const HOUR = 3_600_000;
 
 /** Index the input; gates outside `plan.gateIds` are dropped, people keep input order. */
-export function buildInstance(plan: PlanSpec, gatesIn: Gate[], cadres: Cadre[], availability: AvailabilityWindow[]): Instance {
+export function buildInstance(plan: PlanSpec, gatesIn: Gate[], cadres: Cadre[], availability: AvailabilityWindow[], context: SolveContext = {}): Instance {
   const tz = plan.timezone;
   const L = plan.shiftHours;
   const perDay = 24 / L;
@@ -59,16 +70,19 @@ export function buildInstance(plan: PlanSpec, gatesIn: Gate[], cadres: Cadre[], 
   const slotStart: number[] = [];
   const slotNight: (number | null)[] = [];
   const slotWeek: number[] = [];
-  const startDay = Date.UTC(...ymd(plan.start));
-  const dayIndex = (date: string): number => Math.round((Date.UTC(...ymd(date)) - startDay) / 86_400_000);
+  // Weekly blocks run from the anchor (a campaign's start); the plan's first block is block 0.
+  const anchor = context.weekAnchor ?? plan.start;
+  const firstBlock = Math.floor(daysBetween(anchor, plan.start) / 7);
+  const weekOf = (instant: number): number => Math.floor(localDayIndex(instant, anchor, tz) / 7) - firstBlock;
   for (let s = 0; s < slotCount; s++) {
     const minutes = first + s * L * 60;
     const date = addDays(plan.start, Math.floor(minutes / 1440));
     const start = localInstant(date, minutes % 1440, tz).getTime();
     slotStart.push(start);
-    slotWeek.push(Math.floor(dayIndex(localDate(new Date(start), tz)) / 7));
-    slotNight.push(nightOf(start, start + L * HOUR, tz, dayIndex));
+    slotWeek.push(weekOf(start));
+    slotNight.push(nightIndex(start, start + L * HOUR, plan.start, tz));
   }
+  const weeks = Math.max(0, ...slotWeek) + 1;
 
   const wanted = plan.gateIds ? new Set(plan.gateIds) : null;
   const gates = gatesIn.filter((g) => (wanted ? wanted.has(g.id) : true));
@@ -89,6 +103,31 @@ export function buildInstance(plan: PlanSpec, gatesIn: Gate[], cadres: Cadre[], 
   });
 
   const personIndex = new Map(cadres.map((c, i) => [c.id, i] as const));
+  const { rules } = plan;
+  const dutyOf = new Map<number, NonNullable<SolveContext['fixedDuty']>>();
+  for (const d of context.fixedDuty ?? []) {
+    const p = personIndex.get(d.cadreId);
+    if (p === undefined) continue;
+    const list = dutyOf.get(p);
+    if (list) list.push(d);
+    else dutyOf.set(p, [d]);
+  }
+  const grid = {
+    slotStart,
+    shiftMs: L * HOUR,
+    timezone: tz,
+    minRestHours: rules.minRestHours,
+    maxHoursPer24h: rules.maxHoursPer24h,
+    maxConsecutiveNights: rules.maxConsecutiveNights,
+    slotNight,
+    nightOf: (a: number, b: number) => nightIndex(a, b, plan.start, tz),
+    weekOf,
+    weeks,
+  };
+  const edgeWindows = new Map<number, SlotWindow[]>();
+  const fixedNights = new Map<number, Set<number>>();
+  const weekCap = new Int32Array(cadres.length * weeks);
+  cadres.forEach((c, p) => weekCap.fill(Math.floor((c.maxHoursWeek ?? rules.maxHoursPerWeek) / L + 1e-9), p * weeks, (p + 1) * weeks));
   const byPerson = new Map<number, AvailabilityWindow[]>();
   for (const w of availability) {
     const p = personIndex.get(w.cadreId);
@@ -114,7 +153,21 @@ export function buildInstance(plan: PlanSpec, gatesIn: Gate[], cadres: Cadre[], 
       else if (!c.nightOk && slotNight[s] !== null) unavailReason[i] = Unavail.NotNightOk;
       else avail[i] = inside(preferred, a, b) ? Avail.Preferred : Avail.Yes;
     }
+    const duty = dutyOf.get(p);
+    if (!duty) return;
+    const edges = edgesOf(duty, grid);
+    for (const [s, rule] of edges.closed) {
+      // Duty elsewhere explains a closed slot better than a window the person gave, except
+      // that a slot they never offered stays "unavailable".
+      if (avail[p * slotCount + s] === Avail.No && unavailReason[p * slotCount + s] === Unavail.Window) continue;
+      avail[p * slotCount + s] = Avail.No;
+      unavailReason[p * slotCount + s] = rule;
+    }
+    if (edges.windows.length > 0) edgeWindows.set(p, edges.windows);
+    if (edges.nights.size > 0) fixedNights.set(p, edges.nights);
+    for (const [w, hours] of edges.weekHours) weekCap[p * weeks + w] = Math.max(0, Math.floor(((c.maxHoursWeek ?? rules.maxHoursPerWeek) - hours) / L + 1e-9));
   });
+  const prior = priorLoads(context, personIndex, cadres.length, L);
 
   // People of one village with the same `serves` reach the same gates: compute once per kind.
   const reachByKind = new Map<string, number[]>();
@@ -126,7 +179,6 @@ export function buildInstance(plan: PlanSpec, gatesIn: Gate[], cadres: Cadre[], 
   });
   const eligiblePeople: number[][] = gates.map(() => []);
   eligibleGates.forEach((list, p) => list.forEach((g) => eligiblePeople[g]?.push(p)));
-  const { rules } = plan;
   return {
     plan,
     shiftMs: L * HOUR,
@@ -134,6 +186,7 @@ export function buildInstance(plan: PlanSpec, gatesIn: Gate[], cadres: Cadre[], 
     slotStart,
     slotNight,
     slotWeek,
+    weeks,
     gates,
     gateIndex: new Map(gates.map((g, i) => [g.id, i] as const)),
     need,
@@ -144,28 +197,36 @@ export function buildInstance(plan: PlanSpec, gatesIn: Gate[], cadres: Cadre[], 
     eligibleGates,
     eligiblePeople,
     isLead: cadres.map((c) => c.role === 'village_cadre'),
-    weekCapSlots: cadres.map((c) => Math.floor((c.maxHoursWeek ?? rules.maxHoursPerWeek) / L + 1e-9)),
+    weekCap,
     daySlots: perDay,
     dayCapSlots: Math.floor(rules.maxHoursPer24h / L + 1e-9),
+    edgeWindows,
+    fixedNights,
+    ...prior,
     // Shifts s < t of one person need (t - s - 1) * L >= minRest.
     restSpan: Math.ceil(rules.minRestHours / L - 1e-9),
     maxNights: rules.maxConsecutiveNights,
   };
 }
 
-function ymd(date: string): [number, number, number] {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return [y, m - 1, d];
+/** context.prior in this plan's units: hours become slots of its shift length. */
+function priorLoads(context: SolveContext, personIndex: Map<string, number>, people: number, shiftHours: number): Pick<Instance, 'priorLoad' | 'priorNights' | 'priorOffered'> {
+  const priorLoad = new Float64Array(people);
+  const priorNights = new Float64Array(people);
+  const priorOffered = new Float64Array(people);
+  for (const prior of context.prior ?? []) {
+    const p = personIndex.get(prior.cadreId);
+    if (p === undefined) continue;
+    priorLoad[p] = prior.hours / shiftHours;
+    priorNights[p] = prior.nights;
+    priorOffered[p] = prior.offeredHours / shiftHours;
+  }
+  return { priorLoad, priorNights, priorOffered };
 }
 
-/** The night (00:00-06:00 local) a shift overlaps, as a day index, or null. */
-function nightOf(a: number, b: number, tz: string, dayIndex: (date: string) => number): number | null {
-  for (const date of new Set([localDate(new Date(a), tz), localDate(new Date(b - 1), tz)])) {
-    const from = localInstant(date, 0, tz).getTime();
-    const to = localInstant(date, 360, tz).getTime();
-    if (a < to && b > from) return dayIndex(date);
-  }
-  return null;
+/** Slots person p may work in weekly block w. */
+export function weekCapOf(inst: Instance, p: number, w: number): number {
+  return inst.weekCap[p * inst.weeks + w] ?? 0;
 }
 
 /** Absolute cover intervals of a gate around the plan: one per active local date. */

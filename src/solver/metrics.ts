@@ -3,9 +3,9 @@
  */
 import type { Assignment } from '../domain/roster.js';
 import type { Instance } from './instance.js';
-import { Avail } from './instance.js';
+import { Avail, weekCapOf } from './instance.js';
 import type { RosterState } from './roster-state.js';
-import type { PersonLoad } from './types.js';
+import type { LoadSpread, PersonLoad } from './types.js';
 
 /** Slots a person could work at all (available, some eligible gate needs the slot), capped by weekly caps. */
 export function offeredSlots(inst: Instance): number[] {
@@ -19,18 +19,22 @@ export function offeredSlots(inst: Instance): number[] {
       perWeek.set(w, (perWeek.get(w) ?? 0) + 1);
     }
     let total = 0;
-    for (const n of perWeek.values()) total += Math.min(n, inst.weekCapSlots[p] ?? 0);
+    for (const [w, n] of perWeek) total += Math.min(n, weekCapOf(inst, p, w));
     return total;
   });
 }
 
-/** Per-person weight for the fairness test: 1 (equal) or offered / mean offered (proportional). */
+/**
+ * Per-person weight for the fairness test: 1 (equal) or offered / mean offered (proportional),
+ * offered to date with a campaign (what the person offered before this plan, plus in it).
+ */
 export function fairnessWeights(inst: Instance, offered: number[]): Float64Array {
   const w = new Float64Array(inst.people.length).fill(1);
   if (inst.plan.fairness !== 'proportional') return w;
-  const active = offered.filter((o) => o > 0);
+  const toDate = offered.map((o, p) => o + (inst.priorOffered[p] ?? 0));
+  const active = toDate.filter((o) => o > 0);
   const mean = active.reduce((a, b) => a + b, 0) / Math.max(1, active.length) || 1;
-  offered.forEach((o, p) => (w[p] = Math.max(0.05, o / mean)));
+  toDate.forEach((o, p) => (w[p] = Math.max(0.05, o / mean)));
   return w;
 }
 
@@ -70,21 +74,43 @@ export function spread(values: number[]): { min: number; median: number; max: nu
   return { min: x[0] as number, median, max: x[x.length - 1] as number };
 }
 
-export function personLoads(inst: Instance, state: RosterState, offered: number[]): PersonLoad[] {
+export function personLoads(inst: Instance, state: RosterState, offered: number[], withPrior: boolean): PersonLoad[] {
   const hoursPerSlot = inst.plan.shiftHours;
   const filled = state.load.reduce((a, b) => a + b, 0);
   const shares = fairShares(filled, offered, inst.plan.fairness === 'proportional');
   const out: PersonLoad[] = [];
   inst.people.forEach((c, p) => {
-    if ((offered[p] ?? 0) === 0 && (state.load[p] ?? 0) === 0) return;
-    out.push({
+    const prior = withPrior && ((inst.priorLoad[p] ?? 0) > 0 || (inst.priorOffered[p] ?? 0) > 0);
+    if ((offered[p] ?? 0) === 0 && (state.load[p] ?? 0) === 0 && !prior) return;
+    const load: PersonLoad = {
       cadreId: c.id,
       hours: (state.load[p] ?? 0) * hoursPerSlot,
       nights: state.nights[p] ?? 0,
       fairShareHours: Math.round((shares[p] ?? 0) * hoursPerSlot * 10) / 10,
-    });
+      offeredHours: (offered[p] ?? 0) * hoursPerSlot,
+    };
+    if (withPrior) {
+      load.toDate = {
+        hours: round1(state.loadToDate(p) * hoursPerSlot),
+        nights: state.nightsToDate(p),
+        offeredHours: round1(((offered[p] ?? 0) + (inst.priorOffered[p] ?? 0)) * hoursPerSlot),
+      };
+    }
+    out.push(load);
   });
   return out;
+}
+
+function round1(x: number): number {
+  return Math.round(x * 10) / 10;
+}
+
+/** Hours per offered hour over people who offered at least 24 h: the campaign's test of a proportional spread. */
+export function loadSpread(rows: readonly { hours: number; offeredHours: number }[]): LoadSpread {
+  const ratios = rows.filter((r) => r.offeredHours >= 24).map((r) => r.hours / r.offeredHours);
+  const s = spread(ratios);
+  const round = (x: number): number => Math.round(x * 1000) / 1000;
+  return { people: ratios.length, hoursPerOffered: { min: round(s.min), median: round(s.median), max: round(s.max) }, ratio: s.min > 0 ? round(s.max / s.min) : null };
 }
 
 export function preferencesMet(inst: Instance, state: RosterState): { preferredShiftsWorked: number; preferredShiftsOffered: number } {

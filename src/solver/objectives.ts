@@ -7,7 +7,7 @@
  */
 import type { Block } from './block.js';
 import type { Instance } from './instance.js';
-import { Avail } from './instance.js';
+import { Avail, weekCapOf } from './instance.js';
 import type { BlockModel } from './rules.js';
 
 export type Costs = Map<number, number>;
@@ -79,9 +79,12 @@ export function fairnessTerms(inst: Instance, block: Block, m: BlockModel, mode:
   const b = m.builder;
   const costs: Costs = new Map();
   const offered = new Map<number, number>();
+  const most = new Map<number, number>();
   for (const [p, slots] of m.slotsOf) {
-    const weeks = new Set(slots.map((s) => inst.slotWeek[s]));
-    offered.set(p, Math.min(slots.length, weeks.size * (inst.weekCapSlots[p] ?? 0)));
+    const weeks = new Set(slots.map((s) => inst.slotWeek[s] ?? 0));
+    const cap = Math.min(slots.length, [...weeks].reduce((n, w) => n + weekCapOf(inst, p, w), 0));
+    most.set(p, cap);
+    offered.set(p, cap + (inst.priorOffered[p] ?? 0));
   }
   const mean = [...offered.values()].reduce((a, x) => a + x, 0) / Math.max(1, offered.size) || 1;
   const nightSlotsOf = new Map<number, number[]>();
@@ -95,11 +98,13 @@ export function fairnessTerms(inst: Instance, block: Block, m: BlockModel, mode:
   for (const [p, slots] of m.slotsOf) {
     if (slots.length === 0) continue;
     const weight = mode === 'proportional' ? Math.max(0.05, (offered.get(p) ?? 0) / mean) : 1;
-    const K = Math.min(slots.length, Math.max(1, offered.get(p) ?? 0));
+    const K = Math.min(slots.length, Math.max(1, most.get(p) ?? 0));
+    // With a campaign the k-th shift of this plan is the (prior + k)-th of the person's load.
+    const prior = inst.priorLoad[p] ?? 0;
     const steps: number[] = [];
     for (let k = 1; k <= K; k++) {
       const u = b.addVar(0, 1, false);
-      costs.set(u, -H * (mode === 'proportional' ? Math.max(1, Math.round((10 * k) / weight)) : k));
+      costs.set(u, -H * (mode === 'proportional' ? Math.max(1, Math.round((10 * (prior + k)) / weight)) : prior + k));
       steps.push(u);
     }
     const ys = slots.map((s) => m.y.get(p * S + s) as number);
@@ -108,7 +113,7 @@ export function fairnessTerms(inst: Instance, block: Block, m: BlockModel, mode:
     if (nights.length > 0) {
       const nsteps = nights.map((_, i) => {
         const v = b.addVar(0, 1, false);
-        costs.set(v, -(i + 1));
+        costs.set(v, -((inst.priorNights[p] ?? 0) + i + 1));
         return v;
       });
       const ny = nights.map((s) => m.y.get(p * S + s) as number);

@@ -17,6 +17,14 @@ const RULE_TEXT: Record<RuleName, string> = {
   consecutiveNights: 'it makes too many consecutive night shifts together with other pinned shifts',
 };
 
+/** Slots closed by duty outside the solve (edges.ts): the rule and its sentence. */
+const EDGE_TEXT: Record<number, [string, string]> = {
+  [Unavail.Busy]: ['busy', 'the person is on duty in another plan (or an earlier day of this one) in that shift'],
+  [Unavail.Rest]: ['minRest', 'it leaves less than the minimum rest before or after duty in another plan (or an earlier day of this one)'],
+  [Unavail.Hours24]: ['maxHoursPer24h', 'it exceeds the maximum hours in 24 h together with duty in another plan (or an earlier day of this one)'],
+  [Unavail.Nights]: ['consecutiveNights', 'it makes too many consecutive night shifts together with nights in another plan (or earlier days of this one)'],
+};
+
 /** Where a pin lands: person, gate, slot; or why it cannot. */
 export function locate(inst: Instance, cadreId: string, gateId: string, start: Date): { p: number; g: number; s: number } | { rule: string; message: string } {
   const p = inst.personIndex.get(cadreId);
@@ -43,6 +51,10 @@ export function applyPins(inst: Instance, state: RosterState, pins: Pin[]): PinC
     if (!(inst.eligibleGates[p] ?? []).includes(g)) fail('locality', `${pin.cadreId} may not serve gate ${pin.gateId} (locality).`);
     else if ((inst.need[g * S + s] ?? 0) === 0) fail('gateNotNeeded', `Gate ${pin.gateId} needs nobody in that shift (inactive or outside its cover hours).`);
     else if (inst.unavailReason[p * S + s] === Unavail.NotNightOk) fail('nightOk', `${pin.cadreId} does not take night shifts.`);
+    else if (EDGE_TEXT[inst.unavailReason[p * S + s] ?? 0]) {
+      const [rule, text] = EDGE_TEXT[inst.unavailReason[p * S + s] ?? 0] as [string, string];
+      fail(rule, `Pin of ${pin.cadreId} breaks a rule: ${text}.`);
+    }
     else if (state.open(g, s) <= 0) fail('gateFull', `Gate ${pin.gateId} already has its ${inst.need[g * S + s]} people pinned in that shift.`);
     else {
       const rule = state.refusal(p, s);

@@ -34,7 +34,7 @@ export class RosterState {
     this.filled = new Int32Array(inst.gates.length * S);
     this.leads = new Int32Array(inst.gates.length * S);
     this.pinned = new Set();
-    this.weeks = Math.max(...inst.slotWeek, 0) + 1;
+    this.weeks = inst.weeks;
     this.weekLoad = new Int32Array(P * this.weeks);
     // Night-day indexes run from -1 to days; shift by one.
     this.nightDays = inst.plan.days + 2;
@@ -60,7 +60,14 @@ export class RosterState {
       for (let t = a; t < Math.min(S, a + w); t++) if (t !== s && this.works(p, t)) n++;
       if (n > inst.dayCapSlots) return 'maxHoursPer24h';
     }
-    if ((this.weekLoad[p * this.weeks + (inst.slotWeek[s] ?? 0)] ?? 0) + 1 > (inst.weekCapSlots[p] ?? 0)) return 'weeklyHours';
+    for (const edge of inst.edgeWindows.get(p) ?? []) {
+      if (s < edge.from || s >= edge.to) continue;
+      let n = 1;
+      for (let t = edge.from; t < edge.to; t++) if (t !== s && this.works(p, t)) n++;
+      if (n > edge.cap) return 'maxHoursPer24h';
+    }
+    const week = inst.slotWeek[s] ?? 0;
+    if ((this.weekLoad[p * this.weeks + week] ?? 0) + 1 > (inst.weekCap[p * this.weeks + week] ?? 0)) return 'weeklyHours';
     const night = inst.slotNight[s];
     if (night !== null && night !== undefined && !this.worksNight(p, night)) {
       let run = 1;
@@ -72,8 +79,18 @@ export class RosterState {
   }
 
   private worksNight(p: number, day: number): boolean {
+    if (this.inst.fixedNights.get(p)?.has(day)) return true;
     if (day < -1 || day > this.inst.plan.days) return false;
     return (this.nightCount[p * this.nightDays + day + 1] ?? 0) > 0;
+  }
+
+  /** What p carries to date (the campaign's prior load plus this roster), in slots. */
+  loadToDate(p: number): number {
+    return (this.load[p] ?? 0) + (this.inst.priorLoad[p] ?? 0);
+  }
+
+  nightsToDate(p: number): number {
+    return (this.nights[p] ?? 0) + (this.inst.priorNights[p] ?? 0);
   }
 
   place(p: number, g: number, s: number): void {

@@ -12,6 +12,7 @@
 import type { Block, Group } from './block.js';
 import { usefulSlot } from './block.js';
 import type { Instance } from './instance.js';
+import { weekCapOf } from './instance.js';
 import { ModelBuilder } from './model.js';
 
 export interface BlockModel {
@@ -126,9 +127,19 @@ export function restRows(inst: Instance, m: BlockModel): void {
   slidingWindows(inst, m, 'rest', inst.restSpan + 1, 1);
 }
 
-/** At most maxHoursPer24h in any 24 h: windows of daySlots consecutive slots. */
+/**
+ * At most maxHoursPer24h in any 24 h: windows of daySlots consecutive slots, and the windows
+ * that also hold duty outside the solve (edges.ts) with what that duty leaves.
+ */
 export function dayHoursRows(inst: Instance, m: BlockModel): void {
   slidingWindows(inst, m, 'hours24h', inst.daySlots, inst.dayCapSlots);
+  const S = inst.slotCount;
+  for (const [p, slots] of m.slotsOf) {
+    for (const edge of inst.edgeWindows.get(p) ?? []) {
+      const inWindow = slots.filter((t) => t >= edge.from && t < edge.to);
+      if (inWindow.length > edge.cap) m.builder.atMost(`hours24hEdge:p${p}:s${edge.from}-${edge.to}`, inWindow.map((t) => m.y.get(p * S + t) as number), edge.cap);
+    }
+  }
 }
 
 function slidingWindows(inst: Instance, m: BlockModel, rule: string, width: number, cap: number): void {
@@ -147,47 +158,82 @@ function slidingWindows(inst: Instance, m: BlockModel, rule: string, width: numb
 }
 
 /**
- * Weekly cap per 7-day block from the plan start (a plan of 10 days has a second, 3-day
- * block with the full cap: a cap per calendar week would cut weeks the planner never drew).
+ * Weekly cap per 7-day block from the week anchor, the plan start or a campaign's start (a
+ * plan of 10 days has a second, 3-day block with the full cap: a cap per calendar week would
+ * cut weeks the planner never drew); duty outside the solve in a block lowers its cap.
  */
 export function weeklyHoursRows(inst: Instance, m: BlockModel): void {
   const S = inst.slotCount;
   for (const [p, slots] of m.slotsOf) {
-    const cap = inst.weekCapSlots[p] ?? 0;
     const byWeek = new Map<number, number[]>();
     for (const s of slots) byWeek.set(inst.slotWeek[s] ?? 0, [...(byWeek.get(inst.slotWeek[s] ?? 0) ?? []), m.y.get(p * S + s) as number]);
-    for (const [week, vars] of byWeek) if (vars.length > cap) m.builder.atMost(`weeklyHours:p${p}:w${week}`, vars, cap);
+    for (const [week, vars] of byWeek) {
+      const cap = weekCapOf(inst, p, week);
+      if (vars.length > cap) m.builder.atMost(`weeklyHours:p${p}:w${week}`, vars, cap);
+    }
   }
 }
 
-/** At most maxConsecutiveNights nights in a row (a night = a shift overlapping 00:00-06:00). */
+/**
+ * At most maxConsecutiveNights nights in a row (a night = a shift overlapping 00:00-06:00);
+ * nights worked outside the solve count in every run they belong to.
+ */
 export function nightRows(inst: Instance, m: BlockModel): void {
   const S = inst.slotCount;
   const N = inst.maxNights;
   for (const [p, slots] of m.slotsOf) {
+    const fixed = inst.fixedNights.get(p);
     const byNight = new Map<number, number[]>();
     for (const s of slots) {
       const d = inst.slotNight[s];
-      if (d === null || d === undefined) continue;
+      // A night already worked elsewhere adds nothing to a run.
+      if (d === null || d === undefined || fixed?.has(d)) continue;
       byNight.set(d, [...(byNight.get(d) ?? []), m.y.get(p * S + s) as number]);
     }
-    if (byNight.size <= N) continue;
-    // One indicator per night worked; with one night slot a day it is that slot's y.
-    const worked = new Map<number, number>();
-    for (const [d, vars] of byNight) {
-      if (vars.length === 1) worked.set(d, vars[0] as number);
-      else {
-        const w = m.builder.addVar(0, 1, false);
-        for (const v of vars) m.builder.addRow(`nightWorked:p${p}:d${d}`, [w, v], [1, -1], 0, Infinity);
-        worked.set(d, w);
-      }
+    if (fixed) {
+      nightRowsWithFixed(m, p, byNight, fixed, N);
+      continue;
     }
+    if (byNight.size <= N) continue;
+    const worked = nightIndicators(m, p, byNight);
     const days = [...worked.keys()].sort((a, b) => a - b);
     for (const d of days) {
       const run = days.filter((e) => e >= d && e <= d + N).map((e) => worked.get(e) as number);
       if (run.length > N) m.builder.atMost(`consecutiveNights:p${p}:d${d}`, run, N);
     }
   }
+}
+
+/** The night rule for a person with fixed nights: every run of N + 1 night-days that holds one of the solve's nights. */
+function nightRowsWithFixed(m: BlockModel, p: number, byNight: Map<number, number[]>, fixed: ReadonlySet<number>, N: number): void {
+  const worked = nightIndicators(m, p, byNight);
+  const starts = new Set<number>();
+  for (const d of worked.keys()) for (let j = 0; j <= N; j++) starts.add(d - j);
+  const seen = new Set<string>();
+  for (const d of [...starts].sort((a, b) => a - b)) {
+    const days = [...worked.keys()].filter((e) => e >= d && e <= d + N);
+    let fixedIn = 0;
+    for (let e = d; e <= d + N; e++) if (fixed.has(e)) fixedIn++;
+    if (days.length + fixedIn <= N) continue;
+    const key = days.join(',') + '|' + fixedIn;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    m.builder.atMost(`consecutiveNights:p${p}:d${d}`, days.map((e) => worked.get(e) as number), Math.max(0, N - fixedIn));
+  }
+}
+
+/** One indicator per night worked; with one night slot a day it is that slot's y. */
+function nightIndicators(m: BlockModel, p: number, byNight: Map<number, number[]>): Map<number, number> {
+  const worked = new Map<number, number>();
+  for (const [d, vars] of byNight) {
+    if (vars.length === 1) worked.set(d, vars[0] as number);
+    else {
+      const w = m.builder.addVar(0, 1, false);
+      for (const v of vars) m.builder.addRow(`nightWorked:p${p}:d${d}`, [w, v], [1, -1], 0, Infinity);
+      worked.set(d, w);
+    }
+  }
+  return worked;
 }
 
 /** Each person works one place per slot worked: the places of a set of people are the sum of their y. */

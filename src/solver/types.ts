@@ -21,6 +21,37 @@ export interface SolveInput {
   pins: Pin[];
   /** The currently published roster; a re-plan changes as little of it as it can. */
   previous?: Assignment[];
+  /** What lies outside this solve and binds it: duty elsewhere, weekly blocks, the campaign to date. */
+  context?: SolveContext;
+}
+
+/** A shift a person stands outside this solve (another plan, or this plan's ended days). */
+export interface FixedDuty {
+  cadreId: string;
+  start: Date;
+  end: Date;
+}
+
+/** What a person already carried in the campaign (before or beside this solve), for cumulative fairness. */
+export interface PriorLoad {
+  cadreId: string;
+  hours: number;
+  nights: number;
+  /** Hours offered over the same period (available where a gate they may serve needed someone). */
+  offeredHours: number;
+}
+
+/**
+ * The edges of a solve. Fixed duty holds every per-person rule across the edge: nobody at two
+ * places at once, minimum rest, the 24 h cap, the weekly cap and consecutive nights count it as
+ * if it were part of the roster. `prior` makes fairness cumulative: loads are compared as
+ * prior + this roster, in proportion to prior + this plan's offered time in proportional mode.
+ */
+export interface SolveContext {
+  fixedDuty?: FixedDuty[];
+  /** Local date from which the 7-day blocks of the weekly cap are counted (a campaign's start); default the plan's start. */
+  weekAnchor?: string;
+  prior?: PriorLoad[];
 }
 
 /** The LP engines the solver can use. */
@@ -66,6 +97,19 @@ export interface PersonLoad {
   nights: number;
   /** Hours this person would work if the filled hours were spread by the plan's fairness mode. */
   fairShareHours: number;
+  /** Hours offered in this plan (available where an eligible gate needs someone, within weekly caps). */
+  offeredHours: number;
+  /** With a campaign: this plan added to what the person already carried (context.prior). */
+  toDate?: { hours: number; nights: number; offeredHours: number };
+}
+
+/** Spread of load per offered hour, over people who offered at least 24 h. */
+export interface LoadSpread {
+  people: number;
+  /** Hours worked per hour offered. */
+  hoursPerOffered: { min: number; median: number; max: number };
+  /** max / min of hoursPerOffered (1 = perfectly proportional; null when min is 0). */
+  ratio: number | null;
 }
 
 /** How the upper bound on fillable places was obtained. */
@@ -102,8 +146,12 @@ export interface SolveMetrics {
   preferencesMet: { preferredShiftsWorked: number; preferredShiftsOffered: number };
   /** Re-plan only: against `input.previous`; otherPeopleChanged counts people who lost or moved a shift they could have kept. */
   changesVsPrevious: { kept: number; removed: number; added: number; otherPeopleChanged: number } | null;
-  /** Single shifts that could move from someone 2+ shifts heavier to an eligible colleague. */
+  /** Single shifts that could move from someone 2+ shifts heavier to an eligible colleague (with a campaign: heavier to date). */
   fixableImbalances: number;
+  /** This plan's hours per offered hour. */
+  loadSpread?: LoadSpread;
+  /** With a campaign (context.prior): the same figures for the campaign to date, this plan included. */
+  campaign?: { loadSpread: LoadSpread; hours: { min: number; median: number; max: number }; nights: { min: number; median: number; max: number } };
   /** Gate-shifts needing a lead (village cadre) that have none. */
   leadShortfalls: number;
   /** Proven: no roster of maximum cover has fewer lead shortfalls than this (equal to leadShortfalls = fewest possible given maximum cover). */
