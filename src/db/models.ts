@@ -91,8 +91,37 @@ export const planSchema = new Schema<any>(
     spec: { type: Schema.Types.Mixed, required: true },
     pins: { type: [new Schema<any>({ cadreId: String, gateId: String, start: Date }, { _id: false })], default: [] },
     publishedVersion: { type: Number, default: null },
+    /** The plan's first day when created: a roll moves `spec.start`, weekly blocks stay where they were (outside a campaign). */
+    origin: { type: String, default: null },
   },
   plain,
+);
+
+/** A campaign (src/domain/campaign.ts); plans name it in `spec.campaignId`. */
+export const campaignSchema = new Schema<any>(
+  {
+    _id: { type: String, required: true },
+    name: { type: String, required: true },
+    spec: { type: Schema.Types.Mixed, required: true },
+  },
+  plain,
+);
+
+/** A plan's roll in progress or the last one (`_id` = plan id), written only under the lease `roll:<planId>` (src/roster/roll-protocol.ts). */
+export const rollSchema = new Schema<any>(
+  {
+    _id: { type: String, required: true },
+    phase: { type: String, enum: ['solving', 'publishing', 'idle'], required: true },
+    solveId: { type: String, default: null },
+    baseVersion: { type: Number, default: null },
+    from: { type: Schema.Types.Mixed, default: null },
+    to: { type: Schema.Types.Mixed, default: null },
+    freezeUntil: { type: Date, default: null },
+    publish: { type: String, default: 'publish' },
+    requestedBy: { type: String, default: null },
+    result: { type: Schema.Types.Mixed, default: null },
+  },
+  { ...plain, minimize: false },
 );
 
 /** A solve job, claimed atomically by a worker. */
@@ -279,6 +308,8 @@ export interface Models {
   VisitDay: Model<any>;
   AbsenceReport: Model<any>;
   Replan: Model<any>;
+  Campaign: Model<any>;
+  Roll: Model<any>;
 }
 
 /** Registers every schema on a connection (idempotent) and returns the typed models. */
@@ -314,6 +345,8 @@ export function registerModels(connection: Connection): Models {
     VisitDay: get('VisitDay', visitDaySchema) as Models['VisitDay'],
     AbsenceReport: get('AbsenceReport', absenceReportSchema) as Models['AbsenceReport'],
     Replan: get('Replan', replanSchema) as Models['Replan'],
+    Campaign: get('Campaign', campaignSchema) as Models['Campaign'],
+    Roll: get('Roll', rollSchema) as Models['Roll'],
   };
 }
 

@@ -51,6 +51,30 @@ export const absencePolicySchema = z
 
 export const ABSENCE_POLICY_DEFAULTS = { selfReportNeedsAcceptance: false, minLeadHours: 2, publishFillInsWithinHours: 48 } as const;
 
+/** How the plan's horizon rolls forward (`POST /api/v1/plans/{id}/roll`, or daily by itself). */
+export const rollPolicySchema = z
+  .object({
+    freezeHours: z
+      .number()
+      .min(0)
+      .max(168)
+      .default(24)
+      .describe('Published shifts starting within this many hours of a roll stay exactly as published; the rest is re-planned with as few changes as possible'),
+    publish: z.enum(['publish', 'draft']).default('publish').describe('publish: a roll publishes its re-plan as the next version at once; draft: it waits for a planner'),
+    dailyAt: z
+      .string()
+      .refine((t) => {
+        const m = parseClock(t);
+        return m !== null && m < 1440;
+      }, 'not a local time HH:mm before 24:00')
+      .nullable()
+      .default(null)
+      .describe('Local time (the plan\'s zone) at which the plan rolls by itself each day, keeping its length: ended days drop, new days are added; null = only when asked'),
+  })
+  .describe('Rolling the horizon: keep planning the next days while what is published for the next hours stays put');
+
+export const ROLL_POLICY_DEFAULTS = { freezeHours: 24, publish: 'publish', dailyAt: null } as const;
+
 export const planSpecSchema = z
   .object({
     start: z.string().refine(isLocalDate, 'not a date YYYY-MM-DD').describe('First local day of the plan, YYYY-MM-DD'),
@@ -85,6 +109,14 @@ export const planSpecSchema = z
     engine: z.enum(['highs', 'jslp']).optional().describe('LP engine; omitted = the deployment default'),
     deadlineSeconds: z.number().positive().max(3600).optional().describe('Wall-clock limit for the solve; omitted = deployment default'),
     absencePolicy: absencePolicySchema.default(ABSENCE_POLICY_DEFAULTS),
+    campaignId: z
+      .string()
+      .min(1)
+      .max(64)
+      .nullable()
+      .default(null)
+      .describe('The campaign this plan belongs to (POST /api/v1/campaigns): its rules hold across the edges of the other plans of the campaign and fairness counts what each person carried in it to date; null = a plan on its own'),
+    rollPolicy: rollPolicySchema.default(ROLL_POLICY_DEFAULTS),
   })
   .describe('A roster plan');
 
@@ -96,3 +128,5 @@ export type PlanSpecInput = z.input<typeof planSpecSchema>;
 export type AbsencePolicy = z.infer<typeof absencePolicySchema>;
 /** The plan's hard rules. */
 export type PlanRules = z.infer<typeof planRulesSchema>;
+/** How the plan's horizon rolls. */
+export type RollPolicy = z.infer<typeof rollPolicySchema>;

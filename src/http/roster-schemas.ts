@@ -22,6 +22,14 @@ export const planRulesOutSchema = z
   })
   .openapi('PlanRules', { description: 'Hard rules of the roster (see PlanCreate for their meaning)' });
 
+export const rollPolicyOutSchema = z
+  .strictObject({
+    freezeHours: z.number(),
+    publish: z.enum(['publish', 'draft']),
+    dailyAt: z.string().nullable().describe('Local HH:mm of the daily roll; null = only when asked'),
+  })
+  .openapi('RollPolicy', { description: 'How the horizon rolls (see PlanCreate for their meaning)' });
+
 export const absencePolicyOutSchema = z
   .strictObject({
     selfReportNeedsAcceptance: z.boolean(),
@@ -43,6 +51,8 @@ export const planSpecOutSchema = z
     engine: engine.optional(),
     deadlineSeconds: z.number().optional(),
     absencePolicy: absencePolicyOutSchema,
+    campaignId: z.string().nullable().describe('The campaign the plan belongs to; null = a plan on its own'),
+    rollPolicy: rollPolicyOutSchema,
   })
   .openapi('PlanSpec', { description: 'A plan with every default filled in' });
 
@@ -57,6 +67,7 @@ export const planSchema = z
     spec: planSpecOutSchema,
     pins: z.array(pinnedShiftSchema).optional().describe('Planners only'),
     publishedVersion: z.number().int().nullable().describe('The current published version; null before the first publish'),
+    origin: localDate.describe('The first day the plan was created with; a roll moves spec.start forward, this stays (outside a campaign, weekly blocks count from it)'),
     activeSolveId: z.string().nullable().optional().describe('Planners only: the queued or running solve'),
     createdAt: instant,
     updatedAt: instant,

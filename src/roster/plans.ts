@@ -5,9 +5,10 @@
 import { randomBytes } from 'node:crypto';
 import { withDocLock } from '../db/doc-lock.js';
 import type { Models } from '../db/models.js';
-import { ABSENCE_POLICY_DEFAULTS, planSpecSchema, type PlanSpec, type PlanSpecInput } from '../domain/plan.js';
+import { ABSENCE_POLICY_DEFAULTS, ROLL_POLICY_DEFAULTS, planSpecSchema, type PlanSpec, type PlanSpecInput } from '../domain/plan.js';
 import { addDays, formatClock, localInstant, parseClock } from '../domain/time.js';
 import { AppError } from '../errors.js';
+import { campaignForPlan } from './campaigns.js';
 import type { Pin } from '../solver/index.js';
 
 export interface Plan {
@@ -16,15 +17,19 @@ export interface Plan {
   spec: PlanSpec;
   pins: Pin[];
   publishedVersion: number | null;
+  /** The first day the plan was created with (a roll moves spec.start; this stays). */
+  origin: string;
   activeSolveId: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
 
 export async function createPlan(models: Models, name: string, input: PlanSpecInput): Promise<Plan> {
-  const spec = parseSpec(input);
+  // In a campaign, fairness is in proportion to what each person offered over it, unless asked otherwise.
+  const spec = parseSpec(input.campaignId && input.fairness === undefined ? { ...input, fairness: 'proportional' } : input);
+  if (spec.campaignId) await campaignForPlan(models, spec.campaignId, spec.start);
   const id = `p_${randomBytes(6).toString('hex')}`;
-  await models.Plan.create({ _id: id, name, spec, pins: [] });
+  await models.Plan.create({ _id: id, name, spec, pins: [], origin: spec.start });
   return getPlan(models, id);
 }
 
@@ -50,8 +55,16 @@ export async function listPlans(models: Models): Promise<Plan[]> {
 export async function updatePlan(models: Models, id: string, change: { name?: string; spec?: Partial<PlanSpecInput> }): Promise<Plan> {
   const plan = await getPlan(models, id);
   const spec = change.spec
-    ? parseSpec({ ...plan.spec, ...change.spec, rules: merged(plan.spec.rules, change.spec.rules), absencePolicy: merged(plan.spec.absencePolicy, change.spec.absencePolicy) })
+    ? parseSpec({
+        ...plan.spec,
+        ...change.spec,
+        rules: merged(plan.spec.rules, change.spec.rules),
+        absencePolicy: merged(plan.spec.absencePolicy, change.spec.absencePolicy),
+        rollPolicy: merged(plan.spec.rollPolicy, change.spec.rollPolicy),
+      })
     : plan.spec;
+  // The plan's days so far (from its origin) must lie inside the campaign it joins.
+  if (spec.campaignId && (spec.campaignId !== plan.spec.campaignId || spec.start !== plan.spec.start)) await campaignForPlan(models, spec.campaignId, spec.start < plan.origin ? spec.start : plan.origin);
   await withDocLock(`plan:${id}`, () => models.Plan.updateOne({ _id: id }, { $set: { name: change.name ?? plan.name, spec } }));
   return getPlan(models, id);
 }
@@ -123,9 +136,10 @@ function toPlan(doc: Record<string, any>, activeSolveId: string | null): Plan {
     id: doc._id,
     name: doc.name,
     // Plans stored before a field existed get its default (e.g. absencePolicy).
-    spec: { ...doc.spec, absencePolicy: { ...ABSENCE_POLICY_DEFAULTS, ...doc.spec?.absencePolicy } },
+    spec: { campaignId: null, ...doc.spec, absencePolicy: { ...ABSENCE_POLICY_DEFAULTS, ...doc.spec?.absencePolicy }, rollPolicy: { ...ROLL_POLICY_DEFAULTS, ...doc.spec?.rollPolicy } },
     pins: (doc.pins ?? []).map((p: Pin) => ({ cadreId: p.cadreId, gateId: p.gateId, start: new Date(p.start) })),
     publishedVersion: doc.publishedVersion ?? null,
+    origin: doc.origin ?? doc.spec.start,
     activeSolveId,
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,

@@ -9,7 +9,7 @@ import { packJson, unpackJson } from '../db/packed-json.js';
 import type { Assignment, Gap } from '../domain/roster.js';
 import type { Cadre, Gate } from '../domain/types.js';
 import { AppError } from '../errors.js';
-import type { PinConflict, SolveMetrics } from '../solver/index.js';
+import type { OfferedLedger, PinConflict, SolveMetrics } from '../solver/index.js';
 import { livePublishedVersion } from './live-state.js';
 
 /** A roster as stored: the solve's result plus the gates and people it was solved for. */
@@ -23,6 +23,12 @@ export interface StoredRoster {
   metrics: SolveMetrics;
   gates: Gate[];
   cadres: Omit<Cadre, 'phone'>[];
+  /**
+   * Hours each person offered per day, from the plan's first recorded day (history carried
+   * by rolls included): what later plans of a campaign count as offered to date. Absent on
+   * rosters stored before campaigns existed.
+   */
+  offered?: OfferedLedger;
 }
 
 export interface Publication {

@@ -24,8 +24,8 @@ import { DirectoryBusyError } from '../directory/write-protocol.js';
 import type { EngineName, Pin, SolveResult } from '../solver/index.js';
 import type { Assignment } from '../domain/roster.js';
 import { getPlan } from './plans.js';
-import { loadRoster, publishedRoster, storeRoster } from './publish.js';
-import { dutyInOtherPlans, withDutyElsewhere } from './other-plans.js';
+import { loadRoster, storeRoster } from './publish.js';
+import { horizonStart, joinLedgers, solveSurroundings } from './solve-context.js';
 import { readSnapshot } from './snapshot.js';
 import { solveInThread } from './solve-thread.js';
 
@@ -249,8 +249,7 @@ export class SolveWorker {
     const { models } = this;
     const plan = await getPlan(models, planId);
     const snapshot = await readSnapshot(models);
-    const previous = (await publishedRoster(models, planId))?.assignments;
-    const elsewhere = await dutyInOtherPlans(models, planId);
+    const { context, previous, history } = await solveSurroundings(models, plan, snapshot.cadres);
     await withDocLock(`solve:${solveId}`, () => models.Solve.updateOne(
       { _id: solveId },
       {
@@ -262,7 +261,10 @@ export class SolveWorker {
     ));
     let lastWrite = 0;
     let solved = false;
-    const input = withDutyElsewhere({ plan: plan.spec, ...snapshot, pins: [...plan.pins, ...startedShifts(previous, request.keepBefore, plan.pins)], previous }, elsewhere);
+    // Pins before the horizon (a roll moved it) are history, kept as published.
+    const first = horizonStart(plan.spec).getTime();
+    const pins = plan.pins.filter((p) => p.start.getTime() >= first);
+    const input = { plan: plan.spec, ...snapshot, pins: [...pins, ...startedShifts(previous, request.keepBefore, pins)], previous, context };
     const result = await solveInThread(
       input,
       {
@@ -283,10 +285,12 @@ export class SolveWorker {
       solveId,
       planId,
       timezone: plan.spec.timezone,
-      assignments: result.assignments,
-      gaps: result.gaps,
+      // The plan's history (days a roll moved past) goes on unchanged in every later roster.
+      assignments: [...history.assignments, ...result.assignments],
+      gaps: [...history.gaps, ...result.gaps],
       pinConflicts: result.pinConflicts,
       metrics: result.metrics,
+      offered: joinLedgers(history.offered, result.offered),
       // Names as the solve saw them; phone numbers are never copied into a roster.
       gates: snapshot.gates,
       cadres: snapshot.cadres.map(({ phone: _phone, ...cadre }) => cadre),

@@ -37,7 +37,7 @@ import { greedyFill } from './greedy.js';
 import { repairLeads } from './lead.js';
 import type { Instance } from './instance.js';
 import { buildInstance } from './instance.js';
-import { changes, fairnessWeights, gini, loadSpread, offeredSlots, personLoads, preferencesMet, spread } from './metrics.js';
+import { changes, fairnessWeights, gini, loadSpread, offeredLedger, offeredSlots, personLoads, preferencesMet, spread } from './metrics.js';
 import { resolveWithMilp } from './milp-stage.js';
 import { applyPins, applyPrevious, locate } from './pins.js';
 import { RosterState } from './roster-state.js';
@@ -47,7 +47,7 @@ import { villagesStage } from './stages/villages.js';
 import { districtStage, scopes, townsStage } from './stages/towns.js';
 import type { LowerBound, SolveInput, SolveOptions, SolveResult, StageTiming, UpperBound } from './types.js';
 
-export type { Pin, PinConflict, SolveInput, SolveOptions, SolveResult, SolveMetrics, PersonLoad, EngineName, LowerBound, StageTiming, SolveContext, FixedDuty, PriorLoad, LoadSpread } from './types.js';
+export type { Pin, PinConflict, SolveInput, SolveOptions, SolveResult, SolveMetrics, PersonLoad, EngineName, LowerBound, StageTiming, SolveContext, FixedDuty, PriorLoad, LoadSpread, OfferedLedger } from './types.js';
 
 const DEFAULT_DEADLINE_MS = 60_000;
 /** Time kept back from the deadline for the report (gaps, metrics), so the answer arrives on time. */
@@ -169,6 +169,7 @@ export async function solveRoster(input: SolveInput, options: SolveOptions = {})
     assignments,
     gaps,
     pinConflicts,
+    offered: offeredLedger(inst),
     metrics: {
       placesNeeded,
       placesFilled: filled,

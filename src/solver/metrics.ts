@@ -5,7 +5,8 @@ import type { Assignment } from '../domain/roster.js';
 import type { Instance } from './instance.js';
 import { Avail, weekCapOf } from './instance.js';
 import type { RosterState } from './roster-state.js';
-import type { LoadSpread, PersonLoad } from './types.js';
+import { localDayIndex } from './edges.js';
+import type { LoadSpread, OfferedLedger, PersonLoad } from './types.js';
 
 /** Slots a person could work at all (available, some eligible gate needs the slot), capped by weekly caps. */
 export function offeredSlots(inst: Instance): number[] {
@@ -22,6 +23,25 @@ export function offeredSlots(inst: Instance): number[] {
     for (const [w, n] of perWeek) total += Math.min(n, weekCapOf(inst, p, w));
     return total;
   });
+}
+
+/** Hours offered per person and local day of the plan (see OfferedLedger). */
+export function offeredLedger(inst: Instance): OfferedLedger {
+  const S = inst.slotCount;
+  const days = Math.max(1, inst.plan.days);
+  const dayOf = inst.slotStart.map((start) => Math.min(days - 1, Math.max(0, localDayIndex(start, inst.plan.start, inst.plan.timezone))));
+  const byPerson: Record<string, number[]> = {};
+  inst.people.forEach((c, p) => {
+    let row: number[] | null = null;
+    for (let s = 0; s < S; s++) {
+      if (inst.avail[p * S + s] === Avail.No) continue;
+      if (!(inst.eligibleGates[p] ?? []).some((g) => (inst.need[g * S + s] ?? 0) > 0)) continue;
+      row ??= new Array<number>(days).fill(0);
+      row[dayOf[s] as number]! += inst.plan.shiftHours;
+    }
+    if (row) byPerson[c.id] = row;
+  });
+  return { start: inst.plan.start, byPerson };
 }
 
 /**

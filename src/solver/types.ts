@@ -177,4 +177,16 @@ export interface SolveResult {
   gaps: Gap[];
   pinConflicts: PinConflict[];
   metrics: SolveMetrics;
+  /** Hours each person offered per day of the plan: what a campaign's later plans count as offered to date. */
+  offered: OfferedLedger;
+}
+
+/**
+ * Hours offered per person and local day (available where a gate they may serve needed
+ * someone; before weekly caps, which whoever sums days applies per block).
+ */
+export interface OfferedLedger {
+  /** Local date of index 0. */
+  start: string;
+  byPerson: Record<string, number[]>;
 }
