@@ -29,5 +29,14 @@ export type FaultPoint = (typeof FAULT_POINTS)[number];
 const armed = process.env.FAULT_AT;
 
 export function faultPoint(point: FaultPoint): void {
+  crashAt(point);
+}
+
+/**
+ * The switch itself, for the lists of crash points kept beside their protocols (delivery,
+ * absence re-plan, roll): their points need a scenario of their own, so the general
+ * harness above does not run them.
+ */
+export function crashAt(point: string): void {
   if (armed === point) process.kill(process.pid, 'SIGKILL');
 }

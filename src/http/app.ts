@@ -29,6 +29,7 @@ import { channelRoutes } from './routes/channels.routes.js';
 import { directoryRoutes } from './routes/directory.routes.js';
 import { feedRoutes, feedTokenRoutes } from './routes/feeds.routes.js';
 import { planRoutes } from './routes/plans.routes.js';
+import { campaignRoutes } from './routes/campaigns.routes.js';
 import { tokenRoutes } from './routes/tokens.routes.js';
 
 export interface AppDeps {
@@ -106,6 +107,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(channelRoutes(models, config.TIMEZONE, registry));
   const ground = groundSettings(config, deps.clock);
   api.use(planRoutes({ models, onSolveRequested: deps.onSolveRequested, ground }, registry));
+  api.use(campaignRoutes({ models, timeZone: config.TIMEZONE, now: ground.now, onSolveRequested: deps.onSolveRequested }, registry));
   api.use(groundRoutes({ models, ground, config }, registry));
   api.use(feedTokenRoutes(models, (req) => config.PUBLIC_BASE_URL ?? `${req.protocol}://${req.get('host')}`, registry));
   app.use('/api/v1', api);

@@ -4,6 +4,8 @@
  * runs every point there against uploads, publishes and solves, while these need a robot to
  * send to, which the messaging crash test provides.
  */
+import { crashAt } from '../faults.js';
+
 export const DELIVERY_FAULT_POINTS = [
   /** A part is marked `sending` under the channel's lease; nothing is posted yet. */
   'deliver:after-mark-sending',
@@ -13,8 +15,6 @@ export const DELIVERY_FAULT_POINTS = [
 
 export type DeliveryFaultPoint = (typeof DELIVERY_FAULT_POINTS)[number];
 
-const armed = process.env.FAULT_AT;
-
 export function deliveryFaultPoint(point: DeliveryFaultPoint): void {
-  if (armed === point) process.kill(process.pid, 'SIGKILL');
+  crashAt(point);
 }

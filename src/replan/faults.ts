@@ -4,6 +4,8 @@
  * harness runs every point there against uploads, publishes and solves, while these need an
  * absence that touches a published roster ahead of now.
  */
+import { crashAt } from '../faults.js';
+
 export const REPLAN_FAULT_POINTS = [
   /** The absence is recorded as accepted with a pending re-plan; its window is not written yet. */
   'absence:after-record',
@@ -17,8 +19,6 @@ export const REPLAN_FAULT_POINTS = [
 
 export type ReplanFaultPoint = (typeof REPLAN_FAULT_POINTS)[number];
 
-const armed = process.env.FAULT_AT;
-
 export function replanFaultPoint(point: ReplanFaultPoint): void {
-  if (armed === point) process.kill(process.pid, 'SIGKILL');
+  crashAt(point);
 }

@@ -19,7 +19,6 @@ import type { Models } from '../db/models.js';
 import type { PlanSpec } from '../domain/plan.js';
 import type { Assignment, Gap } from '../domain/roster.js';
 import { addDays, localInstant, parseClock } from '../domain/time.js';
-import type { Cadre } from '../domain/types.js';
 import { daysBetween, nightIndex } from '../solver/edges.js';
 import type { FixedDuty, OfferedLedger, PriorLoad, SolveContext } from '../solver/index.js';
 import { getCampaign, type Campaign } from './campaigns.js';
@@ -51,7 +50,7 @@ export function horizonEnd(spec: PlanSpec): Date {
   return new Date(localInstant(addDays(spec.start, spec.days), parseClock(spec.firstShiftStart) ?? 0, spec.timezone).getTime());
 }
 
-export async function solveSurroundings(models: Models, plan: { id: string; spec: PlanSpec; origin: string }, cadres: readonly Cadre[]): Promise<SolveSurroundings> {
+export async function solveSurroundings(models: Models, plan: { id: string; spec: PlanSpec; origin: string }): Promise<SolveSurroundings> {
   const { versions } = await liveState(models);
   const rosters = await Promise.all(Object.entries(versions).map(([id, version]) => publishedRosterAt(models, id, version)));
   const live = rosters.filter((r): r is PublishedRoster => r !== null);
@@ -70,7 +69,7 @@ export async function solveSurroundings(models: Models, plan: { id: string; spec
   const campaign = await getCampaign(models, campaignId);
   const members = new Set((await models.Plan.find({ 'spec.campaignId': campaignId }, { _id: 1 }).lean<{ _id: string }[]>()).map((p) => p._id));
   members.add(plan.id);
-  const prior = campaignToDate(plan.spec, campaign, cadres, history, live.filter((r) => r.planId !== plan.id && members.has(r.planId)));
+  const prior = campaignToDate(plan.spec, campaign, history, live.filter((r) => r.planId !== plan.id && members.has(r.planId)));
   return { context: { fixedDuty, weekAnchor: campaign.spec.start, prior }, previous, history };
 }
 
@@ -86,29 +85,71 @@ export function windowStart(campaign: Campaign, start: string): string {
  * Per person: load in the campaign's window that this solve does not decide (other member
  * plans up to the horizon's end, this plan's history), and offered hours before the horizon.
  */
-function campaignToDate(spec: PlanSpec, campaign: Campaign, cadres: readonly Cadre[], history: PlanHistory, others: readonly PublishedRoster[]): PriorLoad[] {
-  const tz = spec.timezone;
-  const first = windowStart(campaign, spec.start);
-  const windowFrom = localInstant(first, 0, tz).getTime();
-  const until = horizonEnd(spec).getTime();
+function campaignToDate(spec: PlanSpec, campaign: Campaign, history: PlanHistory, others: readonly PublishedRoster[]): PriorLoad[] {
+  const loads = campaignLoads({
+    windowFrom: windowStart(campaign, spec.start),
+    timezone: spec.timezone,
+    until: horizonEnd(spec).getTime(),
+    offeredBefore: spec.start,
+    rosters: [{ assignments: history.assignments, offered: history.offered }, ...others.map((r) => ({ assignments: r.assignments, offered: r.offered ?? null }))],
+  });
+  // The solver counts weeks from the plan's first 7-day block of the campaign.
+  const firstBlock = Math.floor(daysBetween(campaign.spec.start, spec.start) / 7);
+  return loads.map((l) => ({
+    cadreId: l.cadreId,
+    hours: l.hours,
+    nights: l.nights,
+    offeredByWeek: [...l.offeredByDay.entries()].reduce<{ week: number; hours: number }[]>((weeks, [date, h]) => {
+      const week = Math.floor(daysBetween(campaign.spec.start, date) / 7) - firstBlock;
+      const entry = weeks.find((w) => w.week === week);
+      if (entry) entry.hours += h;
+      else weeks.push({ week, hours: h });
+      return weeks;
+    }, []),
+  }));
+}
+
+export interface LoadsQuery {
+  /** First local day counted. */
+  windowFrom: string;
+  timezone: string;
+  /** Duty starting at or after this instant is left out. */
+  until: number;
+  /** Offered hours count for the days before this local date. */
+  offeredBefore: string;
+  rosters: readonly { assignments: readonly { cadreId: string; start: Date | string; end: Date | string }[]; offered: OfferedLedger | null }[];
+}
+
+export interface CampaignLoad {
+  cadreId: string;
+  hours: number;
+  nights: number;
+  /** Local date -> hours offered that day (before weekly caps). */
+  offeredByDay: Map<string, number>;
+}
+
+/**
+ * Hours and nights stood, and hours offered, per person over a campaign's days: duty in
+ * [windowFrom, until); offered per day the largest of the rosters' ledgers (plans may overlap).
+ */
+export function campaignLoads(q: LoadsQuery): CampaignLoad[] {
+  const windowFrom = localInstant(q.windowFrom, 0, q.timezone).getTime();
   const hours = new Map<string, number>();
   const nights = new Map<string, number>();
-  const count = (a: { cadreId: string; start: Date | string; end: Date | string }): void => {
-    const a0 = new Date(a.start).getTime();
-    const a1 = new Date(a.end).getTime();
-    if (a0 < windowFrom || a0 >= until) return;
-    hours.set(a.cadreId, (hours.get(a.cadreId) ?? 0) + (a1 - a0) / HOUR);
-    if (nightIndex(a0, a1, first, tz) !== null) nights.set(a.cadreId, (nights.get(a.cadreId) ?? 0) + 1);
-  };
-  history.assignments.forEach(count);
-  for (const r of others) r.assignments.forEach(count);
-
-  // Offered before the horizon: per person and day the largest of the plans' ledgers.
-  const days = Math.max(0, daysBetween(first, spec.start));
+  for (const roster of q.rosters) {
+    for (const a of roster.assignments) {
+      const a0 = new Date(a.start).getTime();
+      const a1 = new Date(a.end).getTime();
+      if (a0 < windowFrom || a0 >= q.until) continue;
+      hours.set(a.cadreId, (hours.get(a.cadreId) ?? 0) + (a1 - a0) / HOUR);
+      if (nightIndex(a0, a1, q.windowFrom, q.timezone) !== null) nights.set(a.cadreId, (nights.get(a.cadreId) ?? 0) + 1);
+    }
+  }
+  const days = Math.max(0, daysBetween(q.windowFrom, q.offeredBefore));
   const offeredByDay = new Map<string, Float64Array>();
-  for (const ledger of [history.offered, ...others.map((r) => r.offered ?? null)]) {
+  for (const { offered: ledger } of q.rosters) {
     if (!ledger) continue;
-    const shift = daysBetween(first, ledger.start);
+    const shift = daysBetween(q.windowFrom, ledger.start);
     for (const [cadreId, row] of Object.entries(ledger.byPerson)) {
       let mine = offeredByDay.get(cadreId);
       row.forEach((h, i) => {
@@ -120,21 +161,27 @@ function campaignToDate(spec: PlanSpec, campaign: Campaign, cadres: readonly Cad
       if (mine) offeredByDay.set(cadreId, mine);
     }
   }
-  const byId = new Map(cadres.map((c) => [c.id, c] as const));
-  const blockOffset = daysBetween(campaign.spec.start, first);
-  const out: PriorLoad[] = [];
+  const out: CampaignLoad[] = [];
   for (const cadreId of new Set([...hours.keys(), ...offeredByDay.keys()])) {
-    const cap = byId.get(cadreId)?.maxHoursWeek ?? spec.rules.maxHoursPerWeek;
-    const perBlock = new Map<number, number>();
+    const byDay = new Map<string, number>();
     offeredByDay.get(cadreId)?.forEach((h, d) => {
-      const block = Math.floor((d + blockOffset) / 7);
-      perBlock.set(block, (perBlock.get(block) ?? 0) + h);
+      if (h > 0) byDay.set(addDays(q.windowFrom, d), h);
     });
-    let offered = 0;
-    for (const h of perBlock.values()) offered += Math.min(h, cap);
-    out.push({ cadreId, hours: hours.get(cadreId) ?? 0, nights: nights.get(cadreId) ?? 0, offeredHours: offered });
+    out.push({ cadreId, hours: hours.get(cadreId) ?? 0, nights: nights.get(cadreId) ?? 0, offeredByDay: byDay });
   }
   return out;
+}
+
+/** Hours offered over a campaign's days, each 7-day block from its start within the weekly cap. */
+export function cappedOffered(offeredByDay: ReadonlyMap<string, number>, campaignStart: string, weeklyCap: number): number {
+  const perBlock = new Map<number, number>();
+  for (const [date, h] of offeredByDay) {
+    const block = Math.floor(daysBetween(campaignStart, date) / 7);
+    perBlock.set(block, (perBlock.get(block) ?? 0) + h);
+  }
+  let total = 0;
+  for (const h of perBlock.values()) total += Math.min(h, weeklyCap);
+  return total;
 }
 
 /** The days of a ledger before `date`. */

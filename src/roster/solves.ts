@@ -249,7 +249,7 @@ export class SolveWorker {
     const { models } = this;
     const plan = await getPlan(models, planId);
     const snapshot = await readSnapshot(models);
-    const { context, previous, history } = await solveSurroundings(models, plan, snapshot.cadres);
+    const { context, previous, history } = await solveSurroundings(models, plan);
     await withDocLock(`solve:${solveId}`, () => models.Solve.updateOne(
       { _id: solveId },
       {

@@ -153,8 +153,8 @@ export async function solveRoster(input: SolveInput, options: SolveOptions = {})
   const gaps = findGaps(state, deadlineHit);
   const filled = assignments.length;
   const placesNeeded = inst.need.reduce((a, b) => a + b, 0);
-  const withPrior = (input.context?.prior?.length ?? 0) > 0;
-  const loads = personLoads(inst, state, offered, withPrior);
+  const withPrior = inst.hasPrior;
+  const loads = personLoads(inst, state, offered);
   const hours = loads.map((l) => l.hours);
   const nights = loads.map((l) => l.nights);
   const toDate = loads.flatMap((l) => (l.toDate ? [l.toDate] : []));

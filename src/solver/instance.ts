@@ -49,10 +49,11 @@ export interface Instance {
   edgeWindows: Map<number, SlotWindow[]>;
   /** Per person: night-day indexes worked outside the solve. */
   fixedNights: Map<number, Set<number>>;
-  /** Campaign to date (context.prior), per person, in slots of this plan (hours / shift length) and nights. */
+  /** Campaign to date (context.prior), per person: load in slots of this plan (hours / shift length), nights, offered hours per week block. */
+  hasPrior: boolean;
   priorLoad: Float64Array;
   priorNights: Float64Array;
-  priorOffered: Float64Array;
+  priorOffered: Map<number, { week: number; hours: number }[]>;
   /** Two shifts of a person must be at least restSpan + 1 slots apart. */
   restSpan: number;
   maxNights: number;
@@ -209,19 +210,19 @@ export function buildInstance(plan: PlanSpec, gatesIn: Gate[], cadres: Cadre[], 
   };
 }
 
-/** context.prior in this plan's units: hours become slots of its shift length. */
-function priorLoads(context: SolveContext, personIndex: Map<string, number>, people: number, shiftHours: number): Pick<Instance, 'priorLoad' | 'priorNights' | 'priorOffered'> {
+/** context.prior in this plan's units: hours worked become slots of its shift length. */
+function priorLoads(context: SolveContext, personIndex: Map<string, number>, people: number, shiftHours: number): Pick<Instance, 'hasPrior' | 'priorLoad' | 'priorNights' | 'priorOffered'> {
   const priorLoad = new Float64Array(people);
   const priorNights = new Float64Array(people);
-  const priorOffered = new Float64Array(people);
+  const priorOffered = new Map<number, { week: number; hours: number }[]>();
   for (const prior of context.prior ?? []) {
     const p = personIndex.get(prior.cadreId);
     if (p === undefined) continue;
     priorLoad[p] = prior.hours / shiftHours;
     priorNights[p] = prior.nights;
-    priorOffered[p] = prior.offeredHours / shiftHours;
+    if (prior.offeredByWeek.length > 0) priorOffered.set(p, prior.offeredByWeek);
   }
-  return { priorLoad, priorNights, priorOffered };
+  return { hasPrior: context.prior !== undefined, priorLoad, priorNights, priorOffered };
 }
 
 /** Slots person p may work in weekly block w. */

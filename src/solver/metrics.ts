@@ -8,21 +8,51 @@ import type { RosterState } from './roster-state.js';
 import { localDayIndex } from './edges.js';
 import type { LoadSpread, OfferedLedger, PersonLoad } from './types.js';
 
-/** Slots a person could work at all (available, some eligible gate needs the slot), capped by weekly caps. */
-export function offeredSlots(inst: Instance): number[] {
+/** Per person and week block: slots they could work at all (available, some eligible gate needs the slot). */
+function openSlotsByWeek(inst: Instance, p: number): Map<number, number> {
   const S = inst.slotCount;
+  const perWeek = new Map<number, number>();
+  for (let s = 0; s < S; s++) {
+    if (inst.avail[p * S + s] === Avail.No) continue;
+    if (!(inst.eligibleGates[p] ?? []).some((g) => (inst.need[g * S + s] ?? 0) > 0)) continue;
+    const w = inst.slotWeek[s] ?? 0;
+    perWeek.set(w, (perWeek.get(w) ?? 0) + 1);
+  }
+  return perWeek;
+}
+
+/** Slots a person could work at all in this plan, capped by what their weekly caps leave. */
+export function offeredSlots(inst: Instance): number[] {
   return inst.people.map((_, p) => {
-    const perWeek = new Map<number, number>();
-    for (let s = 0; s < S; s++) {
-      if (inst.avail[p * S + s] === Avail.No) continue;
-      if (!(inst.eligibleGates[p] ?? []).some((g) => (inst.need[g * S + s] ?? 0) > 0)) continue;
-      const w = inst.slotWeek[s] ?? 0;
-      perWeek.set(w, (perWeek.get(w) ?? 0) + 1);
-    }
     let total = 0;
-    for (const [w, n] of perWeek) total += Math.min(n, weekCapOf(inst, p, w));
+    for (const [w, n] of openSlotsByWeek(inst, p)) total += Math.min(n, weekCapOf(inst, p, w));
     return total;
   });
+}
+
+const toDateCache = new WeakMap<Instance, Float64Array>();
+
+/**
+ * With a campaign: what each person offered to date, in slots of this plan. Per week block,
+ * the hours offered before the plan and in it, within the person's weekly cap (the full cap:
+ * duty elsewhere is load, not less offered); blocks outside the plan as the campaign gave them.
+ */
+export function offeredToDate(inst: Instance): Float64Array {
+  let out = toDateCache.get(inst);
+  if (out) return out;
+  const L = inst.plan.shiftHours;
+  out = new Float64Array(inst.people.length);
+  inst.people.forEach((c, p) => {
+    const cap = c.maxHoursWeek ?? inst.plan.rules.maxHoursPerWeek;
+    const hours = new Map<number, number>();
+    for (const { week, hours: h } of inst.priorOffered.get(p) ?? []) hours.set(week, (hours.get(week) ?? 0) + h);
+    for (const [w, n] of openSlotsByWeek(inst, p)) hours.set(w, (hours.get(w) ?? 0) + n * L);
+    let total = 0;
+    for (const h of hours.values()) total += Math.min(cap, h);
+    (out as Float64Array)[p] = total / L;
+  });
+  toDateCache.set(inst, out);
+  return out;
 }
 
 /** Hours offered per person and local day of the plan (see OfferedLedger). */
@@ -51,7 +81,7 @@ export function offeredLedger(inst: Instance): OfferedLedger {
 export function fairnessWeights(inst: Instance, offered: number[]): Float64Array {
   const w = new Float64Array(inst.people.length).fill(1);
   if (inst.plan.fairness !== 'proportional') return w;
-  const toDate = offered.map((o, p) => o + (inst.priorOffered[p] ?? 0));
+  const toDate = inst.hasPrior ? [...offeredToDate(inst)] : offered;
   const active = toDate.filter((o) => o > 0);
   const mean = active.reduce((a, b) => a + b, 0) / Math.max(1, active.length) || 1;
   toDate.forEach((o, p) => (w[p] = Math.max(0.05, o / mean)));
@@ -94,13 +124,14 @@ export function spread(values: number[]): { min: number; median: number; max: nu
   return { min: x[0] as number, median, max: x[x.length - 1] as number };
 }
 
-export function personLoads(inst: Instance, state: RosterState, offered: number[], withPrior: boolean): PersonLoad[] {
+export function personLoads(inst: Instance, state: RosterState, offered: number[]): PersonLoad[] {
+  const withPrior = inst.hasPrior;
   const hoursPerSlot = inst.plan.shiftHours;
   const filled = state.load.reduce((a, b) => a + b, 0);
   const shares = fairShares(filled, offered, inst.plan.fairness === 'proportional');
   const out: PersonLoad[] = [];
   inst.people.forEach((c, p) => {
-    const prior = withPrior && ((inst.priorLoad[p] ?? 0) > 0 || (inst.priorOffered[p] ?? 0) > 0);
+    const prior = withPrior && ((inst.priorLoad[p] ?? 0) > 0 || inst.priorOffered.has(p));
     if ((offered[p] ?? 0) === 0 && (state.load[p] ?? 0) === 0 && !prior) return;
     const load: PersonLoad = {
       cadreId: c.id,
@@ -113,7 +144,7 @@ export function personLoads(inst: Instance, state: RosterState, offered: number[
       load.toDate = {
         hours: round1(state.loadToDate(p) * hoursPerSlot),
         nights: state.nightsToDate(p),
-        offeredHours: round1(((offered[p] ?? 0) + (inst.priorOffered[p] ?? 0)) * hoursPerSlot),
+        offeredHours: round1((offeredToDate(inst)[p] ?? 0) * hoursPerSlot),
       };
     }
     out.push(load);

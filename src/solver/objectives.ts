@@ -8,6 +8,7 @@
 import type { Block } from './block.js';
 import type { Instance } from './instance.js';
 import { Avail, weekCapOf } from './instance.js';
+import { offeredToDate } from './metrics.js';
 import type { BlockModel } from './rules.js';
 
 export type Costs = Map<number, number>;
@@ -84,7 +85,7 @@ export function fairnessTerms(inst: Instance, block: Block, m: BlockModel, mode:
     const weeks = new Set(slots.map((s) => inst.slotWeek[s] ?? 0));
     const cap = Math.min(slots.length, [...weeks].reduce((n, w) => n + weekCapOf(inst, p, w), 0));
     most.set(p, cap);
-    offered.set(p, cap + (inst.priorOffered[p] ?? 0));
+    offered.set(p, inst.hasPrior ? (offeredToDate(inst)[p] ?? 0) : cap);
   }
   const mean = [...offered.values()].reduce((a, x) => a + x, 0) / Math.max(1, offered.size) || 1;
   const nightSlotsOf = new Map<number, number[]>();

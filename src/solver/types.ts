@@ -37,8 +37,12 @@ export interface PriorLoad {
   cadreId: string;
   hours: number;
   nights: number;
-  /** Hours offered over the same period (available where a gate they may serve needed someone). */
-  offeredHours: number;
+  /**
+   * Hours offered over the same period (available where a gate they may serve needed someone),
+   * per 7-day block as the week anchor counts them, block 0 being the plan's first. A block the
+   * plan shares is capped by the person's weekly cap together with the plan's own offered time.
+   */
+  offeredByWeek: { week: number; hours: number }[];
 }
 
 /**

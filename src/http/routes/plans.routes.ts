@@ -40,7 +40,13 @@ export interface PlanRouteDeps {
   ground?: GroundSettings;
 }
 
-const createPlanSchema = planSpecSchema.extend({ name: plainText(100).min(1) }).openapi('PlanCreate');
+const createPlanSchema = planSpecSchema
+  .extend({
+    name: plainText(100).min(1),
+    // No default here: a plan created into a campaign defaults to proportional (src/roster/plans.ts).
+    fairness: z.enum(['equal', 'proportional']).optional().describe('equal: hours as equal as rules allow; proportional: in proportion to the hours each person offered. Default equal, or proportional (to what each offered over the campaign) in a campaign'),
+  })
+  .openapi('PlanCreate');
 const patchPlanSchema = z.object({ name: plainText(100).min(1).optional() }).catchall(z.unknown()).openapi('PlanPatch');
 const solveRequestSchema = z
   .object({
@@ -241,7 +247,7 @@ function document(registry: OpenAPIRegistry): void {
   const rosterScope =
     'Scoped: a village head sees their villages, a cadre token its own shifts; filters only narrow (one naming a village or person outside the scope matches nothing). Metrics, pin conflicts and the solve id for planners only.';
   const op = (config: Omit<RouteConfig, 'tags'> & { tags?: string[] }) => registry.registerPath({ tags: ['plans'], ...config });
-  op({ method: 'post', path: '/api/v1/plans', operationId: 'createPlan', summary: 'Create a plan (planner)', request: jsonBody(createPlanSchema), responses: apiResponses({ 201: jsonResponse('The plan', planSchema) }, 400, 403, 413, 415) });
+  op({ method: 'post', path: '/api/v1/plans', operationId: 'createPlan', summary: 'Create a plan (planner)', description: '422 for a campaign that does not exist or starts after the plan.', request: jsonBody(createPlanSchema), responses: apiResponses({ 201: jsonResponse('The plan', planSchema) }, 400, 403, 413, 415, 422) });
   op({ method: 'get', path: '/api/v1/plans', operationId: 'listPlans', summary: 'List plans, newest first (any token)', description: anyToken, responses: apiResponses({ 200: jsonResponse('Plans', planListSchema) }) });
   op({ method: 'get', path: '/api/v1/plans/{id}', operationId: 'getPlan', summary: 'One plan with its published version (any token)', description: anyToken, request: { params: id }, responses: apiResponses({ 200: jsonResponse('The plan', planSchema) }, 404) });
   op({ method: 'patch', path: '/api/v1/plans/{id}', operationId: 'updatePlan', summary: 'Change a plan (planner); the merged plan is validated whole', request: { params: id, ...jsonBody(patchPlanSchema) }, responses: apiResponses({ 200: jsonResponse('The plan', planSchema) }, 400, 403, 404, 413, 415, 422) });

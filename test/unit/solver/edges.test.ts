@@ -136,9 +136,9 @@ describe('fairness over a campaign', () => {
     const p = plan({ days: 3 });
     const people = ['a', 'b', 'c'].map((id) => cadre(id));
     const prior = [
-      { cadreId: 'a', hours: 16, nights: 0, offeredHours: 24 },
-      { cadreId: 'b', hours: 8, nights: 0, offeredHours: 24 },
-      { cadreId: 'c', hours: 0, nights: 0, offeredHours: 24 },
+      { cadreId: 'a', hours: 16, nights: 0, offeredByWeek: [{ week: -1, hours: 24 }] },
+      { cadreId: 'b', hours: 8, nights: 0, offeredByWeek: [{ week: -1, hours: 24 }] },
+      { cadreId: 'c', hours: 0, nights: 0, offeredByWeek: [{ week: -1, hours: 24 }] },
     ];
     const inp = input(p, [gate('G', { coverFrom: '08:00', coverTo: '16:00' })], people, [], { context: { prior } });
     for (const mode of [{}, { monolithic: true }]) {
@@ -156,7 +156,7 @@ describe('fairness over a campaign', () => {
 
   it('when a veteran carried 72 of the 80 h they offered and a newcomer offered nothing before, then in proportional mode the newcomer takes 3 of 4 shifts (1 and 3, not 2 and 2)', async () => {
     const p = plan({ days: 4, fairness: 'proportional' });
-    const prior = [{ cadreId: 'a', hours: 72, nights: 0, offeredHours: 80 }];
+    const prior = [{ cadreId: 'a', hours: 72, nights: 0, offeredByWeek: [{ week: -2, hours: 40 }, { week: -1, hours: 40 }] }];
     const inp = input(p, [gate('G', { coverFrom: '08:00', coverTo: '16:00' })], [cadre('a'), cadre('b')], [], { context: { prior } });
     const r = await solveRoster(inp);
     const count = (id: string): number => r.assignments.filter((a) => a.cadreId === id).length;
@@ -169,8 +169,8 @@ describe('fairness over a campaign', () => {
   it('when someone worked more nights before, then this plan gives the nights to the colleague with fewer nights to date', async () => {
     const p = plan({ days: 2 });
     const prior = [
-      { cadreId: 'a', hours: 16, nights: 2, offeredHours: 48 },
-      { cadreId: 'b', hours: 16, nights: 0, offeredHours: 48 },
+      { cadreId: 'a', hours: 16, nights: 2, offeredByWeek: [{ week: -1, hours: 48 }] },
+      { cadreId: 'b', hours: 16, nights: 0, offeredByWeek: [{ week: -1, hours: 48 }] },
     ];
     // One night shift and one day shift each day; both people may take either.
     const inp = input(p, [gate('N', { coverFrom: '00:00', coverTo: '06:00' }), gate('D', { coverFrom: '08:00', coverTo: '16:00' })], [cadre('a'), cadre('b')], [], { context: { prior } });
