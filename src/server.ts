@@ -12,6 +12,7 @@ import { recoverAfterCrash } from './recovery.js';
 import { SolveWorker } from './roster/solves.js';
 import { DeliveryWorker, deliveryOptionsOf } from './messaging/index.js';
 import { ReplanWorker } from './replan/replan-protocol.js';
+import { RollWorker } from './roster/roll-protocol.js';
 
 export interface RunningService {
   config: Config;
@@ -53,9 +54,12 @@ export async function startService(config: Config = loadConfig(), onFatal: (erro
   // Re-plans after accepted absences need solves, so they run where the solve worker may.
   const replanner = config.RUN_WORKER ? new ReplanWorker(models, logger, { onSolveRequested: () => worker?.nudge() }) : undefined;
   replanner?.start();
+  // Rolls solve too: open ones are carried on and daily ones started where solves may run.
+  const roller = config.RUN_WORKER ? new RollWorker(models, logger, { onSolveRequested: () => worker?.nudge() }) : undefined;
+  roller?.start();
   const delivery = config.RUN_DELIVERY ? new DeliveryWorker(models, logger, deliveryOptionsOf(config, models)) : undefined;
   delivery?.start();
-  const app = createApp({ config, logger, connection: db.connection, health: db.health, models, onSolveRequested: () => worker?.nudge() });
+  const app = createApp({ config, logger, connection: db.connection, health: db.health, models, onSolveRequested: () => worker?.nudge(), onRollRequested: () => roller?.nudge() });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, (error?: Error) => (error ? reject(error) : resolve(s)));
   });
@@ -77,6 +81,7 @@ export async function startService(config: Config = loadConfig(), onFatal: (erro
         await new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         await replanner?.stop();
+        await roller?.stop();
         await worker?.stop();
         await delivery?.stop();
         await db.close();

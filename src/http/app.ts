@@ -41,6 +41,8 @@ export interface AppDeps {
   health?: DatabaseHealth;
   /** Called after a solve is queued (the in-process worker uses it to start at once). */
   onSolveRequested?: () => void;
+  /** Called after a roll is started (the in-process roll worker then carries it on at once). */
+  onRollRequested?: () => void;
   /** What time it is, for check-ins and no-shows (src/ground/); tests pass a fixed clock. */
   clock?: () => Date;
 }
@@ -107,7 +109,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(channelRoutes(models, config.TIMEZONE, registry));
   const ground = groundSettings(config, deps.clock);
   api.use(planRoutes({ models, onSolveRequested: deps.onSolveRequested, ground }, registry));
-  api.use(campaignRoutes({ models, timeZone: config.TIMEZONE, now: ground.now, onSolveRequested: deps.onSolveRequested }, registry));
+  api.use(campaignRoutes({ models, timeZone: config.TIMEZONE, now: ground.now, onSolveRequested: deps.onSolveRequested, onRollRequested: deps.onRollRequested }, registry));
   api.use(groundRoutes({ models, ground, config }, registry));
   api.use(feedTokenRoutes(models, (req) => config.PUBLIC_BASE_URL ?? `${req.protocol}://${req.get('host')}`, registry));
   app.use('/api/v1', api);

@@ -102,9 +102,9 @@ export function rolledHorizon(spec: Plan['spec'], now: Date, how: { extend: numb
 /** Starts a roll (steps 1-3); the worker (or the next request) carries it on. */
 export async function requestRoll(models: Models, planId: string, how: { extend: number } | { keepLength: true }, now: Date, requestedBy: string, onSolveRequested?: () => void): Promise<RollRound> {
   const plan = await getPlan(models, planId);
+  const to = rolledHorizon(plan.spec, now, how);
   const baseVersion = (await liveState(models)).versions[planId] ?? null;
   if (baseVersion === null) throw new AppError('conflict', 'publish a first version of the plan before rolling it');
-  const to = rolledHorizon(plan.spec, now, how);
   const taken = await acquireLease(models, `roll:${planId}`, { ttlMs: LEASE_TTL_MS, owner: ownerName() });
   if (!taken.ok) throw new AppError('conflict', 'a roll of this plan is being started right now; try again in a moment');
   const { lease } = taken;

@@ -25,6 +25,8 @@ export interface CampaignRouteDeps {
   now: () => Date;
   /** Wakes the in-process solve worker. */
   onSolveRequested?: () => void;
+  /** Wakes the in-process roll worker, which carries a started roll on. */
+  onRollRequested?: () => void;
 }
 
 const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).describe('Local date YYYY-MM-DD');
@@ -118,6 +120,7 @@ export function campaignRoutes(deps: CampaignRouteDeps, registry: OpenAPIRegistr
   router.post('/plans/:id/roll', planner, async (req, res) => {
     const { days } = rollRequestSchema.parse(req.body ?? {});
     const round = await requestRoll(models, id(req), { extend: days }, deps.now(), principalOf(req).tokenId, deps.onSolveRequested);
+    deps.onRollRequested?.();
     sendJson(res, 202, rollSchema, await rollView(models, round));
   });
   router.get('/plans/:id/roll', planner, async (req, res) => {

@@ -162,12 +162,33 @@ describe('rolling a plan forward', () => {
     expect(events.some((e) => e.start.toISOString().startsWith('2021-12-12T16:00') || e.start.getTime() < localInstant('2021-12-14', 0, TZ).getTime())).toBe(true);
   });
 
-  it('when a roll would push the plan past 31 days, then it is refused naming days', async () => {
+  it('when a plan rolls daily at 06:00 and leaves drafts, then the 10:00 pass rolls it once keeping its length and leaves the re-plan as a draft', async () => {
     const worker = testWorker(t.models);
-    const planId = await newPlan({ name: '长', start: '2021-12-14', days: 31 });
+    const rolls = new RollWorker(t.models, createLogger('silent'), { clock: () => NOW });
+    const planId = await newPlan({ name: '每日滚动', start: '2021-12-13', days: 2, rollPolicy: { dailyAt: '06:00', publish: 'draft' } });
     await publish(t.app, planner, planId, await solve(t.app, planner, worker, planId));
+    await rolls.runOnce();
+    const started = await api(t.app, planner).get(`/api/v1/plans/${planId}/roll`);
+    expect(started.body.to).toEqual({ start: '2021-12-14', days: 2 });
+    expect(started.body.requestedBy).toBe('daily at 06:00');
+    expect(await worker.runOnce()).toBe(true);
+    await rolls.runOnce();
+    const done = await api(t.app, planner).get(`/api/v1/plans/${planId}/roll`);
+    expect(done.body.result.publishedVersion).toBeNull();
+    expect(done.body.result.draftSolveId).toBe(started.body.solveId);
+    expect((await api(t.app, planner).get(`/api/v1/plans/${planId}`)).body.publishedVersion, 'a draft waits for the planner').toBe(1);
+    // The same day, no second roll.
+    await rolls.runOnce();
+    expect((await api(t.app, planner).get(`/api/v1/plans/${planId}/roll`)).body.solveId).toBe(started.body.solveId);
+    expect(await publish(t.app, planner, planId, done.body.result.draftSolveId)).toBe(2);
+  });
+
+  it('when a roll would push the plan past 31 days, then it is refused naming days; a plan never published is refused with 409', async () => {
+    const planId = await newPlan({ name: '长', start: '2021-12-14', days: 31 });
     const refused = await api(t.app, planner).post(`/api/v1/plans/${planId}/roll`, { days: 1 });
     expect(refused.status).toBe(422);
     expect(refused.body.error.details.problems[0].field).toBe('days');
+    const unpublished = await newPlan({ name: '未发布', start: '2021-12-14', days: 2 });
+    expect((await api(t.app, planner).post(`/api/v1/plans/${unpublished}/roll`, {})).status).toBe(409);
   });
 });
