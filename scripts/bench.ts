@@ -5,6 +5,7 @@
  *   npm run bench -- --families [--seeds 10] [--quick] [--engine jslp]
  *                                 # only the instance families (scripts/bench/families.ts)
  *   npm run bench -- --visits     # only the visit lists: 30 simulated days (scripts/bench/visits.ts)
+ *   npm run bench -- --campaign   # only the campaign: 4 weeks in a row, then a roll (scripts/bench/campaign.ts)
  *   npm run bench -- --absences [--absence-count 500]
  *                                 # only the absences: re-plan, publish, messages (scripts/bench/absences.ts)
  */
@@ -14,6 +15,7 @@ import { formatSolverBench, runSolverBench } from './bench/solver.js';
 import { median, runServiceBench } from './bench/service.js';
 import { runVisitBench } from './bench/visits.js';
 import { formatAbsenceBench, runAbsenceBench } from './bench/absences.js';
+import { formatCampaignBench, runCampaignBench } from './bench/campaign.js';
 
 const { values } = parseArgs({
   options: {
@@ -24,6 +26,7 @@ const { values } = parseArgs({
     engine: { type: 'string', default: 'highs' },
     visits: { type: 'boolean', default: false },
     absences: { type: 'boolean', default: false },
+    campaign: { type: 'boolean', default: false },
     'absence-count': { type: 'string' },
   },
 });
@@ -39,6 +42,12 @@ async function absenceSection(): Promise<void> {
 
 if (values.absences) {
   await absenceSection();
+  process.exit(0);
+}
+
+if (values.campaign) {
+  console.log('# Campaign: 4 consecutive weeks through the API (embedded FerretDB unless MONGODB_URI), then a roll');
+  console.log(formatCampaignBench(await runCampaignBench(log)));
   process.exit(0);
 }
 

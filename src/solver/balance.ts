@@ -14,12 +14,20 @@ export interface FairnessWeights {
   weight: Float64Array;
 }
 
+/**
+ * The marginal cost of a person's k-th shift is k / weight; a move of one shift from p to q
+ * changes the sum of those costs by (lq + 1) / wq - lp / wp (loads to date: with a campaign,
+ * what each carried before this plan counts too). A fixable move lowers it; the night and
+ * preference hand-overs below may only keep it where it is, so no hand-over undoes a fairness
+ * move and the repair ends (in equal mode, weights 1: the same as "q has one shift fewer").
+ */
+function costChange(state: RosterState, w: Float64Array, p: number, q: number): number {
+  return (state.loadToDate(q) + 1) / (w[q] ?? 1) - state.loadToDate(p) / (w[p] ?? 1);
+}
+
 function lighterEnough(state: RosterState, w: Float64Array, p: number, q: number): boolean {
-  // Loads to date: with a campaign, what each carried before this plan counts too.
-  const lp = state.loadToDate(p);
-  const lq = state.loadToDate(q);
   // Equal mode (weights 1): lq + 1 < lp, i.e. p carries two or more shifts more than q.
-  return (lq + 1) / (w[q] ?? 1) < lp / (w[p] ?? 1) - 1e-9;
+  return costChange(state, w, p, q) < -1e-9;
 }
 
 /** Some colleague who could take shift (p, s) right now and is lighter enough, or -1. */
@@ -65,16 +73,16 @@ export function balance(state: RosterState, w: Float64Array, movable: (p: number
         moved++;
       }
     }
-    moved += balanceNights(state, movable);
-    moved += honourPreferences(state, movable);
+    moved += balanceNights(state, w, movable);
+    moved += honourPreferences(state, w, movable);
     moves += moved;
     if (moved === 0) return { moves, converged: true };
   }
   return { moves, converged: false };
 }
 
-/** A night shift moves from p to q when q has 2+ fewer nights and no more hours than p minus one (both to date). */
-function balanceNights(state: RosterState, movable: (p: number) => boolean): number {
+/** A night shift moves from p to q when q has 2+ fewer nights (to date) and the move costs no hours fairness. */
+function balanceNights(state: RosterState, w: Float64Array, movable: (p: number) => boolean): number {
   const inst = state.inst;
   const S = inst.slotCount;
   let moved = 0;
@@ -83,7 +91,7 @@ function balanceNights(state: RosterState, movable: (p: number) => boolean): num
     for (const s of state.slotsOf(p)) {
       if (inst.slotNight[s] === null || state.pinned.has(p * S + s)) continue;
       const fewerNights = (q: number) =>
-        movable(q) && state.nightsToDate(q) + 2 <= state.nightsToDate(p) + 1e-9 && state.loadToDate(q) + 1 <= state.loadToDate(p) + 1e-9;
+        movable(q) && state.nightsToDate(q) + 2 <= state.nightsToDate(p) + 1e-9 && costChange(state, w, p, q) <= 1e-9;
       if (handOver(state, p, s, fewerNights)) moved++;
     }
   }
@@ -110,10 +118,11 @@ function handOver(state: RosterState, p: number, s: number, accepts: (q: number)
 
 /**
  * Preferences come after fairness: a shift moves from p, who did not ask for it, to q, who
- * prefers it, only when q has exactly one shift fewer (the load multiset stays the same) and,
- * for a night shift, no more nights than p (the nights spread does not worsen).
+ * prefers it, only when that costs no hours fairness (in equal mode: q has exactly one shift
+ * fewer, so the load multiset stays the same) and, for a night shift, q has fewer nights than
+ * p (the nights spread does not worsen).
  */
-function honourPreferences(state: RosterState, movable: (p: number) => boolean): number {
+function honourPreferences(state: RosterState, w: Float64Array, movable: (p: number) => boolean): number {
   const inst = state.inst;
   const S = inst.slotCount;
   let moved = 0;
@@ -125,7 +134,7 @@ function honourPreferences(state: RosterState, movable: (p: number) => boolean):
       const prefersIt = (q: number) =>
         movable(q) &&
         inst.avail[q * S + s] === Avail.Preferred &&
-        Math.abs(state.loadToDate(q) + 1 - state.loadToDate(p)) < 1e-9 &&
+        Math.abs(costChange(state, w, p, q)) <= 1e-9 &&
         (!night || state.nightsToDate(q) + 1 <= state.nightsToDate(p) + 1e-9);
       if (handOver(state, p, s, prefersIt)) moved++;
     }

@@ -144,7 +144,7 @@ export async function solveRoster(input: SolveInput, options: SolveOptions = {})
       repairLeads(state, allGates, undefined, deadlineAt);
       fair = balance(state, weights, () => true, deadlineAt);
     }
-    if (!fair.converged) expired();
+    if (!fair.converged && !expired()) ctx.notes.push('the fairness repair stopped after its pass limit: some fixable imbalances remain');
     timed('fairness');
   }
 

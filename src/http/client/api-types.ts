@@ -333,7 +333,10 @@ export type paths = {
          */
         get: operations["listPlans"];
         put?: never;
-        /** Create a plan (planner) */
+        /**
+         * Create a plan (planner)
+         * @description 422 for a campaign that does not exist or starts after the plan.
+         */
         post: operations["createPlan"];
         delete?: never;
         options?: never;
@@ -588,6 +591,89 @@ export type paths = {
         get: operations["getDiff"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List campaigns, newest first (planner) */
+        get: operations["listCampaigns"];
+        put?: never;
+        /**
+         * Create a campaign (planner)
+         * @description Plans join it with `campaignId` (POST /api/v1/plans, PATCH /api/v1/plans/{id}).
+         */
+        post: operations["createCampaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One campaign (planner) */
+        get: operations["getCampaign"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a campaign (planner)
+         * @description 422 for a start after a plan of the campaign begins.
+         */
+        patch: operations["updateCampaign"];
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The campaign to date (planners, village heads): hours, nights and offered hours per village and person
+         * @description Over the campaign’s published plans within its fairness window. A village head sees their villages; cadre and inspector tokens answer 403.
+         */
+        get: operations["getCampaignFigures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/plans/{id}/roll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The plan’s roll in progress, or its last one (planner) */
+        get: operations["getRoll"];
+        put?: never;
+        /**
+         * Roll the plan forward (planner)
+         * @description Adds whole days at the end, drops the days that have ended, keeps published shifts starting within the plan’s freeze window (rollPolicy.freezeHours) as they are and re-plans the rest with as few changes as possible; then publishes or leaves a draft per rollPolicy.publish. 202: the roll goes on in the background; poll GET …/roll. 409 before the plan’s first publish or while a roll is open; 422 when the days would not reach today or exceed 31.
+         */
+        post: operations["rollPlan"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1258,6 +1344,8 @@ export type components = {
             pins?: components["schemas"]["PinnedShift"][];
             /** @description The current published version; null before the first publish */
             publishedVersion: number | null;
+            /** @description The first day the plan was created with; a roll moves spec.start forward, this stays (outside a campaign, weekly blocks count from it) */
+            origin: string;
             /** @description Planners only: the queued or running solve */
             activeSolveId?: string | null;
             createdAt: components["schemas"]["Instant"];
@@ -1282,6 +1370,9 @@ export type components = {
             engine?: "highs" | "jslp";
             deadlineSeconds?: number;
             absencePolicy: components["schemas"]["AbsencePolicy"];
+            /** @description The campaign the plan belongs to; null = a plan on its own */
+            campaignId: string | null;
+            rollPolicy: components["schemas"]["RollPolicy"];
         };
         /** @description Hard rules of the roster (see PlanCreate for their meaning) */
         PlanRules: {
@@ -1295,6 +1386,14 @@ export type components = {
             selfReportNeedsAcceptance: boolean;
             minLeadHours: number;
             publishFillInsWithinHours: number;
+        };
+        /** @description How the horizon rolls (see PlanCreate for their meaning) */
+        RollPolicy: {
+            freezeHours: number;
+            /** @enum {string} */
+            publish: "publish" | "draft";
+            /** @description Local HH:mm of the daily roll; null = only when asked */
+            dailyAt: string | null;
         };
         PinnedShift: {
             cadreId: string;
@@ -1355,8 +1454,7 @@ export type components = {
                 maxConsecutiveNights?: number;
             };
             /**
-             * @description equal: hours as equal as rules allow; proportional: in proportion to the hours each person offered
-             * @default equal
+             * @description equal: hours as equal as rules allow; proportional: in proportion to the hours each person offered. Default equal, or proportional (to what each offered over the campaign) in a campaign
              * @enum {string}
              */
             fairness?: "equal" | "proportional";
@@ -1391,6 +1489,37 @@ export type components = {
                  * @default 48
                  */
                 publishFillInsWithinHours?: number;
+            };
+            /**
+             * @description The campaign this plan belongs to (POST /api/v1/campaigns): its rules hold across the edges of the other plans of the campaign and fairness counts what each person carried in it to date; null = a plan on its own
+             * @default null
+             */
+            campaignId?: string | null;
+            /**
+             * @description Rolling the horizon: keep planning the next days while what is published for the next hours stays put
+             * @default {
+             *       "freezeHours": 24,
+             *       "publish": "publish",
+             *       "dailyAt": null
+             *     }
+             */
+            rollPolicy?: {
+                /**
+                 * @description Published shifts starting within this many hours of a roll stay exactly as published; the rest is re-planned with as few changes as possible
+                 * @default 24
+                 */
+                freezeHours?: number;
+                /**
+                 * @description publish: a roll publishes its re-plan as the next version at once; draft: it waits for a planner
+                 * @default publish
+                 * @enum {string}
+                 */
+                publish?: "publish" | "draft";
+                /**
+                 * @description Local time (the plan's zone) at which the plan rolls by itself each day, keeping its length: ended days drop, new days are added; null = only when asked
+                 * @default null
+                 */
+                dailyAt?: string | null;
             };
             name: string;
         };
@@ -1465,8 +1594,23 @@ export type components = {
                 added: number;
                 otherPeopleChanged: number;
             } | null;
-            /** @description Single shifts that could move from someone 2+ shifts heavier to an eligible colleague */
+            /** @description Single shifts that could move from someone 2+ shifts heavier to an eligible colleague (in a campaign: heavier to date) */
             fixableImbalances: number;
+            loadSpread?: components["schemas"]["LoadSpread"];
+            /** @description In a campaign: the same figures for the campaign to date (its fairness window), this plan included */
+            campaign?: {
+                loadSpread: components["schemas"]["LoadSpread"];
+                hours: {
+                    min: number;
+                    median: number;
+                    max: number;
+                };
+                nights: {
+                    min: number;
+                    median: number;
+                    max: number;
+                };
+            };
             leadShortfalls: number;
             /** @description Proven: no roster has fewer lead shortfalls than this */
             leadBound?: {
@@ -1485,6 +1629,19 @@ export type components = {
             /** @description What a planner should know about how the solve went */
             notes?: string[];
         } | null;
+        /** @description This plan's hours per offered hour */
+        LoadSpread: {
+            /** @description People who offered at least 24 h */
+            people: number;
+            /** @description Hours worked per hour offered */
+            hoursPerOffered: {
+                min: number;
+                median: number;
+                max: number;
+            };
+            /** @description max / min of hoursPerOffered; 1 = perfectly proportional; null when the min is 0 */
+            ratio: number | null;
+        };
         SolveRequest: {
             /**
              * @description Override the LP engine for this solve
@@ -1552,6 +1709,14 @@ export type components = {
             hours: number;
             nights: number;
             fairShareHours: number;
+            /** @description Hours offered in this plan (available where an eligible gate needs someone, within weekly caps) */
+            offeredHours: number;
+            /** @description In a campaign: this plan added to what the person carried before it (within the fairness window) */
+            toDate?: {
+                hours: number;
+                nights: number;
+                offeredHours: number;
+            };
         };
         PinConflict: {
             pin: components["schemas"]["PinnedShift"];
@@ -1701,6 +1866,126 @@ export type components = {
                 lost: number;
                 unchanged: number;
             };
+        };
+        Campaign: {
+            id: string;
+            name: string;
+            spec: {
+                /** @description Local date YYYY-MM-DD */
+                start: string;
+                /** @description Fairness counts the last this many days; null = since the start */
+                windowDays: number | null;
+            };
+            createdAt: components["schemas"]["Instant"];
+            updatedAt: components["schemas"]["Instant"];
+        };
+        CampaignCreate: {
+            /** @description First local day of the campaign, YYYY-MM-DD; weekly caps count 7-day blocks from it */
+            start: string;
+            /**
+             * @description Fairness counts the load of the last this many days before a plan (e.g. 28); null = since the campaign started
+             * @default null
+             */
+            windowDays?: number | null;
+            name: string;
+        };
+        CampaignList: {
+            /** @description Newest first */
+            items: components["schemas"]["Campaign"][];
+        };
+        CampaignPatch: {
+            name?: string;
+            /** @description First local day of the campaign, YYYY-MM-DD; weekly caps count 7-day blocks from it */
+            start?: string;
+            /** @description See CampaignCreate */
+            windowDays?: number | null;
+        };
+        CampaignFigures: {
+            campaignId: string;
+            name: string;
+            /** @description First day counted: the fairness window as the next plan would count it */
+            from: string;
+            /** @description Last published day of the campaign’s plans */
+            to: string;
+            /** @description The campaign’s plans with a published version */
+            plans: {
+                planId: string;
+                name: string;
+                version: number;
+            }[];
+            loadSpread: components["schemas"]["LoadSpread"];
+            villages: {
+                village: string;
+                town: string;
+                people: number;
+                hours: {
+                    min: number;
+                    median: number;
+                    max: number;
+                };
+                nights: {
+                    min: number;
+                    median: number;
+                    max: number;
+                };
+                loadSpread: components["schemas"]["LoadSpread"];
+            }[];
+            people: {
+                cadreId: string;
+                name: string;
+                village: string;
+                hours: number;
+                nights: number;
+                /** @description Hours offered over the same days, within weekly caps */
+                offeredHours: number;
+            }[];
+        };
+        Roll: {
+            planId: string;
+            /**
+             * @description idle: ended (see result)
+             * @enum {string}
+             */
+            phase: "solving" | "publishing" | "idle";
+            /** @description The roll’s re-plan solve */
+            solveId: string | null;
+            /** @description The published version the roll re-plans from */
+            baseVersion: number | null;
+            /** @description The plan’s days before the roll */
+            from: {
+                /** @description Local date YYYY-MM-DD */
+                start: string;
+                days: number;
+            } | null;
+            /** @description The plan’s days after it */
+            to: {
+                /** @description Local date YYYY-MM-DD */
+                start: string;
+                days: number;
+            } | null;
+            freezeUntil: components["schemas"]["Instant"] & (string | null);
+            /** @enum {string} */
+            publish: "publish" | "draft";
+            /** @description The planner’s token id, or "daily at HH:mm" */
+            requestedBy: string | null;
+            /** @description Solved again because another version was published meanwhile */
+            resolves: number;
+            result: {
+                publishedVersion: number | null;
+                /** @description Policy draft: the solve waiting for a planner to publish */
+                draftSolveId: string | null;
+                error: string | null;
+            } | null;
+            /** @description Local date of the last daily roll */
+            dailyOn: string | null;
+            updatedAt: components["schemas"]["Instant"] & (string | null);
+        };
+        RollRequest: {
+            /**
+             * @description Whole days added at the end of the plan (default 1); days that have ended drop from the front
+             * @default 1
+             */
+            days?: number;
         };
         CheckIn: {
             planId: string;
@@ -4239,6 +4524,15 @@ export interface operations {
                     "application/json": components["schemas"]["UnsupportedMediaTypeError"];
                 };
             };
+            /** @description The request parsed but is not valid; nothing was written */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"];
+                };
+            };
             /** @description Too many requests; see Retry-After */
             429: {
                 headers: {
@@ -5825,6 +6119,705 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /** @description A fault of the service; nothing internal is shown */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description The database is not reachable right now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnavailableError"];
+                };
+            };
+        };
+    };
+    listCampaigns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Campaigns */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignList"];
+                };
+            };
+            /** @description A parameter or the body did not parse */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BadRequestError"];
+                };
+            };
+            /** @description Missing, unknown or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnauthorizedError"];
+                };
+            };
+            /** @description Outside the token’s role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /** @description A fault of the service; nothing internal is shown */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description The database is not reachable right now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnavailableError"];
+                };
+            };
+        };
+    };
+    createCampaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignCreate"];
+            };
+        };
+        responses: {
+            /** @description The campaign */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            /** @description A parameter or the body did not parse */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BadRequestError"];
+                };
+            };
+            /** @description Missing, unknown or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnauthorizedError"];
+                };
+            };
+            /** @description Outside the token’s role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description The body is larger than allowed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayloadTooLargeError"];
+                };
+            };
+            /** @description The body’s content type or encoding is not accepted */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /** @description A fault of the service; nothing internal is shown */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description The database is not reachable right now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnavailableError"];
+                };
+            };
+        };
+    };
+    getCampaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The campaign’s id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The campaign */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            /** @description A parameter or the body did not parse */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BadRequestError"];
+                };
+            };
+            /** @description Missing, unknown or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnauthorizedError"];
+                };
+            };
+            /** @description Outside the token’s role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description No such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /** @description A fault of the service; nothing internal is shown */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description The database is not reachable right now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnavailableError"];
+                };
+            };
+        };
+    };
+    updateCampaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The campaign’s id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignPatch"];
+            };
+        };
+        responses: {
+            /** @description The campaign */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            /** @description A parameter or the body did not parse */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BadRequestError"];
+                };
+            };
+            /** @description Missing, unknown or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnauthorizedError"];
+                };
+            };
+            /** @description Outside the token’s role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description No such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /** @description The body is larger than allowed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayloadTooLargeError"];
+                };
+            };
+            /** @description The body’s content type or encoding is not accepted */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"];
+                };
+            };
+            /** @description The request parsed but is not valid; nothing was written */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /** @description A fault of the service; nothing internal is shown */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description The database is not reachable right now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnavailableError"];
+                };
+            };
+        };
+    };
+    getCampaignFigures: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The campaign’s id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Figures */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignFigures"];
+                };
+            };
+            /** @description A parameter or the body did not parse */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BadRequestError"];
+                };
+            };
+            /** @description Missing, unknown or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnauthorizedError"];
+                };
+            };
+            /** @description Outside the token’s role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description No such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /** @description A fault of the service; nothing internal is shown */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description The database is not reachable right now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnavailableError"];
+                };
+            };
+        };
+    };
+    getRoll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The plan’s id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The roll */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Roll"];
+                };
+            };
+            /** @description A parameter or the body did not parse */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BadRequestError"];
+                };
+            };
+            /** @description Missing, unknown or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnauthorizedError"];
+                };
+            };
+            /** @description Outside the token’s role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description No such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /** @description A fault of the service; nothing internal is shown */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description The database is not reachable right now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnavailableError"];
+                };
+            };
+        };
+    };
+    rollPlan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The plan’s id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RollRequest"];
+            };
+        };
+        responses: {
+            /** @description The roll */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Roll"];
+                };
+            };
+            /** @description A parameter or the body did not parse */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BadRequestError"];
+                };
+            };
+            /** @description Missing, unknown or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnauthorizedError"];
+                };
+            };
+            /** @description Outside the token’s role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description No such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /** @description Conflicts with work in progress or with another plan */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConflictError"];
+                };
+            };
+            /** @description The body is larger than allowed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayloadTooLargeError"];
+                };
+            };
+            /** @description The body’s content type or encoding is not accepted */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsupportedMediaTypeError"];
+                };
+            };
+            /** @description The request parsed but is not valid; nothing was written */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"];
                 };
             };
             /** @description Too many requests; see Retry-After */

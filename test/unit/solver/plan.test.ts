@@ -13,6 +13,8 @@ describe('planSpecSchema', () => {
       rules: { minRestHours: 8, maxHoursPer24h: 12, maxHoursPerWeek: 48, maxConsecutiveNights: 3 },
       fairness: 'equal',
       absencePolicy: { selfReportNeedsAcceptance: false, minLeadHours: 2, publishFillInsWithinHours: 48 },
+      campaignId: null,
+      rollPolicy: { freezeHours: 24, publish: 'publish', dailyAt: null },
     });
   });
 
