@@ -10,13 +10,13 @@ import { isLocalDate, isValidTimeZone, parseClock } from './time.js';
 export const planRulesSchema = z
   .object({
     minRestHours: z.number().min(0).max(48).default(8).describe('Minimum rest between two shifts of one person, hours'),
-    maxHoursPer24h: z.number().positive().max(24).default(12).describe('Maximum hours one person works in any 24 h'),
+    maxHoursPer24h: z.number().positive().max(24).default(12).describe('Maximum hours one person works in any 24 h, duty in other plans included'),
     maxHoursPerWeek: z
       .number()
       .positive()
       .max(168)
       .default(48)
-      .describe('Maximum hours per 7-day block from the plan start; a cadre may override it with their own cap'),
+      .describe("Maximum hours per 7-day block from the plan's first day (in a campaign: from the campaign's start); duty in other plans counts; a cadre may override it with their own cap"),
     maxConsecutiveNights: z
       .number()
       .int()

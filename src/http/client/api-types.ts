@@ -1438,12 +1438,12 @@ export type components = {
                  */
                 minRestHours?: number;
                 /**
-                 * @description Maximum hours one person works in any 24 h
+                 * @description Maximum hours one person works in any 24 h, duty in other plans included
                  * @default 12
                  */
                 maxHoursPer24h?: number;
                 /**
-                 * @description Maximum hours per 7-day block from the plan start; a cadre may override it with their own cap
+                 * @description Maximum hours per 7-day block from the plan's first day (in a campaign: from the campaign's start); duty in other plans counts; a cadre may override it with their own cap
                  * @default 48
                  */
                 maxHoursPerWeek?: number;
