@@ -248,6 +248,10 @@ export const generationSchema = new Schema<any>(
   {
     _id: { type: Number, required: true },
     versions: { type: Schema.Types.Mixed, required: true },
+    // Every feed key and, at the same index, the generation holding its document
+    // (src/roster/feed-store.ts). Two flat arrays: FerretDB 1.x stores no nested arrays.
+    feedKeys: { type: [String], default: undefined },
+    feedGens: { type: [Number], default: undefined },
     committedAt: { type: Date, required: true },
   },
   { ...plain, timestamps: false, minimize: false },

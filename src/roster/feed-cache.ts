@@ -18,25 +18,43 @@ interface Cached<T> {
   until: number;
 }
 
+/** The live feed generation and where each of its feeds is stored (null map: all in `gen`). */
+export interface LiveFeeds {
+  gen: number;
+  map: ReadonlyMap<string, number> | null;
+}
+
+/** The document id of a feed in the live generation. */
+export function feedDocId(live: LiveFeeds, key: string): string {
+  return `${live.map?.get(key) ?? live.gen}|${key}`;
+}
+
 export class FeedCache {
   /** While the database is down, what is cached is served however old, and nothing is loaded. */
   constructor(private readonly databaseDown: () => boolean = () => false) {}
 
-  private generation: Cached<number> | undefined;
+  private generation: Cached<LiveFeeds> | undefined;
   private readonly secrets = new Map<string, Cached<{ kind: string; subject: string } | null>>();
   private readonly feeds = new Map<string, unknown>();
 
-  async liveGeneration(load: () => Promise<number>): Promise<number> {
+  /** The live generation; its feed map is loaded again only when the generation changed. */
+  async liveGeneration(loadGen: () => Promise<number>, loadMap: (gen: number) => Promise<LiveFeeds['map']>): Promise<LiveFeeds> {
     const now = Date.now();
     if (this.generation && (this.generation.until > now || this.databaseDown())) return this.generation.value;
-    const value = await this.load(load);
+    const gen = await this.load(loadGen);
+    const value = this.generation?.value.gen === gen ? this.generation.value : { gen, map: await this.load(() => loadMap(gen)) };
     this.generation = { value, until: now + GENERATION_TTL_MS };
     return value;
   }
 
   /** A publish in this process switched generations: serve the new one at once. */
-  setGeneration(value: number): void {
+  setGeneration(value: LiveFeeds): void {
     this.generation = { value, until: Date.now() + GENERATION_TTL_MS };
+  }
+
+  /** Forget the live generation, so the next read loads it. */
+  dropGeneration(): void {
+    this.generation = undefined;
   }
 
   async secret<T extends { kind: string; subject: string }>(hash: string, load: () => Promise<T | null>): Promise<T | null> {

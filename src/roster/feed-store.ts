@@ -6,6 +6,10 @@
  *
  * A person's feed holds their shifts from the published version of every plan; a village
  * feed holds every gate-shift of the village's gates, gaps included.
+ *
+ * A generation holds only the feeds its publish touched; the generation document maps every
+ * feed key to the generation whose document serves it, so a publish that changes one shift
+ * writes a handful of feeds, not every feed of the district.
  */
 import type { Models } from '../db/models.js';
 import type { Gap } from '../domain/roster.js';
@@ -24,8 +28,9 @@ import {
   type EventState,
   type FeedState,
 } from '../feeds/index.js';
-import { feedCacheFor } from './feed-cache.js';
-import { liveState } from './live-state.js';
+import { gateShiftKey } from './views/index.js';
+import { feedCacheFor, feedDocId } from './feed-cache.js';
+import { liveFeedMap, liveState } from './live-state.js';
 import type { PublishedRoster } from './publish.js';
 
 export type FeedKind = 'cadre' | 'village';
@@ -65,16 +70,17 @@ export async function readFeed(models: Models, kind: FeedKind, subject: string):
   // A publish may retire the generation between reading the pointer and the feed: re-read.
   const cache = feedCacheFor(models);
   for (let attempt = 0; attempt < 3; attempt++) {
-    const gen = await cache.liveGeneration(async () => (await liveState(models)).gen);
-    const id = feedId(gen, `${kind}:${subject}`);
+    const live = await cache.liveGeneration(async () => (await liveState(models)).gen, (gen) => liveFeedMap(models, gen));
+    const key = `${kind}:${subject}`;
+    if (live.map && !live.map.has(key)) break; // never rendered: nobody rostered it
+    const id = feedDocId(live, key);
     const doc = await cache.feed(id, async () => {
       const found = await models.Feed.findOne({ _id: id }, { ics: 1, etag: 1, lastModified: 1 }).lean<StoredFeed>();
       return found ? { ics: found.ics, etag: found.etag, lastModified: found.lastModified } : null;
     });
     if (doc) return doc;
-    const live = (await liveState(models)).gen;
-    if (live === gen) break;
-    cache.setGeneration(live);
+    if ((await liveState(models)).gen === live.gen) break;
+    cache.dropGeneration();
   }
   const ics = renderCalendar([], new Map(), 'UTC', { calendarName: kind === 'village' ? `${subject} 门岗值守` : '值守排班' });
   return { ics, ...nextFeedState(undefined, ics, new Date(0)) };
@@ -91,12 +97,23 @@ export interface GenerationInput {
   nextGen: number;
 }
 
+/** The next generation: the feed documents to write, and where every feed of it is stored. */
+export interface NextGeneration {
+  rows: object[];
+  /** Feed key -> generation holding its document (the next one for every row above). */
+  map: Map<string, number>;
+  counts: { cadres: number; villages: number };
+}
+
 /**
- * The documents of the next feed generation: the feeds this publish touched (everyone and
- * every village in the plan's previous or new roster) re-rendered, every other live feed
- * carried over unchanged. Nothing is written here.
+ * The documents of the next feed generation: the feeds this publish touched re-rendered; every
+ * other feed stays where it is (the map points at its document). Touched are the people and
+ * villages of every gate-shift whose people or gap changed between the plan's previous and new
+ * roster (a person's feed names who else stands with them, so everyone at a changed
+ * gate-shift), or everyone in either roster on a plan's first publish or when names changed.
+ * Nothing is written here.
  */
-export async function renderNextGeneration(models: Models, input: GenerationInput): Promise<{ rows: object[]; counts: { cadres: number; villages: number } }> {
+export async function renderNextGeneration(models: Models, input: GenerationInput): Promise<NextGeneration> {
   const { previous, current, rosters, nextGen } = input;
   const publishedAt = current.publication.publishedAt;
   // Each plan's assignments carry the plan: one person may stand duty in several plans.
@@ -105,16 +122,15 @@ export async function renderNextGeneration(models: Models, input: GenerationInpu
   const gatesById = new Map<string, Gate>(rosters.flatMap((r) => r.gates.map((g) => [g.id, g] as const)));
   const cadresById = new Map(rosters.flatMap((r) => r.cadres.map((c) => [c.id, c] as const)));
   const timeZone = current.timezone;
-
-  const touched = [previous, current].filter((r): r is PublishedRoster => r !== null);
-  const cadreIds = new Set(touched.flatMap((r) => r.assignments.map((a) => a.cadreId)));
-  const villages = new Set(touched.flatMap((r) => [...r.assignments, ...r.gaps].map((x) => gatesById.get(x.gateId)?.village).filter((v): v is string => !!v)));
+  const { cadreIds, villages } = touchedFeeds(previous, current, gatesById);
 
   const partnersOf = partnerNames(assignments, cadresById);
   const byCadre = groupBy(assignments, (a) => a.cadreId);
   const byVillage = groupBy(assignments, (a) => gatesById.get(a.gateId)?.village ?? '');
   const gapsByVillage = groupBy(gaps, (g: Gap) => gatesById.get(g.gateId)?.village ?? '');
-  const live = await liveFeeds(models, input.liveGen);
+  const map = await liveMapOf(models, input.liveGen);
+  const keys = [...[...cadreIds].map((id) => `cadre:${id}`), ...[...villages].map((v) => `village:${v}`)];
+  const live = await liveFeedStates(models, map, keys);
 
   const docs = new Map<string, object>();
   for (const cadreId of cadreIds) {
@@ -132,19 +148,85 @@ export async function renderNextGeneration(models: Models, input: GenerationInpu
     const ics = renderVillageFeed({ ...content, states, calendarName: `${village} 门岗值守` });
     docs.set(key, feedDoc(nextGen, key, ics, states, live.get(key), publishedAt));
   }
-  for (const [key, feed] of live) {
-    if (!docs.has(key)) docs.set(key, { ...feed.doc, _id: feedId(nextGen, key), gen: nextGen });
+  const next = new Map(map);
+  for (const key of docs.keys()) next.set(key, nextGen);
+  return { rows: [...docs.values()], map: next, counts: { cadres: cadreIds.size, villages: villages.size } };
+}
+
+/** People and villages whose feeds a publish must render again (see renderNextGeneration). */
+export function touchedFeeds(previous: PublishedRoster | null, current: PublishedRoster, gatesById: ReadonlyMap<string, Gate>): { cadreIds: Set<string>; villages: Set<string> } {
+  const both = [previous, current].filter((r): r is PublishedRoster => r !== null);
+  const villageOf = (gateId: string): string | undefined => gatesById.get(gateId)?.village;
+  if (!previous || namesChanged(previous, current)) {
+    return {
+      cadreIds: new Set(both.flatMap((r) => r.assignments.map((a) => a.cadreId))),
+      villages: new Set(both.flatMap((r) => [...r.assignments, ...r.gaps].map((x) => villageOf(x.gateId)).filter((v): v is string => !!v))),
+    };
   }
-  return { rows: [...docs.values()], counts: { cadres: cadreIds.size, villages: villages.size } };
+  const atShift = (r: PublishedRoster): Map<string, string[]> => {
+    const out = new Map<string, string[]>();
+    for (const a of r.assignments) {
+      const key = gateShiftKey(a.gateId, new Date(a.start));
+      out.set(key, [...(out.get(key) ?? []), a.cadreId]);
+    }
+    return out;
+  };
+  const gapsAt = (r: PublishedRoster): Map<string, string> => {
+    const out = new Map<string, string>();
+    for (const g of r.gaps) {
+      const key = gateShiftKey(g.gateId, new Date(g.start));
+      out.set(key, `${out.get(key) ?? ''}${g.needed}/${g.filled}/${g.reason}/${g.detailZh};`);
+    }
+    return out;
+  };
+  const [before, after] = [atShift(previous), atShift(current)];
+  const [gapsBefore, gapsAfter] = [gapsAt(previous), gapsAt(current)];
+  const cadreIds = new Set<string>();
+  const villages = new Set<string>();
+  for (const key of new Set([...before.keys(), ...after.keys(), ...gapsBefore.keys(), ...gapsAfter.keys()])) {
+    const people = [before.get(key) ?? [], after.get(key) ?? []].map((ids) => [...ids].sort().join(','));
+    const samePeople = people[0] === people[1];
+    if (samePeople && gapsBefore.get(key) === gapsAfter.get(key)) continue;
+    const [gateId] = JSON.parse(key) as [string, number];
+    const village = villageOf(gateId);
+    if (village) villages.add(village);
+    if (!samePeople) for (const id of [...(before.get(key) ?? []), ...(after.get(key) ?? [])]) cadreIds.add(id);
+  }
+  return { cadreIds, villages };
+}
+
+/** Gate or person names (or villages) differ between two rosters: every feed may read differently. */
+function namesChanged(a: PublishedRoster, b: PublishedRoster): boolean {
+  const gates = (r: PublishedRoster) => new Map(r.gates.map((g) => [g.id, `${g.name}|${g.village}|${g.town}`]));
+  const cadres = (r: PublishedRoster) => new Map(r.cadres.map((c) => [c.id, `${c.name}|${c.role}`]));
+  const differ = (x: Map<string, string>, y: Map<string, string>) => [...x].some(([k, v]) => y.has(k) && y.get(k) !== v);
+  return differ(gates(a), gates(b)) || differ(cadres(a), cadres(b));
 }
 
 /** After a generation committed: this process serves it at once, from memory. */
-export function rememberGeneration(models: Models, gen: number, rows: object[]): void {
+export function rememberGeneration(models: Models, gen: number, rows: object[], map: Map<string, number>): void {
   const cache = feedCacheFor(models);
   for (const row of rows as { _id: string; ics: string; etag: string; lastModified: Date }[]) {
     cache.remember(row._id, { ics: row.ics, etag: row.etag, lastModified: row.lastModified });
   }
-  cache.setGeneration(gen);
+  cache.setGeneration({ gen, map });
+}
+
+/** The live generation's feed map; one written before maps existed holds all its feeds itself. */
+export async function liveMapOf(models: Models, gen: number): Promise<Map<string, number>> {
+  const map = await liveFeedMap(models, gen);
+  if (map) return map;
+  const ids = await models.Feed.find({ gen }, { _id: 1 }).lean<{ _id: string }[]>();
+  return new Map(ids.map(({ _id }) => [_id.slice(_id.indexOf('|') + 1), gen]));
+}
+
+/** Feed documents no generation from `map` on points at (older documents of re-rendered feeds, and anything older). */
+export async function staleFeedIds(models: Models, map: ReadonlyMap<string, number>, liveGen: number): Promise<string[]> {
+  const ids = await models.Feed.find({ gen: { $lte: liveGen } }, { _id: 1 }).lean<{ _id: string }[]>();
+  return ids.map(({ _id }) => _id).filter((id) => {
+    const key = id.slice(id.indexOf('|') + 1);
+    return id !== `${map.get(key)}|${key}`;
+  });
 }
 
 function feedId(gen: number, key: string): string {
@@ -153,18 +235,21 @@ function feedId(gen: number, key: string): string {
 
 interface LiveFeed extends FeedState {
   states: Map<string, EventState>;
-  doc: Record<string, unknown>;
 }
 
-async function liveFeeds(models: Models, gen: number): Promise<Map<string, LiveFeed>> {
-  const docs = await models.Feed.find({ gen }).lean<Record<string, any>[]>();
-  return new Map(
-    docs.map((d) => {
+/** The live documents of `keys` (those that have one), by `_id`. */
+async function liveFeedStates(models: Models, map: ReadonlyMap<string, number>, keys: readonly string[]): Promise<Map<string, LiveFeed>> {
+  const ids = keys.flatMap((key) => (map.has(key) ? [`${map.get(key)}|${key}`] : []));
+  const out = new Map<string, LiveFeed>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const docs = await models.Feed.find({ _id: { $in: ids.slice(i, i + 500) } }, { etag: 1, lastModified: 1, states: 1 }).lean<Record<string, any>[]>();
+    for (const d of docs) {
       const states = (JSON.parse(d.states as string) as EventState[]).map((e) => ({ ...e, created: new Date(e.created), lastModified: new Date(e.lastModified) }));
       const key = String(d._id).slice(String(d._id).indexOf('|') + 1);
-      return [key, { etag: d.etag, lastModified: d.lastModified, states: new Map(states.map((e) => [e.uid, e])), doc: d }];
-    }),
-  );
+      out.set(key, { etag: d.etag, lastModified: d.lastModified, states: new Map(states.map((e) => [e.uid, e])) });
+    }
+  }
+  return out;
 }
 
 function feedDoc(gen: number, key: string, ics: string, states: Map<string, EventState>, previous: FeedState | undefined, publishedAt: Date): object {

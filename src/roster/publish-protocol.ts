@@ -11,18 +11,22 @@
  * 2. Read the live state G. The new version is the plan's live version + 1. Insert the
  *    publication `planId:version`, dropping one of that id that a crashed publish left
  *    uncommitted. [publish:after-publication]
- * 3. Render the feeds of generation G+1 and insert them in batches, after dropping any
- *    documents of G+1 a crashed publish left. Nobody reads G+1 yet. [publish:after-feeds-batch]
- * 4. Commit: insert the generation document G+1 with the plan's new version. Inserting a
- *    unique `_id` is atomic; from here on every reader sees the new state. [publish:after-commit]
- * 5. Tidy: copy the version into `plan.publishedVersion` (a cache for lists) and drop feeds
- *    and generation documents older than G+1. [publish:after-plan-cache]
+ * 3. Render the feeds the publish touches as generation G+1 and insert them in batches, after
+ *    dropping any documents of G+1 a crashed publish left. Nobody reads G+1 yet.
+ *    [publish:after-feeds-batch]
+ * 4. Commit: insert the generation document G+1 with the plan's new version and the map of
+ *    every feed to the generation holding it (the touched ones G+1, the rest where they were).
+ *    Inserting a unique `_id` is atomic; from here on every reader sees the new state.
+ *    [publish:after-commit]
+ * 5. Tidy: copy the version into `plan.publishedVersion` (a cache for lists) and drop the feed
+ *    documents the live map no longer points at and older generation documents.
+ *    [publish:after-plan-cache]
  * 6. Release the lease.
  *
  * Recovery (start-up, or the next publish after a crash) works from the live state alone:
  * feed documents of a newer generation and publications newer than their plan's live
  * version were never committed and are dropped; plan caches are set from the live state;
- * feeds of older generations are dropped. Every step is idempotent.
+ * feed documents the live map does not point at are dropped. Every step is idempotent.
  */
 import { acquireLease, currentLease, isAbandoned } from '../db/lease.js';
 import { withDocLock } from '../db/doc-lock.js';
@@ -30,7 +34,7 @@ import type { Models } from '../db/models.js';
 import { AppError } from '../errors.js';
 import { faultPoint } from '../faults.js';
 import { dropUncommittedMessages, stagePublishMessages } from '../messaging/outbox.js';
-import { rememberGeneration, renderNextGeneration } from './feed-store.js';
+import { liveMapOf, rememberGeneration, renderNextGeneration, staleFeedIds } from './feed-store.js';
 import { liveState, type LiveState } from './live-state.js';
 import { doubleBookings } from './other-plans.js';
 import { getPlan } from './plans.js';
@@ -74,7 +78,7 @@ export async function publishPlan(models: Models, planId: string, solveId: strin
     const current: PublishedRoster = { ...roster, publication };
     const rosters = await rostersOf(models, next, current);
     refuseDoubleBookings(current, rosters);
-    const { rows, counts } = await renderNextGeneration(models, { previous, current, rosters, liveGen: live.gen, nextGen: next.gen });
+    const { rows, map, counts } = await renderNextGeneration(models, { previous, current, rosters, liveGen: live.gen, nextGen: next.gen });
     await models.Feed.deleteMany({ gen: next.gen });
     for (let i = 0; i < rows.length; i += FEED_BATCH) {
       await models.Feed.insertMany(rows.slice(i, i + FEED_BATCH), { ordered: false });
@@ -83,9 +87,9 @@ export async function publishPlan(models: Models, planId: string, solveId: strin
     await stagePublishMessages(models, { previous, current, nextGen: next.gen });
     faultPoint('publish:after-outbox');
 
-    await models.Generation.create({ _id: next.gen, versions: next.versions, committedAt: new Date() });
+    await models.Generation.create({ _id: next.gen, versions: next.versions, feedKeys: [...map.keys()], feedGens: [...map.values()], committedAt: new Date() });
     faultPoint('publish:after-commit');
-    rememberGeneration(models, next.gen, rows);
+    rememberGeneration(models, next.gen, rows, map);
     await tidy(models, next);
     await lease.release();
     return { ...publication, feedsRefreshed: counts, created: true };
@@ -143,7 +147,9 @@ async function tidy(models: Models, live: LiveState): Promise<void> {
     await withDocLock(`plan:${plan._id}`, () => models.Plan.updateOne({ _id: plan._id }, { $set: { publishedVersion: version } }));
     faultPoint('publish:after-plan-cache');
   }
-  await models.Feed.deleteMany({ gen: { $lt: live.gen } });
+  // Feeds of older generations stay while the live map points at them.
+  const unused = await staleFeedIds(models, await liveMapOf(models, live.gen), live.gen);
+  for (let i = 0; i < unused.length; i += FEED_BATCH) await models.Feed.deleteMany({ _id: { $in: unused.slice(i, i + FEED_BATCH) } });
   await models.Generation.deleteMany({ _id: { $lt: live.gen } });
 }
 
