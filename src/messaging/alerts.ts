@@ -14,10 +14,12 @@ import { createHash } from 'node:crypto';
 import type { Models } from '../db/models.js';
 import { addDays, localDate, localInstant, parseClock } from '../domain/time.js';
 import { liveState } from '../roster/live-state.js';
+import { listPlans } from '../roster/plans.js';
 import { publishedRosterAt, type PublishedRoster } from '../roster/publish.js';
+import { campaignFigures, townToDate, type CampaignFigures } from '../roster/views/campaign-figures.js';
 import { channelsFor, loadChannels } from './channels.js';
 import { stageMessages } from './outbox.js';
-import { dailyReportMessage, gapAlertMessage, type DayFigures, type GapLine, type TownFigures } from './texts.js';
+import { dailyReportMessage, gapAlertMessage, type CampaignToDate, type DayFigures, type GapLine, type TownFigures } from './texts.js';
 import type { Channel, Message } from './types.js';
 
 const HORIZON_MS = 24 * 3_600_000;
@@ -174,13 +176,26 @@ export class AlertSweep {
     };
     const dayStart = localInstant(today, 0, tz);
     const publishesToday = await this.models.Publication.countDocuments({ publishedAt: { $gte: dayStart } });
+    const campaigns = await this.campaignsOf(rosters);
+    const toDate = (town: string): CampaignToDate[] =>
+      campaigns.flatMap((c) => {
+        const t = townToDate(c, town);
+        return t ? [{ name: c.name, from: c.from, to: c.to, ...t }] : [];
+      });
     const routed: { channel: Channel; message: Message }[] = [];
     for (const channel of channelsFor(channels, 'daily_report')) {
       const towns = channel.towns.length ? channel.towns : channel.villages.length ? [...new Set(channel.villages.map((v) => townOfVillage.get(v) ?? ''))].filter(Boolean) : allTowns;
-      const per: TownFigures[] = towns.map((town) => ({ town, today: figures(town, today), tomorrow: figures(town, tomorrow) }));
+      const per: TownFigures[] = towns.map((town) => ({ town, today: figures(town, today), tomorrow: figures(town, tomorrow), campaigns: toDate(town) }));
       routed.push({ channel, message: dailyReportMessage(`daily:${today}`, today, per, publishesToday) });
     }
     await stageMessages(this.models, 0, routed, now);
+  }
+
+  /** The campaigns to date of the plans whose rosters are live (the report goes to planners' and towns' groups, who see them all). */
+  private async campaignsOf(rosters: PublishedRoster[]): Promise<CampaignFigures[]> {
+    const live = new Set(rosters.map((r) => r.planId));
+    const ids = [...new Set((await listPlans(this.models)).filter((p) => live.has(p.id) && p.spec.campaignId).map((p) => p.spec.campaignId as string))].sort();
+    return Promise.all(ids.map((id) => campaignFigures(this.models, id, () => true)));
   }
 
   /** People with an unavailable window overlapping each date, per town of their village. */

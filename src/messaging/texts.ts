@@ -181,6 +181,18 @@ export interface TownFigures {
   town: string;
   today: DayFigures;
   tomorrow: DayFigures;
+  /** The campaigns its plans belong to, to date: what each of the town's people carried. */
+  campaigns?: CampaignToDate[];
+}
+
+export interface CampaignToDate {
+  name: string;
+  /** First and last local day counted. */
+  from: string;
+  to: string;
+  people: number;
+  hours: { min: number; median: number; max: number };
+  nights: { min: number; median: number; max: number };
 }
 
 /** 一日一报: per town, today's and tomorrow's coverage, gaps, absences; and today's publishes. */
@@ -188,7 +200,9 @@ export function dailyReportMessage(key: string, date: string, towns: readonly To
   const pct = (d: DayFigures) => (d.needed ? `${((100 * d.filled) / d.needed).toFixed(1)}%` : '—');
   const day = (label: string, d: DayFigures) =>
     `${label}（${d.date.slice(5)}）：在岗 ${d.filled}/${d.needed} 人次（${pct(d)}），缺口 ${d.gapShifts} 个班次，请假/不可值班 ${d.absentPeople} 人`;
-  const blocks: Block[] = towns.map((t) => ({ text: `【${t.town}】\n${day('今日', t.today)}\n${day('明日', t.tomorrow)}`, mentions: [] }));
+  const toDate = (c: CampaignToDate) =>
+    `专项「${c.name}」至今（${c.from.slice(5)} 至 ${c.to.slice(5)}，${c.people} 人）：每人工时 最少 ${c.hours.min} / 中位 ${c.hours.median} / 最多 ${c.hours.max} 小时，夜班 最多 ${c.nights.max} 个`;
+  const blocks: Block[] = towns.map((t) => ({ text: [`【${t.town}】`, day('今日', t.today), day('明日', t.tomorrow), ...(t.campaigns ?? []).map(toDate)].join('\n'), mentions: [] }));
   blocks.push({ text: `今日排班发布 ${publishesToday} 次。`, mentions: [] });
   return { event: 'daily_report', key, title: `一日一报 ${date}`, blocks };
 }

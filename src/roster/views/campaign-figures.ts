@@ -50,6 +50,11 @@ export interface CampaignFigures {
 
 export async function readCampaignFigures(models: Models, principal: Principal, campaignId: string): Promise<CampaignFigures> {
   if (principal.role !== 'planner' && principal.role !== 'village_head') throw new AppError('forbidden', 'campaign figures are for planners and village heads');
+  return campaignFigures(models, campaignId, (village) => principal.role === 'planner' || principal.villages.includes(village));
+}
+
+/** The campaign to date over the people of the villages `visible` keeps (the caller has checked who may read it). */
+export async function campaignFigures(models: Models, campaignId: string, visible: (village: string) => boolean): Promise<CampaignFigures> {
   const campaign = await getCampaign(models, campaignId);
   const { versions } = await liveState(models);
   const members = (await listPlans(models)).filter((p) => p.spec.campaignId === campaignId && versions[p.id] !== undefined);
@@ -64,7 +69,6 @@ export async function readCampaignFigures(models: Models, principal: Principal, 
   const weeklyRule = Math.max(0, ...members.map((p) => p.spec.rules.maxHoursPerWeek));
   const loads = campaignLoads({ windowFrom: from, timezone, until: Infinity, offeredBefore: addDays(to, 1), rosters: rosters.map((r) => ({ assignments: r.assignments, offered: r.offered ?? null })) });
   const townOf = new Map(rosters.flatMap((r) => r.gates.map((g) => [g.village, g.town] as const)));
-  const visible = (village: string): boolean => principal.role === 'planner' || principal.villages.includes(village);
   const people: PersonToDate[] = loads
     .map((l) => {
       const c = byId.get(l.cadreId) ?? rosters.flatMap((r) => r.cadres).find((x) => x.id === l.cadreId);
@@ -87,6 +91,14 @@ export async function readCampaignFigures(models: Models, principal: Principal, 
     villages,
     people,
   };
+}
+
+/** One town's people to date: hours and nights (min, median, max). */
+export function townToDate(figures: CampaignFigures, town: string): { people: number; hours: VillageToDate['hours']; nights: VillageToDate['nights'] } | null {
+  const villages = new Set(figures.villages.filter((v) => v.town === town).map((v) => v.village));
+  const mine = figures.people.filter((p) => villages.has(p.village));
+  if (!mine.length) return null;
+  return { people: mine.length, hours: spread(mine.map((p) => p.hours)), nights: spread(mine.map((p) => p.nights)) };
 }
 
 function round1(x: number): number {

@@ -3,7 +3,7 @@
  * robot server, told once however many sweeps (or processes) run.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localDate } from '../../../src/domain/time.js';
+import { addDays, localDate, localInstant } from '../../../src/domain/time.js';
 import { createLogger } from '../../../src/logger.js';
 import { AlertSweep } from '../../../src/messaging/index.js';
 import { csvUpload, put, sheetOf } from '../../helpers/fixtures.js';
@@ -92,5 +92,42 @@ describe('gap alerts and the daily report', () => {
     const told = robots.received.filter((r) => r.robot === 'east-gaps').slice(before);
     expect(told.length, told.map((r) => r.text).join('\n---\n')).toBe(1);
     expect(told[0]!.text).toMatch(/已补齐：\n✓ \d+月\d+日 \d\d:\d\d–\d\d:\d\d 东村东门/);
+  });
+
+  it('when the plan belongs to a campaign, then the next day’s report gives each town what its people carried in the campaign to date', async () => {
+    // Arrange: the plan joins a campaign that starts today and is published again in it.
+    const today = localDate(new Date(), TZ);
+    const campaign = await api(t.app, planner).post('/api/v1/campaigns', { name: '镇海专项', start: today });
+    expect(campaign.status, JSON.stringify(campaign.body)).toBe(201);
+    expect((await api(t.app, planner).patch(`/api/v1/plans/${planId}`, { campaignId: campaign.body.id })).status).toBe(200);
+    await publish(t.app, planner, planId, await solve(t.app, planner, testWorker(t.models), planId));
+    const rows = (await api(t.app, planner).get(`/api/v1/plans/${planId}/roster`)).body.assignments as { cadreId: string; town: string; start: string; end: string }[];
+    const hoursOf = new Map<string, number>();
+    for (const r of rows.filter((r) => r.town === '庄市街道')) hoursOf.set(r.cadreId, (hoursOf.get(r.cadreId) ?? 0) + (Date.parse(r.end) - Date.parse(r.start)) / 3_600_000);
+    const figures = (await api(t.app, planner).get(`/api/v1/campaigns/${campaign.body.id}/figures`)).body as { from: string; to: string; people: { village: string; hours: number; nights: number }[]; villages: { village: string; town: string }[] };
+    const townVillages = new Set(figures.villages.filter((v) => v.town === '庄市街道').map((v) => v.village));
+    const people = figures.people.filter((p) => townVillages.has(p.village));
+    const hours = people.map((p) => p.hours).sort((a, b) => a - b);
+    const before = robots.received.length;
+
+    // Act: the report of the next day (a day's report is sent once).
+    const tomorrowNoon = localInstant(addDays(today, 1), 12 * 60, TZ);
+    const delivery = testDelivery(t.models, createLogger('silent'));
+    await new AlertSweep(t.models, { timeZone: TZ, dailyReportAt: '00:00' }).run(tomorrowNoon);
+    // Staged as of tomorrow noon, so it is sent by a delivery pass of that time.
+    for (let pass = 0; pass < 100 && !robots.received.slice(before).some((r) => r.robot === 'town-feishu'); pass++) {
+      await delivery.runOnce(tomorrowNoon.getTime());
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await delivery.stop();
+
+    // Assert: the most anyone carried is what the roster gives them; min and median over everyone counted.
+    expect(Math.max(...hoursOf.values())).toBe(hours.at(-1));
+    const median = hours.length % 2 ? hours[hours.length >> 1] : ((hours[hours.length / 2 - 1] as number) + (hours[hours.length / 2] as number)) / 2;
+    const line = `专项「镇海专项」至今（${figures.from.slice(5)} 至 ${figures.to.slice(5)}，${people.length} 人）：每人工时 最少 ${hours[0]} / 中位 ${median} / 最多 ${hours.at(-1)} 小时，夜班 最多 ${Math.max(...people.map((p) => p.nights))} 个`;
+    const town = robots.received.slice(before).filter((r) => r.robot === 'town-feishu');
+    expect(town.length).toBe(1);
+    expect(town[0]!.text).toContain(`【庄市街道】`);
+    expect(town[0]!.text).toContain(line);
   });
 });
