@@ -121,7 +121,7 @@ export function createApp(deps: AppDeps): Express {
     res.json(withServer(document, config.PUBLIC_BASE_URL ?? `${req.protocol}://${req.get('host')}`));
   });
 
-  app.use(pageRoutes({ models, config, onSolveRequested: deps.onSolveRequested, secretUrlLimit: limits.secretUrls, uploadLimit: limits.uploads, ground }));
+  app.use(pageRoutes({ models, config, onSolveRequested: deps.onSolveRequested, onRollRequested: deps.onRollRequested, secretUrlLimit: limits.secretUrls, uploadLimit: limits.uploads, ground }));
   app.use(notFoundHandler);
   app.use(errorHandler);
   return app;

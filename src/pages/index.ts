@@ -23,6 +23,8 @@ export interface PageDeps {
   config: Config;
   /** Wakes the in-process solve worker after the console queues a solve. */
   onSolveRequested?: () => void;
+  /** Wakes the in-process roll worker after the console starts a roll. */
+  onRollRequested?: () => void;
   /** The limits on secret links, shared with the feeds (see src/http/rate-limit.ts). */
   secretUrlLimit: RequestHandler[];
   /** The per-token upload limit, shared with the API's uploads. */

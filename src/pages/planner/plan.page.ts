@@ -15,6 +15,7 @@ import { listPublications } from '../../roster/publish.js';
 import { publishPlan, rollbackPlan } from '../../roster/publish-protocol.js';
 import { readDiff, readDraftDiff, readDraftRoster, readPublishedRoster } from '../../roster/read.js';
 import { getSolve, requestSolve } from '../../roster/solves.js';
+import { getRoll, requestRoll, type RollRound } from '../../roster/roll-protocol.js';
 import { gapReasonLabel, type LabelKey } from '../i18n.js';
 import { pageContext, sendPage, type PageContext } from '../render.js';
 import { localTime } from '../time-labels.js';
@@ -30,7 +31,10 @@ const planQuery = z.object({
   /** 1 when the publish found the draft already current (no new version). */
   again: z.string().optional(),
   rolledBack: z.coerce.number().int().optional().catch(undefined),
+  /** 1 right after a roll was started from the page. */
+  rolling: z.string().optional(),
 });
+const rollForm = z.object({ days: z.coerce.number().int().min(1).max(31) });
 const pinForm = z.object({ cadre: z.string().trim().max(200).default(''), gateId: z.string().trim().max(100).default(''), start: z.string().trim().max(40).default('') });
 /** People per page on a confirmation's list of changes. */
 const DIFF_PAGE = 100;
@@ -59,6 +63,7 @@ export function planPageRoutes(deps: PageDeps): Router {
     const solve = query.solve ? await getSolve(models, query.solve) : null;
     const [versions, people, gates] = await Promise.all([listPublications(models, plan.id), personOptions(models), gateOptions(models, plan)]);
     const currentSolve = versions.find((v) => v.version === plan.publishedVersion)?.solveId ?? null;
+    const roll = await getRoll(models, plan.id);
     sendPage(res, ctx, 'planner-plan', {
       title: plan.name,
       csrf: session.csrf,
@@ -69,6 +74,8 @@ export function planPageRoutes(deps: PageDeps): Router {
       publishedFlash: query.published,
       publishedAgain: query.again === '1',
       rolledBackFlash: query.rolledBack,
+      rollingFlash: query.rolling === '1',
+      roll: roll?.to ? rollCard(ctx, roll) : null,
       versions: [...versions].reverse().map((v) => ({ ...v, at: localTime(new Date(v.publishedAt), plan.spec.timezone) })),
       view: roster?.view ?? null,
       metrics,
@@ -93,6 +100,15 @@ export function planPageRoutes(deps: PageDeps): Router {
     const job = await requestSolve(models, idSchema.parse(req.params).id, {}, sessionOf(req).principal.tokenId);
     deps.onSolveRequested?.();
     redirectTo(res, pageContext(req), `/planner/solves/${encodeURIComponent(job.id)}`);
+  });
+
+  // The console's roll: the same protocol as POST /api/v1/plans/{id}/roll.
+  router.post('/plans/:id/roll', async (req, res) => {
+    const { id } = idSchema.parse(req.params);
+    const { days } = rollForm.parse(req.body);
+    await requestRoll(models, id, { extend: days }, deps.ground.now(), sessionOf(req).principal.tokenId, deps.onSolveRequested);
+    deps.onRollRequested?.();
+    redirectTo(res, pageContext(req), `/planner/plans/${encodeURIComponent(id)}?rolling=1#roll`);
   });
 
   router.get('/solves/:id', async (req, res) => {
@@ -234,6 +250,19 @@ function diffPage(
       gained: p.gained.map(label),
       lost: p.lost.map(label),
     })),
+  };
+}
+
+/** A plan's roll as the roll card shows it: state, days before and after, the result. */
+function rollCard(ctx: PageContext, roll: RollRound) {
+  const phase: LabelKey = roll.phase === 'solving' ? 'rollPhaseSolving' : roll.phase === 'publishing' ? 'rollPhasePublishing' : 'rollPhaseIdle';
+  const result = roll.result;
+  return {
+    phase: roll.phase,
+    phaseLabel: ctx.t(phase),
+    fromTo: roll.from && roll.to ? ctx.t('rollFromTo', { from: roll.from.start, a: roll.from.days, to: roll.to.start, b: roll.to.days }) : '',
+    outcome: !result ? null : result.error ? ctx.t('rollFailed', { e: result.error }) : result.publishedVersion !== null ? ctx.t('rollPublished', { n: result.publishedVersion }) : result.draftSolveId ? ctx.t('rollDraft') : null,
+    draftSolveId: result?.draftSolveId ?? null,
   };
 }
 

@@ -14,6 +14,7 @@ import { violations } from '../../unit/solver/fixtures.js';
 import { api, EAST, feedPath, getFeed, parseFeed, publish, ROSTER_CADRES, ROSTER_GATES, seedRosterDistrict, solve, testWorker, type AssignmentView } from '../../helpers/roster-fixtures.js';
 import { createTestApp, type TestApp } from '../../helpers/test-app.js';
 import { afterAll, beforeAll } from 'vitest';
+import request from 'supertest';
 
 const TZ = 'Asia/Shanghai';
 const RULES = { minRestHours: 8, maxHoursPer24h: 12, maxHoursPerWeek: 24, maxConsecutiveNights: 2 };
@@ -181,6 +182,40 @@ describe('rolling a plan forward', () => {
     await rolls.runOnce();
     expect((await api(t.app, planner).get(`/api/v1/plans/${planId}/roll`)).body.solveId).toBe(started.body.solveId);
     expect(await publish(t.app, planner, planId, done.body.result.draftSolveId)).toBe(2);
+  });
+
+  it('when a planner rolls a campaign plan from the console, then the page shows the campaign to date, 303 to the roll card, and after the roll its published version', async () => {
+    const worker = testWorker(t.models);
+    const rolls = new RollWorker(t.models, createLogger('silent'), { clock: () => NOW });
+    const campaign = await api(t.app, planner).post('/api/v1/campaigns', { name: '控制台专项', start: '2021-12-13' });
+    const planId = await newPlan({ name: '控制台滚动', start: '2021-12-13', days: 2, campaignId: campaign.body.id });
+    await publish(t.app, planner, planId, await solve(t.app, planner, worker, planId));
+
+    const signIn = await request(t.app).post('/planner/sign-in').set('Sec-Fetch-Site', 'same-origin').type('form').send({ token: planner });
+    const cookie = String(signIn.headers['set-cookie']?.[0] ?? '').split(';')[0] ?? '';
+    const page = await request(t.app).get(`/planner/plans/${planId}`).set('Cookie', cookie);
+    expect(page.status).toBe(200);
+    expect(page.text).toMatch(/data-campaign-to-date>专项至今（含本计划，\d+ 人）：每人工时 最少/);
+    expect(page.text).toContain('id="roll-form"');
+    const csrf = /name="csrf-token" content="([^"]+)"/.exec(page.text)?.[1] ?? '';
+
+    const refused = await request(t.app).post(`/planner/plans/${planId}/roll`).set('Cookie', cookie).type('form').send({ _csrf: csrf, days: '40' });
+    expect(refused.status, 'more than 31 days').toBe(400);
+    const rolled = await request(t.app).post(`/planner/plans/${planId}/roll`).set('Cookie', cookie).type('form').send({ _csrf: csrf, days: '1' });
+    expect(rolled.status).toBe(303);
+    expect(rolled.headers.location).toBe(`/planner/plans/${planId}?rolling=1#roll`);
+    const rolling = await request(t.app).get(`/planner/plans/${planId}?rolling=1`).set('Cookie', cookie);
+    expect(rolling.text).toContain('data-rolling-flash');
+    expect(rolling.text).toContain('data-roll-phase="solving"');
+    expect(rolling.text, 'no second roll while one is open').not.toContain('id="roll-form"');
+    expect(rolling.text).toContain('2021-12-13（2 天）→ 2021-12-14（2 天）');
+
+    expect(await worker.runOnce()).toBe(true);
+    await rolls.runOnce();
+    const done = await request(t.app).get(`/planner/plans/${planId}`).set('Cookie', cookie);
+    expect(done.text).toContain('data-roll-phase="idle"');
+    expect(done.text).toMatch(/data-roll-outcome>已发布第 2 版/);
+    expect((await api(t.app, planner).get(`/api/v1/plans/${planId}`)).body.publishedVersion).toBe(2);
   });
 
   it('when a roll would push the plan past 31 days, then it is refused naming days; a plan never published is refused with 409', async () => {
