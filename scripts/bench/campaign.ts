@@ -152,7 +152,7 @@ async function runCampaign(name: string, district: District, weeks: number, log:
     out.cumulativeRatio = spreadRatio(rosters, inputs);
     out.worstWeekRatio = Math.max(...out.weeks.map((w) => w.weekRatio ?? Infinity));
     out.campaignFixable = campaignFixable(together, inputs, rosters);
-    log(`  ${label}: across the edges ${out.crossViolations.length} broken, cumulative spread ${out.cumulativeRatio} (worst single week ${out.worstWeekRatio}), fixable over the campaign ${out.campaignFixable}`);
+    log(`  ${label}: across the edges ${out.crossViolations.length} broken, cumulative spread ${out.cumulativeRatio} (worst single week ${worstWeekText(out.worstWeekRatio)}), fixable over the campaign ${out.campaignFixable}`);
   });
   return out;
 }
@@ -312,7 +312,7 @@ export function formatCampaignBench(result: CampaignBench): string {
     for (const w of c.weeks) {
       lines.push(`| ${w.week} | ${w.filled} / ${w.bound} ${w.status} | ${w.solveMs} ms | ${w.aloneSolveMs} ms | ${(w.solveMs / Math.max(1, w.aloneSolveMs)).toFixed(2)}x | ${w.apiMs} ms | ${w.weekRatio} | ${w.toDateRatio} | ${w.fixable} | ${w.violations} |`);
     }
-    lines.push('', `after ${c.weeks.length} weeks: cumulative spread ${c.cumulativeRatio} (worst single week ${c.worstWeekRatio}); rules broken across the weeks' edges ${c.crossViolations.length}${c.crossViolations.length ? ` (e.g. ${c.crossViolations.slice(0, 3).join('; ')})` : ''}; fixable imbalances over the whole campaign in hindsight ${c.campaignFixable}`);
+    lines.push('', `after ${c.weeks.length} weeks: cumulative spread ${c.cumulativeRatio} (worst single week ${worstWeekText(c.worstWeekRatio)}); rules broken across the weeks' edges ${c.crossViolations.length}${c.crossViolations.length ? ` (e.g. ${c.crossViolations.slice(0, 3).join('; ')})` : ''}; fixable imbalances over the whole campaign in hindsight ${c.campaignFixable}`);
     if (blind) lines.push(`the same weeks without a campaign: cumulative spread ${blind.cumulativeRatio}; rules broken across the edges ${blind.crossViolations.length}; fixable in hindsight ${blind.campaignFixable}; solves ${blind.weeks.map((w) => `${w.solveMs} ms`).join(', ')}`);
   });
   const r = result.roll;
@@ -323,4 +323,9 @@ export function formatCampaignBench(result: CampaignBench): string {
   lines.push(`| published shifts after the freeze window, before the new day, moved | ${r.movedOutsideNewDay} | no more than the new day needs |`);
   lines.push(`| new day: places filled / needed | ${r.newDayFilled} / ${r.newDayNeeded} | |`);
   return lines.join('\n');
+}
+
+/** A week's spread is null when someone who offered 24 h or more got no hours: unbounded, said so. */
+function worstWeekText(ratio: number | null): string {
+  return ratio !== null && Number.isFinite(ratio) ? String(ratio) : 'unbounded: a week gave someone who offered 24 h or more no hours';
 }
