@@ -143,6 +143,7 @@ export const solveSchema = new Schema<any>(
     outcome: { type: String, default: null },
     metrics: { type: Schema.Types.Mixed, default: null },
     snapshot: { type: Schema.Types.Mixed, default: null },
+    timings: { type: Schema.Types.Mixed, default: null },
     options: { type: Schema.Types.Mixed, default: {} },
   },
   plain,

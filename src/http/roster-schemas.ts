@@ -154,6 +154,16 @@ export const solveJobSchema = z
       .strictObject({ gates: z.number().int(), cadres: z.number().int(), windows: z.number().int(), pins: z.number().int(), previousAssignments: z.number().int() })
       .nullable()
       .describe('What the solve read'),
+    timings: z
+      .strictObject({
+        queuedMs: z.number().int().describe('Requested -> taken by a worker'),
+        snapshotMs: z.number().int().describe('Reading the directory'),
+        contextMs: z.number().int().describe('Reading the published rosters around the plan (other plans, history, campaign)'),
+        solverMs: z.number().int().describe('The solve thread: model build, the stages in metrics.stages, the hand-over'),
+        storeMs: z.number().int().describe('Writing the roster and its gaps'),
+      })
+      .nullable()
+      .describe('Where a finished solve’s time went; null until done'),
     error: z.string().nullable(),
     createdAt: instant,
     startedAt: instant.nullable(),

@@ -39,10 +39,28 @@ export interface SolveJob {
   outcome: SolveResult['status'] | null;
   metrics: Record<string, unknown> | null;
   snapshot: { gates: number; cadres: number; windows: number; pins: number; previousAssignments: number } | null;
+  timings: SolveTimings | null;
   error: string | null;
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
+}
+
+/**
+ * Where a solve's time went, kept so a slow solve can be explained after the fact. The
+ * solver's own stages are in `metrics.stages`; `solverMs` is their sum plus the model build
+ * and the hand-over to and from the solve thread.
+ */
+export interface SolveTimings {
+  /** Requested -> taken by a worker. */
+  queuedMs: number;
+  /** Reading the directory (gates, people, availability). */
+  snapshotMs: number;
+  /** Reading the published rosters around the plan (other plans, history, campaign). */
+  contextMs: number;
+  solverMs: number;
+  /** Writing the roster and its gaps. */
+  storeMs: number;
 }
 
 export interface SolveRequest {
@@ -119,6 +137,7 @@ function toJob(doc: Record<string, any>): SolveJob {
     outcome: doc.outcome ?? null,
     metrics: doc.metrics ?? null,
     snapshot: doc.snapshot ?? null,
+    timings: doc.timings ?? null,
     error: doc.error ?? null,
     createdAt: doc.createdAt,
     startedAt: doc.startedAt ?? null,
@@ -177,7 +196,7 @@ export class SolveWorker {
         const { perPerson: _perPerson, ...summary } = roster.metrics;
         await this.finish(job._id, job.planId, { status: 'done', outcome: job.outcome ?? 'optimal', metrics: job.metrics ?? summary });
       } else {
-        await this.run(job._id, job.planId, job.options ?? {}, lease);
+        await this.run(job._id, job.planId, job.options ?? {}, lease, new Date(job.createdAt));
       }
     } catch (error) {
       // A burst of directory writes is retried by whoever asked (e.g. the absence re-plan).
@@ -245,11 +264,14 @@ export class SolveWorker {
     }
   }
 
-  private async run(solveId: string, planId: string, request: SolveRequest, lease: Lease): Promise<void> {
+  private async run(solveId: string, planId: string, request: SolveRequest, lease: Lease, requestedAt: Date): Promise<void> {
     const { models } = this;
+    const started = Date.now();
     const plan = await getPlan(models, planId);
     const snapshot = await readSnapshot(models);
+    const snapshotRead = Date.now();
     const { context, previous, history } = await solveSurroundings(models, plan);
+    const contextRead = Date.now();
     await withDocLock(`solve:${solveId}`, () => models.Solve.updateOne(
       { _id: solveId },
       {
@@ -279,6 +301,7 @@ export class SolveWorker {
       },
     );
     solved = true;
+    const solvedAt = Date.now();
     // Taken over meanwhile (this process was thought dead): the new worker owns the result.
     if (!(await lease.stillHeld())) return;
     await storeRoster(models, {
@@ -296,8 +319,15 @@ export class SolveWorker {
       cadres: snapshot.cadres.map(({ phone: _phone, ...cadre }) => cadre),
     });
     faultPoint('solve:after-roster');
+    const timings: SolveTimings = {
+      queuedMs: Math.max(0, started - requestedAt.getTime()),
+      snapshotMs: snapshotRead - started,
+      contextMs: contextRead - snapshotRead,
+      solverMs: solvedAt - contextRead,
+      storeMs: Date.now() - solvedAt,
+    };
     const { perPerson: _perPerson, ...summary } = result.metrics;
-    await this.finish(solveId, planId, { status: 'done', outcome: result.status, metrics: summary });
+    await this.finish(solveId, planId, { status: 'done', outcome: result.status, metrics: summary, timings });
   }
 
   private async finish(solveId: string, planId: string, fields: Record<string, unknown>): Promise<void> {

@@ -1555,6 +1555,19 @@ export type components = {
                 pins: number;
                 previousAssignments: number;
             } | null;
+            /** @description Where a finished solve’s time went; null until done */
+            timings: {
+                /** @description Requested -> taken by a worker */
+                queuedMs: number;
+                /** @description Reading the directory */
+                snapshotMs: number;
+                /** @description Reading the published rosters around the plan (other plans, history, campaign) */
+                contextMs: number;
+                /** @description The solve thread: model build, the stages in metrics.stages, the hand-over */
+                solverMs: number;
+                /** @description Writing the roster and its gaps */
+                storeMs: number;
+            } | null;
             error: string | null;
             createdAt: components["schemas"]["Instant"];
             startedAt: components["schemas"]["Instant"] & (string | null);

@@ -34,6 +34,23 @@ describe('GET /api/v1/plans/:id/solves', () => {
     expect(res.body.items.every((s: { status: string; planId: string }) => s.status === 'done' && s.planId === planId)).toBe(true);
   });
 
+  it('when a solve is done, then GET /api/v1/solves/{id} splits its time: queued, snapshot, context, solver (holding the solver stages), store, within its wall time', async () => {
+    const planId = await createRosterPlan(t.app, planner);
+    const id = await solve(t.app, planner, testWorker(t.models), planId);
+    const res = await api(t.app, planner).get(`/api/v1/solves/${id}`);
+    expect(res.status).toBe(200);
+    const timings = res.body.timings as Record<string, number>;
+    expect(Object.keys(timings).sort()).toEqual(['contextMs', 'queuedMs', 'snapshotMs', 'solverMs', 'storeMs']);
+    for (const ms of Object.values(timings)) expect(Number.isInteger(ms) && ms >= 0).toBe(true);
+    const stages = (res.body.metrics.stages as { ms: number }[]).reduce((sum, s) => sum + s.ms, 0);
+    expect(timings.solverMs! + 1, 'the solver part holds its stages').toBeGreaterThanOrEqual(stages);
+    // The stored instants (the answer's are whole seconds in the plan's offset).
+    const doc = await t.models.Solve.findOne({ _id: id }).lean<{ createdAt: Date; finishedAt: Date }>();
+    const wall = doc!.finishedAt.getTime() - doc!.createdAt.getTime();
+    const parts = Object.values(timings).reduce((sum, ms) => sum + ms, 0);
+    expect(parts, 'the parts fit in the wall time from request to finish').toBeLessThanOrEqual(wall + 5);
+  });
+
   it('when the plan does not exist, then it answers 404', async () => {
     const res = await api(t.app, planner).get('/api/v1/plans/p_missing/solves');
     expect(res.status).toBe(404);
