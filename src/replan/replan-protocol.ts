@@ -64,9 +64,9 @@ const MAX_FAILURES = 3;
  */
 const REPLAN_DEADLINE_S = 10;
 /**
- * Time the re-plan's moves of others may take (the solver's MILP, only on plans small enough
- * to be one model): direct fills take ~0.3 s at district scale, where they are all there is;
- * a small plan's MILP finishes well inside half a second.
+ * The re-plan's move budget: with one, a plan too large to be one model gets direct fills only
+ * (~0.3 s at district scale); a small plan's MILP (well inside half a second on a quiet machine)
+ * runs to the deadline, so that its answer does not depend on the machine's load.
  */
 const REPLAN_MOVE_BUDGET_MS = 500;
 /** Shifts starting this soon after a round starts are kept as published (nobody could reach the gate in time). */

@@ -81,7 +81,9 @@ export interface SolveOptions {
    * up to the deadline; 0 = direct fills only). Absence re-plans give it 500 ms: their
    * fill-ins are published at once, and at district scale the MILP ran 1.4-2.8 s (once 60 s)
    * for a place or two; past the budget the direct fills stand. With a budget, plans too large
-   * to be one model get direct fills only (see stages/replan.ts).
+   * to be one model get direct fills only, and a plan small enough to be one model runs its
+   * MILP to the deadline (a wall-clock cut made its roster depend on the machine's load; see
+   * stages/replan.ts).
    */
   moveBudgetMs?: number;
 }

@@ -18,8 +18,8 @@ const COUPLED_LIMIT = 6000;
  * A re-plan: the published roster is already in place (applyPrevious). Coverage first, then
  * as few changes to it as possible:
  * 1. direct fills only: free people take open places, nobody's kept assignment moves;
- * 2. if that falls short of the flow bound, within `moveBudgetMs` (and, with a budget, only
- *    on plans small enough to be one model), a lexicographic MILP (places, then previous
+ * 2. if that falls short of the flow bound, a lexicographic MILP (with a `moveBudgetMs`, only
+ *    on plans small enough to be one model, and then within the deadline, not the budget) (places, then previous
  *    assignments kept exactly, then leads) over the people who can matter:
  *    everybody when the plan is small (then its optimum is the exact maximum), else the
  *    villages that lost a place and the people spanning into them, everyone else fixed.
@@ -72,7 +72,11 @@ export async function replanStage(inst: Instance, state: RosterState, previous: 
   }
   // No fairness stage: with places and kept assignments fixed little is left to balance, and
   // on a town it cost 1.4 s of the re-plan's 2.4 s.
-  const r = await resolveWithMilp(inst, state, people, allGates, engine, { until: Math.min(deadlineAt, Date.now() + moveBudgetMs), name: 're-plan', previous });
+  // A small plan (everybody in one model) gets the whole deadline even with a budget: cut at a
+  // wall-clock budget, its answer depended on how busy the machine was (under load the MILP ran
+  // past 500 ms and an absence's place that one move refills stayed open).
+  const until = people === everybody ? deadlineAt : Math.min(deadlineAt, Date.now() + moveBudgetMs);
+  const r = await resolveWithMilp(inst, state, people, allGates, engine, { until, name: 're-plan', previous });
   if (people === everybody && r.proven !== null && r.proven < bound.value) bound = { value: r.proven, method: 'coverage MILP of the whole plan (re-plan)' };
   // Whatever the MILP left, nobody free stays idle next to an open place.
   greedyFill(state, allGates, (g) => inst.eligiblePeople[g] ?? []);

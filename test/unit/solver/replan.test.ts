@@ -76,6 +76,20 @@ describe('re-plan after one person drops out', () => {
     expect(direct.metrics.placesFilled).toBe(full.metrics.placesFilled - 1);
   });
 
+  it('when a small plan is re-planned with a tiny move budget (1 ms), then it still makes the one move: a budget never cuts a plan small enough to be one model, so a busy machine gets the same roster', async () => {
+    const inp = twoVillageDistrict();
+    const v1 = await solveRoster(inp);
+    const previous = (await solveRoster({ ...inp, previous: v1.assignments })).assignments;
+    const next: SolveInput = { ...inp, availability: [...inp.availability, win('A02', 'unavailable', -1, 0, 24 * 4)], previous };
+
+    const budgeted = await solveRoster(next, { moveBudgetMs: 1 });
+    const full = await solveRoster(next);
+
+    expect(violations(next, budgeted.assignments)).toEqual([]);
+    expect(budgeted.metrics.placesFilled).toBe(full.metrics.placesFilled);
+    expect(budgeted.assignments.map(key).sort()).toEqual(full.assignments.map(key).sort());
+  });
+
   it('when a freed place can be filled directly by someone free, then no kept assignment is handed around to fill it', async () => {
     // Arrange: V1 needs G1 08-16 and G2 16-24, V2 needs G3 00-08 (one each). Published: d at
     // G1, a at G2, e at G3. d drops out. a could take G1 and hand G2 to b (free 16-24 only),
