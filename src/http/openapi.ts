@@ -45,6 +45,12 @@ export const instantOutSchema = z
   .regex(instantPattern)
   .openapi('Instant', { description: 'ISO 8601 with the offset of the plan’s (or the deployment’s) time zone', example: '2021-12-13T08:00:00+08:00' });
 
+/**
+ * An instant or null. A union, not `.nullable()`: on a registered schema that generates
+ * `allOf: [{$ref: Instant}, {type: [string, null]}]`, which null can never satisfy.
+ */
+export const nullableInstantSchema = z.union([instantOutSchema, z.null()]);
+
 const emptyDetails = z.strictObject({}).openapi('NoDetails', { description: 'Nothing more to say; always present, so clients can read `details` unconditionally' });
 
 const doubleBookingSchema = z

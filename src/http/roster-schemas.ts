@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { DailyReportView } from '../roster/read.js';
 import type { SolveMetrics } from '../solver/index.js';
-import { instantOutSchema as instant } from './openapi.js';
+import { instantOutSchema as instant, nullableInstantSchema } from './openapi.js';
 import { roleSchema } from './schemas.js';
 
 const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).describe('Local date YYYY-MM-DD');
@@ -134,7 +134,9 @@ export const personLoadSchema = z
   })
   .openapi('PersonLoad');
 
-export const solveMetricsSchema = solveSummarySchema.extend({ perPerson: z.array(personLoadSchema) }).openapi('SolveMetrics');
+// One flat object, not `.extend()`: that generates `allOf: [SolveSummary, {perPerson, additionalProperties: false}]`,
+// whose second branch forbids every property of the first.
+export const solveMetricsSchema = z.strictObject({ ...solveSummarySchema.shape, perPerson: z.array(personLoadSchema) }).openapi('SolveMetrics');
 
 // The solver owns SolveMetrics: if it grows, loses or changes a field, this fails to compile
 // here, not at a client. (Key sets are compared too: optional fields escape plain assignability.)
@@ -166,8 +168,8 @@ export const solveJobSchema = z
       .describe('Where a finished solve’s time went; null until done'),
     error: z.string().nullable(),
     createdAt: instant,
-    startedAt: instant.nullable(),
-    finishedAt: instant.nullable(),
+    startedAt: nullableInstantSchema,
+    finishedAt: nullableInstantSchema,
   })
   .openapi('SolveJob');
 
@@ -215,7 +217,7 @@ export const rosterViewSchema = z
     planId: z.string(),
     version: z.number().int().nullable().describe('Null for a draft'),
     solveId: z.string().optional().describe('Planners only'),
-    publishedAt: instant.nullable().describe('Null for a draft'),
+    publishedAt: nullableInstantSchema.describe('Null for a draft'),
     timezone: z.string(),
     assignments: z.array(assignmentViewSchema),
     gaps: z.array(gapViewSchema),

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { DOCUMENT_FILE, staleFiles } from '../../scripts/openapi.js';
 import { ContractChecker, type Answer, type OpenApiDoc } from '../helpers/contract.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 interface Operation {
@@ -206,6 +207,36 @@ describe('openapi document: linters', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('when a standard validator (ajv 2020-12) reads the served document, then nullable instants take null and an instant, solve metrics take their own fields, and no allOf branch forbids its siblings’ properties', () => {
+    // The document exactly as served, its schemas under $defs so that its $refs resolve.
+    const schemas = JSON.parse(JSON.stringify(doc.components?.schemas ?? {}).replaceAll('#/components/schemas/', 'served.json#/$defs/')) as Record<string, unknown>;
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    ajv.addSchema({ $id: 'served.json', $defs: schemas });
+    const of = (ref: string) => ajv.compile({ $ref: `served.json#/$defs/${ref}` });
+    const revokedAt = ajv.compile({ $ref: 'served.json#/$defs/TokenInfo/properties/revokedAt' });
+    expect(revokedAt(null), JSON.stringify(revokedAt.errors)).toBe(true);
+    expect(revokedAt('2021-12-13T08:00:00+08:00')).toBe(true);
+    expect(revokedAt({ $gt: '' })).toBe(false);
+    for (const path of ['SolveJob/properties/startedAt', 'Roster/properties/publishedAt', 'Roll/properties/freezeUntil', 'Delivery/properties/sentAt']) {
+      expect(ajv.compile({ $ref: `served.json#/$defs/${path}` })(null), path).toBe(true);
+    }
+    // Solve metrics: every field the summary has, plus perPerson, and nothing else.
+    const summary = schemas.SolveSummary as { properties: Record<string, unknown>; required: string[] };
+    const metrics = schemas.SolveMetrics as { properties: Record<string, unknown>; required: string[] };
+    expect(Object.keys(metrics.properties).sort()).toEqual([...Object.keys(summary.properties), 'perPerson'].sort());
+    expect(of('SolveMetrics')({ perPerson: [], unexpected: 1 })).toBe(false);
+    const walk = (value: unknown, where: string, found: string[]): string[] => {
+      if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${where}[${i}]`, found));
+      else if (value && typeof value === 'object') {
+        const branches = (value as { allOf?: { additionalProperties?: unknown; type?: unknown }[] }).allOf;
+        if (branches && branches.length > 1 && branches.some((b) => b.additionalProperties === false || (Array.isArray(b.type) && b.type.includes('null')))) found.push(where);
+        for (const [k, v] of Object.entries(value)) walk(v, `${where}/${k}`, found);
+      }
+      return found;
+    };
+    expect(walk(doc.components?.schemas, '#/components/schemas', [])).toEqual([]);
   });
 
   it('when swagger-parser validates the document, then it is valid OpenAPI 3.1 with every $ref resolved', async () => {

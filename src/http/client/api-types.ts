@@ -1217,7 +1217,7 @@ export type components = {
             cadreId: string | null;
             towns: string[];
             label: string;
-            revokedAt: components["schemas"]["Instant"] & (string | null);
+            revokedAt: components["schemas"]["Instant"] | null;
             createdAt: components["schemas"]["Instant"];
             updatedAt: components["schemas"]["Instant"];
         };
@@ -1330,11 +1330,12 @@ export type components = {
             partsSent: number;
             /** @description Failed attempts so far */
             attempts: number;
-            nextAttemptAt: components["schemas"]["Instant"] & (string | null);
+            /** @description When it is tried next; null once sent or failed */
+            nextAttemptAt: components["schemas"]["Instant"] | null;
             /** @description The robot’s last answer (HTTP status and body) */
             lastAnswer: string | null;
             createdAt: components["schemas"]["Instant"];
-            sentAt: components["schemas"]["Instant"] & (string | null);
+            sentAt: components["schemas"]["Instant"] | null;
         };
         Plan: {
             id: string;
@@ -1570,8 +1571,8 @@ export type components = {
             } | null;
             error: string | null;
             createdAt: components["schemas"]["Instant"];
-            startedAt: components["schemas"]["Instant"] & (string | null);
-            finishedAt: components["schemas"]["Instant"] & (string | null);
+            startedAt: components["schemas"]["Instant"] | null;
+            finishedAt: components["schemas"]["Instant"] | null;
         };
         SolveSummary: {
             /** @description Seats at gate-shifts (person-shifts) the plan needs */
@@ -1674,7 +1675,8 @@ export type components = {
             version: number | null;
             /** @description Planners only */
             solveId?: string;
-            publishedAt: components["schemas"]["Instant"] & (string | null);
+            /** @description Null for a draft */
+            publishedAt: components["schemas"]["Instant"] | null;
             timezone: string;
             assignments: components["schemas"]["Assignment"][];
             gaps: components["schemas"]["Gap"][];
@@ -1714,7 +1716,74 @@ export type components = {
             detailZh: string;
         };
         /** @description Planners only */
-        SolveMetrics: components["schemas"]["SolveSummary"] & {
+        SolveMetrics: {
+            /** @description Seats at gate-shifts (person-shifts) the plan needs */
+            placesNeeded: number;
+            placesFilled: number;
+            /** @description Most places any roster can fill, and how that was proved */
+            upperBound: {
+                value: number;
+                method: string;
+            };
+            /** @description (upperBound - filled) / upperBound; 0 = coverage proven optimal */
+            optimalityGap: number;
+            /** @description Hours per person who could have worked */
+            hours: {
+                min: number;
+                median: number;
+                max: number;
+                gini: number;
+            };
+            nights: {
+                min: number;
+                median: number;
+                max: number;
+            };
+            preferencesMet: {
+                preferredShiftsWorked: number;
+                preferredShiftsOffered: number;
+            };
+            /** @description Re-plans only: against the published roster */
+            changesVsPrevious: {
+                kept: number;
+                removed: number;
+                added: number;
+                otherPeopleChanged: number;
+            } | null;
+            /** @description Single shifts that could move from someone 2+ shifts heavier to an eligible colleague (in a campaign: heavier to date) */
+            fixableImbalances: number;
+            loadSpread?: components["schemas"]["LoadSpread"];
+            /** @description In a campaign: the same figures for the campaign to date (its fairness window), this plan included */
+            campaign?: {
+                loadSpread: components["schemas"]["LoadSpread"];
+                hours: {
+                    min: number;
+                    median: number;
+                    max: number;
+                };
+                nights: {
+                    min: number;
+                    median: number;
+                    max: number;
+                };
+            };
+            leadShortfalls: number;
+            /** @description Proven: no roster has fewer lead shortfalls than this */
+            leadBound?: {
+                value: number;
+                method: string;
+            };
+            solveMs: number;
+            /** @enum {string} */
+            engine: "highs" | "jslp";
+            subproblems: number;
+            /** @description Wall time per stage of the solve */
+            stages?: {
+                name: string;
+                ms: number;
+            }[];
+            /** @description What a planner should know about how the solve went */
+            notes?: string[];
             perPerson: components["schemas"]["PersonLoad"][];
         };
         PersonLoad: {
@@ -1976,7 +2045,8 @@ export type components = {
                 start: string;
                 days: number;
             } | null;
-            freezeUntil: components["schemas"]["Instant"] & (string | null);
+            /** @description Published shifts starting before this stay exactly as they were */
+            freezeUntil: components["schemas"]["Instant"] | null;
             /** @enum {string} */
             publish: "publish" | "draft";
             /** @description The planner’s token id, or "daily at HH:mm" */
@@ -1991,7 +2061,7 @@ export type components = {
             } | null;
             /** @description Local date of the last daily roll */
             dailyOn: string | null;
-            updatedAt: components["schemas"]["Instant"] & (string | null);
+            updatedAt: components["schemas"]["Instant"] | null;
         };
         RollRequest: {
             /**
@@ -2009,7 +2079,7 @@ export type components = {
             start: components["schemas"]["Instant"] & unknown;
             end: components["schemas"]["Instant"];
             checkedInAt: components["schemas"]["Instant"];
-            checkedOutAt: components["schemas"]["Instant"] & (string | null);
+            checkedOutAt: components["schemas"]["Instant"] | null;
             /** @description Not on the live roster at this gate-shift: recorded, fills a gap or stands in for a no-show */
             walkIn: boolean;
             /** @enum {string} */
@@ -2054,7 +2124,7 @@ export type components = {
             fixedOnSpot: boolean;
             /** @description Neither fixed on the spot nor marked fixed since */
             open: boolean;
-            fixedAt: components["schemas"]["Instant"] & (string | null);
+            fixedAt: components["schemas"]["Instant"] | null;
             /** @description What the village head wrote when marking it fixed */
             fixedNote: string;
         };

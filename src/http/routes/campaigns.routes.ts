@@ -13,7 +13,7 @@ import { getPlan } from '../../roster/plans.js';
 import { getRoll, requestRoll, type RollRound } from '../../roster/roll-protocol.js';
 import { readCampaignFigures } from '../../roster/views/campaign-figures.js';
 import { principalOf, requireRole } from '../auth.js';
-import { apiResponses, instantOutSchema as instant, jsonBody, jsonResponse } from '../openapi.js';
+import { apiResponses, instantOutSchema as instant, jsonBody, jsonResponse, nullableInstantSchema } from '../openapi.js';
 import { loadSpreadSchema } from '../roster-schemas.js';
 import { idParamSchema, plainText, sendJson } from '../schemas.js';
 
@@ -76,7 +76,7 @@ const rollSchema = z
     baseVersion: z.number().int().nullable().describe('The published version the roll re-plans from'),
     from: horizonSchema.nullable().describe('The plan’s days before the roll'),
     to: horizonSchema.nullable().describe('The plan’s days after it'),
-    freezeUntil: instant.nullable().describe('Published shifts starting before this stay exactly as they were'),
+    freezeUntil: nullableInstantSchema.describe('Published shifts starting before this stay exactly as they were'),
     publish: z.enum(['publish', 'draft']),
     requestedBy: z.string().nullable().describe('The planner’s token id, or "daily at HH:mm"'),
     resolves: z.number().int().describe('Solved again because another version was published meanwhile'),
@@ -88,7 +88,7 @@ const rollSchema = z
       })
       .nullable(),
     dailyOn: localDate.nullable().describe('Local date of the last daily roll'),
-    updatedAt: instant.nullable(),
+    updatedAt: nullableInstantSchema,
   })
   .openapi('Roll');
 

@@ -12,7 +12,7 @@ import { createChannel, deleteChannel, listChannels, type ChannelView } from '..
 import { listDeliveries } from '../../messaging/outbox.js';
 import { CHANNEL_KINDS, EVENT_KINDS } from '../../messaging/types.js';
 import { requireRole } from '../auth.js';
-import { apiResponses, instantOutSchema, jsonBody, jsonResponse } from '../openapi.js';
+import { apiResponses, instantOutSchema, jsonBody, jsonResponse, nullableInstantSchema } from '../openapi.js';
 import { idParamSchema, sendJson } from '../schemas.js';
 
 const kindSchema = z.enum(CHANNEL_KINDS).describe('wecom (企业微信群机器人), dingtalk (钉钉自定义机器人, 加签), feishu (飞书自定义机器人, 签名校验), webhook (any URL, signed JSON), email (planners, over SMTP_URL)');
@@ -60,10 +60,10 @@ const deliverySchema = z
     parts: z.number().int().describe('Posts the message was split into'),
     partsSent: z.number().int(),
     attempts: z.number().int().describe('Failed attempts so far'),
-    nextAttemptAt: instantOutSchema.nullable().describe('When it is tried next; null once sent or failed'),
+    nextAttemptAt: nullableInstantSchema.describe('When it is tried next; null once sent or failed'),
     lastAnswer: z.string().nullable().describe('The robot’s last answer (HTTP status and body)'),
     createdAt: instantOutSchema,
-    sentAt: instantOutSchema.nullable(),
+    sentAt: nullableInstantSchema,
   })
   .openapi('Delivery');
 const deliveryListSchema = z.strictObject({ items: z.array(deliverySchema).describe('Newest first') }).openapi('DeliveryList');

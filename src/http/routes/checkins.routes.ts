@@ -10,7 +10,7 @@ import { AppError } from '../../errors.js';
 import { isoWithOffset } from '../../domain/time.js';
 import { MAX_BACKDATE_MS, checkIn, checkOut, type CheckInResult } from '../../ground/checkins.js';
 import { principalOf, requireRole } from '../auth.js';
-import { apiResponses, instantOutSchema, jsonBody, jsonResponse } from '../openapi.js';
+import { apiResponses, instantOutSchema, jsonBody, jsonResponse, nullableInstantSchema } from '../openapi.js';
 import { instantSchema, sendJson } from '../schemas.js';
 
 export interface CheckInRouteDeps {
@@ -35,7 +35,7 @@ export const checkInSchema = z
     start: instantOutSchema.describe('Start of the gate-shift this check-in counts for'),
     end: instantOutSchema,
     checkedInAt: instantOutSchema,
-    checkedOutAt: instantOutSchema.nullable(),
+    checkedOutAt: nullableInstantSchema,
     walkIn: z.boolean().describe('Not on the live roster at this gate-shift: recorded, fills a gap or stands in for a no-show'),
     via: z.enum(['gate', 'api']),
   })

@@ -10,7 +10,7 @@ import { AppError } from '../../errors.js';
 import { isoWithOffset } from '../../domain/time.js';
 import { PROBLEM_CATEGORIES, fixProblem, getInspection, listInspections, recordInspection, type Inspection } from '../../ground/inspections.js';
 import { principalOf, requireRole } from '../auth.js';
-import { apiResponses, instantOutSchema, jsonBody, jsonResponse } from '../openapi.js';
+import { apiResponses, instantOutSchema, jsonBody, jsonResponse, nullableInstantSchema } from '../openapi.js';
 import { idParamSchema, instantSchema, plainText, sendJson } from '../schemas.js';
 
 export interface InspectionRouteDeps {
@@ -52,7 +52,7 @@ const problemSchema = z
     text: z.string(),
     fixedOnSpot: z.boolean(),
     open: z.boolean().describe('Neither fixed on the spot nor marked fixed since'),
-    fixedAt: instantOutSchema.nullable(),
+    fixedAt: nullableInstantSchema,
     fixedNote: z.string().describe('What the village head wrote when marking it fixed'),
   })
   .openapi('InspectionProblem');

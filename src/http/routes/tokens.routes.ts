@@ -6,7 +6,7 @@ import type { Models } from '../../db/models.js';
 import { issueToken, listTokens, revokeToken } from '../../auth/tokens.js';
 import { requireRole } from '../auth.js';
 import { isoWithOffset } from '../../domain/time.js';
-import { apiResponses, instantOutSchema, jsonBody, jsonResponse } from '../openapi.js';
+import { apiResponses, instantOutSchema, jsonBody, jsonResponse, nullableInstantSchema } from '../openapi.js';
 import { idParamSchema, sendJson } from '../schemas.js';
 
 const tokenRoleSchema = z
@@ -43,7 +43,7 @@ const tokenInfoSchema = z
     cadreId: z.string().nullable(),
     towns: z.array(z.string()),
     label: z.string(),
-    revokedAt: instantOutSchema.nullable(),
+    revokedAt: nullableInstantSchema,
     createdAt: instantOutSchema,
     updatedAt: instantOutSchema,
   })
