@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { DailyReportView } from '../roster/read.js';
 import type { SolveMetrics } from '../solver/index.js';
+import type { SolveTimings } from '../roster/solves.js';
 import { instantOutSchema as instant, nullableInstantSchema } from './openapi.js';
 import { roleSchema } from './schemas.js';
 
@@ -144,6 +145,18 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? ([keyof A] extends [keyof
 const metricsMatch: Same<z.infer<typeof solveMetricsSchema>, SolveMetrics> = true;
 void metricsMatch;
 
+const solveTimingsSchema = z
+  .strictObject({
+    queuedMs: z.number().int().describe('Requested -> taken by a worker'),
+    snapshotMs: z.number().int().describe('Reading the directory'),
+    contextMs: z.number().int().describe('Reading the published rosters around the plan (other plans, history, campaign)'),
+    solverMs: z.number().int().describe('The solve thread: model build, the stages in metrics.stages, the hand-over'),
+    storeMs: z.number().int().describe('Writing the roster and its gaps'),
+  });
+// The worker owns SolveTimings (src/roster/solves.ts): a field added there fails to compile here.
+const timingsMatch: Same<z.infer<typeof solveTimingsSchema>, SolveTimings> = true;
+void timingsMatch;
+
 export const solveJobSchema = z
   .strictObject({
     id: z.string(),
@@ -156,16 +169,7 @@ export const solveJobSchema = z
       .strictObject({ gates: z.number().int(), cadres: z.number().int(), windows: z.number().int(), pins: z.number().int(), previousAssignments: z.number().int() })
       .nullable()
       .describe('What the solve read'),
-    timings: z
-      .strictObject({
-        queuedMs: z.number().int().describe('Requested -> taken by a worker'),
-        snapshotMs: z.number().int().describe('Reading the directory'),
-        contextMs: z.number().int().describe('Reading the published rosters around the plan (other plans, history, campaign)'),
-        solverMs: z.number().int().describe('The solve thread: model build, the stages in metrics.stages, the hand-over'),
-        storeMs: z.number().int().describe('Writing the roster and its gaps'),
-      })
-      .nullable()
-      .describe('Where a finished solve’s time went; null until done'),
+    timings: solveTimingsSchema.nullable().describe('Where a finished solve’s time went; null until done'),
     error: z.string().nullable(),
     createdAt: instant,
     startedAt: nullableInstantSchema,

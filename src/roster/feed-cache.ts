@@ -24,9 +24,19 @@ export interface LiveFeeds {
   map: ReadonlyMap<string, number> | null;
 }
 
+/** A feed document's id: the generation holding it, and the feed's key (`cadre:…`, `village:…`). */
+export function feedId(gen: number, key: string): string {
+  return `${gen}|${key}`;
+}
+
+/** The feed key of a feed document's id. */
+export function feedKeyOf(id: string): string {
+  return id.slice(id.indexOf('|') + 1);
+}
+
 /** The document id of a feed in the live generation. */
 export function feedDocId(live: LiveFeeds, key: string): string {
-  return `${live.map?.get(key) ?? live.gen}|${key}`;
+  return feedId(live.map?.get(key) ?? live.gen, key);
 }
 
 export class FeedCache {

@@ -29,7 +29,7 @@ import {
   type FeedState,
 } from '../feeds/index.js';
 import { gateShiftKey } from './views/index.js';
-import { feedCacheFor, feedDocId } from './feed-cache.js';
+import { feedCacheFor, feedDocId, feedId, feedKeyOf } from './feed-cache.js';
 import { liveFeedMap, liveState } from './live-state.js';
 import type { PublishedRoster } from './publish.js';
 
@@ -217,20 +217,17 @@ export async function liveMapOf(models: Models, gen: number): Promise<Map<string
   const map = await liveFeedMap(models, gen);
   if (map) return map;
   const ids = await models.Feed.find({ gen }, { _id: 1 }).lean<{ _id: string }[]>();
-  return new Map(ids.map(({ _id }) => [_id.slice(_id.indexOf('|') + 1), gen]));
+  return new Map(ids.map(({ _id }) => [feedKeyOf(_id), gen]));
 }
 
 /** Feed documents no generation from `map` on points at (older documents of re-rendered feeds, and anything older). */
 export async function staleFeedIds(models: Models, map: ReadonlyMap<string, number>, liveGen: number): Promise<string[]> {
   const ids = await models.Feed.find({ gen: { $lte: liveGen } }, { _id: 1 }).lean<{ _id: string }[]>();
   return ids.map(({ _id }) => _id).filter((id) => {
-    const key = id.slice(id.indexOf('|') + 1);
-    return id !== `${map.get(key)}|${key}`;
+    const key = feedKeyOf(id);
+    const gen = map.get(key);
+    return gen === undefined || id !== feedId(gen, key);
   });
-}
-
-function feedId(gen: number, key: string): string {
-  return `${gen}|${key}`;
 }
 
 interface LiveFeed extends FeedState {
@@ -239,13 +236,16 @@ interface LiveFeed extends FeedState {
 
 /** The live documents of `keys` (those that have one), by `_id`. */
 async function liveFeedStates(models: Models, map: ReadonlyMap<string, number>, keys: readonly string[]): Promise<Map<string, LiveFeed>> {
-  const ids = keys.flatMap((key) => (map.has(key) ? [`${map.get(key)}|${key}`] : []));
+  const ids = keys.flatMap((key) => {
+    const gen = map.get(key);
+    return gen === undefined ? [] : [feedId(gen, key)];
+  });
   const out = new Map<string, LiveFeed>();
   for (let i = 0; i < ids.length; i += 500) {
     const docs = await models.Feed.find({ _id: { $in: ids.slice(i, i + 500) } }, { etag: 1, lastModified: 1, states: 1 }).lean<Record<string, any>[]>();
     for (const d of docs) {
       const states = (JSON.parse(d.states as string) as EventState[]).map((e) => ({ ...e, created: new Date(e.created), lastModified: new Date(e.lastModified) }));
-      const key = String(d._id).slice(String(d._id).indexOf('|') + 1);
+      const key = feedKeyOf(String(d._id));
       out.set(key, { etag: d.etag, lastModified: d.lastModified, states: new Map(states.map((e) => [e.uid, e])) });
     }
   }

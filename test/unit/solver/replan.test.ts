@@ -25,6 +25,14 @@ async function replan(inp: SolveInput, previous: Assignment[], absent: string, f
   return { next, after, others, lost, keptOthers: others.length - lost.length };
 }
 
+/** The two-village district solved and re-solved unchanged, then A02 out for its days: the re-plan's input. */
+async function a02OutAfterPublishing(): Promise<{ next: SolveInput; previous: Assignment[] }> {
+  const inp = twoVillageDistrict();
+  const v1 = await solveRoster(inp);
+  const previous = (await solveRoster({ ...inp, previous: v1.assignments })).assignments;
+  return { next: { ...inp, availability: [...inp.availability, win('A02', 'unavailable', -1, 0, 24 * 4)], previous }, previous };
+}
+
 describe('re-plan after one person drops out', () => {
   it('when A02 drops out of the two-village district, then both freed places are refilled with the one move that needs, and no fewer', async () => {
     // Arrange: the integration workflow's district, solved and re-solved unchanged (v1, v2).
@@ -59,10 +67,7 @@ describe('re-plan after one person drops out', () => {
 
   it('when A02 drops out and the re-plan has no time for moves (direct fills only), then nobody else moves and the place that needed a move stays open', async () => {
     // Arrange: as above, where the second freed place can only be filled by moving B04.
-    const inp = twoVillageDistrict();
-    const v1 = await solveRoster(inp);
-    const previous = (await solveRoster({ ...inp, previous: v1.assignments })).assignments;
-    const next: SolveInput = { ...inp, availability: [...inp.availability, win('A02', 'unavailable', -1, 0, 24 * 4)], previous };
+    const { next, previous } = await a02OutAfterPublishing();
 
     // Act
     const direct = await solveRoster(next, { moveBudgetMs: 0 });
@@ -77,10 +82,7 @@ describe('re-plan after one person drops out', () => {
   });
 
   it('when a small plan is re-planned with a tiny move budget (1 ms), then it still makes the one move: a budget never cuts a plan small enough to be one model, so a busy machine gets the same roster', async () => {
-    const inp = twoVillageDistrict();
-    const v1 = await solveRoster(inp);
-    const previous = (await solveRoster({ ...inp, previous: v1.assignments })).assignments;
-    const next: SolveInput = { ...inp, availability: [...inp.availability, win('A02', 'unavailable', -1, 0, 24 * 4)], previous };
+    const { next } = await a02OutAfterPublishing();
 
     const budgeted = await solveRoster(next, { moveBudgetMs: 1 });
     const full = await solveRoster(next);
