@@ -162,6 +162,11 @@ export function withContractCheck(app: Express): Express {
 }
 
 function observe(req: IncomingMessage, res: ServerResponse, checker: ContractChecker): void {
+  // The URL as it arrived: a mounted router rewrites req.url (\`/api/v1/tokens\` -> \`/\`) while
+  // its handler runs, so reading it in \`end\` saw \`/\`, matched no operation, and the answer
+  // was taken for a page and never checked.
+  const method = req.method ?? 'GET';
+  const url = req.url ?? '/';
   const chunks: Buffer[] = [];
   const keep = (chunk: unknown, encoding?: unknown) => {
     if (chunk === undefined || chunk === null || typeof chunk === 'function') return;
@@ -175,7 +180,7 @@ function observe(req: IncomingMessage, res: ServerResponse, checker: ContractChe
   }) as typeof res.write;
   res.end = ((...args: unknown[]) => {
     keep(args[0], args[1]);
-    const problems = checker.check({ method: req.method ?? 'GET', url: req.url ?? '/', status: res.statusCode, headers: res.getHeaders(), body: Buffer.concat(chunks) });
+    const problems = checker.check({ method, url, status: res.statusCode, headers: res.getHeaders(), body: Buffer.concat(chunks) });
     violations.push(...problems);
     return end(...args);
   }) as typeof res.end;
