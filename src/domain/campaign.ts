@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { isLocalDate } from './time.js';
 
 export const campaignSpecSchema = z
-  .object({
+  .strictObject({
     start: z.string().refine(isLocalDate, 'not a date YYYY-MM-DD').describe('First local day of the campaign, YYYY-MM-DD; weekly caps count 7-day blocks from it'),
     windowDays: z
       .number()

@@ -8,7 +8,7 @@ import { isLocalDate, isValidTimeZone, parseClock } from './time.js';
 
 /** Planner-adjustable rules; every default is the issue's. */
 export const planRulesSchema = z
-  .object({
+  .strictObject({
     minRestHours: z.number().min(0).max(48).default(8).describe('Minimum rest between two shifts of one person, hours'),
     maxHoursPer24h: z.number().positive().max(24).default(12).describe('Maximum hours one person works in any 24 h, duty in other plans included'),
     maxHoursPerWeek: z
@@ -29,7 +29,7 @@ export const planRulesSchema = z
 
 /** How absences reported by people themselves (on their `/me` page) are handled; defaults are the issue's. */
 export const absencePolicySchema = z
-  .object({
+  .strictObject({
     selfReportNeedsAcceptance: z
       .boolean()
       .default(false)
@@ -53,7 +53,7 @@ export const ABSENCE_POLICY_DEFAULTS = { selfReportNeedsAcceptance: false, minLe
 
 /** How the plan's horizon rolls forward (`POST /api/v1/plans/{id}/roll`, or daily by itself). */
 export const rollPolicySchema = z
-  .object({
+  .strictObject({
     freezeHours: z
       .number()
       .min(0)
@@ -76,7 +76,7 @@ export const rollPolicySchema = z
 export const ROLL_POLICY_DEFAULTS = { freezeHours: 24, publish: 'publish', dailyAt: null } as const;
 
 export const planSpecSchema = z
-  .object({
+  .strictObject({
     start: z.string().refine(isLocalDate, 'not a date YYYY-MM-DD').describe('First local day of the plan, YYYY-MM-DD'),
     days: z.number().int().min(1).max(31).describe('Number of days the plan covers (1-31)'),
     timezone: z

@@ -2,7 +2,7 @@ import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { ZodError } from 'zod';
 import { databaseDownError } from '../db/database-down.js';
 import { isDatabaseUnreachable } from '../db/health.js';
-import { AppError } from '../errors.js';
+import { AppError, invalidRequest } from '../errors.js';
 import { pageContext, sendPage } from '../pages/render.js';
 
 /**
@@ -39,11 +39,8 @@ function isPageRequest(req: Request): boolean {
 function toAppError(err: unknown): AppError | null {
   if (err instanceof AppError) return err;
   if (isDatabaseUnreachable(err)) return databaseDownError();
-  if (err instanceof ZodError) {
-    return new AppError('bad_request', 'invalid request', {
-      issues: err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-    });
-  }
+  // A body, query or path parameter the route's schema refused (an unknown field, a wrong type).
+  if (err instanceof ZodError) return invalidRequest(err);
   // body-parser's errors carry a `type`; they are the client's fault, not ours.
   const type = (err as { type?: string }).type;
   if (type === 'entity.too.large') {

@@ -167,10 +167,12 @@ export type RouteErrorStatus = 400 | 403 | 404 | 409 | 413 | 415 | 422;
 /**
  * Responses of a `/api/v1` operation: its own answers, the errors it names, and those every
  * API call can answer (400 a URL that is not valid percent-encoding or a body that is not
- * JSON, 401 token, 429 rate limits, 503 database down, 500).
+ * JSON, 401 token, 422 a parameter or field not accepted, 429 rate limits, 503 database down, 500).
  */
 export function apiResponses(success: Record<number, ResponseConfig>, ...errors: RouteErrorStatus[]): Record<number, ResponseConfig> {
-  return responsesWith(success, [...errors, 400, 401, 429, 500, 503]);
+  // 422 too: every path parameter, query and body is parsed strictly (an unknown field or a
+  // wrong type is refused by name).
+  return responsesWith(success, [...errors, 400, 401, 422, 429, 500, 503]);
 }
 
 /** Responses of an operation outside the bearer-token API (feeds, probes). */

@@ -17,19 +17,19 @@ export function plainText(max: number): z.ZodString {
     .refine((text) => textProblem(text, max) === null, `one line of at most ${max} characters, without control characters`);
 }
 
-export const pageQuerySchema = z.object({
+export const pageQuerySchema = z.strictObject({
   page: z.coerce.number().int().min(1).default(1).describe('1-based page number'),
   pageSize: z.coerce.number().int().min(1).max(1000).default(100).describe('Items per page (max 1000)'),
 });
 
-export const placeQuerySchema = z.object({
+export const placeQuerySchema = z.strictObject({
   village: z.string().min(1).optional().describe('Only this village (村社)'),
   town: z.string().min(1).optional().describe('Only this town (镇街)'),
 });
 
 export const roleSchema = z.enum(ROLES as [string, ...string[]]).describe('village_cadre, dispatched or volunteer');
 
-export const idParamSchema = z.object({ id: z.string().min(1) });
+export const idParamSchema = z.strictObject({ id: z.string().min(1) });
 
 /**
  * An instant in ISO 8601, e.g. `2021-12-13T08:00:00+08:00`. `new Date()` (and so
@@ -41,7 +41,7 @@ export const instantSchema = z
   .refine((text) => isLocalDate(text.slice(0, 10)) && !Number.isNaN(Date.parse(text)), 'not an ISO 8601 date and time that exists, e.g. 2021-12-13T08:00:00+08:00')
   .transform((text) => new Date(text));
 
-export const replaceQuerySchema = z.object({
+export const replaceQuerySchema = z.strictObject({
   replace: z
     .enum(['true', 'false', '1', '0'])
     .default('false')

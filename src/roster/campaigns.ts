@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { withDocLock } from '../db/doc-lock.js';
 import type { Models } from '../db/models.js';
 import { campaignSpecSchema, type CampaignSpec } from '../domain/campaign.js';
-import { AppError } from '../errors.js';
+import { AppError, fieldProblemsOf } from '../errors.js';
 
 export interface Campaign {
   id: string;
@@ -60,7 +60,7 @@ function parseCampaignSpec(input: unknown): CampaignSpec {
   const parsed = campaignSpecSchema.safeParse(input);
   if (!parsed.success) {
     throw new AppError('validation_failed', 'the campaign is not valid', {
-      problems: parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })),
+      problems: fieldProblemsOf(parsed.error),
     });
   }
   return parsed.data;

@@ -7,7 +7,7 @@ import { withDocLock } from '../db/doc-lock.js';
 import type { Models } from '../db/models.js';
 import { ABSENCE_POLICY_DEFAULTS, ROLL_POLICY_DEFAULTS, planSpecSchema, type PlanSpec, type PlanSpecInput } from '../domain/plan.js';
 import { addDays, formatClock, localInstant, parseClock } from '../domain/time.js';
-import { AppError } from '../errors.js';
+import { AppError, fieldProblemsOf } from '../errors.js';
 import { campaignForPlan } from './campaigns.js';
 import type { Pin } from '../solver/index.js';
 
@@ -124,7 +124,7 @@ function parseSpec(input: unknown): PlanSpec {
   const parsed = planSpecSchema.safeParse(input);
   if (!parsed.success) {
     throw new AppError('validation_failed', 'the plan is not valid', {
-      problems: parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })),
+      problems: fieldProblemsOf(parsed.error),
     });
   }
   return parsed.data;

@@ -157,7 +157,7 @@ describe('token management', () => {
   });
 
   it.each([
-    ['an unknown role', { role: 'admin' }, 400],
+    ['an unknown role', { role: 'admin' }, 422],
     ['a village_head without villages', { role: 'village_head' }, 422],
     ['a village_head for an unknown village', { role: 'village_head', villages: ['北村'] }, 422],
     ['a cadre token for an unknown person', { role: 'cadre', cadreId: 'P404' }, 422],

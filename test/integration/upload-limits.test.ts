@@ -193,10 +193,10 @@ describe('dates that do not exist', () => {
     const badPlan = await api('post', '/plans').send({ name: '二月', start: '2021-02-30', days: 2 });
     const roster = await api('get', `/plans/${plan.body.id}/roster?from=2021-02-30T00:00:00Z`);
 
-    expect(pin.status).toBe(400);
-    expect(pin.body.error.details.issues).toEqual([expect.objectContaining({ path: 'start', message: expect.stringContaining('exists') })]);
-    expect(badPlan.status).toBe(400);
-    expect(roster.status).toBe(400);
+    expect(pin.status).toBe(422);
+    expect(pin.body.error.details.problems).toEqual([expect.objectContaining({ field: 'start', message: expect.stringContaining('exists') })]);
+    expect(badPlan.status).toBe(422);
+    expect(roster.status).toBe(422);
     expect((await api('get', `/plans/${plan.body.id}`)).body.pins).toEqual([]);
   });
 });

@@ -22,7 +22,7 @@ export interface AbsenceRouteDeps {
 }
 
 const absenceRequestSchema = z
-  .object({
+  .strictObject({
     cadreId: z.string().min(1).max(64),
     from: instantSchema.describe('First instant of the absence, ISO 8601'),
     to: instantSchema.describe('End of the absence (exclusive), ISO 8601'),
@@ -63,7 +63,7 @@ const absenceSchema = z
 
 const absenceListSchema = z.strictObject({ items: z.array(absenceSchema) }).openapi('AbsenceList');
 
-const listQuerySchema = z.object({
+const listQuerySchema = z.strictObject({
   cadreId: z.string().min(1).optional(),
   village: z.string().min(1).optional(),
   from: instantSchema.optional().describe('Only absences overlapping [from, to)'),
@@ -97,7 +97,7 @@ export function absenceRoutes(deps: AbsenceRouteDeps, registry: OpenAPIRegistry)
     res.status(204).end();
   });
 
-  const id = z.object({ id: z.string() });
+  const id = z.strictObject({ id: z.string() });
   registry.registerPath({
     method: 'post',
     path: '/api/v1/absences',

@@ -138,8 +138,8 @@ async function rollView(models: Models, round: RollRound): Promise<z.output<type
 }
 
 function document(registry: OpenAPIRegistry): void {
-  const campaignId = z.object({ id: z.string().describe('The campaign’s id') });
-  const planId = z.object({ id: z.string().describe('The plan’s id') });
+  const campaignId = z.strictObject({ id: z.string().describe('The campaign’s id') });
+  const planId = z.strictObject({ id: z.string().describe('The plan’s id') });
   const op = (config: Omit<RouteConfig, 'tags'> & { tags?: string[] }) => registry.registerPath({ tags: ['campaigns'], ...config });
   op({ method: 'post', path: '/api/v1/campaigns', operationId: 'createCampaign', summary: 'Create a campaign (planner)', description: 'Plans join it with `campaignId` (POST /api/v1/plans, PATCH /api/v1/plans/{id}).', request: jsonBody(createCampaignSchema), responses: apiResponses({ 201: jsonResponse('The campaign', campaignSchema) }, 400, 403, 413, 415) });
   op({ method: 'get', path: '/api/v1/campaigns', operationId: 'listCampaigns', summary: 'List campaigns, newest first (planner)', responses: apiResponses({ 200: jsonResponse('Campaigns', campaignListSchema) }, 403) });

@@ -19,7 +19,7 @@ const kindSchema = z.enum(CHANNEL_KINDS).describe('wecom (企业微信群机器�
 const eventSchema = z.enum(EVENT_KINDS);
 
 const channelRequestSchema = z
-  .object({
+  .strictObject({
     kind: kindSchema,
     url: z.string().min(1).max(2000).describe('The robot’s webhook address as the group shows it; for email, mailto:a@x.cn,b@y.cn. Never shown again.'),
     secret: z.string().min(1).max(500).optional().describe('Signing secret (DingTalk SEC…, Feishu, webhook HMAC key). Never shown again.'),
@@ -67,7 +67,7 @@ const deliverySchema = z
   })
   .openapi('Delivery');
 const deliveryListSchema = z.strictObject({ items: z.array(deliverySchema).describe('Newest first') }).openapi('DeliveryList');
-const deliveryQuerySchema = z.object({
+const deliveryQuerySchema = z.strictObject({
   status: deliveryStatusSchema.optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
@@ -130,7 +130,7 @@ export function channelRoutes(models: Models, timeZone: string, registry: OpenAP
     operationId: 'deleteChannel',
     tags: ['channels'],
     summary: 'Remove a channel; its unsent messages are marked failed (planner)',
-    request: { params: z.object({ id: z.string() }) },
+    request: { params: z.strictObject({ id: z.string() }) },
     responses: apiResponses({ 204: { description: 'Removed' } }, 403, 404),
   });
   registry.registerPath({

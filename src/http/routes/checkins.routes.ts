@@ -19,7 +19,7 @@ export interface CheckInRouteDeps {
 }
 
 const checkInRequestSchema = z
-  .object({
+  .strictObject({
     gateId: z.string().min(1).max(64).describe('The gate one is at'),
     at: instantSchema.optional().describe('When, ISO 8601; default now. At most 12 h ago (a tap queued offline), never in the future'),
   })

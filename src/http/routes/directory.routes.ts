@@ -134,7 +134,7 @@ function documentReads(
   registry: OpenAPIRegistry,
   q: { gatesQuery: z.ZodObject; cadresQuery: z.ZodObject; availabilityQuery: z.ZodObject },
 ): void {
-  const idParams = z.object({ id: z.string().describe('The record’s id') });
+  const idParams = z.strictObject({ id: z.string().describe('The record’s id') });
   const scoped = 'Scoped: a village head sees their villages, a cadre token its own person. Filters only narrow: one naming something outside the token’s scope matches nothing (200, empty).';
   const op = (method: 'get' | 'delete', path: string, operationId: string, summary: string, rest: Omit<RouteConfig, 'method' | 'path' | 'operationId' | 'summary'>) =>
     registry.registerPath({ method, path, operationId, summary, tags: ['directory'], ...rest });

@@ -26,7 +26,7 @@ const MAX_BACKDATE_MS = 7 * 86_400_000;
 const categorySchema = z.enum(PROBLEM_CATEGORIES).describe('unstaffed 无人值守, understaffed 值守人数不足, off_post 脱岗离岗, no_registration 未落实来访登记, no_temperature 未落实测温, supplies 防疫物资不足, other 其他');
 
 const inspectionRequestSchema = z
-  .object({
+  .strictObject({
     gateId: z.string().min(1).max(64),
     at: instantSchema.optional().describe('When the gate was checked, ISO 8601; default now; at most 7 days ago, never in the future'),
     staffSeen: z.number().int().min(0).max(50).describe('People found on duty at the gate'),
@@ -34,7 +34,7 @@ const inspectionRequestSchema = z
     visitorRegistration: z.boolean().describe('Visitors are being registered (来访登记)'),
     temperatureChecks: z.boolean().describe('Temperatures are being taken (测温)'),
     problems: z
-      .array(z.object({ category: categorySchema, text: plainText(500).min(1), fixedOnSpot: z.boolean().default(false).describe('Put right before the squad left (当场整改)') }))
+      .array(z.strictObject({ category: categorySchema, text: plainText(500).min(1), fixedOnSpot: z.boolean().default(false).describe('Put right before the squad left (当场整改)') }))
       .max(20)
       .default([]),
     clientRef: z
@@ -79,7 +79,7 @@ export const inspectionSchema = z
 
 const inspectionListSchema = z.strictObject({ items: z.array(inspectionSchema).describe('Latest first') }).openapi('InspectionList');
 
-const listQuerySchema = z.object({
+const listQuerySchema = z.strictObject({
   village: z.string().min(1).optional(),
   town: z.string().min(1).optional(),
   gateId: z.string().min(1).optional(),
@@ -88,8 +88,8 @@ const listQuerySchema = z.object({
   open: z.enum(['true', 'false']).optional().transform((v) => v === 'true').describe('true: only inspections with a problem still open'),
 });
 
-const fixRequestSchema = z.object({ note: plainText(500).min(1).describe('How it was put right, e.g. 已补充一名值守人员') }).openapi('ProblemFixRequest');
-const problemParams = z.object({ id: z.string().min(1), index: z.coerce.number().int().min(0).max(19) });
+const fixRequestSchema = z.strictObject({ note: plainText(500).min(1).describe('How it was put right, e.g. 已补充一名值守人员') }).openapi('ProblemFixRequest');
+const problemParams = z.strictObject({ id: z.string().min(1), index: z.coerce.number().int().min(0).max(19) });
 
 export function inspectionRoutes(deps: InspectionRouteDeps, registry: OpenAPIRegistry): Router {
   const router = Router();
@@ -147,7 +147,7 @@ export function inspectionRoutes(deps: InspectionRouteDeps, registry: OpenAPIReg
     path: '/api/v1/inspections/{id}',
     operationId: 'getInspection',
     summary: 'One inspection (scoped as the list)',
-    request: { params: z.object({ id: z.string() }) },
+    request: { params: z.strictObject({ id: z.string() }) },
     responses: apiResponses({ 200: jsonResponse('The inspection', inspectionSchema) }, 403, 404),
   });
   op({
@@ -156,7 +156,7 @@ export function inspectionRoutes(deps: InspectionRouteDeps, registry: OpenAPIReg
     operationId: 'fixInspectionProblem',
     summary: 'Mark a problem fixed, with a note (the village head of that gate, or a planner)',
     description: '409 when it is already fixed (on the spot, or by someone else).',
-    request: { params: z.object({ id: z.string(), index: z.number().int().min(0).max(19) }), ...jsonBody(fixRequestSchema) },
+    request: { params: z.strictObject({ id: z.string(), index: z.number().int().min(0).max(19) }), ...jsonBody(fixRequestSchema) },
     responses: apiResponses({ 200: jsonResponse('The inspection', inspectionSchema) }, 400, 403, 404, 409, 413, 415),
   });
   return router;

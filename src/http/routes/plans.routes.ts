@@ -47,19 +47,36 @@ const createPlanSchema = planSpecSchema
     fairness: z.enum(['equal', 'proportional']).optional().describe('equal: hours as equal as rules allow; proportional: in proportion to the hours each person offered. Default equal, or proportional (to what each offered over the campaign) in a campaign'),
   })
   .openapi('PlanCreate');
-const patchPlanSchema = z.object({ name: plainText(100).min(1).optional() }).catchall(z.unknown()).openapi('PlanPatch');
+/**
+ * A plan's fields, each optional and without its default, nested groups the same way: an
+ * unknown or wrong-typed field is refused here, before the plan is looked up. A nested group
+ * is merged field by field with the stored plan and the merged plan validated whole
+ * (src/roster/plans.ts), so a group's defaults must not fill in what the patch leaves out.
+ */
+function patchOf(schema: z.ZodType): z.ZodType {
+  let inner = schema;
+  while (inner instanceof z.ZodDefault || inner instanceof z.ZodOptional) inner = inner.unwrap() as z.ZodType;
+  if (inner instanceof z.ZodObject) return z.strictObject(Object.fromEntries(Object.entries(inner.shape as Record<string, z.ZodType>).map(([k, v]) => [k, patchOf(v)]))).optional();
+  return inner.optional();
+}
+const patchPlanSchema = z
+  .strictObject({
+    ...Object.fromEntries(Object.entries(planSpecSchema.shape as Record<string, z.ZodType>).map(([key, field]) => [key, patchOf(field)])),
+    name: plainText(100).min(1).optional(),
+  })
+  .openapi('PlanPatch');
 const solveRequestSchema = z
-  .object({
+  .strictObject({
     engine: z.enum(['highs', 'jslp']).optional().describe('Override the LP engine for this solve'),
     deadlineSeconds: z.number().positive().max(3600).optional().describe('Override the deadline for this solve'),
   })
   .openapi('SolveRequest');
-const publishSchema = z.object({ solveId: z.string().min(1) }).openapi('PublishRequest');
-const rollbackSchema = z.object({ version: z.number().int().min(1).describe('The earlier version whose roster becomes current again') }).openapi('RollbackRequest');
+const publishSchema = z.strictObject({ solveId: z.string().min(1) }).openapi('PublishRequest');
+const rollbackSchema = z.strictObject({ version: z.number().int().min(1).describe('The earlier version whose roster becomes current again') }).openapi('RollbackRequest');
 const pinSchema = z
-  .object({ cadreId: z.string().min(1), gateId: z.string().min(1), start: instantSchema.describe('Shift start, ISO 8601 instant') })
+  .strictObject({ cadreId: z.string().min(1), gateId: z.string().min(1), start: instantSchema.describe('Shift start, ISO 8601 instant') })
   .openapi('Pin');
-const rosterQuerySchema = z.object({
+const rosterQuerySchema = z.strictObject({
   version: z.coerce.number().int().min(1).optional().describe('A published version; default the current one'),
   town: z.string().optional().describe('Only gates of this town'),
   village: z.string().optional().describe('Only gates of this village'),
@@ -68,11 +85,11 @@ const rosterQuerySchema = z.object({
   from: instantSchema.optional().describe('Only rows overlapping [from, to); ISO 8601 with offset, e.g. 2021-12-13T08:00:00+08:00'),
   to: instantSchema.optional().describe('See from'),
 });
-const reportQuerySchema = z.object({
+const reportQuerySchema = z.strictObject({
   date: z.string().refine(isLocalDate, 'not a date YYYY-MM-DD').describe('Local day of the report, YYYY-MM-DD'),
   version: z.coerce.number().int().min(1).optional().describe('A published version; default the current one'),
 });
-const diffQuerySchema = z.object({
+const diffQuerySchema = z.strictObject({
   from: z.coerce.number().int().min(1).describe('The earlier version'),
   to: z.coerce.number().int().min(1).describe('The later version'),
 });
@@ -235,8 +252,8 @@ function sendRoster<S extends z.ZodType>(req: Request, res: Response, schema: S,
 }
 
 function document(registry: OpenAPIRegistry): void {
-  const id = z.object({ id: z.string().describe('The plan’s id') });
-  const solveId = z.object({ id: z.string().describe('The solve’s id') });
+  const id = z.strictObject({ id: z.string().describe('The plan’s id') });
+  const solveId = z.strictObject({ id: z.string().describe('The solve’s id') });
   const csvOr = (description: string, schema: z.ZodType, csvColumns: string) => ({
     description,
     content: { 'application/json': { schema }, 'text/csv': { schema: z.string().describe(`UTF-8 with BOM, CRLF; local times YYYY-MM-DD HH:mm; columns ${csvColumns}`) } },

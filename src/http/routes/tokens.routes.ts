@@ -14,7 +14,7 @@ const tokenRoleSchema = z
   .describe('planner: everything; village_head: read-only, its villages; cadre: its own data; inspector: an inspection squad, inspections and visit lists of its towns');
 
 export const tokenRequestSchema = z
-  .object({
+  .strictObject({
     role: tokenRoleSchema,
     villages: z.array(z.string().min(1)).optional().describe('For village_head: the villages it may read'),
     cadreId: z.string().min(1).optional().describe('For cadre: whose data it may read'),
@@ -102,7 +102,7 @@ export function tokenRoutes(models: Models, timeZone: string, registry: OpenAPIR
     operationId: 'revokeToken',
     tags: ['tokens'],
     summary: 'Revoke a token (planner)',
-    request: { params: z.object({ id: z.string().describe('The token id (not the secret)') }) },
+    request: { params: z.strictObject({ id: z.string().describe('The token id (not the secret)') }) },
     responses: apiResponses({ 204: { description: 'Revoked' } }, 403, 404),
   });
   return router;

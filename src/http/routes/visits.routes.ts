@@ -15,7 +15,7 @@ export interface VisitRouteDeps {
   timeZone: string;
 }
 
-const visitQuerySchema = z.object({
+const visitQuerySchema = z.strictObject({
   date: z.string().refine(isLocalDate, 'not a date YYYY-MM-DD').optional().describe('The visit day (it starts with the plan’s first shift); default today'),
 });
 

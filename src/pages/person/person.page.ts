@@ -20,7 +20,7 @@ import { plainText } from '../../http/schemas.js';
 import { ownReports, selfReport, type SelfReportRequest } from '../../replan/absence-reports.js';
 import { whomToCall, type Contact } from '../../replan/contacts.js';
 import { getPlan } from '../../roster/plans.js';
-import { AppError } from '../../errors.js';
+import { AppError, fieldProblemsOf } from '../../errors.js';
 import type { PageContext } from '../render.js';
 import { localTime } from '../time-labels.js';
 import { rememberPerson } from '../gate/person-cookie.js';
@@ -61,7 +61,7 @@ export function personRoutes(models: Models, config: Config): Router {
     const form = reportForm.safeParse(req.body);
     const found = await personOf(models, typeof req.body?.token === 'string' ? req.body.token : undefined);
     if (!found) return sendPage(res, ctx, 'message', { title: ctx.t('personTitle'), message: ctx.t('personNoToken') }, 404);
-    if (!form.success) throw new AppError('validation_failed', 'the report is not complete', { problems: form.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })) });
+    if (!form.success) throw new AppError('validation_failed', 'the report is not complete', { problems: fieldProblemsOf(form.error) });
     const outcome = await selfReport(models, found.cadreId, reportRequest(form.data, config.TIMEZONE));
     if (outcome.outcome === 'too_soon') {
       const village = (await models.Cadre.findOne({ _id: found.cadreId }, { village: 1 }).lean<{ village: string }>())?.village ?? '';

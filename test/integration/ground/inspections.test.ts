@@ -127,16 +127,16 @@ describe('inspections', () => {
 
   it('when the input is bad, then a 4xx names the field', async () => {
     const cases: [object, number, string][] = [
-      [{ ...spotCheck, staffSeen: -1 }, 400, 'staffSeen'],
-      [{ ...spotCheck, problems: [{ category: 'dirty', text: 'x' }] }, 400, 'problems.0.category'],
-      [{ ...spotCheck, problems: [{ category: 'other', text: 'a\u0000b' }] }, 400, 'problems.0.text'],
+      [{ ...spotCheck, staffSeen: -1 }, 422, 'staffSeen'],
+      [{ ...spotCheck, problems: [{ category: 'dirty', text: 'x' }] }, 422, 'problems.0.category'],
+      [{ ...spotCheck, problems: [{ category: 'other', text: 'a\u0000b' }] }, 422, 'problems.0.text'],
       [{ ...spotCheck, at: '2021-12-13T11:00:00+08:00', clientRef: 'y1' }, 422, 'at'],
       [{ ...spotCheck, gateId: 'NOPE', clientRef: 'y2' }, 422, 'gateId'],
     ];
     for (const [body, status, field] of cases) {
       const res = await api(t.app, inspector).post('/api/v1/inspections', body);
       expect(res.status, JSON.stringify({ body, answer: res.body })).toBe(status);
-      const named = status === 400 ? res.body.error.details.issues.map((i: { path: string }) => i.path) : res.body.error.details.problems.map((p: { field: string }) => p.field);
+      const named = res.body.error.details.problems.map((p: { field: string }) => p.field);
       expect(named).toContain(field);
     }
   });
@@ -159,6 +159,6 @@ describe('visit lists', () => {
     expect((await api(t.app, inspector).get('/api/v1/visits?date=2021-12-14')).status).toBe(403);
     expect((await api(t.app, eastHead).get('/api/v1/visits?date=2021-12-13')).status).toBe(403);
     expect((await api(t.app, cadre).get('/api/v1/visits?date=2021-12-13')).status).toBe(403);
-    expect((await api(t.app, inspector).get('/api/v1/visits?date=2021-13-01')).status).toBe(400);
+    expect((await api(t.app, inspector).get('/api/v1/visits?date=2021-13-01')).status).toBe(422);
   });
 });

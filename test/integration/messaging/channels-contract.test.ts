@@ -27,7 +27,7 @@ describe('channels API contract', () => {
     expect(created.status).toBe(201);
     expect(created.body).not.toHaveProperty('url');
     expect((await api(app, planner).get('/api/v1/channels')).status).toBe(200);
-    expect((await api(app, planner).post('/api/v1/channels', { kind: 'fax', url: 'x' })).status).toBe(400);
+    expect((await api(app, planner).post('/api/v1/channels', { kind: 'fax', url: 'x' })).status).toBe(422);
     expect((await api(app, planner).post('/api/v1/channels', { kind: 'wecom', url: 'not a url' })).status).toBe(422);
     expect((await api(app, planner).get('/api/v1/deliveries?status=sent')).status).toBe(200);
     const head = await t.token({ role: 'village_head', villages: ['东村'] });
