@@ -17,10 +17,10 @@ import { KIND_NAMES, kind, localDateTime, requiredText } from './values.js';
 type AvailabilityColumn = 'cadre_id' | 'start' | 'end' | 'kind';
 
 export const AVAILABILITY_COLUMNS: readonly ColumnSpec<AvailabilityColumn>[] = [
-  { key: 'cadre_id', english: 'cadre_id', chinese: '人员编号', required: true, max: LENGTH.id },
-  { key: 'start', english: 'start', chinese: '开始时间', required: true, max: LENGTH.value },
-  { key: 'end', english: 'end', chinese: '结束时间', required: true, max: LENGTH.value },
-  { key: 'kind', english: 'kind', chinese: '类型', required: true, max: LENGTH.value },
+  { key: 'cadre_id', english: 'cadre_id', chinese: '人员编号', required: true, max: LENGTH.id, json: 'string', id: true },
+  { key: 'start', english: 'start', chinese: '开始时间', required: true, max: LENGTH.value, json: 'string' },
+  { key: 'end', english: 'end', chinese: '结束时间', required: true, max: LENGTH.value, json: 'string' },
+  { key: 'kind', english: 'kind', chinese: '类型', required: true, max: LENGTH.value, json: 'string' },
 ];
 
 const fields = (ctx: IntakeContext) => ({

@@ -10,14 +10,14 @@ import { boolean, integer, optionalPhone, optionalText, requiredText, role } fro
 type CadreColumn = 'id' | 'name' | 'phone' | 'role' | 'village' | 'serves' | 'max_hours_week' | 'night_ok';
 
 export const CADRE_COLUMNS: readonly ColumnSpec<CadreColumn>[] = [
-  { key: 'id', english: 'id', chinese: '人员编号', required: true, max: LENGTH.id },
-  { key: 'name', english: 'name', chinese: '姓名', required: true, max: LENGTH.name },
-  { key: 'phone', english: 'phone', chinese: '手机号', required: false, max: LENGTH.value },
-  { key: 'role', english: 'role', chinese: '身份', required: true, max: LENGTH.value },
-  { key: 'village', english: 'village', chinese: '所属村社', required: true, max: LENGTH.name },
-  { key: 'serves', english: 'serves', chinese: '可派驻范围', required: false, max: LENGTH.text },
-  { key: 'max_hours_week', english: 'max_hours_week', chinese: '每周最多小时', required: false, max: LENGTH.value },
-  { key: 'night_ok', english: 'night_ok', chinese: '可值夜班', required: false, max: LENGTH.value },
+  { key: 'id', english: 'id', chinese: '人员编号', required: true, max: LENGTH.id, json: 'string', id: true },
+  { key: 'name', english: 'name', chinese: '姓名', required: true, max: LENGTH.name, json: 'string' },
+  { key: 'phone', english: 'phone', chinese: '手机号', required: false, max: LENGTH.value, json: 'string' },
+  { key: 'role', english: 'role', chinese: '身份', required: true, max: LENGTH.value, json: 'string' },
+  { key: 'village', english: 'village', chinese: '所属村社', required: true, max: LENGTH.name, json: 'string' },
+  { key: 'serves', english: 'serves', chinese: '可派驻范围', required: false, max: LENGTH.text, json: 'string' },
+  { key: 'max_hours_week', english: 'max_hours_week', chinese: '每周最多小时', required: false, max: LENGTH.value, json: 'number' },
+  { key: 'night_ok', english: 'night_ok', chinese: '可值夜班', required: false, max: LENGTH.value, json: 'boolean' },
 ];
 
 /** Separators people type between place names: ASCII and full-width semicolon, 顿号. */

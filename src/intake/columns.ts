@@ -14,6 +14,14 @@ export interface ColumnSpec<K extends string = string> {
   required: boolean;
   /** Longest cell text accepted, in characters (see LENGTH). */
   max: number;
+  /**
+   * The JSON type a JSON upload gives this column. A string is also taken in number and
+   * true/false columns (the sheet's own spelling, e.g. "2", "yes", "是"); nothing else is: a
+   * number in a text column, an object or an array anywhere is a problem of that cell.
+   */
+  json: 'string' | 'number' | 'boolean';
+  /** The value becomes a document key (`_id`, a map's key): no leading `$`, no `.` (see idProblem). */
+  id?: true;
 }
 
 /** Where each field was found, and the header text the user wrote for it. */

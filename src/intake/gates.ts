@@ -10,16 +10,16 @@ import { boolean, clock, integer, optionalDate, requiredText } from './values.js
 type GateColumn = 'id' | 'name' | 'village' | 'town' | 'staff_per_shift' | 'cover_from' | 'cover_to' | 'active_from' | 'active_to' | 'lead_required';
 
 export const GATE_COLUMNS: readonly ColumnSpec<GateColumn>[] = [
-  { key: 'id', english: 'id', chinese: '门岗编号', required: true, max: LENGTH.id },
-  { key: 'name', english: 'name', chinese: '门岗名称', required: true, max: LENGTH.name },
-  { key: 'village', english: 'village', chinese: '村社', required: true, max: LENGTH.name },
-  { key: 'town', english: 'town', chinese: '镇街', required: true, max: LENGTH.name },
-  { key: 'staff_per_shift', english: 'staff_per_shift', chinese: '每班人数', required: false, max: LENGTH.value },
-  { key: 'cover_from', english: 'cover_from', chinese: '值守开始', required: false, max: LENGTH.value },
-  { key: 'cover_to', english: 'cover_to', chinese: '值守结束', required: false, max: LENGTH.value },
-  { key: 'active_from', english: 'active_from', chinese: '启用日期', required: false, max: LENGTH.value },
-  { key: 'active_to', english: 'active_to', chinese: '停用日期', required: false, max: LENGTH.value },
-  { key: 'lead_required', english: 'lead_required', chinese: '需村干部带班', required: false, max: LENGTH.value },
+  { key: 'id', english: 'id', chinese: '门岗编号', required: true, max: LENGTH.id, json: 'string', id: true },
+  { key: 'name', english: 'name', chinese: '门岗名称', required: true, max: LENGTH.name, json: 'string' },
+  { key: 'village', english: 'village', chinese: '村社', required: true, max: LENGTH.name, json: 'string' },
+  { key: 'town', english: 'town', chinese: '镇街', required: true, max: LENGTH.name, json: 'string' },
+  { key: 'staff_per_shift', english: 'staff_per_shift', chinese: '每班人数', required: false, max: LENGTH.value, json: 'number' },
+  { key: 'cover_from', english: 'cover_from', chinese: '值守开始', required: false, max: LENGTH.value, json: 'string' },
+  { key: 'cover_to', english: 'cover_to', chinese: '值守结束', required: false, max: LENGTH.value, json: 'string' },
+  { key: 'active_from', english: 'active_from', chinese: '启用日期', required: false, max: LENGTH.value, json: 'string' },
+  { key: 'active_to', english: 'active_to', chinese: '停用日期', required: false, max: LENGTH.value, json: 'string' },
+  { key: 'lead_required', english: 'lead_required', chinese: '需村干部带班', required: false, max: LENGTH.value, json: 'boolean' },
 ];
 
 const fields = () => ({

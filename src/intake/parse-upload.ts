@@ -10,7 +10,7 @@ import { mapColumns, rowRecord, type ColumnSpec } from './columns.js';
 import { DEFAULT_LIMITS, MAX_PROBLEMS, type IntakeLimits } from './limits.js';
 import { problem, refusal, type Bilingual } from './problem.js';
 import { readTable } from './read-table.js';
-import { textProblem } from './text-guard.js';
+import { idProblem, jsonTypeProblem, textProblem } from './text-guard.js';
 import type { Cell, IntakeContext, IntakeResult, UploadFile } from './types.js';
 import { cellText, issueMessage } from './values.js';
 
@@ -49,7 +49,8 @@ export async function parseUpload<K extends string, F extends Fields<K>, T>(
   if (!columns) return refusal(problems);
 
   const fields = entity.fields(ctx);
-  const maxLength = new Map(entity.columns.map((c) => [c.key, c.max]));
+  const specOf = new Map(entity.columns.map((c) => [c.key, c]));
+  const jsonTypes = read.table.jsonTypes === true;
   const headerOf = (key: K): string => columns.header.get(key) ?? entity.columns.find((c) => c.key === key)?.english ?? key;
   const report: Report<K> = (row, key, value, message) => problems.push(problem(row, headerOf(key), value, message));
   // Warnings: rows kept with a safe reading the planner should still see (the 200 lists them).
@@ -64,7 +65,8 @@ export async function parseUpload<K extends string, F extends Fields<K>, T>(
       const cell = record[key] ?? null;
       const text = cellText(cell);
       // Guarded first: an overlong cell never reaches a schema whose message would quote it.
-      const guarded = textProblem(text, maxLength.get(key) as number);
+      const spec = specOf.get(key) as ColumnSpec<K>;
+      const guarded = (jsonTypes ? jsonTypeProblem(cell, spec.json) : null) ?? textProblem(text, spec.max) ?? (spec.id ? idProblem(text) : null);
       const result = guarded ? null : fields[key].safeParse(cell);
       if (result?.success) {
         values[key] = result.data as z.output<F[K]>;

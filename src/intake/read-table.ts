@@ -7,7 +7,7 @@ import { AppError, type RowProblem } from '../errors.js';
 import { charsetOf, decodeCsvBytes } from './decode.js';
 import { scanJson } from './json-scan.js';
 import { JSON_MAX_DEPTH, type IntakeLimits } from './limits.js';
-import { fileProblem, problem, refusal } from './problem.js';
+import { clip, fileProblem, problem, refusal } from './problem.js';
 import { readXlsx } from './read-xlsx.js';
 import { isBlank, TableBuilder, tooManyRows } from './table.js';
 import type { Cell, Refusal, Table, UploadFile } from './types.js';
@@ -97,12 +97,22 @@ function readJson(body: Buffer, limits: IntakeLimits): TableResult {
   });
   if (problems.length > 0) return refusal(problems);
   const columns = [...keys];
-  const rows = (data as Record<string, unknown>[]).map((item, i) => ({ row: i + 2, cells: columns.map((k) => jsonCell(item[k])) }));
-  return { ok: true, table: { headerRow: 1, headers: columns.map((k) => k.trim()), rows: rows.filter((r) => !isBlank(r.cells)) } };
-}
-
-function jsonCell(value: unknown): Cell {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
-  return JSON.stringify(value);
+  // A cell is one value: an object or array (`{"$gt": ""}`) is refused by row and column, never
+  // turned into text that could pass for an id or a name.
+  (data as Record<string, unknown>[]).forEach((item, i) => {
+    for (const [key, value] of Object.entries(item)) {
+      if (value !== null && typeof value === 'object') {
+        const what = Array.isArray(value) ? { en: 'an array', zh: '数组' } : { en: 'an object', zh: '对象' };
+        problems.push(
+          problem(i + 2, key.trim(), clip(JSON.stringify(value)), {
+            en: `expected one value (text, a number or true/false), not ${what.en}`,
+            zh: `此处应为单个值（文字、数字或 true/false），不能是${what.zh}`,
+          }),
+        );
+      }
+    }
+  });
+  if (problems.length > 0) return refusal(problems);
+  const rows = (data as Record<string, unknown>[]).map((item, i) => ({ row: i + 2, cells: columns.map((k) => (item[k] ?? null) as Cell) }));
+  return { ok: true, table: { headerRow: 1, headers: columns.map((k) => k.trim()), rows: rows.filter((r) => !isBlank(r.cells)), jsonTypes: true } };
 }

@@ -41,3 +41,21 @@ function characterCount(text: string): number {
   }
   return n;
 }
+
+/**
+ * Why `text` may not be an id, or null. An id becomes a document key (`_id`) and a key in the
+ * maps built from it; one starting with `$` or holding a `.` would read as an operator or a
+ * path there, so it is refused rather than stored.
+ */
+export function idProblem(text: string): Bilingual | null {
+  if (text.startsWith('$')) return { en: 'an id may not start with "$" (编号不能以 $ 开头)', zh: '编号不能以 $ 开头' };
+  if (text.includes('.')) return { en: 'an id may not contain "." (编号不能含有 .)', zh: '编号不能含有英文句点 .' };
+  return null;
+}
+
+/** Why a JSON value of this type may not stand in a column of type `json`, or null (a string always may). */
+export function jsonTypeProblem(cell: unknown, json: 'string' | 'number' | 'boolean'): Bilingual | null {
+  if (cell === null || typeof cell === 'string' || typeof cell === json) return null;
+  const expected = { string: { en: 'text (a JSON string)', zh: '文字（JSON 字符串）' }, number: { en: 'a number', zh: '数字' }, boolean: { en: 'true or false', zh: 'true 或 false' } }[json];
+  return { en: `expected ${expected.en}, not the ${typeof cell} ${String(cell)}`, zh: `此列应为${expected.zh}，不能是 ${String(cell)}` };
+}

@@ -40,4 +40,6 @@ export interface Table {
   headerRow: number;
   headers: string[];
   rows: { row: number; cells: Cell[] }[];
+  /** Cells hold the JSON types the file wrote (a JSON upload): each must be its column's (ColumnSpec.json). */
+  jsonTypes?: true;
 }

@@ -162,6 +162,56 @@ describe('row problems', () => {
       { row: 4, column: '可值夜班', value: 'maybe', message: /yes\/是 or no\/否/ },
     ]);
   });
+
+  it('when a JSON upload puts operators where values belong ({"$gt": ""} as an id, {"$where": …} as a name, an array), then each cell is named and nothing is written', async () => {
+    // Arrange: objects and arrays are not cells, whatever they spell.
+    const rows = [
+      { ...NEW_GATE, id: { $gt: '' } },
+      { ...NEW_GATE, id: 'G10', name: { $where: 'sleep(1000)' } },
+      { ...NEW_GATE, id: 'G11', village: ['东村'] },
+    ];
+    const file = { body: Buffer.from(JSON.stringify(rows)), contentType: JSON_TYPE };
+
+    // Act + Assert
+    await expectRefused('gates', file, [
+      { row: 2, column: 'id', value: '{"$gt":""}', message: /not an object/ },
+      { row: 3, column: 'name', value: '{"$where":"sleep(1000)"}', message: /not an object/ },
+      { row: 4, column: 'village', value: '["东村"]', message: /not an array/ },
+    ]);
+  });
+
+  it('when a JSON upload gives a column another JSON type than it declares (a number for a name, true for a count), then the cell is named and nothing is written', async () => {
+    // Arrange: strings are the sheet's spelling and stay accepted ("2", "yes").
+    const rows = [
+      { ...NEW_GATE, name: 42 },
+      { ...NEW_GATE, id: 'G10', staff_per_shift: true },
+      { ...NEW_GATE, id: 'G11', lead_required: 1 },
+      { ...NEW_GATE, id: 'G12', staff_per_shift: '2', lead_required: 'yes' },
+    ];
+    const file = { body: Buffer.from(JSON.stringify(rows)), contentType: JSON_TYPE };
+
+    // Act + Assert
+    await expectRefused('gates', file, [
+      { row: 2, column: 'name', value: '42', message: /expected text/ },
+      { row: 3, column: 'staff_per_shift', value: 'true', message: /expected a number/ },
+      { row: 4, column: 'lead_required', value: '1', message: /expected true or false/ },
+    ]);
+  });
+
+  it('when an id starts with "$" or holds a ".", in any format, then the id cell is named and nothing is written', async () => {
+    // Arrange
+    const gates = [{ ...NEW_GATE, id: '$where' }, { ...NEW_GATE, id: 'G.1' }];
+    const people = [{ ...NEW_CADRE, id: '$gt' }];
+    const windows = [{ cadre_id: 'a.b', start: '2021-12-14 08:00', end: '2021-12-14 17:00', kind: 'unavailable' }];
+
+    // Act + Assert
+    await expectRefused('gates', csvUpload(sheetOf('gates', gates)), [
+      { row: 2, column: 'id', value: '$where', message: /may not start with "\$"/ },
+      { row: 3, column: 'id', value: 'G.1', message: /may not contain "\."/ },
+    ]);
+    await expectRefused('cadres', await xlsxUpload(sheetOf('cadres', people)), [{ row: 2, column: 'id', value: '$gt', message: /may not start with "\$"/ }]);
+    await expectRefused('availability', jsonUpload(sheetOf('availability', windows)), [{ row: 2, column: 'cadre_id', value: 'a.b', message: /may not contain "\."/ }]);
+  });
 });
 
 describe('file problems', () => {

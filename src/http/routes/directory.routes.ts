@@ -65,7 +65,8 @@ export function directoryRoutes(deps: DirectoryDeps, registry: OpenAPIRegistry):
       description:
         'CSV (UTF-8 with or without BOM, or GBK/GB18030), Excel .xlsx, or JSON. All-or-nothing: one bad row and nothing is written. ' +
         'A 422 lists the first 1,000 problems (row, column, value clipped to 100 characters, message, messageZh) and `details.total`. ' +
-        'Ids are at most 64 characters, names 100, free text 500, with no control characters. ' +
+        'Ids are at most 64 characters, names 100, free text 500, with no control characters; an id may not start with `$` or contain `.`. ' +
+        'JSON: an array of flat objects keyed by the column headers; each value is text, or a number in a number column, or true/false in a true/false column (text such as "2" or "yes" is read as in a sheet), never an object or an array. ' +
         'A 413 (with the reason as a row-1 problem) for a body over UPLOAD_LIMIT_MB, more than UPLOAD_MAX_ROWS data rows, an .xlsx unpacking to more than UPLOAD_MAX_XLSX_MB, or a file that takes more than 60 s or 512 MB to read. ' +
         'A 409 while another upload or delete is being written (send it again). A 429 past RATE_LIMIT_UPLOADS_PER_HOUR uploads per token.',
       request: {

@@ -168,9 +168,10 @@ describe('JSON nesting', () => {
     expect(problemsOf(result)).toEqual([{ row: 1, column: '', value: '', message: expect.stringContaining('nested more than 16 levels'), messageZh: expect.stringContaining('嵌套超过 16 层') }]);
   });
 
-  it('when a row value is a small nested object, then it is still just a (wrong) cell value', async () => {
+  it('when a row value is a small nested object, then that cell is refused (an object is no cell, not even as text)', async () => {
     const result = await parseGatesUpload(json([{ id: 'G1', name: { a: [1, [2]] }, village: '东村', town: '庄市街道' }]), context());
-    expect(result.ok && result.records[0]?.name).toBe('{"a":[1,[2]]}');
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.problems).toEqual([expect.objectContaining({ row: 2, column: 'name', value: '{"a":[1,[2]]}', message: expect.stringContaining('not an object') })]);
   });
 
   it('scanJson ignores brackets and commas inside strings, escaped quotes included', () => {
