@@ -17,6 +17,7 @@ import type { Principal } from '../auth/tokens.js';
 import type { AvailabilityDoc, Models } from '../db/models.js';
 import type { Cadre } from '../domain/types.js';
 import { AppError } from '../errors.js';
+import { assertActsFor } from '../auth/act-for.js';
 import { writeDirectory } from './write-protocol.js';
 
 export interface AbsenceInput {
@@ -133,17 +134,20 @@ export async function removeAbsence(models: Models, principal: Principal, id: st
   await notes(models).deleteOne({ _id: id });
 }
 
+/** Absences are entered by planners and the heads of the person's village (people report their own on their page). */
+const ABSENCE_ENTERED_BY = ['village_head', 'planner'] as const;
+
 /** The person, if the caller may mark them absent: planners anyone, village heads their villages' people. */
 export async function cadreInScope(models: Models, principal: Principal, cadreId: string): Promise<Pick<Cadre, 'id' | 'name' | 'village'>> {
-  if (principal.role === 'cadre') throw new AppError('forbidden', 'absences are entered by planners and village heads');
+  // Decided before the lookup where it can be (a cadre token, an inspector): they learn nothing.
+  if (principal.role !== 'planner' && principal.role !== 'village_head') assertActsFor(principal, { id: cadreId }, ABSENCE_ENTERED_BY);
   const cadre = await models.Cadre.findOne({ _id: cadreId }, { id: 1, name: 1, village: 1 }).lean<Pick<Cadre, 'id' | 'name' | 'village'>>();
   // A head asking about someone outside their villages learns nothing about whether they exist.
-  if (!cadre || (principal.role === 'village_head' && !principal.villages.includes(cadre.village))) {
-    if (principal.role === 'village_head') throw new AppError('forbidden', 'this person is outside your token’s villages');
-    throw new AppError('not_found', `no person "${cadreId}"`);
-  }
-  return cadre;
+  if (!cadre && principal.role === 'planner') throw new AppError('not_found', `no person "${cadreId}"`);
+  assertActsFor(principal, cadre ?? { id: cadreId }, ABSENCE_ENTERED_BY);
+  return cadre as Pick<Cadre, 'id' | 'name' | 'village'>;
 }
+
 
 export function absenceId(cadreId: string, from: Date, to: Date): string {
   return `ab_${Buffer.from(`${cadreId}\u0000${from.getTime()}\u0000${to.getTime()}`).toString('base64url')}`;

@@ -6,6 +6,7 @@ import type { Request, RequestHandler } from 'express';
 import type { Models, TokenRole } from '../db/models.js';
 import { verifyToken, type Principal } from '../auth/tokens.js';
 import { AppError } from '../errors.js';
+import { assertActsFor } from '../auth/act-for.js';
 
 const PRINCIPAL = Symbol('principal');
 type WithPrincipal = Request & { [PRINCIPAL]?: Principal };
@@ -48,10 +49,9 @@ export function assertVillageReadable(principal: Principal, village: string): vo
   throw new AppError('forbidden', 'this village is outside your token’s scope');
 }
 
-/** Throws 403 unless the caller may read this person's data. */
+/** Throws 403 unless the caller may read this person's data: the act-for rule (src/auth/act-for.ts), in any way. */
 export function assertCadreReadable(principal: Principal, cadre: { id: string; village: string }): void {
-  if (principal.role === 'cadre' && principal.cadreId === cadre.id) return;
-  assertVillageReadable(principal, cadre.village);
+  assertActsFor(principal, cadre);
 }
 
 /**

@@ -2117,6 +2117,8 @@ export type components = {
         CheckInRequest: {
             /** @description The gate one is at */
             gateId: string;
+            /** @description Who checks in; only the token’s own person (403 for anyone else). Default: the token’s person */
+            cadreId?: string;
             /** @description When, ISO 8601; default now. At most 12 h ago (a tap queued offline), never in the future */
             at?: string;
         };

@@ -10,6 +10,7 @@ import { AppError } from '../../errors.js';
 import { isoWithOffset } from '../../domain/time.js';
 import { MAX_BACKDATE_MS, checkIn, checkOut, type CheckInResult } from '../../ground/checkins.js';
 import { principalOf, requireRole } from '../auth.js';
+import { assertActsFor } from '../../auth/act-for.js';
 import { apiResponses, instantOutSchema, jsonBody, jsonResponse, nullableInstantSchema } from '../openapi.js';
 import { instantSchema, sendJson } from '../schemas.js';
 
@@ -21,6 +22,7 @@ export interface CheckInRouteDeps {
 const checkInRequestSchema = z
   .strictObject({
     gateId: z.string().min(1).max(64).describe('The gate one is at'),
+    cadreId: z.string().min(1).max(64).optional().describe('Who checks in; only the token’s own person (403 for anyone else). Default: the token’s person'),
     at: instantSchema.optional().describe('When, ISO 8601; default now. At most 12 h ago (a tap queued offline), never in the future'),
   })
   .openapi('CheckInRequest');
@@ -70,8 +72,11 @@ export function checkInView(result: CheckInResult): z.output<typeof checkInSchem
 export function checkInRoutes(deps: CheckInRouteDeps, registry: OpenAPIRegistry): Router {
   const router = Router();
   const { models } = deps;
-  const cadreOf = async (req: Request): Promise<string> => {
-    const cadreId = principalOf(req).cadreId;
+  /** The token's own person: a check-in is made only by the person themself (src/auth/act-for.ts). */
+  const cadreOf = async (req: Request, named: string | undefined): Promise<string> => {
+    const principal = principalOf(req);
+    if (named !== undefined) assertActsFor(principal, { id: named }, ['self']);
+    const cadreId = principal.cadreId;
     if (!cadreId || !(await models.Cadre.exists({ _id: cadreId }))) throw new AppError('validation_failed', 'this token’s person is no longer in the directory');
     return cadreId;
   };
@@ -82,12 +87,12 @@ export function checkInRoutes(deps: CheckInRouteDeps, registry: OpenAPIRegistry)
 
   router.post('/checkins', requireRole('cadre'), async (req, res) => {
     const body = checkInRequestSchema.parse(req.body);
-    const result = await checkIn(models, { cadreId: await cadreOf(req), gateId: await gateOf(body.gateId), at: checkedAt(body.at, deps.now()), via: 'api' });
+    const result = await checkIn(models, { cadreId: await cadreOf(req, body.cadreId), gateId: await gateOf(body.gateId), at: checkedAt(body.at, deps.now()), via: 'api' });
     sendJson(res, result.created ? 201 : 200, checkInSchema, checkInView(result));
   });
   router.post('/checkins/check-out', requireRole('cadre'), async (req, res) => {
     const body = checkInRequestSchema.parse(req.body);
-    sendJson(res, 200, checkInSchema, checkInView(await checkOut(models, { cadreId: await cadreOf(req), gateId: await gateOf(body.gateId), at: checkedAt(body.at, deps.now()) })));
+    sendJson(res, 200, checkInSchema, checkInView(await checkOut(models, { cadreId: await cadreOf(req, body.cadreId), gateId: await gateOf(body.gateId), at: checkedAt(body.at, deps.now()) })));
   });
 
   registry.registerPath({

@@ -10,6 +10,7 @@ import { AppError } from '../../errors.js';
 import { webcalUrl } from '../../feeds/index.js';
 import { feedSubject, issueFeedToken, readFeed, revokeFeedTokens, type FeedKind } from '../../roster/feed-store.js';
 import { assertVillageReadable, principalOf } from '../auth.js';
+import { assertActsFor } from '../../auth/act-for.js';
 import { apiResponses, jsonResponse, responsesWith } from '../openapi.js';
 import { sendJson } from '../schemas.js';
 
@@ -81,11 +82,7 @@ export function feedTokenRoutes(models: Models, baseUrl: (req: Request) => strin
       kind: 'cadre',
       param: 'id',
       what: 'a person’s own calendar (planner, or the person’s own cadre token)',
-      allowed: (req, subject) => {
-        const p = principalOf(req);
-        if (p.role === 'planner' || (p.role === 'cadre' && p.cadreId === subject)) return;
-        throw new AppError('forbidden', 'only planners and the person themself manage this feed');
-      },
+      allowed: (req, subject) => void assertActsFor(principalOf(req), { id: subject }, ['self', 'planner']),
     },
     {
       path: '/villages/:id/feed-token',
