@@ -94,19 +94,34 @@ export class ContractChecker {
     }
     if (answer.body.length === 0 || answer.method.toLowerCase() === 'head') {
       if (response.content && Object.keys(response.content).length > 0 && answer.method.toLowerCase() !== 'head') problems.push(`${where}: ${name} documents a body but sent none`);
+      if (problems.length === 0) this.record(name, answer.status);
       return problems;
     }
     const mediaType = String(answer.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
     const media = response.content?.[mediaType];
     if (!media) return [...problems, `${where}: ${name} answered ${mediaType || 'a body without Content-Type'}, documented: ${Object.keys(response.content ?? {}).join(', ') || 'no body'}`];
-    if (mediaType !== 'application/json') return problems;
+    if (mediaType !== 'application/json') {
+      if (problems.length === 0) this.record(name, answer.status);
+      return problems;
+    }
     const key = `${route.template} ${method} ${answer.status}`;
     let validate = this.validators.get(key);
     if (!validate) {
       validate = this.ajv.compile(rewriteRefs(media.schema ?? {}) as object);
       this.validators.set(key, validate);
     }
-    return [...problems, ...this.checkJson(`${where} (${name})`, answer, validate, 'its documented schema')];
+    const found = [...problems, ...this.checkJson(`${where} (${name})`, answer, validate, 'its documented schema')];
+    if (found.length === 0) this.record(name, answer.status);
+    return found;
+  }
+
+  /** operationId -> the statuses of the answers that kept the contract (the every-operation test reads it). */
+  readonly validated = new Map<string, Set<number>>();
+
+  private record(operationId: string, status: number): void {
+    const statuses = this.validated.get(operationId) ?? new Set<number>();
+    statuses.add(status);
+    this.validated.set(operationId, statuses);
   }
 
   private checkJson(where: string, answer: Answer, validate: ValidateFunction, what: string): string[] {
@@ -184,6 +199,13 @@ function observe(req: IncomingMessage, res: ServerResponse, checker: ContractChe
     violations.push(...problems);
     return end(...args);
   }) as typeof res.end;
+}
+
+/** The checker of this app's document (the one `withContractCheck` put in front of it). */
+export function checkerOf(app: Express): ContractChecker {
+  const checker = checkers.get(app.locals.openApiDocument as object);
+  if (!checker) throw new Error('checkerOf: this app was not wrapped by withContractCheck');
+  return checker;
 }
 
 /** Violations recorded since the last call, and forgets them. */
