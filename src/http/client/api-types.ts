@@ -2336,7 +2336,7 @@ export type components = {
              */
             status: "pending" | "published" | "refused";
             publishedVersion: number | null;
-            refusal: components["schemas"]["ClaimRefusal"] & (Record<string, never> | null);
+            refusal: components["schemas"]["ClaimRefusal"] | null;
             createdAt: components["schemas"]["Instant"];
             decidedAt: components["schemas"]["Instant"] | null;
         };

@@ -56,7 +56,7 @@ const claimSchema = z
     village: z.string(),
     status: z.enum(['pending', 'published', 'refused']).describe('pending: taken, waiting for its round to publish it; published (see publishedVersion); refused (see refusal)'),
     publishedVersion: z.number().int().nullable(),
-    refusal: claimRefusalSchema.nullable(),
+    refusal: z.union([claimRefusalSchema, z.null()]),
     createdAt: instantOutSchema,
     decidedAt: nullableInstantSchema,
   })
