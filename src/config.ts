@@ -62,6 +62,7 @@ const configSchema = z.object({
     .default('true')
     .transform((v) => v === 'true' || v === '1')
     .describe('Run the message delivery worker (work-group robots, webhooks, email) inside the web process'),
+  CLAIM_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5000).describe('How long a claim request waits for its publish before answering 202 (the claim stands either way)'),
   DELIVERY_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(1000).describe('How often the delivery worker looks for messages to send'),
   DELIVERY_RETRY_BASE_MS: z.coerce.number().int().min(10).default(5000).describe('First wait after a failed send; doubles per attempt'),
   DELIVERY_RETRY_MAX_MS: z.coerce.number().int().min(10).default(300_000).describe('Longest wait between two attempts of one message'),

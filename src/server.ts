@@ -12,6 +12,7 @@ import { recoverAfterCrash } from './recovery.js';
 import { SolveWorker } from './roster/solves.js';
 import { DeliveryWorker, deliveryOptionsOf } from './messaging/index.js';
 import { ReplanWorker } from './replan/replan-protocol.js';
+import { ClaimWorker } from './claims/rounds.js';
 import { RollWorker } from './roster/roll-protocol.js';
 
 export interface RunningService {
@@ -57,6 +58,10 @@ export async function startService(config: Config = loadConfig(), onFatal: (erro
   // Rolls solve too: open ones are carried on and daily ones started where solves may run.
   const roller = config.RUN_WORKER ? new RollWorker(models, logger, { onSolveRequested: () => worker?.nudge() }) : undefined;
   roller?.start();
+  // Claims need no solve: every process decides them (one at a time per plan, by lease), so
+  // a claim is published wherever it arrived without waiting for a worker process.
+  const claims = new ClaimWorker(models, logger);
+  claims.start();
   const delivery = config.RUN_DELIVERY ? new DeliveryWorker(models, logger, deliveryOptionsOf(config, models)) : undefined;
   delivery?.start();
   const app = createApp({ config, logger, connection: db.connection, health: db.health, models, onSolveRequested: () => worker?.nudge(), onRollRequested: () => roller?.nudge() });
@@ -82,6 +87,7 @@ export async function startService(config: Config = loadConfig(), onFatal: (erro
         server.closeAllConnections();
         await replanner?.stop();
         await roller?.stop();
+        await claims.stop();
         await worker?.stop();
         await delivery?.stop();
         await db.close();

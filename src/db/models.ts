@@ -11,6 +11,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import { AVAILABILITY_KINDS, ROLES, type AvailabilityKind, type Cadre, type Gate } from '../domain/types.js';
 import { checkInSchema, gateKeySchema, inspectionSchema, visitDaySchema } from './ground-models.js';
 import { absenceReportSchema, replanSchema } from './replan-models.js';
+import { claimRoundSchema, claimSchema } from './claim-models.js';
 
 const plain = { id: false, versionKey: false, timestamps: true } as const;
 
@@ -315,6 +316,8 @@ export interface Models {
   Replan: Model<any>;
   Campaign: Model<any>;
   Roll: Model<any>;
+  Claim: Model<any>;
+  ClaimRound: Model<any>;
 }
 
 /** Registers every schema on a connection (idempotent) and returns the typed models. */
@@ -352,6 +355,9 @@ export function registerModels(connection: Connection): Models {
     Replan: get('Replan', replanSchema) as Models['Replan'],
     Campaign: get('Campaign', campaignSchema) as Models['Campaign'],
     Roll: get('Roll', rollSchema) as Models['Roll'],
+    // Open shifts claimed by people themselves (src/claims/).
+    Claim: get('Claim', claimSchema) as Models['Claim'],
+    ClaimRound: get('ClaimRound', claimRoundSchema) as Models['ClaimRound'],
   };
 }
 

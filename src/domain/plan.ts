@@ -75,6 +75,27 @@ export const rollPolicySchema = z
 
 export const ROLL_POLICY_DEFAULTS = { freezeHours: 24, publish: 'publish', dailyAt: null } as const;
 
+/** Gaps people may claim themselves from their `/me` page (`GET /api/v1/open-shifts`). */
+export const openShiftPolicySchema = z
+  .object({
+    offerWithinHours: z
+      .number()
+      .min(0)
+      .max(744)
+      .default(48)
+      .describe('A gap whose shift starts within this many hours is offered to everyone who could take it without breaking a rule; 0 = never offered'),
+    holdForOutsidersMinutes: z
+      .number()
+      .int()
+      .min(0)
+      .max(1440)
+      .default(0)
+      .describe('Volunteers and dispatched cadres see an offered gap this many minutes before village cadres do (counted from when the gap is first offered: the later of its version\'s publish and the start of the offer window)'),
+  })
+  .describe('Open shifts: gaps offered to the people who could fill them, first claim wins');
+
+export const OPEN_SHIFT_POLICY_DEFAULTS = { offerWithinHours: 48, holdForOutsidersMinutes: 0 } as const;
+
 export const planSpecSchema = z
   .strictObject({
     start: z.string().refine(isLocalDate, 'not a date YYYY-MM-DD').describe('First local day of the plan, YYYY-MM-DD'),
@@ -117,6 +138,7 @@ export const planSpecSchema = z
       .default(null)
       .describe('The campaign this plan belongs to (POST /api/v1/campaigns): its rules hold across the edges of the other plans of the campaign and fairness counts what each person carried in it to date; null = a plan on its own'),
     rollPolicy: rollPolicySchema.default(ROLL_POLICY_DEFAULTS),
+    openShiftPolicy: openShiftPolicySchema.default(OPEN_SHIFT_POLICY_DEFAULTS),
   })
   .describe('A roster plan');
 
@@ -130,3 +152,5 @@ export type AbsencePolicy = z.infer<typeof absencePolicySchema>;
 export type PlanRules = z.infer<typeof planRulesSchema>;
 /** How the plan's horizon rolls. */
 export type RollPolicy = z.infer<typeof rollPolicySchema>;
+/** Which gaps are offered to whom. */
+export type OpenShiftPolicy = z.infer<typeof openShiftPolicySchema>;

@@ -8,6 +8,7 @@
  * (test/helpers/contract.ts) checks every answer of the integration tests against this
  * document, so a field, status or shape missing from it fails the suite.
  */
+import { CLAIM_REFUSAL_CODES, type ClaimRefusalCode } from '../claims/refusals.js';
 import { OpenAPIRegistry, OpenApiGeneratorV31, extendZodWithOpenApi, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import type { ErrorCode } from '../errors.js';
@@ -57,6 +58,15 @@ const doubleBookingSchema = z
   .strictObject({ cadreId: z.string(), start: instantOutSchema, otherPlanId: z.string().describe('The published plan that already has this person on duty then') })
   .openapi('DoubleBooking');
 
+/** Why a person may not claim an open shift (src/claims/refusals.ts). */
+export const claimRefusalSchema = z
+  .strictObject({
+    code: z.enum(CLAIM_REFUSAL_CODES as [ClaimRefusalCode, ...ClaimRefusalCode[]]).describe('Why the place is not open to this person (stable)'),
+    messageZh: z.string().describe('For the person, in Chinese'),
+    message: z.string(),
+  })
+  .openapi('ClaimRefusal');
+
 const DETAILS = {
   bad_request: z
     .strictObject({ issues: z.array(requestIssueSchema).optional().describe('Each parameter or field that did not parse') })
@@ -73,9 +83,10 @@ const DETAILS = {
           total: z.number().int().describe('How many shifts clash in all'),
         })
         .openapi('DoubleBookedDetails'),
+      z.strictObject({ refusal: claimRefusalSchema }).openapi('ClaimRefusedDetails'),
       emptyDetails,
     ])
-    .describe('A solve already in progress (`solveId`); people already on duty in another published plan (`doubleBooked`); or another upload or publish being written right now (no details: send it again in a moment)'),
+    .describe('A solve already in progress (`solveId`); people already on duty in another published plan (`doubleBooked`); an open shift this person may not claim (`refusal`); or another upload or publish being written right now (no details: send it again in a moment)'),
   payload_too_large: z
     .strictObject({
       problems: z.array(rowProblemSchema).optional().describe('The reason as a row-1 problem, in English and Chinese'),

@@ -8,6 +8,7 @@ import type { AppError, ErrorCode } from '../errors.js';
 import { GAP_REASON_LABELS } from '../feeds/index.js';
 import { GROUND_EN, GROUND_ZH } from './ground-i18n.js';
 import { REPLAN_EN, REPLAN_ZH } from './replan-i18n.js';
+import { CLAIMS_EN, CLAIMS_ZH } from './claims-i18n.js';
 
 export type Lang = 'zh' | 'en';
 
@@ -289,6 +290,7 @@ const zh = {
   viewDraft: '查看草稿',
   ...GROUND_ZH,
   ...REPLAN_ZH,
+  ...CLAIMS_ZH,
 } as const;
 
 type Dictionary = { readonly [K in keyof typeof zh]: string };
@@ -568,6 +570,7 @@ const en: Dictionary = {
   viewDraft: 'View draft',
   ...GROUND_EN,
   ...REPLAN_EN,
+  ...CLAIMS_EN,
 };
 
 export type LabelKey = keyof typeof zh;

@@ -281,7 +281,7 @@ export class ReplanWorker {
       if (live?.solveId !== round.publishId) {
         if (current !== round.baseVersion) return this.dropRound(round, 'another version was published before the fill-ins; re-planning again from it');
         try {
-          version = (await publishPlan(models, round._id, round.publishId, REPLAN_PUBLISHER)).version;
+          version = (await publishPlan(models, round._id, round.publishId, REPLAN_PUBLISHER, { ifVersion: round.baseVersion })).version;
         } catch (error) {
           if (error instanceof AppError && error.code === 'conflict') return; // another publish is being written: next pass
           throw error;

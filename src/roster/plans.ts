@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { withDocLock } from '../db/doc-lock.js';
 import type { Models } from '../db/models.js';
-import { ABSENCE_POLICY_DEFAULTS, ROLL_POLICY_DEFAULTS, planSpecSchema, type PlanSpec, type PlanSpecInput } from '../domain/plan.js';
+import { ABSENCE_POLICY_DEFAULTS, OPEN_SHIFT_POLICY_DEFAULTS, ROLL_POLICY_DEFAULTS, planSpecSchema, type PlanSpec, type PlanSpecInput } from '../domain/plan.js';
 import { addDays, formatClock, localInstant, parseClock } from '../domain/time.js';
 import { AppError, fieldProblemsOf } from '../errors.js';
 import { campaignForPlan } from './campaigns.js';
@@ -136,7 +136,7 @@ function toPlan(doc: Record<string, any>, activeSolveId: string | null): Plan {
     id: doc._id,
     name: doc.name,
     // Plans stored before a field existed get its default (e.g. absencePolicy).
-    spec: { campaignId: null, ...doc.spec, absencePolicy: { ...ABSENCE_POLICY_DEFAULTS, ...doc.spec?.absencePolicy }, rollPolicy: { ...ROLL_POLICY_DEFAULTS, ...doc.spec?.rollPolicy } },
+    spec: { campaignId: null, ...doc.spec, absencePolicy: { ...ABSENCE_POLICY_DEFAULTS, ...doc.spec?.absencePolicy }, rollPolicy: { ...ROLL_POLICY_DEFAULTS, ...doc.spec?.rollPolicy }, openShiftPolicy: { ...OPEN_SHIFT_POLICY_DEFAULTS, ...doc.spec?.openShiftPolicy } },
     pins: (doc.pins ?? []).map((p: Pin) => ({ cadreId: p.cadreId, gateId: p.gateId, start: new Date(p.start) })),
     publishedVersion: doc.publishedVersion ?? null,
     origin: doc.origin ?? doc.spec.start,

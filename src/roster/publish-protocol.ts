@@ -50,7 +50,23 @@ export interface PublishResult extends Publication {
   created: boolean;
 }
 
-export async function publishPlan(models: Models, planId: string, solveId: string, publishedBy: string): Promise<PublishResult> {
+export interface PublishOptions {
+  /**
+   * Publish only if this is still the plan's live version (checked under the lease): a
+   * worker that built the roster from one version must not publish over a newer one.
+   */
+  ifVersion?: number | null;
+}
+
+/** Thrown (as a 409) when `ifVersion` is no longer the live version. */
+export class StaleVersionError extends AppError {
+  constructor(planId: string, expected: number | null, live: number | null) {
+    super('conflict', `plan "${planId}" is at version ${live ?? 'none'}, not ${expected ?? 'none'}: build the roster again from the live version`);
+    this.name = 'StaleVersionError';
+  }
+}
+
+export async function publishPlan(models: Models, planId: string, solveId: string, publishedBy: string, options: PublishOptions = {}): Promise<PublishResult> {
   await getPlan(models, planId); // 404 for an unknown plan
   const roster = await loadRoster(models, solveId);
   if (roster.planId !== planId) throw new AppError('validation_failed', `solve "${solveId}" belongs to another plan`);
@@ -64,6 +80,9 @@ export async function publishPlan(models: Models, planId: string, solveId: strin
     faultPoint('publish:after-lease');
     const live = await liveState(models);
     const previous = await publishedRosterAt(models, planId, live.versions[planId] ?? null);
+    if (options.ifVersion !== undefined && (live.versions[planId] ?? null) !== options.ifVersion && previous?.solveId !== solveId) {
+      throw new StaleVersionError(planId, options.ifVersion, live.versions[planId] ?? null);
+    }
     if (previous?.solveId === solveId) {
       await lease.release();
       return { ...previous.publication, feedsRefreshed: { cadres: 0, villages: 0 }, created: false };

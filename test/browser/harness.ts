@@ -2,6 +2,8 @@
  * A real listening service for browser tests: the app and an in-process solve worker on a
  * database of its own (from the run's FerretDB), a planner token, and Debian's chromium.
  */
+import type { Express } from 'express';
+import { ClaimWorker } from '../../src/claims/rounds.js';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -41,6 +43,8 @@ export const LAN_HOST = 'roster.lan';
 
 export interface BrowserHarness {
   baseUrl: string;
+  /** The app itself, for supertest set-up. */
+  app: Express;
   /** The same server by a non-loopback host name (plain http, as on an office LAN). */
   lanUrl: string;
   models: Models;
@@ -64,6 +68,8 @@ export async function startBrowserHarness(options: { clock?: () => Date } = {}):
   // machine needs, so a slow run is slow rather than a worse roster.
   const worker = new SolveWorker(models, logger, { engine: 'highs', deadlineSeconds: 300 });
   await worker.start();
+  const claims = new ClaimWorker(models, logger, { pollMs: 100 });
+  claims.start();
   const app = createApp({ config, logger, connection, models, onSolveRequested: () => worker.nudge(), clock: options.clock });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(0, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(s)));
@@ -84,6 +90,7 @@ export async function startBrowserHarness(options: { clock?: () => Date } = {}):
 
   return {
     baseUrl,
+    app,
     lanUrl: baseUrl.replace('127.0.0.1', LAN_HOST),
     models,
     browser,
@@ -97,6 +104,7 @@ export async function startBrowserHarness(options: { clock?: () => Date } = {}):
       await browser.close().catch(() => undefined);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await claims.stop();
       await worker.stop();
       await connection.dropDatabase().catch(() => undefined);
       await connection.close();

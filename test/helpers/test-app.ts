@@ -19,7 +19,8 @@ export interface TestApp {
   models: Models;
   config: Config;
   token(request: TokenRequest): Promise<string>;
-  close(): Promise<void>;
+  /** Drops the database (unless another app on it lives on: `keepDatabase`) and closes. */
+  close(options?: { keepDatabase?: boolean }): Promise<void>;
 }
 
 /** `clock`: what time the app thinks it is (check-ins and no-shows, src/ground/). */
@@ -41,8 +42,8 @@ export async function createTestApp(
     models,
     config,
     token: async (request) => (await issueToken(models, request)).token,
-    async close() {
-      await connection.dropDatabase().catch(() => undefined);
+    async close({ keepDatabase = false } = {}) {
+      if (!keepDatabase) await connection.dropDatabase().catch(() => undefined);
       await connection.close();
     },
   };

@@ -801,6 +801,74 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/open-shifts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Gaps of published plans starting within the plan’s openShiftPolicy.offerWithinHours that this person could take now without breaking a rule (locality, lead, availability, rest, 24 h and weekly caps, consecutive nights, duty in other plans). Cadre token */
+        get: operations["listOpenShifts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/open-shifts/claims": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Claim an open shift: the first claim of a place wins; it is published at once as a new version (the person’s feed, the village page and the village group’s robot get it). Cadre token */
+        post: operations["claimOpenShift"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/claims": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Claims of open shifts, soonest shift first: a planner’s all, a village head’s of their villages, a cadre’s own */
+        get: operations["listClaims"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/claims/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One claim (planner, the head of its village, or the person who claimed) */
+        get: operations["getClaim"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cadres/{id}/feed-token": {
         parameters: {
             query?: never;
@@ -946,8 +1014,8 @@ export type components = {
                 code: "conflict";
                 /** @description For people; may change */
                 message: string;
-                /** @description A solve already in progress (`solveId`); people already on duty in another published plan (`doubleBooked`); or another upload or publish being written right now (no details: send it again in a moment) */
-                details: components["schemas"]["SolveInProgressDetails"] | components["schemas"]["DoubleBookedDetails"] | components["schemas"]["NoDetails"];
+                /** @description A solve already in progress (`solveId`); people already on duty in another published plan (`doubleBooked`); an open shift this person may not claim (`refusal`); or another upload or publish being written right now (no details: send it again in a moment) */
+                details: components["schemas"]["SolveInProgressDetails"] | components["schemas"]["DoubleBookedDetails"] | components["schemas"]["ClaimRefusedDetails"] | components["schemas"]["NoDetails"];
             };
         };
         SolveInProgressDetails: {
@@ -971,6 +1039,19 @@ export type components = {
          * @example 2021-12-13T08:00:00+08:00
          */
         Instant: string;
+        ClaimRefusedDetails: {
+            refusal: components["schemas"]["ClaimRefusal"];
+        };
+        ClaimRefusal: {
+            /**
+             * @description Why the place is not open to this person (stable)
+             * @enum {string}
+             */
+            code: "not_offered" | "taken" | "locality" | "availability" | "night" | "busy" | "other_plan" | "min_rest" | "max_hours_24h" | "weekly_hours" | "consecutive_nights" | "lead" | "held" | "unknown_person";
+            /** @description For the person, in Chinese */
+            messageZh: string;
+            message: string;
+        };
         PayloadTooLargeError: {
             error: {
                 /**
@@ -1521,6 +1602,25 @@ export type components = {
                  * @default null
                  */
                 dailyAt?: string | null;
+            };
+            /**
+             * @description Open shifts: gaps offered to the people who could fill them, first claim wins
+             * @default {
+             *       "offerWithinHours": 48,
+             *       "holdForOutsidersMinutes": 0
+             *     }
+             */
+            openShiftPolicy?: {
+                /**
+                 * @description A gap whose shift starts within this many hours is offered to everyone who could take it without breaking a rule; 0 = never offered
+                 * @default 48
+                 */
+                offerWithinHours?: number;
+                /**
+                 * @description Volunteers and dispatched cadres see an offered gap this many minutes before village cadres do (counted from when the gap is first offered: the later of its version's publish and the start of the offer window)
+                 * @default 0
+                 */
+                holdForOutsidersMinutes?: number;
             };
             name: string;
         };
@@ -2227,6 +2327,58 @@ export type components = {
                 /** @enum {string} */
                 reason: "no_squad_in_scope" | "no_free_window";
             }[];
+        };
+        OpenShiftList: {
+            items: components["schemas"]["OpenShift"][];
+        };
+        OpenShift: {
+            planId: string;
+            planName: string;
+            /** @description The published version it is offered in */
+            version: number;
+            gateId: string;
+            gateName: string;
+            village: string;
+            town: string;
+            start: components["schemas"]["Instant"];
+            end: components["schemas"]["Instant"];
+            needed: number;
+            filled: number;
+            /** @description Why the solver left it open (a gap reason) */
+            reason: string;
+            /** @description The place of the gate-shift a claim takes first */
+            seat: number;
+            offeredSince: components["schemas"]["Instant"];
+        };
+        Claim: {
+            /** @description The place it took: plan, offered version, gate, shift start (ms), seat */
+            id: string;
+            planId: string;
+            offeredVersion: number;
+            gateId: string;
+            start: components["schemas"]["Instant"];
+            end: components["schemas"]["Instant"];
+            seat: number;
+            cadreId: string;
+            village: string;
+            /**
+             * @description pending: taken, waiting for its round to publish it; published (see publishedVersion); refused (see refusal)
+             * @enum {string}
+             */
+            status: "pending" | "published" | "refused";
+            publishedVersion: number | null;
+            refusal: components["schemas"]["ClaimRefusal"] | null;
+            createdAt: components["schemas"]["Instant"];
+            decidedAt: components["schemas"]["Instant"] | null;
+        };
+        ClaimRequest: {
+            planId: string;
+            gateId: string;
+            /** @description Start of the shift, as the open shift gives it */
+            start: string;
+        };
+        ClaimList: {
+            items: components["schemas"]["Claim"][];
         };
         FeedLinks: {
             /**
@@ -7998,6 +8150,381 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ValidationFailedError"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /** @description A fault of the service; nothing internal is shown */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description The database is not reachable right now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnavailableError"];
+                };
+            };
+        };
+    };
+    listOpenShifts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Open shifts, soonest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenShiftList"];
+                };
+            };
+            /** @description A parameter or the body did not parse */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BadRequestError"];
+                };
+            };
+            /** @description Missing, unknown or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnauthorizedError"];
+                };
+            };
+            /** @description Outside the token’s role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /** @description A fault of the service; nothing internal is shown */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description The database is not reachable right now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnavailableError"];
+                };
+            };
+        };
+    };
+    claimOpenShift: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClaimRequest"];
+            };
+        };
+        responses: {
+            /** @description Claimed and published */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Claim"];
+                };
+            };
+            /** @description Claimed; its publish is still running (GET /api/v1/claims/{id}) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Claim"];
+                };
+            };
+            /** @description A parameter or the body did not parse */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BadRequestError"];
+                };
+            };
+            /** @description Missing, unknown or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnauthorizedError"];
+                };
+            };
+            /** @description Outside the token’s role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description No such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /** @description Conflicts with work in progress or with another plan */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConflictError"];
+                };
+            };
+            /** @description The request parsed but is not valid; nothing was written */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /** @description A fault of the service; nothing internal is shown */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description The database is not reachable right now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnavailableError"];
+                };
+            };
+        };
+    };
+    listClaims: {
+        parameters: {
+            query?: {
+                status?: "pending" | "published" | "refused";
+                cadreId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Claims */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClaimList"];
+                };
+            };
+            /** @description A parameter or the body did not parse */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BadRequestError"];
+                };
+            };
+            /** @description Missing, unknown or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnauthorizedError"];
+                };
+            };
+            /** @description Outside the token’s role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description The request parsed but is not valid; nothing was written */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /** @description A fault of the service; nothing internal is shown */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description The database is not reachable right now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnavailableError"];
+                };
+            };
+        };
+    };
+    getClaim: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The claim */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Claim"];
+                };
+            };
+            /** @description A parameter or the body did not parse */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BadRequestError"];
+                };
+            };
+            /** @description Missing, unknown or revoked token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnauthorizedError"];
+                };
+            };
+            /** @description Outside the token’s role or scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description No such record */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
                 };
             };
             /** @description Too many requests; see Retry-After */

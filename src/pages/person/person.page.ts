@@ -22,7 +22,9 @@ import { whomToCall, type Contact } from '../../replan/contacts.js';
 import { getPlan } from '../../roster/plans.js';
 import { AppError, fieldProblemsOf } from '../../errors.js';
 import type { PageContext } from '../render.js';
-import { localTime } from '../time-labels.js';
+import { localTime, shiftLabel } from '../time-labels.js';
+import { claimOpenShift, ClaimRefused, listClaims } from '../../claims/claims.js';
+import { openShiftsFor } from '../../claims/open-shifts.js';
 import { rememberPerson } from '../gate/person-cookie.js';
 
 const FEED_SECRET = /^[A-Za-z0-9_-]{20,200}$/;
@@ -30,6 +32,15 @@ const querySchema = z.object({
   token: z.string().optional(),
   at: instantSchema.optional().catch(undefined),
   reported: z.string().max(200).optional(),
+  claimed: z.string().max(400).optional(),
+});
+
+/** A claim from the page: the open shift's plan, gate and start (ms), as the page lists it. */
+const claimForm = z.strictObject({
+  token: z.string().max(300),
+  planId: z.string().min(1).max(100),
+  gateId: z.string().min(1).max(100),
+  start: z.string().regex(/^\d{1,15}$/),
 });
 
 /** The self-report form: one shift (plan, gate, start in ms) or a span in local time, always with a reason. */
@@ -52,7 +63,26 @@ export function personRoutes(models: Models, config: Config): Router {
     if (!found) return sendPage(res, ctx, 'message', { title: ctx.t('personTitle'), message: ctx.t('personNoToken') }, 404);
     // The gate pages know this phone's owner from now on (src/pages/gate/person-cookie.ts).
     rememberPerson(req, res, found.token);
-    await renderPerson({ models, config }, req, res, ctx, found, { now: query.at ?? new Date(), reportedId: query.reported });
+    await renderPerson({ models, config }, req, res, ctx, found, { now: query.at ?? new Date(), reportedId: query.reported, claimedId: query.claimed });
+  });
+
+  // A claim of an open shift (src/claims/). The feed secret travels in the body, as for reports.
+  router.post('/me/claims', express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
+    const ctx = pageContext(req);
+    const found = await personOf(models, typeof req.body?.token === 'string' ? req.body.token : undefined);
+    if (!found) return sendPage(res, ctx, 'message', { title: ctx.t('personTitle'), message: ctx.t('personNoToken') }, 404);
+    const form = claimForm.safeParse(req.body);
+    if (!form.success) throw new AppError('validation_failed', 'the claim is not complete', { problems: form.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })) });
+    try {
+      const claim = await claimOpenShift(models, found.cadreId, { planId: form.data.planId, gateId: form.data.gateId, start: new Date(Number(form.data.start)) }, { waitMs: config.CLAIM_WAIT_MS });
+      if (claim.status === 'refused' && claim.refusal) throw new ClaimRefused(claim.refusal);
+      const back = new URLSearchParams({ token: found.token, claimed: claim.id });
+      if (ctx.lang === 'en') back.set('lang', 'en');
+      res.redirect(303, `/me?${back.toString()}#open-shifts`);
+    } catch (error) {
+      if (!(error instanceof ClaimRefused)) throw error;
+      await renderPerson({ models, config }, req, res, ctx, found, { now: new Date(), claimRefused: ctx.lang === 'en' ? error.refusal.message : error.refusal.messageZh }, 409);
+    }
   });
 
   // A self-report. The feed secret travels in the form's body (never in a logged URL).
@@ -105,7 +135,7 @@ async function renderPerson(
   res: Response,
   ctx: PageContext,
   found: FoundPerson,
-  extra: { now: Date; reportedId?: string; tooSoon?: { when: string; hours: number; contacts: Contact[] } },
+  extra: { now: Date; reportedId?: string; claimedId?: string; claimRefused?: string; tooSoon?: { when: string; hours: number; contacts: Contact[] } },
   status = 200,
 ): Promise<void> {
   const { name, shifts } = await personShifts(models, found.cadreId);
@@ -119,9 +149,24 @@ async function renderPerson(
   const reports = (await ownReports(models, found.cadreId)).map((r) => ({ ...r, fromLocal: at(r.from), toLocal: at(r.to) }));
   const reported = extra.reportedId ? reports.find((r) => r._id === extra.reportedId) : undefined;
   const feedUrl = `${baseUrl(config, req)}/feeds/${found.token}.ics`;
+  const openShifts = (await openShiftsFor(models, found.cadreId, extra.now)).map((o) => ({ ...o, label: shiftLabel(o.start, o.end, config.TIMEZONE), startMs: o.start.getTime(), open: o.needed - o.filled }));
+  const ownClaims = (await listClaims(models, { villages: null, cadreId: found.cadreId, limit: 50 })).filter((c) => c.end.getTime() > now);
+  const gateNames = new Map((await models.Gate.find({ _id: { $in: [...new Set(ownClaims.map((c) => c.gateId))] } }, { _id: 0, id: 1, name: 1 }).lean<{ id: string; name: string }[]>()).map((g) => [g.id, g.name]));
+  const gateNameOf = (gateId: string) => gateNames.get(gateId) ?? gateId;
+  const claims = ownClaims.map((c) => ({ ...c, gateName: gateNameOf(c.gateId), label: shiftLabel(c.start, c.end, config.TIMEZONE) }));
+  const claimed = extra.claimedId ? claims.find((c) => c.id === extra.claimedId) : undefined;
+  const displayName = name ?? (await models.Cadre.findOne({ _id: found.cadreId }, { name: 1 }).lean<{ name: string }>())?.name ?? null;
   sendPage(res, ctx, 'person', {
-    title: name ?? ctx.t('personTitle'),
-    name,
+    title: displayName ?? ctx.t('personTitle'),
+    name: displayName,
+    openShifts,
+    claims,
+    claimFlash: claimed
+      ? claimed.status === 'refused'
+        ? (ctx.lang === 'en' ? claimed.refusal?.message : claimed.refusal?.messageZh)
+        : ctx.t(claimed.status === 'published' ? 'claimPublished' : 'claimPending', { gate: gateNameOf(claimed.gateId), when: `${shiftLabelText(claimed.start, claimed.end, config.TIMEZONE)}` })
+      : undefined,
+    claimRefused: extra.claimRefused,
     token: found.token,
     upcoming,
     // With nothing ahead, show the latest published shifts so the page is never a blank.
@@ -134,6 +179,11 @@ async function renderPerson(
     webcal: webcalUrl(feedUrl),
     qr: await QRCode.toDataURL(feedUrl, { errorCorrectionLevel: 'M', margin: 1, width: 240 }),
   }, status);
+}
+
+function shiftLabelText(start: Date, end: Date, timeZone: string): string {
+  const label = shiftLabel(start, end, timeZone);
+  return `${label.date} ${label.hours}`;
 }
 
 function baseUrl(config: Config, req: Request): string {

@@ -18,7 +18,8 @@ import { readPublishedRoster } from '../../roster/read.js';
 import { gapReasonLabel } from '../i18n.js';
 import { choosePublishedPlan } from '../published-plan.js';
 import { pageContext, sendPage } from '../render.js';
-import { localTime } from '../time-labels.js';
+import { localTime, shiftLabel } from '../time-labels.js';
+import { listClaims } from '../../claims/claims.js';
 import { coverageModel } from './coverage-grid.js';
 import { nowModel } from './now-model.js';
 import type { GroundSettings } from '../../ground/grounded-roster.js';
@@ -131,6 +132,7 @@ export function villageRoutes(models: Models, timeZone: string, ground: GroundSe
     const added = query.added ? allAbsences.find((a) => a.id === query.added) : undefined;
     const accepted = query.accepted ? allAbsences.find((a) => a.id === query.accepted) : undefined;
     const at = (d: Date) => localTime(d, roster.view.timezone);
+    const claims = await villageClaims(models, principal.villages, chosen.planId, now, roster.view.timezone);
     sendPage(res, ctx, 'village', {
       title: `${principal.villages.join('、')} · ${ctx.t('villageTitle')}`,
       villages: principal.villages,
@@ -149,7 +151,20 @@ export function villageRoutes(models: Models, timeZone: string, ground: GroundSe
       absenceFlash: added ? ctx.t('absenceAdded', { name: added.cadreName, from: at(added.from), to: at(added.to) }) : accepted ? ctx.t('absenceAccepted', { name: accepted.cadreName }) : '',
       problems,
       problemFlash: query.fixed ? ctx.t('problemFixedFlash') : '',
+      claims,
     });
   });
   return router;
+}
+
+/** Open shifts of this plan the people claimed in these villages, shifts not ended a day ago, soonest first. */
+async function villageClaims(models: Models, villages: string[], planId: string, now: Date, timeZone: string) {
+  const claims = (await listClaims(models, { villages, status: 'published' })).filter((c) => c.planId === planId && c.end.getTime() > now.getTime() - 86_400_000);
+  const [names, gates] = await Promise.all([
+    models.Cadre.find({ _id: { $in: [...new Set(claims.map((c) => c.cadreId))] } }, { _id: 0, id: 1, name: 1 }).lean<{ id: string; name: string }[]>(),
+    models.Gate.find({ _id: { $in: [...new Set(claims.map((c) => c.gateId))] } }, { _id: 0, id: 1, name: 1 }).lean<{ id: string; name: string }[]>(),
+  ]);
+  const nameOf = new Map(names.map((c) => [c.id, c.name]));
+  const gateOf = new Map(gates.map((g) => [g.id, g.name]));
+  return claims.map((c) => ({ id: c.id, who: nameOf.get(c.cadreId) ?? c.cadreId, gate: gateOf.get(c.gateId) ?? c.gateId, label: shiftLabel(c.start, c.end, timeZone), claimedAt: localTime(c.createdAt, timeZone), version: c.publishedVersion }));
 }

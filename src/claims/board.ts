@@ -1,0 +1,169 @@
+/**
+ * One plan's live roster as a board of open places, with the rules loaded: who could take
+ * which open place right now without breaking a rule of the plan, duty in the other plans
+ * of the campaign included. The solver's own structures answer the question (the same
+ * instance and rule checks a solve uses, src/solver/roster-state.ts), so a claim is held to
+ * exactly the rules a planner's solve is.
+ *
+ * The board is built from the published version, the directory as it stands and the other
+ * published plans; it is cached per (plan version, feed generation, directory revision) for
+ * listings, and built afresh by the claims round that decides.
+ */
+import { directoryState } from '../directory/write-protocol.js';
+import type { Models } from '../db/models.js';
+import type { PlanSpec } from '../domain/plan.js';
+import type { Gap } from '../domain/roster.js';
+import type { AvailabilityWindow, Cadre } from '../domain/types.js';
+import type { SolveContext } from '../solver/index.js';
+import { liveState } from '../roster/live-state.js';
+import { getPlan } from '../roster/plans.js';
+import { publishedRosterAt, type PublishedRoster } from '../roster/publish.js';
+import { solveSurroundings } from '../roster/solve-context.js';
+import { readSnapshot } from '../roster/snapshot.js';
+import { buildInstance, Unavail, type Instance } from '../solver/instance.js';
+import { RosterState, type RuleName } from '../solver/roster-state.js';
+import { refusal, type ClaimRefusal, type ClaimRefusalCode } from './refusals.js';
+
+export interface ClaimBoard {
+  planId: string;
+  planName: string;
+  spec: PlanSpec;
+  roster: PublishedRoster;
+  /** The feed generation and directory revision it was built at (its cache key, with the version). */
+  key: string;
+  inst: Instance;
+  state: RosterState;
+  slotOf: Map<number, number>;
+  /** People as the directory has them now (roles and villages decide eligibility and holds). */
+  people: Map<string, Omit<Cadre, 'phone'>>;
+}
+
+/** One open place of a board: a gap's seat. */
+export interface OpenPlace {
+  gap: Gap;
+  g: number;
+  s: number;
+  /** Seats number the places of a gate-shift 1..needed; the open ones follow the filled. */
+  seat: number;
+}
+
+const RULE_CODE: Record<RuleName, ClaimRefusalCode> = {
+  availability: 'availability',
+  busy: 'busy',
+  minRest: 'min_rest',
+  maxHoursPer24h: 'max_hours_24h',
+  weeklyHours: 'weekly_hours',
+  consecutiveNights: 'consecutive_nights',
+};
+
+const cache = new Map<string, Promise<ClaimBoard | null>>();
+
+/** The board of a plan's live version, shared between readers until anything it reads moves. */
+export async function cachedBoard(models: Models, planId: string): Promise<ClaimBoard | null> {
+  const key = await boardKey(models, planId);
+  if (key === null) return null;
+  const hit = cache.get(`${planId}@${key}`);
+  if (hit) return hit;
+  for (const k of cache.keys()) if (k.startsWith(`${planId}@`)) cache.delete(k);
+  const built = buildBoard(models, planId).catch((error: unknown) => {
+    cache.delete(`${planId}@${key}`);
+    throw error;
+  });
+  cache.set(`${planId}@${key}`, built);
+  return built;
+}
+
+async function boardKey(models: Models, planId: string): Promise<string | null> {
+  const [live, directory] = await Promise.all([liveState(models), directoryState(models)]);
+  const version = live.versions[planId];
+  return version === undefined ? null : `v${version}:g${live.gen}:r${directory.revision}`;
+}
+
+/** A fresh board of the plan's live version (null before its first publish). */
+export async function buildBoard(models: Models, planId: string): Promise<ClaimBoard | null> {
+  const key = await boardKey(models, planId);
+  const live = await liveState(models);
+  const roster = await publishedRosterAt(models, planId, live.versions[planId] ?? null);
+  if (!roster || key === null) return null;
+  const plan = await getPlan(models, planId);
+  const [snapshot, { context }] = await Promise.all([readSnapshot(models), solveSurroundings(models, plan)]);
+  return assembleBoard({ planName: plan.name, spec: plan.spec, roster, key, cadres: snapshot.cadres, availability: snapshot.availability, context });
+}
+
+export interface BoardInput {
+  planName: string;
+  spec: PlanSpec;
+  roster: PublishedRoster;
+  key: string;
+  /** The directory's people and availability as they stand now. */
+  cadres: Cadre[];
+  availability: AvailabilityWindow[];
+  /** Duty elsewhere and the campaign to date, as a solve of the plan would see them. */
+  context: SolveContext;
+}
+
+/** The board itself, from what was read (pure: the rule tests build it by hand). */
+export function assembleBoard(input: BoardInput): ClaimBoard {
+  const { roster } = input;
+  const current = new Map(input.cadres.map(({ phone: _phone, ...c }) => [c.id, c] as const));
+  // People who left the directory still hold their published shifts: they stay on the board
+  // (their duty counts for the rules) but may not claim.
+  const cadres = [...current.values(), ...roster.cadres.filter((c) => !current.has(c.id))].map((c) => ({ ...c, phone: null }));
+  const inst = buildInstance(input.spec, roster.gates, cadres, input.availability, input.context);
+  const state = new RosterState(inst);
+  const slotOf = new Map(inst.slotStart.map((t, s) => [t, s] as const));
+  // Every published shift stands as published: the board adds to the roster, never judges it.
+  for (const a of roster.assignments) {
+    const p = inst.personIndex.get(a.cadreId);
+    const g = inst.gateIndex.get(a.gateId);
+    const s = slotOf.get(new Date(a.start).getTime());
+    if (p === undefined || g === undefined || s === undefined || state.works(p, s)) continue;
+    state.place(p, g, s);
+  }
+  return { planId: roster.planId, planName: input.planName, spec: input.spec, roster, key: input.key, inst, state, slotOf, people: current };
+}
+
+/** Open places of the board whose shift starts in [from, until). */
+export function openPlaces(board: ClaimBoard, from: number, until: number): OpenPlace[] {
+  const out: OpenPlace[] = [];
+  for (const gap of board.roster.gaps) {
+    const start = new Date(gap.start).getTime();
+    if (start < from || start >= until || gap.reason === 'no_show') continue;
+    const g = board.inst.gateIndex.get(gap.gateId);
+    const s = board.slotOf.get(start);
+    if (g === undefined || s === undefined) continue;
+    const open = board.state.open(g, s);
+    const filled = (board.inst.need[g * board.inst.slotCount + s] ?? 0) - open;
+    for (let k = 1; k <= open; k++) out.push({ gap, g, s, seat: filled + k });
+  }
+  return out;
+}
+
+/** Why this person may not take a place at gate g in slot s now, or null if they may. */
+export function whyNot(board: ClaimBoard, cadreId: string, g: number, s: number): ClaimRefusal | null {
+  const { inst, state } = board;
+  const p = inst.personIndex.get(cadreId);
+  if (p === undefined || !board.people.has(cadreId)) return refusal('unknown_person');
+  if (state.open(g, s) <= 0) return refusal('taken');
+  if (!(inst.eligibleGates[p] ?? []).includes(g)) return refusal('locality');
+  const rule = state.refusal(p, s);
+  if (rule === 'availability') {
+    const why = inst.unavailReason[p * inst.slotCount + s] ?? Unavail.Window;
+    return refusal(why === Unavail.NotNightOk ? 'night' : why >= Unavail.Busy ? 'other_plan' : 'availability');
+  }
+  if (rule !== null) return refusal(RULE_CODE[rule]);
+  if (leadKeptFor(board, p, g, s)) return refusal('lead');
+  return null;
+}
+
+/**
+ * A gate that needs a village cadre and has none: its last open place goes to a village
+ * cadre while one could take it. The solver covers first and leads second, so when no
+ * village cadre can, anyone eligible may fill it.
+ */
+function leadKeptFor(board: ClaimBoard, p: number, g: number, s: number): boolean {
+  const { inst, state } = board;
+  if (!inst.gates[g]?.leadRequired || inst.isLead[p] || state.open(g, s) !== 1) return false;
+  if ((state.leads[g * inst.slotCount + s] ?? 0) > 0) return false;
+  return (inst.eligiblePeople[g] ?? []).some((q) => inst.isLead[q] && board.people.has(inst.people[q]?.id ?? '') && state.refusal(q, s) === null);
+}

@@ -1,0 +1,235 @@
+/**
+ * Claims become published versions here, safe across crashes and processes with nothing but
+ * leases and single-document writes (as the absence re-plan, src/replan/replan-protocol.ts).
+ *
+ * One round per plan, under the lease `claims:<planId>`, in the plan's `ClaimRound`
+ * document (only the lease holder writes it). Fault points in brackets (./faults.ts):
+ * 1. Take the plan's pending claims, oldest first, and a fresh board of its live version
+ *    (./board.ts). Each claim that still fits (its place open, every rule holding with the
+ *    claims accepted before it) is placed; the others are refused with the reason. With none
+ *    accepted the refusals are written and the round ends.
+ * 2. Store the roster that carries them: the live roster plus the accepted shifts, their gaps
+ *    filled (its id names the base version and the claims, so a repeat stores the same). Record
+ *    the round: base version, roster, accepted, refused. [claim:after-round]
+ * 3. Publish it through the publish protocol, only if the base version is still live (the
+ *    feeds of the people and villages touched, and the village groups' shift-changed
+ *    messages, staged with the commit). A roster already live is not published again; a
+ *    newer version ends the round without a result, its claims still pending, to be decided
+ *    against that version. [claim:after-publish]
+ * 4. Write each claim's outcome (published with the version, or refused) and end the round.
+ *
+ * A crash anywhere leaves the claims pending or the round recorded; the next taker resumes.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { acquireLease } from '../db/lease.js';
+import type { Models } from '../db/models.js';
+import type { Assignment, Gap } from '../domain/roster.js';
+import { AppError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { liveState } from '../roster/live-state.js';
+import { publishPlan } from '../roster/publish-protocol.js';
+import { storeRoster, type StoredRoster } from '../roster/publish.js';
+import { buildBoard, whyNot, type ClaimBoard } from './board.js';
+import type { ClaimDoc } from './claims.js';
+import { claimFaultPoint } from './faults.js';
+import { refusal, type ClaimRefusal } from './refusals.js';
+import { onClaim, signalClaimsChanged } from './signal.js';
+
+const LEASE_TTL_MS = 30_000;
+/** Who published, in the plan's versions list and the publish summary. */
+export const CLAIMS_PUBLISHER = 'open-shift-claims';
+
+interface RoundDoc {
+  _id: string;
+  phase: 'publishing' | 'idle';
+  baseVersion: number | null;
+  rosterId: string | null;
+  accepted: string[];
+  refused: { id: string; refusal: ClaimRefusal }[];
+}
+
+export interface ClaimWorkerOptions {
+  /** How often to look for pending claims when nothing woke the worker. */
+  pollMs?: number;
+}
+
+export class ClaimWorker {
+  private readonly owner = `c_${process.pid}_${randomBytes(4).toString('hex')}`;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(
+    private readonly models: Models,
+    private readonly logger: Logger,
+    private readonly options: ClaimWorkerOptions = {},
+  ) {}
+
+  start(): void {
+    this.running = true;
+    this.unsubscribe = onClaim(() => this.wake?.());
+    this.loop = this.poll();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.unsubscribe?.();
+    this.wake?.();
+    await this.loop;
+  }
+
+  /** One pass over the plans with pending claims or an open round; true while work remains. */
+  async runOnce(now = new Date()): Promise<boolean> {
+    const { models } = this;
+    const [pending, open] = await Promise.all([
+      models.Claim.find({ status: 'pending' }, { planId: 1 }).lean<{ planId: string }[]>(),
+      models.ClaimRound.find({ phase: { $ne: 'idle' } }, { _id: 1 }).lean<{ _id: string }[]>(),
+    ]);
+    const plans = new Set([...pending.map((c) => c.planId), ...open.map((r) => r._id)]);
+    for (const planId of plans) {
+      await this.step(planId, now).catch((error: unknown) => this.logger.error({ err: error, planId }, 'claims round failed'));
+    }
+    return plans.size > 0;
+  }
+
+  private async step(planId: string, now: Date): Promise<void> {
+    const { models } = this;
+    const taken = await acquireLease(models, `claims:${planId}`, { ttlMs: LEASE_TTL_MS, owner: this.owner });
+    if (!taken.ok) return;
+    const { lease } = taken;
+    lease.keepAlive();
+    try {
+      let round = await models.ClaimRound.findOne({ _id: planId }).lean<RoundDoc>();
+      if (!round || round.phase === 'idle') round = await this.startRound(planId, now);
+      if (round?.phase === 'publishing') await this.publish(round);
+    } finally {
+      await lease.release().catch(() => undefined);
+    }
+  }
+
+  /** Steps 1 and 2. */
+  private async startRound(planId: string, now: Date): Promise<RoundDoc | null> {
+    const { models } = this;
+    const claims = await models.Claim.find({ planId, status: 'pending' }).sort({ createdAt: 1, _id: 1 }).lean<ClaimDoc[]>();
+    if (!claims.length) return null;
+    const board = await buildBoard(models, planId);
+    if (!board) {
+      await this.decide(claims.map((c) => ({ id: c._id, refusal: refusal('not_offered') })), [], null);
+      return null;
+    }
+    const accepted: ClaimDoc[] = [];
+    const refused: RoundDoc['refused'] = [];
+    for (const claim of claims) {
+      const why = fitOf(board, claim, now);
+      if (why) refused.push({ id: claim._id, refusal: why });
+      else accepted.push(claim);
+    }
+    if (!accepted.length) {
+      await this.decide(refused, [], null);
+      return null;
+    }
+    const roster = withClaims(board, accepted);
+    await storeRoster(models, roster).catch((error: { code?: number }) => {
+      if (error.code !== 11000) throw error; // the same claims on the same version: the same roster
+    });
+    const round: RoundDoc = { _id: planId, phase: 'publishing', baseVersion: board.roster.publication.version, rosterId: roster.solveId, accepted: accepted.map((c) => c._id), refused };
+    const { _id, ...fields } = round;
+    await models.ClaimRound.updateOne({ _id }, { $set: fields }, { upsert: true });
+    claimFaultPoint('claim:after-round');
+    return round;
+  }
+
+  /** Steps 3 and 4. */
+  private async publish(round: RoundDoc): Promise<void> {
+    const { models } = this;
+    const current = (await liveState(models)).versions[round._id] ?? null;
+    const live = current === null ? null : await models.Publication.findOne({ _id: `${round._id}:${current}` }, { solveId: 1 }).lean<{ solveId: string }>();
+    let version = current;
+    if (live?.solveId !== round.rosterId) {
+      if (current !== round.baseVersion) return this.endRound(round._id);
+      try {
+        version = (await publishPlan(models, round._id, round.rosterId as string, CLAIMS_PUBLISHER, { ifVersion: round.baseVersion })).version;
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'conflict') return; // another publish: next pass
+        throw error;
+      }
+      claimFaultPoint('claim:after-publish');
+    }
+    await this.decide(round.refused, round.accepted, version);
+    await this.endRound(round._id);
+    this.logger.info({ planId: round._id, claims: round.accepted.length, refused: round.refused.length, version }, 'open-shift claims published');
+  }
+
+  private async decide(refused: RoundDoc['refused'], accepted: string[], version: number | null): Promise<void> {
+    const { models } = this;
+    const decidedAt = new Date();
+    for (const { id, refusal } of refused) await models.Claim.updateOne({ _id: id, status: 'pending' }, { $set: { status: 'refused', refusal, decidedAt } });
+    if (accepted.length) await models.Claim.updateMany({ _id: { $in: accepted }, status: 'pending' }, { $set: { status: 'published', publishedVersion: version, decidedAt } });
+    signalClaimsChanged();
+  }
+
+  private async endRound(planId: string): Promise<void> {
+    await this.models.ClaimRound.updateOne({ _id: planId }, { $set: { phase: 'idle' } });
+  }
+
+  private async poll(): Promise<void> {
+    while (this.running) {
+      const busy = await this.runOnce().catch((error: unknown) => {
+        this.logger.error({ err: error }, 'claims pass failed');
+        return false;
+      });
+      if (!this.running) break;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, busy ? 50 : (this.options.pollMs ?? 500));
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+}
+
+/** Why a pending claim no longer fits the board (with the claims accepted before it placed), or null, placing it. */
+function fitOf(board: ClaimBoard, claim: ClaimDoc, now: Date): ClaimRefusal | null {
+  const g = board.inst.gateIndex.get(claim.gateId);
+  const s = board.slotOf.get(new Date(claim.start).getTime());
+  if (g === undefined || s === undefined || new Date(claim.start).getTime() <= now.getTime()) return refusal('not_offered');
+  const why = whyNot(board, claim.cadreId, g, s);
+  if (why) return why;
+  board.state.place(board.inst.personIndex.get(claim.cadreId) as number, g, s);
+  return null;
+}
+
+/** The live roster with the accepted claims on it, as a roster of its own. */
+function withClaims(board: ClaimBoard, accepted: ClaimDoc[]): StoredRoster {
+  const { roster } = board;
+  const digest = createHash('sha256').update(accepted.map((c) => c._id).sort().join('\n')).digest('hex').slice(0, 16);
+  const added: Assignment[] = accepted.map((c) => ({ cadreId: c.cadreId, gateId: c.gateId, start: new Date(c.start), end: new Date(c.end), pinned: false }));
+  const byShift = new Map<string, number>();
+  for (const c of accepted) byShift.set(`${c.gateId}|${new Date(c.start).getTime()}`, (byShift.get(`${c.gateId}|${new Date(c.start).getTime()}`) ?? 0) + 1);
+  const gaps: Gap[] = roster.gaps.flatMap((gap) => {
+    const more = byShift.get(`${gap.gateId}|${new Date(gap.start).getTime()}`) ?? 0;
+    if (!more) return [gap];
+    return gap.filled + more >= gap.needed ? [] : [{ ...gap, filled: gap.filled + more }];
+  });
+  const known = new Set(roster.cadres.map((c) => c.id));
+  const joining = [...new Set(accepted.map((c) => c.cadreId))].filter((id) => !known.has(id)).map((id) => board.people.get(id)).filter((c) => c !== undefined);
+  const { publication: _publication, ...stored } = roster;
+  return {
+    ...stored,
+    solveId: `claims_${roster.planId}_v${roster.publication.version}_${digest}`,
+    assignments: [...roster.assignments, ...added],
+    gaps,
+    cadres: [...roster.cadres, ...joining],
+    metrics: {
+      ...roster.metrics,
+      placesFilled: roster.metrics.placesFilled + added.length,
+      optimalityGap: Math.max(0, (roster.metrics.upperBound.value - roster.metrics.placesFilled - added.length) / Math.max(1, roster.metrics.upperBound.value)),
+      // Hours and fairness figures stay the solve's: a claim is a person's own choice on top of it.
+      notes: [...(roster.metrics.notes ?? []), `${added.length} open place(s) claimed on version ${roster.publication.version}`],
+    },
+  };
+}
+
