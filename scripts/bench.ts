@@ -6,6 +6,7 @@
  *                                 # only the instance families (scripts/bench/families.ts)
  *   npm run bench -- --visits     # only the visit lists: 30 simulated days (scripts/bench/visits.ts)
  *   npm run bench -- --campaign   # only the campaign: 4 weeks in a row, then a roll (scripts/bench/campaign.ts)
+ *   npm run bench -- --claims     # only the claim race: 200 volunteers, 20 open places, two processes (scripts/bench/claims.ts)
  *   npm run bench -- --absences [--absence-count 500]
  *                                 # only the absences: re-plan, publish, messages (scripts/bench/absences.ts)
  */
@@ -16,6 +17,7 @@ import { median, runServiceBench } from './bench/service.js';
 import { runVisitBench } from './bench/visits.js';
 import { formatAbsenceBench, runAbsenceBench } from './bench/absences.js';
 import { formatCampaignBench, runCampaignBench } from './bench/campaign.js';
+import { formatClaimRace, runClaimRace } from './bench/claims.js';
 
 const { values } = parseArgs({
   options: {
@@ -27,6 +29,7 @@ const { values } = parseArgs({
     visits: { type: 'boolean', default: false },
     absences: { type: 'boolean', default: false },
     campaign: { type: 'boolean', default: false },
+    claims: { type: 'boolean', default: false },
     'absence-count': { type: 'string' },
   },
 });
@@ -48,6 +51,12 @@ if (values.absences) {
 if (values.campaign) {
   console.log('# Campaign: 4 consecutive weeks through the API (embedded FerretDB unless MONGODB_URI), then a roll');
   console.log(formatCampaignBench(await runCampaignBench(log)));
+  process.exit(0);
+}
+
+if (values.claims) {
+  console.log('# Claim race: 200 volunteers claim 20 open places at once, through two service processes on one database');
+  console.log(formatClaimRace(await runClaimRace(log)));
   process.exit(0);
 }
 

@@ -13,7 +13,7 @@ import { directoryState } from '../directory/write-protocol.js';
 import type { Models } from '../db/models.js';
 import type { PlanSpec } from '../domain/plan.js';
 import type { Gap } from '../domain/roster.js';
-import type { AvailabilityWindow, Cadre } from '../domain/types.js';
+import { mayServe, type AvailabilityWindow, type Cadre, type Gate } from '../domain/types.js';
 import type { SolveContext } from '../solver/index.js';
 import { liveState } from '../roster/live-state.js';
 import { getPlan } from '../roster/plans.js';
@@ -79,15 +79,26 @@ async function boardKey(models: Models, planId: string): Promise<string | null> 
   return version === undefined ? null : `v${version}:g${live.gen}:r${directory.revision}`;
 }
 
+/**
+ * Who and where a board must answer for: the people claiming and the gates claimed. A
+ * focused board holds only them, the people on duty at those gates, the village cadres who
+ * could lead them, and the gates these people work; it answers for its focus only (a claim
+ * at district scale then builds in milliseconds instead of seconds).
+ */
+export interface BoardFocus {
+  cadreIds: readonly string[];
+  gateIds: readonly string[];
+}
+
 /** A fresh board of the plan's live version (null before its first publish). */
-export async function buildBoard(models: Models, planId: string): Promise<ClaimBoard | null> {
+export async function buildBoard(models: Models, planId: string, focus?: BoardFocus): Promise<ClaimBoard | null> {
   const key = await boardKey(models, planId);
   const live = await liveState(models);
   const roster = await publishedRosterAt(models, planId, live.versions[planId] ?? null);
   if (!roster || key === null) return null;
   const plan = await getPlan(models, planId);
   const [snapshot, { context }] = await Promise.all([readSnapshot(models), solveSurroundings(models, plan)]);
-  return assembleBoard({ planName: plan.name, spec: plan.spec, roster, key, cadres: snapshot.cadres, availability: snapshot.availability, context });
+  return assembleBoard({ planName: plan.name, spec: plan.spec, roster, key, cadres: snapshot.cadres, availability: snapshot.availability, context, ...(focus ? { focus } : {}) });
 }
 
 export interface BoardInput {
@@ -100,6 +111,7 @@ export interface BoardInput {
   availability: AvailabilityWindow[];
   /** Duty elsewhere and the campaign to date, as a solve of the plan would see them. */
   context: SolveContext;
+  focus?: BoardFocus;
 }
 
 /** The board itself, from what was read (pure: the rule tests build it by hand). */
@@ -108,8 +120,9 @@ export function assembleBoard(input: BoardInput): ClaimBoard {
   const current = new Map(input.cadres.map(({ phone: _phone, ...c }) => [c.id, c] as const));
   // People who left the directory still hold their published shifts: they stay on the board
   // (their duty counts for the rules) but may not claim.
-  const cadres = [...current.values(), ...roster.cadres.filter((c) => !current.has(c.id))].map((c) => ({ ...c, phone: null }));
-  const inst = buildInstance(input.spec, roster.gates, cadres, input.availability, input.context);
+  const everyone = [...current.values(), ...roster.cadres.filter((c) => !current.has(c.id))].map((c) => ({ ...c, phone: null }));
+  const { gates, cadres, availability, context } = input.focus ? focused(input, everyone) : { gates: roster.gates, cadres: everyone, availability: input.availability, context: input.context };
+  const inst = buildInstance(input.spec, gates, cadres, availability, context);
   const state = new RosterState(inst);
   const slotOf = new Map(inst.slotStart.map((t, s) => [t, s] as const));
   // Every published shift stands as published: the board adds to the roster, never judges it.
@@ -121,6 +134,29 @@ export function assembleBoard(input: BoardInput): ClaimBoard {
     state.place(p, g, s);
   }
   return { planId: roster.planId, planName: input.planName, spec: input.spec, roster, key: input.key, inst, state, slotOf, people: current };
+}
+
+/** The part of the input a focused board needs (see BoardFocus). */
+function focused(input: BoardInput, everyone: Cadre[]): Pick<BoardInput, 'availability' | 'context'> & { gates: Gate[]; cadres: Cadre[] } {
+  const focus = input.focus as BoardFocus;
+  const claimed = input.roster.gates.filter((g) => focus.gateIds.includes(g.id));
+  const claimedIds = new Set(claimed.map((g) => g.id));
+  const people = new Set(focus.cadreIds);
+  for (const a of input.roster.assignments) if (claimedIds.has(a.gateId)) people.add(a.cadreId);
+  for (const c of everyone) if (c.role === 'village_cadre' && claimed.some((g) => g.leadRequired && mayServe(c, g))) people.add(c.id);
+  const gateIds = new Set(claimedIds);
+  for (const a of input.roster.assignments) if (people.has(a.cadreId)) gateIds.add(a.gateId);
+  const { context } = input;
+  return {
+    gates: input.roster.gates.filter((g) => gateIds.has(g.id)),
+    cadres: everyone.filter((c) => people.has(c.id)),
+    availability: input.availability.filter((w) => people.has(w.cadreId)),
+    context: {
+      ...context,
+      ...(context.fixedDuty ? { fixedDuty: context.fixedDuty.filter((d) => people.has(d.cadreId)) } : {}),
+      ...(context.prior ? { prior: context.prior.filter((p) => people.has(p.cadreId)) } : {}),
+    },
+  };
 }
 
 /** Open places of the board whose shift starts in [from, until). */

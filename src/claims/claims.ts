@@ -55,6 +55,7 @@ export function claimId(planId: string, version: number, gateId: string, start: 
  */
 export async function claimOpenShift(models: Models, cadreId: string, request: ClaimRequest, options: { now?: Date; waitMs?: number } = {}): Promise<ClaimRecord> {
   const now = options.now ?? new Date();
+  // One board per version shared by every request (a claim race asks for the same one many times).
   const board = await cachedBoard(models, request.planId);
   if (!board) throw new AppError('not_found', `plan "${request.planId}" has no published roster`);
   const seats = seatsOpenTo(board, cadreId, request, now.getTime());

@@ -113,7 +113,7 @@ export class ClaimWorker {
     const { models } = this;
     const claims = await models.Claim.find({ planId, status: 'pending' }).sort({ createdAt: 1, _id: 1 }).lean<ClaimDoc[]>();
     if (!claims.length) return null;
-    const board = await buildBoard(models, planId);
+    const board = await buildBoard(models, planId, { cadreIds: [...new Set(claims.map((c) => c.cadreId))], gateIds: [...new Set(claims.map((c) => c.gateId))] });
     if (!board) {
       await this.decide(claims.map((c) => ({ id: c._id, refusal: refusal('not_offered') })), [], null);
       return null;

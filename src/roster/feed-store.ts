@@ -103,6 +103,8 @@ export interface NextGeneration {
   /** Feed key -> generation holding its document (the next one for every row above). */
   map: Map<string, number>;
   counts: { cadres: number; villages: number };
+  /** The documents the rows replace (what tidying after the commit drops). */
+  superseded: string[];
 }
 
 /**
@@ -149,8 +151,13 @@ export async function renderNextGeneration(models: Models, input: GenerationInpu
     docs.set(key, feedDoc(nextGen, key, ics, states, live.get(key), publishedAt));
   }
   const next = new Map(map);
-  for (const key of docs.keys()) next.set(key, nextGen);
-  return { rows: [...docs.values()], map: next, counts: { cadres: cadreIds.size, villages: villages.size } };
+  const superseded: string[] = [];
+  for (const key of docs.keys()) {
+    const held = map.get(key);
+    if (held !== undefined) superseded.push(feedId(held, key));
+    next.set(key, nextGen);
+  }
+  return { rows: [...docs.values()], map: next, counts: { cadres: cadreIds.size, villages: villages.size }, superseded };
 }
 
 /** People and villages whose feeds a publish must render again (see renderNextGeneration). */
