@@ -39,6 +39,13 @@ export const absencePolicyOutSchema = z
   })
   .openapi('AbsencePolicy', { description: 'Self-reported absences and the automatic re-plan (see PlanCreate for their meaning)' });
 
+export const openShiftPolicyOutSchema = z
+  .strictObject({
+    offerWithinHours: z.number(),
+    holdForOutsidersMinutes: z.number().int(),
+  })
+  .openapi('OpenShiftPolicy', { description: 'Which gaps are offered on /me and to whom first (see PlanCreate for their meaning)' });
+
 export const planSpecOutSchema = z
   .strictObject({
     start: localDate,
@@ -54,6 +61,7 @@ export const planSpecOutSchema = z
     absencePolicy: absencePolicyOutSchema,
     campaignId: z.string().nullable().describe('The campaign the plan belongs to; null = a plan on its own'),
     rollPolicy: rollPolicyOutSchema,
+    openShiftPolicy: openShiftPolicyOutSchema,
   })
   .openapi('PlanSpec', { description: 'A plan with every default filled in' });
 

@@ -14,13 +14,17 @@ import request from 'supertest';
 import { createLogger } from '../../src/logger.js';
 import { checkerOf } from '../helpers/contract.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { EAST, PLAN_START, api, createRosterPlan, feedPath, getFeed, publish, seedRosterDistrict, solve, testWorker } from '../helpers/roster-fixtures.js';
+import { csvUpload, put, sheetOf } from '../helpers/fixtures.js';
+import { EAST, PLAN_START, ROSTER_CADRES, api, createRosterPlan, feedPath, getFeed, publish, seedRosterDistrict, solve, testWorker } from '../helpers/roster-fixtures.js';
 
 interface Operation {
   operationId: string;
   responses: Record<string, unknown>;
 }
 type Doc = { paths: Record<string, Record<string, Operation>> };
+
+/** Joined after the publish: takes nights in the east, where the fixture leaves some open. */
+const NEWCOMER = { id: 'N01', name: '钱多', phone: '', role: 'volunteer', village: EAST, serves: '', night_ok: 'yes' };
 
 // The app's clock: the first morning of the plan, so a check-in finds a shift on now.
 const NOW = new Date('2021-12-13T09:00:00+08:00');
@@ -30,7 +34,7 @@ let planner: string;
 let doc: Doc;
 
 beforeAll(async () => {
-  t = await createTestApp({}, createLogger('silent'), undefined, { clock: () => NOW });
+  t = await createTestApp({ CLAIM_WAIT_MS: '200' }, createLogger('silent'), undefined, { clock: () => NOW });
   planner = await t.token({ role: 'planner' });
   doc = (await request(t.app).get('/api/openapi.json').expect(200)).body as Doc;
 });
@@ -105,6 +109,17 @@ describe('every operation, a success and an error', () => {
     await ok(p.get('/api/v1/absences'));
     await ok(p.post(`/api/v1/absences/${absence.body.id}/accept`));
     await ok(p.delete(`/api/v1/absences/${absence.body.id}`));
+
+    // Open shifts: a newcomer sees what they could take and claims it (no claims worker runs
+    // here, so the claim answers 202 pending), then reads it back.
+    await ok(put(t.app, planner, 'cadres', csvUpload(sheetOf('cadres', [...ROSTER_CADRES, NEWCOMER]))));
+    const newcomer = api(t.app, await t.token({ role: 'cadre', cadreId: NEWCOMER.id }));
+    const open = await ok(newcomer.get('/api/v1/open-shifts'));
+    const gap = (open.body.items as { planId: string; gateId: string; start: string }[])[0];
+    expect(gap, 'the fixture leaves a night in the east open for a newcomer').toBeDefined();
+    const claim = await ok(newcomer.post('/api/v1/open-shifts/claims', { planId: gap!.planId, gateId: gap!.gateId, start: gap!.start }));
+    await ok(newcomer.get('/api/v1/claims'));
+    await ok(newcomer.get(`/api/v1/claims/${encodeURIComponent(claim.body.id as string)}`));
 
     // On the ground: a person on duty now checks in and out; a squad inspects and fixes.
     const now = (roster.body.assignments as { cadreId: string; gateId: string; start: string; end: string }[]).find((a) => new Date(a.start) <= NOW && NOW < new Date(a.end))!;

@@ -1455,6 +1455,7 @@ export type components = {
             /** @description The campaign the plan belongs to; null = a plan on its own */
             campaignId: string | null;
             rollPolicy: components["schemas"]["RollPolicy"];
+            openShiftPolicy: components["schemas"]["OpenShiftPolicy"];
         };
         /** @description Hard rules of the roster (see PlanCreate for their meaning) */
         PlanRules: {
@@ -1476,6 +1477,11 @@ export type components = {
             publish: "publish" | "draft";
             /** @description Local HH:mm of the daily roll; null = only when asked */
             dailyAt: string | null;
+        };
+        /** @description Which gaps are offered on /me and to whom first (see PlanCreate for their meaning) */
+        OpenShiftPolicy: {
+            offerWithinHours: number;
+            holdForOutsidersMinutes: number;
         };
         PinnedShift: {
             cadreId: string;
@@ -1659,6 +1665,10 @@ export type components = {
                 /** @enum {string} */
                 publish?: "publish" | "draft";
                 dailyAt?: string | null;
+            };
+            openShiftPolicy?: {
+                offerWithinHours?: number;
+                holdForOutsidersMinutes?: number;
             };
             name?: string;
         };
@@ -2376,6 +2386,8 @@ export type components = {
             gateId: string;
             /** @description Start of the shift, as the open shift gives it */
             start: string;
+            /** @description Who claims; only the token’s own person (403 for anyone else). Default: the token’s person */
+            cadreId?: string;
         };
         ClaimList: {
             items: components["schemas"]["Claim"][];
@@ -8230,6 +8242,15 @@ export interface operations {
                     "application/json": components["schemas"]["ForbiddenError"];
                 };
             };
+            /** @description The request parsed but is not valid; nothing was written */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"];
+                };
+            };
             /** @description Too many requests; see Retry-After */
             429: {
                 headers: {
@@ -8525,6 +8546,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /** @description The request parsed but is not valid; nothing was written */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationFailedError"];
                 };
             };
             /** @description Too many requests; see Retry-After */

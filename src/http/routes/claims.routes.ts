@@ -6,6 +6,7 @@
 import { Router } from 'express';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { assertActsFor } from '../../auth/act-for.js';
 import type { Principal } from '../../auth/tokens.js';
 import { claimOpenShift, ClaimRefused, getClaim, listClaims, type ClaimRecord } from '../../claims/claims.js';
 import { openShiftsFor, type OpenShift } from '../../claims/open-shifts.js';
@@ -67,6 +68,7 @@ const claimRequestSchema = z
     planId: z.string().min(1).max(100),
     gateId: z.string().min(1).max(100),
     start: instantSchema.describe('Start of the shift, as the open shift gives it'),
+    cadreId: z.string().min(1).max(64).optional().describe('Who claims; only the token’s own person (403 for anyone else). Default: the token’s person'),
   })
   .openapi('ClaimRequest');
 
@@ -88,14 +90,17 @@ export function claimRoutes(deps: ClaimRouteDeps, registry: OpenAPIRegistry): Ro
     res.json({ items: (await openShiftsFor(models, selfOf(principalOf(req)), deps.now())).map(shiftView) });
   });
   router.post('/open-shifts/claims', cadreOnly, async (req, res) => {
-    const claim = await claimOpenShift(models, selfOf(principalOf(req)), claimRequestSchema.parse(req.body), { now: deps.now(), waitMs: deps.claimWaitMs ?? 5000 });
+    const { cadreId: named, ...place } = claimRequestSchema.parse(req.body);
+    const principal = principalOf(req);
+    if (named !== undefined) assertActsFor(principal, { id: named }, ['self']);
+    const claim = await claimOpenShift(models, selfOf(principal), place, { now: deps.now(), waitMs: deps.claimWaitMs ?? 5000 });
     if (claim.status === 'refused' && claim.refusal) throw new ClaimRefused(claim.refusal);
     res.status(claim.status === 'published' ? 200 : 202).json(claimView(claim));
   });
   router.get('/claims', requireRole('planner', 'village_head', 'cadre'), async (req, res) => {
     const query = listQuerySchema.parse(req.query);
     const principal = principalOf(req);
-    if (principal.role === 'cadre' && query.cadreId && query.cadreId !== principal.cadreId) throw new AppError('forbidden', 'a cadre token reads only its own claims');
+    if (principal.role === 'cadre' && query.cadreId) assertActsFor(principal, { id: query.cadreId }, ['self']);
     const claims = await listClaims(models, {
       villages: principal.role === 'village_head' ? principal.villages : null,
       ...(principal.role === 'cadre' ? { cadreId: selfOf(principal) } : query.cadreId ? { cadreId: query.cadreId } : {}),

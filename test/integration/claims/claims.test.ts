@@ -171,8 +171,10 @@ describe('open shifts', () => {
       expect(west.body.error.details.refusal.code).toBe('locality');
     }
     const strict = await api(t.app, tokens.get('N01') as string).post('/api/v1/open-shifts/claims', { planId, gateId: 'G1', start: `${day}T00:00:00+08:00`, cadreId: 'N02' });
-    expect(strict.status).toBe(400);
-    expect(JSON.stringify(strict.body)).toContain('cadreId');
+    expect(strict.status).toBe(403);
+    const unknown = await api(t.app, tokens.get('N01') as string).post('/api/v1/open-shifts/claims', { planId, gateId: 'G1', start: `${day}T00:00:00+08:00`, seat: 0 });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.error.details.problems).toContainEqual(expect.objectContaining({ field: 'seat' }));
     expect((await t.models.Claim.countDocuments({ cadreId: 'N04' }))).toBe(0);
   });
 });
