@@ -128,7 +128,7 @@ describe('crash during an upload of people (every row changed)', () => {
 
     const svc = await startServiceProcess(env(s.t));
     try {
-      const people = await svc.api('GET', '/api/v1/cadres?limit=500', s.planner);
+      const people = await svc.api('GET', '/api/v1/cadres?pageSize=500', s.planner);
       const names = (people.body.items as { id: string; name: string }[]).map((c) => c.name).sort();
       const committed = !['upload:after-lease', 'upload:after-stage'].includes(fault);
       const expected = (committed ? RENAMED : ROSTER_CADRES).map((c) => String(c.name)).sort();
