@@ -181,15 +181,19 @@ export function whyNot(board: ClaimBoard, cadreId: string, g: number, s: number)
   const p = inst.personIndex.get(cadreId);
   if (p === undefined || !board.people.has(cadreId)) return refusal('unknown_person');
   if (state.open(g, s) <= 0) return refusal('taken');
+  return ruleRefusal(board, p, g, s) ?? (leadKeptFor(board, p, g, s) ? refusal('lead') : null);
+}
+
+/** The rule of the plan that refuses gate g in slot s to person p (locality, availability, rest, caps), or null. */
+export function ruleRefusal(board: ClaimBoard, p: number, g: number, s: number): ClaimRefusal | null {
+  const { inst, state } = board;
   if (!(inst.eligibleGates[p] ?? []).includes(g)) return refusal('locality');
   const rule = state.refusal(p, s);
   if (rule === 'availability') {
     const why = inst.unavailReason[p * inst.slotCount + s] ?? Unavail.Window;
     return refusal(why === Unavail.NotNightOk ? 'night' : why >= Unavail.Busy ? 'other_plan' : 'availability');
   }
-  if (rule !== null) return refusal(RULE_CODE[rule]);
-  if (leadKeptFor(board, p, g, s)) return refusal('lead');
-  return null;
+  return rule === null ? null : refusal(RULE_CODE[rule]);
 }
 
 /**

@@ -16,7 +16,13 @@ export type ClaimRefusalCode =
   | 'consecutive_nights'
   | 'lead'
   | 'held'
-  | 'unknown_person';
+  | 'unknown_person'
+  | 'swap_taken'
+  | 'swap_not_for_you'
+  | 'swap_own'
+  | 'swap_expired'
+  | 'swap_changed'
+  | 'swap_lead';
 
 export interface ClaimRefusal {
   code: ClaimRefusalCode;
@@ -41,7 +47,18 @@ const TEXT: Record<ClaimRefusalCode, [zh: string, en: string]> = {
   lead: ['这一班还缺一名本村干部带班，最后一个位置留给本村干部。', 'This shift still needs a village cadre to lead it; the last place is kept for one.'],
   held: ['这个空岗先向志愿者和下派干部开放，稍后再向本村干部开放。', 'This place is offered to volunteers and dispatched cadres first; village cadres may claim it a little later.'],
   unknown_person: ['名册里找不到你，请联系村里负责人。', 'You are not in the directory; ask your village head.'],
+  swap_taken: ['这个换班已被别人接受，或已被发起人撤回。', 'Someone else accepted this swap first, or it was withdrawn.'],
+  swap_not_for_you: ['这个换班只提供给指定的同事。', 'This swap is offered to a named colleague only.'],
+  swap_own: ['这是你自己发出的换班。', 'This is your own offer.'],
+  swap_expired: ['这个换班已过期：班次已经开始。', 'This swap has expired: the shift has started.'],
+  swap_changed: ['这个换班已失效：班次在发出后有了变动。', 'This swap no longer applies: the shift changed after it was offered.'],
+  swap_lead: ['换班后这一班将没有本村干部带班。', 'After the swap this shift would have no village cadre to lead it.'],
 };
+
+/** A refusal that concerns the person who offered the swap (the shift they would take in return). */
+export function forOfferer(why: ClaimRefusal): ClaimRefusal {
+  return { ...why, messageZh: `换回给发起人的班次：${why.messageZh}`, message: `For the offerer, taking your shift in return: ${why.message}` };
+}
 
 export function refusal(code: ClaimRefusalCode): ClaimRefusal {
   const [messageZh, message] = TEXT[code];

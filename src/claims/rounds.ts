@@ -4,10 +4,12 @@
  *
  * One round per plan, under the lease `claims:<planId>`, in the plan's `ClaimRound`
  * document (only the lease holder writes it). Fault points in brackets (./faults.ts):
- * 1. Take the plan's pending claims, oldest first, and a fresh board of its live version
- *    (./board.ts). Each claim that still fits (its place open, every rule holding with the
- *    claims accepted before it) is placed; the others are refused with the reason. With none
- *    accepted the refusals are written and the round ends.
+ * 1. Take the plan's pending claims, oldest first, its accepted (and, where the policy asks,
+ *    approved) swaps (./swaps.ts), and a fresh board of its live version (./board.ts). Each
+ *    claim that still fits (its place open, every rule holding with the claims accepted
+ *    before it) is placed; then each swap that keeps both people's rosters legal is applied;
+ *    the others are refused with the reason. With none accepted the refusals are written and
+ *    the round ends.
  * 2. Store the roster that carries them: the live roster plus the accepted shifts, their gaps
  *    filled (its id names the base version and the claims, so a repeat stores the same). Record
  *    the round: base version, roster, accepted, refused. [claim:after-round]
@@ -16,7 +18,8 @@
  *    messages, staged with the commit). A roster already live is not published again; a
  *    newer version ends the round without a result, its claims still pending, to be decided
  *    against that version. [claim:after-publish]
- * 4. Write each claim's outcome (published with the version, or refused) and end the round.
+ * 4. Write each claim's and swap's outcome (published with the version, or refused) and end
+ *    the round.
  *
  * A crash anywhere leaves the claims pending or the round recorded; the next taker resumes.
  */
@@ -33,6 +36,7 @@ import { buildBoard, whyNot, type ClaimBoard } from './board.js';
 import type { ClaimDoc } from './claims.js';
 import { claimFaultPoint } from './faults.js';
 import { refusal, type ClaimRefusal } from './refusals.js';
+import { readySwaps, trySwap, type SwapFacts, type SwapMove } from './swaps.js';
 import { onClaim, signalClaimsChanged } from './signal.js';
 
 const LEASE_TTL_MS = 30_000;
@@ -46,6 +50,9 @@ interface RoundDoc {
   rosterId: string | null;
   accepted: string[];
   refused: { id: string; refusal: ClaimRefusal }[];
+  /** Swaps that fit, and those that no longer did (./swaps.ts). */
+  swaps: string[];
+  swapsRefused: { id: string; refusal: ClaimRefusal }[];
 }
 
 export interface ClaimWorkerOptions {
@@ -82,11 +89,12 @@ export class ClaimWorker {
   /** One pass over the plans with pending claims or an open round; true while work remains. */
   async runOnce(now = new Date()): Promise<boolean> {
     const { models } = this;
-    const [pending, open] = await Promise.all([
+    const [pending, open, swaps] = await Promise.all([
       models.Claim.find({ status: 'pending' }, { planId: 1 }).lean<{ planId: string }[]>(),
       models.ClaimRound.find({ phase: { $ne: 'idle' } }, { _id: 1 }).lean<{ _id: string }[]>(),
+      readySwaps(models, now),
     ]);
-    const plans = new Set([...pending.map((c) => c.planId), ...open.map((r) => r._id)]);
+    const plans = new Set([...pending.map((c) => c.planId), ...open.map((r) => r._id), ...swaps.map((f) => f.doc.planId)]);
     for (const planId of plans) {
       await this.step(planId, now).catch((error: unknown) => this.logger.error({ err: error, planId }, 'claims round failed'));
     }
@@ -111,11 +119,17 @@ export class ClaimWorker {
   /** Steps 1 and 2. */
   private async startRound(planId: string, now: Date): Promise<RoundDoc | null> {
     const { models } = this;
-    const claims = await models.Claim.find({ planId, status: 'pending' }).sort({ createdAt: 1, _id: 1 }).lean<ClaimDoc[]>();
-    if (!claims.length) return null;
-    const board = await buildBoard(models, planId, { cadreIds: [...new Set(claims.map((c) => c.cadreId))], gateIds: [...new Set(claims.map((c) => c.gateId))] });
+    const [claims, swaps] = await Promise.all([
+      models.Claim.find({ planId, status: 'pending' }).sort({ createdAt: 1, _id: 1 }).lean<ClaimDoc[]>(),
+      readySwaps(models, now, planId).then((ready) => ready.map(swapMoveOf).sort((a, b) => a.acceptedAt - b.acceptedAt || a.id.localeCompare(b.id))),
+    ]);
+    if (!claims.length && !swaps.length) return null;
+    const board = await buildBoard(models, planId, {
+      cadreIds: [...new Set([...claims.map((c) => c.cadreId), ...swaps.flatMap((m) => [m.fromCadreId, m.takerCadreId])])],
+      gateIds: [...new Set([...claims.map((c) => c.gateId), ...swaps.flatMap((m) => [m.gateId, ...(m.inReturn ? [m.inReturn.gateId] : [])])])],
+    });
     if (!board) {
-      await this.decide(claims.map((c) => ({ id: c._id, refusal: refusal('not_offered') })), [], null);
+      await this.decide({ refused: claims.map((c) => ({ id: c._id, refusal: refusal('not_offered') })), accepted: [], swaps: [], swapsRefused: swaps.map((m) => ({ id: m.id, refusal: refusal('swap_changed') })) }, null);
       return null;
     }
     const accepted: ClaimDoc[] = [];
@@ -125,15 +139,32 @@ export class ClaimWorker {
       if (why) refused.push({ id: claim._id, refusal: why });
       else accepted.push(claim);
     }
-    if (!accepted.length) {
-      await this.decide(refused, [], null);
+    // Swaps on top of the claims, each on top of the ones before it: both rosters must stay legal.
+    const swapped: SwapChange[] = [];
+    const swapsRefused: RoundDoc['swapsRefused'] = [];
+    for (const move of swaps) {
+      const why = trySwap(board, move, { keep: true });
+      if (why) swapsRefused.push({ id: move.id, refusal: why });
+      else swapped.push(move);
+    }
+    if (!accepted.length && !swapped.length) {
+      await this.decide({ refused, accepted: [], swaps: [], swapsRefused }, null);
       return null;
     }
-    const roster = withClaims(board, accepted);
+    const roster = withChanges(board, accepted, swapped);
     await storeRoster(models, roster).catch((error: { code?: number }) => {
       if (error.code !== 11000) throw error; // the same claims on the same version: the same roster
     });
-    const round: RoundDoc = { _id: planId, phase: 'publishing', baseVersion: board.roster.publication.version, rosterId: roster.solveId, accepted: accepted.map((c) => c._id), refused };
+    const round: RoundDoc = {
+      _id: planId,
+      phase: 'publishing',
+      baseVersion: board.roster.publication.version,
+      rosterId: roster.solveId,
+      accepted: accepted.map((c) => c._id),
+      refused,
+      swaps: swapped.map((m) => m.id),
+      swapsRefused,
+    };
     const { _id, ...fields } = round;
     await models.ClaimRound.updateOne({ _id }, { $set: fields }, { upsert: true });
     claimFaultPoint('claim:after-round');
@@ -156,16 +187,19 @@ export class ClaimWorker {
       }
       claimFaultPoint('claim:after-publish');
     }
-    await this.decide(round.refused, round.accepted, version);
+    await this.decide(round, version);
     await this.endRound(round._id);
-    this.logger.info({ planId: round._id, claims: round.accepted.length, refused: round.refused.length, version }, 'open-shift claims published');
+    this.logger.info({ planId: round._id, claims: round.accepted.length, refused: round.refused.length, swaps: round.swaps?.length ?? 0, version }, 'open-shift claims and swaps published');
   }
 
-  private async decide(refused: RoundDoc['refused'], accepted: string[], version: number | null): Promise<void> {
+  /** Step 4: each claim's and swap's outcome. A round recorded before swaps existed has none. */
+  private async decide(outcome: Pick<RoundDoc, 'refused' | 'accepted' | 'swaps' | 'swapsRefused'>, version: number | null): Promise<void> {
     const { models } = this;
     const decidedAt = new Date();
-    for (const { id, refusal } of refused) await models.Claim.updateOne({ _id: id, status: 'pending' }, { $set: { status: 'refused', refusal, decidedAt } });
-    if (accepted.length) await models.Claim.updateMany({ _id: { $in: accepted }, status: 'pending' }, { $set: { status: 'published', publishedVersion: version, decidedAt } });
+    for (const { id, refusal } of outcome.refused) await models.Claim.updateOne({ _id: id, status: 'pending' }, { $set: { status: 'refused', refusal, decidedAt } });
+    if (outcome.accepted.length) await models.Claim.updateMany({ _id: { $in: outcome.accepted }, status: 'pending' }, { $set: { status: 'published', publishedVersion: version, decidedAt } });
+    for (const { id, refusal } of outcome.swapsRefused ?? []) await models.Swap.updateOne({ _id: id, outcome: null }, { $set: { outcome: { status: 'refused', refusal }, decidedAt } });
+    if (outcome.swaps?.length) await models.Swap.updateMany({ _id: { $in: outcome.swaps }, outcome: null }, { $set: { outcome: { status: 'published', version }, decidedAt } });
     signalClaimsChanged();
   }
 
@@ -202,10 +236,33 @@ function fitOf(board: ClaimBoard, claim: ClaimDoc, now: Date): ClaimRefusal | nu
   return null;
 }
 
-/** The live roster with the accepted claims on it, as a roster of its own. */
-function withClaims(board: ClaimBoard, accepted: ClaimDoc[]): StoredRoster {
+/** A swap the round takes: who gives which shift to whom, and what comes back. */
+interface SwapChange extends SwapMove {
+  id: string;
+  end: Date;
+  acceptedAt: number;
+  inReturn: (SwapMove['inReturn'] & { end: Date }) | null;
+}
+
+function swapMoveOf(facts: SwapFacts): SwapChange {
+  const { doc, taker } = facts;
+  const back = taker?.inReturn;
+  return {
+    id: doc._id,
+    fromCadreId: doc.fromCadreId,
+    gateId: doc.gateId,
+    start: new Date(doc.start),
+    end: new Date(doc.end),
+    takerCadreId: taker?.by ?? '',
+    inReturn: back ? { gateId: back.gateId, start: new Date(back.start), end: new Date(back.end) } : null,
+    acceptedAt: new Date((taker as { createdAt?: Date } | null)?.createdAt ?? 0).getTime(),
+  };
+}
+
+/** The live roster with the accepted claims and swaps on it, as a roster of its own. */
+function withChanges(board: ClaimBoard, accepted: ClaimDoc[], swaps: SwapChange[]): StoredRoster {
   const { roster } = board;
-  const digest = createHash('sha256').update(accepted.map((c) => c._id).sort().join('\n')).digest('hex').slice(0, 16);
+  const digest = createHash('sha256').update([...accepted.map((c) => c._id), ...swaps.map((m) => m.id)].sort().join('\n')).digest('hex').slice(0, 16);
   const added: Assignment[] = accepted.map((c) => ({ cadreId: c.cadreId, gateId: c.gateId, start: new Date(c.start), end: new Date(c.end), pinned: false }));
   const byShift = new Map<string, number>();
   for (const c of accepted) byShift.set(`${c.gateId}|${new Date(c.start).getTime()}`, (byShift.get(`${c.gateId}|${new Date(c.start).getTime()}`) ?? 0) + 1);
@@ -214,22 +271,38 @@ function withClaims(board: ClaimBoard, accepted: ClaimDoc[]): StoredRoster {
     if (!more) return [gap];
     return gap.filled + more >= gap.needed ? [] : [{ ...gap, filled: gap.filled + more }];
   });
+  // A swap takes a shift off one person and gives it to the other (and back, where one is given in return).
+  const given = new Set<string>();
+  const swapped: Assignment[] = [];
+  for (const m of swaps) {
+    given.add(`${m.fromCadreId}|${m.gateId}|${m.start.getTime()}`);
+    swapped.push({ cadreId: m.takerCadreId, gateId: m.gateId, start: m.start, end: m.end, pinned: false });
+    if (m.inReturn) {
+      given.add(`${m.takerCadreId}|${m.inReturn.gateId}|${new Date(m.inReturn.start).getTime()}`);
+      swapped.push({ cadreId: m.fromCadreId, gateId: m.inReturn.gateId, start: new Date(m.inReturn.start), end: m.inReturn.end, pinned: false });
+    }
+  }
+  const kept = roster.assignments.filter((a) => !given.has(`${a.cadreId}|${a.gateId}|${new Date(a.start).getTime()}`));
   const known = new Set(roster.cadres.map((c) => c.id));
-  const joining = [...new Set(accepted.map((c) => c.cadreId))].filter((id) => !known.has(id)).map((id) => board.people.get(id)).filter((c) => c !== undefined);
+  const newcomers = [...accepted.map((c) => c.cadreId), ...swaps.map((m) => m.takerCadreId)];
+  const joining = [...new Set(newcomers)].filter((id) => !known.has(id)).map((id) => board.people.get(id)).filter((c) => c !== undefined);
   const { publication: _publication, ...stored } = roster;
+  const notes = [
+    ...(added.length ? [`${added.length} open place(s) claimed on version ${roster.publication.version}`] : []),
+    ...(swaps.length ? [`${swaps.length} swap(s) between people on version ${roster.publication.version}`] : []),
+  ];
   return {
     ...stored,
     solveId: `claims_${roster.planId}_v${roster.publication.version}_${digest}`,
-    assignments: [...roster.assignments, ...added],
+    assignments: [...kept, ...added, ...swapped],
     gaps,
     cadres: [...roster.cadres, ...joining],
     metrics: {
       ...roster.metrics,
       placesFilled: roster.metrics.placesFilled + added.length,
       optimalityGap: Math.max(0, (roster.metrics.upperBound.value - roster.metrics.placesFilled - added.length) / Math.max(1, roster.metrics.upperBound.value)),
-      // Hours and fairness figures stay the solve's: a claim is a person's own choice on top of it.
-      notes: [...(roster.metrics.notes ?? []), `${added.length} open place(s) claimed on version ${roster.publication.version}`],
+      // Hours and fairness figures stay the solve's: a claim or a swap is people's own choice on top of it.
+      notes: [...(roster.metrics.notes ?? []), ...notes],
     },
   };
 }
-

@@ -11,7 +11,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import { AVAILABILITY_KINDS, ROLES, type AvailabilityKind, type Cadre, type Gate } from '../domain/types.js';
 import { checkInSchema, gateKeySchema, inspectionSchema, visitDaySchema } from './ground-models.js';
 import { absenceReportSchema, replanSchema } from './replan-models.js';
-import { claimRoundSchema, claimSchema } from './claim-models.js';
+import { claimRoundSchema, claimSchema, swapSchema, swapStepSchema } from './claim-models.js';
 
 const plain = { id: false, versionKey: false, timestamps: true } as const;
 
@@ -318,6 +318,8 @@ export interface Models {
   Roll: Model<any>;
   Claim: Model<any>;
   ClaimRound: Model<any>;
+  Swap: Model<any>;
+  SwapStep: Model<any>;
 }
 
 /** Registers every schema on a connection (idempotent) and returns the typed models. */
@@ -358,6 +360,9 @@ export function registerModels(connection: Connection): Models {
     // Open shifts claimed by people themselves (src/claims/).
     Claim: get('Claim', claimSchema) as Models['Claim'],
     ClaimRound: get('ClaimRound', claimRoundSchema) as Models['ClaimRound'],
+    // Swaps offered and taken by people themselves (src/claims/swaps.ts).
+    Swap: get('Swap', swapSchema) as Models['Swap'],
+    SwapStep: get('SwapStep', swapStepSchema) as Models['SwapStep'],
   };
 }
 

@@ -91,10 +91,14 @@ export const openShiftPolicySchema = z
       .max(1440)
       .default(0)
       .describe('Volunteers and dispatched cadres see an offered gap this many minutes before village cadres do (counted from when the gap is first offered: the later of its version\'s publish and the start of the offer window)'),
+    swapsNeedApproval: z
+      .boolean()
+      .default(false)
+      .describe('A swap two people agreed on applies only after the head of the offered shift\'s village (or a planner) approves it; false = it applies as soon as it is accepted and both rosters stay legal'),
   })
-  .describe('Open shifts: gaps offered to the people who could fill them, first claim wins');
+  .describe('Open shifts and swaps: gaps offered to the people who could fill them (first claim wins), and shifts people trade among themselves');
 
-export const OPEN_SHIFT_POLICY_DEFAULTS = { offerWithinHours: 48, holdForOutsidersMinutes: 0 } as const;
+export const OPEN_SHIFT_POLICY_DEFAULTS = { offerWithinHours: 48, holdForOutsidersMinutes: 0, swapsNeedApproval: false } as const;
 
 export const planSpecSchema = z
   .strictObject({

@@ -26,6 +26,7 @@ import { FEED_PREFIX } from './secret-urls.js';
 import { pageRoutes } from '../pages/index.js';
 import { absenceRoutes } from './routes/absences.routes.js';
 import { claimRoutes } from './routes/claims.routes.js';
+import { swapRoutes } from './routes/swaps.routes.js';
 import { channelRoutes } from './routes/channels.routes.js';
 import { directoryRoutes } from './routes/directory.routes.js';
 import { feedRoutes, feedTokenRoutes } from './routes/feeds.routes.js';
@@ -113,6 +114,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(campaignRoutes({ models, timeZone: config.TIMEZONE, now: ground.now, onSolveRequested: deps.onSolveRequested, onRollRequested: deps.onRollRequested }, registry));
   api.use(groundRoutes({ models, ground, config }, registry));
   api.use(claimRoutes({ models, timeZone: config.TIMEZONE, now: ground.now, claimWaitMs: config.CLAIM_WAIT_MS }, registry));
+  api.use(swapRoutes({ models, timeZone: config.TIMEZONE, now: ground.now, claimWaitMs: config.CLAIM_WAIT_MS }, registry));
   api.use(feedTokenRoutes(models, (req) => config.PUBLIC_BASE_URL ?? `${req.protocol}://${req.get('host')}`, registry));
   app.use('/api/v1', api);
   app.use(feedRoutes(models, registry));

@@ -69,3 +69,9 @@ export const confineInspectors: RequestHandler = (req, _res, next) => {
   if (!allowed) throw new AppError('forbidden', 'an inspector token reaches only inspections, visit lists and the plan list');
   next();
 };
+
+/** The person a cadre token belongs to (403 for any other token). */
+export function selfOf(principal: Principal): string {
+  if (!principal.cadreId) throw new AppError('forbidden', 'this needs a cadre token');
+  return principal.cadreId;
+}

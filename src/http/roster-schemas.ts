@@ -43,6 +43,7 @@ export const openShiftPolicyOutSchema = z
   .strictObject({
     offerWithinHours: z.number(),
     holdForOutsidersMinutes: z.number().int(),
+    swapsNeedApproval: z.boolean(),
   })
   .openapi('OpenShiftPolicy', { description: 'Which gaps are offered on /me and to whom first (see PlanCreate for their meaning)' });
 

@@ -7,13 +7,12 @@ import { Router } from 'express';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { assertActsFor } from '../../auth/act-for.js';
-import type { Principal } from '../../auth/tokens.js';
 import { claimOpenShift, ClaimRefused, getClaim, listClaims, type ClaimRecord } from '../../claims/claims.js';
 import { openShiftsFor, type OpenShift } from '../../claims/open-shifts.js';
 import type { Models } from '../../db/models.js';
 import { isoWithOffset } from '../../domain/time.js';
 import { AppError } from '../../errors.js';
-import { principalOf, requireRole } from '../auth.js';
+import { principalOf, requireRole, selfOf } from '../auth.js';
 import { apiResponses, claimRefusalSchema, instantOutSchema, jsonBody, jsonResponse, nullableInstantSchema } from '../openapi.js';
 import { idParamSchema, instantSchema } from '../schemas.js';
 
@@ -162,9 +161,4 @@ export function claimRoutes(deps: ClaimRouteDeps, registry: OpenAPIRegistry): Ro
     responses: apiResponses({ 200: jsonResponse('The claim', claimSchema) }, 403, 404),
   });
   return router;
-}
-
-function selfOf(principal: Principal): string {
-  if (!principal.cadreId) throw new AppError('forbidden', 'this needs a cadre token');
-  return principal.cadreId;
 }
