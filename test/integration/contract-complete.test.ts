@@ -121,6 +121,30 @@ describe('every operation, a success and an error', () => {
     await ok(newcomer.get('/api/v1/claims'));
     await ok(newcomer.get(`/api/v1/claims/${encodeURIComponent(claim.body.id as string)}`));
 
+    // Swaps, where the plan asks for the head's approval: a later shift is offered, the
+    // newcomer accepts it (202, waiting), a planner approves; another offer is withdrawn.
+    await ok(p.patch(`/api/v1/plans/${planId}`, { openShiftPolicy: { swapsNeedApproval: true } }));
+    const later = (roster.body.assignments as { cadreId: string; gateId: string; start: string; end: string }[]).filter((a) => new Date(a.start) > NOW && a.cadreId.startsWith('A'));
+    let offered: string | undefined;
+    for (const a of later) {
+      const holder = api(t.app, await t.token({ role: 'cadre', cadreId: a.cadreId }));
+      const offer = await ok(holder.post('/api/v1/swaps', { planId, gateId: a.gateId, start: a.start }));
+      if (((await ok(newcomer.get('/api/v1/swaps/open'))).body.items as { id: string }[]).some((o) => o.id === offer.body.id)) {
+        offered = offer.body.id as string;
+        break;
+      }
+      await ok(holder.post(`/api/v1/swaps/${offer.body.id}/withdraw`, {}));
+    }
+    expect(offered, 'the fixture has a later east shift the newcomer could take').toBeDefined();
+    await ok(newcomer.post(`/api/v1/swaps/${offered}/accept`, {}));
+    await ok(p.post(`/api/v1/swaps/${offered}/decision`, { approve: true }));
+    await ok(p.get('/api/v1/swaps'));
+    await ok(newcomer.get(`/api/v1/swaps/${offered}`));
+    const other = later.find((a) => a.cadreId !== later[0]!.cadreId || a.start !== later[0]!.start)!;
+    const giver = api(t.app, await t.token({ role: 'cadre', cadreId: other.cadreId }));
+    const taken = await ok(giver.post('/api/v1/swaps', { planId, gateId: other.gateId, start: other.start }));
+    await ok(giver.post(`/api/v1/swaps/${taken.body.id}/withdraw`, {}));
+
     // On the ground: a person on duty now checks in and out; a squad inspects and fixes.
     const now = (roster.body.assignments as { cadreId: string; gateId: string; start: string; end: string }[]).find((a) => new Date(a.start) <= NOW && NOW < new Date(a.end))!;
     const cadre = api(t.app, await t.token({ role: 'cadre', cadreId: now.cadreId }));
