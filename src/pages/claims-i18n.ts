@@ -1,6 +1,6 @@
 /**
  * Words of open shifts and claims (`/me`: what is open to me, claim it, what became of my
- * claims; the village page: who claimed what), spread into the dictionaries of ./i18n.ts;
+ * claims, swaps offered to me and mine; the village page: who claimed what), spread into the dictionaries of ./i18n.ts;
  * `en` is typed by `zh`. The reasons a claim is refused come with the claim
  * (src/claims/refusals.ts), in both languages.
  */
@@ -23,6 +23,33 @@ export const CLAIMS_ZH = {
   claimsNone: '本村还没有人认领空岗。',
   claimedBy: '认领人',
   claimedAt: '认领时间',
+  // swaps on /me
+  swapsTitle: '换班',
+  swapsHint: '同事发出的换班，你可以接替且不违反任何排班规则。接受后双方排班都合规才生效，立即发布，日历自动更新。',
+  noOpenSwaps: '目前没有你可以接替的换班。',
+  swapFrom: '发起人',
+  swapInReturn: '换回给对方的班次',
+  swapNothingInReturn: '不换回（直接接替）',
+  swapAccept: '接受换班',
+  swapOffer: '换班：请同事接替',
+  swapOfferTo: '指定同事编号（可不填）',
+  swapOfferSubmit: '发出换班',
+  swapOffered: '换班已发出：{gate} {when}。有同事接受后即生效。',
+  swapAccepted: '换班成功：{gate} {when}。已发布，日历稍后更新。',
+  swapAwaiting: '已接受换班 {gate} {when}，等待村负责人批准。',
+  swapPending: '已接受换班 {gate} {when}，正在发布，请稍后刷新查看。',
+  swapWithdrawn: '换班已撤回。',
+  swapRefusedTitle: '未能换班',
+  swapWithdraw: '撤回',
+  mySwaps: '我的换班',
+  swapStatus_open: '等待同事接受',
+  swapStatus_awaiting_approval: '等待批准',
+  swapStatus_pending: '发布中',
+  swapStatus_published: '已生效',
+  swapStatus_refused: '未成功',
+  swapStatus_withdrawn: '已撤回',
+  swapStatus_declined: '未获批准',
+  swapStatus_expired: '已过期',
 };
 
 export const CLAIMS_EN: { readonly [K in keyof typeof CLAIMS_ZH]: string } = {
@@ -43,4 +70,30 @@ export const CLAIMS_EN: { readonly [K in keyof typeof CLAIMS_ZH]: string } = {
   claimsNone: 'Nobody of this village has claimed an open shift yet.',
   claimedBy: 'Claimed by',
   claimedAt: 'Claimed at',
+  swapsTitle: 'Swaps',
+  swapsHint: 'Colleagues offer these shifts, and you could take them without breaking any rule. A swap applies only if both rosters stay legal; it is published at once and calendars update.',
+  noOpenSwaps: 'No swap you could take right now.',
+  swapFrom: 'Offered by',
+  swapInReturn: 'Give in return',
+  swapNothingInReturn: 'Nothing (just take it)',
+  swapAccept: 'Accept swap',
+  swapOffer: 'Swap: ask a colleague to take it',
+  swapOfferTo: 'Colleague ID (optional)',
+  swapOfferSubmit: 'Offer',
+  swapOffered: 'Swap offered: {gate} {when}. It applies once a colleague accepts.',
+  swapAccepted: 'Swapped: {gate} {when}. Published; your calendar follows shortly.',
+  swapAwaiting: 'Swap accepted: {gate} {when}; waiting for the village head to approve.',
+  swapPending: 'Swap accepted: {gate} {when}; publishing, refresh in a moment.',
+  swapWithdrawn: 'Swap withdrawn.',
+  swapRefusedTitle: 'Could not swap',
+  swapWithdraw: 'Withdraw',
+  mySwaps: 'My swaps',
+  swapStatus_open: 'waiting for a colleague',
+  swapStatus_awaiting_approval: 'waiting for approval',
+  swapStatus_pending: 'publishing',
+  swapStatus_published: 'done',
+  swapStatus_refused: 'not done',
+  swapStatus_withdrawn: 'withdrawn',
+  swapStatus_declined: 'not approved',
+  swapStatus_expired: 'expired',
 };

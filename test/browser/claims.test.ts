@@ -3,8 +3,9 @@
  * their `/me` page, sees the night place they could take and claims it with one tap (the
  * page says it is published, the claim is listed); a second volunteer whose page still shows
  * the place taps after them and is refused with the reason, on a page that says what is
- * still open; the village head's page names who claimed what. A real service, claims
- * worker and browser; nothing mocked.
+ * still open; the village head's page names who claimed what. Then the one who claimed
+ * offers the shift for a swap and the other accepts it from their page. A real service,
+ * claims worker and browser; nothing mocked.
  */
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,5 +95,30 @@ describe('open shifts on a phone', () => {
     expect(await village.textContent('[data-claims]')).toContain('钱多');
     const roster = await request(h.app).get(`/api/v1/claims`).set('Authorization', `Bearer ${h.plannerToken}`);
     expect(roster.body.items.map((c: { cadreId: string }) => c.cadreId)).toEqual(['N01']);
+  }, 360_000);
+
+  it('a swap on the phone: the one who claimed offers the shift, a colleague accepts it, and both pages say so', async () => {
+    const giver = await open('N01');
+    const offerForm = giver.locator('[data-offer-shift]').first();
+    await giver.locator('details.report:has([data-offer-shift]) summary').first().click();
+    await offerForm.locator('button[type=submit]').click();
+    await giver.waitForSelector('[data-swap-flash]');
+    expect(await giver.textContent('[data-swap-flash]')).toContain('换班已发出');
+    expect(await giver.getAttribute('[data-my-swaps] li', 'data-status')).toBe('open');
+    expect(await giver.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+
+    const taker = await open('N02');
+    const offered = taker.locator('[data-open-swap]');
+    expect(await offered.count()).toBe(1);
+    expect(await offered.first().textContent()).toContain('钱多');
+    await offered.first().locator('button[type=submit]').click();
+    await taker.waitForSelector('[data-swap-flash]');
+    expect(await taker.textContent('[data-swap-flash]')).toContain('换班成功');
+    await saveScreenshot(taker, 'person-swap');
+
+    await giver.reload();
+    expect(await giver.getAttribute('[data-my-swaps] li', 'data-status')).toBe('published');
+    const swaps = await request(h.app).get('/api/v1/swaps').set('Authorization', `Bearer ${h.plannerToken}`);
+    expect(swaps.body.items.map((w: { fromCadreId: string; takerCadreId: string; status: string }) => [w.fromCadreId, w.takerCadreId, w.status])).toEqual([['N01', 'N02', 'published']]);
   }, 360_000);
 });

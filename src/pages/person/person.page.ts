@@ -26,6 +26,8 @@ import { localTime, shiftLabel } from '../time-labels.js';
 import { claimOpenShift, ClaimRefused, listClaims } from '../../claims/claims.js';
 import { openShiftsFor } from '../../claims/open-shifts.js';
 import { rememberPerson } from '../gate/person-cookie.js';
+import { acceptSwap, getSwap, offerSwap, withdrawSwap } from '../../claims/swaps.js';
+import { personSwaps } from './person-swaps.js';
 
 const FEED_SECRET = /^[A-Za-z0-9_-]{20,200}$/;
 const querySchema = z.object({
@@ -33,7 +35,16 @@ const querySchema = z.object({
   at: instantSchema.optional().catch(undefined),
   reported: z.string().max(200).optional(),
   claimed: z.string().max(400).optional(),
+  swapped: z.string().max(100).optional(),
 });
+
+/** The swap forms: offer one of my shifts (optionally to a colleague), accept an offer (optionally giving one back), withdraw mine. */
+const shiftFields = { planId: z.string().min(1).max(100), gateId: z.string().min(1).max(100), start: z.string().regex(/^\d{1,15}$/) };
+const swapForms = {
+  offer: z.strictObject({ token: z.string().max(300), ...shiftFields, toCadreId: z.string().trim().max(64).optional() }),
+  accept: z.strictObject({ token: z.string().max(300), swapId: z.string().min(1).max(100), inReturn: z.string().regex(/^$|^[^|]{1,100}\|\d{1,15}$/).optional() }),
+  withdraw: z.strictObject({ token: z.string().max(300), swapId: z.string().min(1).max(100) }),
+};
 
 /** A claim from the page: the open shift's plan, gate and start (ms), as the page lists it. */
 const claimForm = z.strictObject({
@@ -63,7 +74,7 @@ export function personRoutes(models: Models, config: Config): Router {
     if (!found) return sendPage(res, ctx, 'message', { title: ctx.t('personTitle'), message: ctx.t('personNoToken') }, 404);
     // The gate pages know this phone's owner from now on (src/pages/gate/person-cookie.ts).
     rememberPerson(req, res, found.token);
-    await renderPerson({ models, config }, req, res, ctx, found, { now: query.at ?? new Date(), reportedId: query.reported, claimedId: query.claimed });
+    await renderPerson({ models, config }, req, res, ctx, found, { now: query.at ?? new Date(), reportedId: query.reported, claimedId: query.claimed, swappedId: query.swapped });
   });
 
   // A claim of an open shift (src/claims/). The feed secret travels in the body, as for reports.
@@ -84,6 +95,27 @@ export function personRoutes(models: Models, config: Config): Router {
       await renderPerson({ models, config }, req, res, ctx, found, { now: new Date(), claimRefused: ctx.lang === 'en' ? error.refusal.message : error.refusal.messageZh }, 409);
     }
   });
+
+  // Swaps (src/claims/swaps.ts): offer, accept, withdraw; a refusal shows on the page with why.
+  for (const action of ['offer', 'accept', 'withdraw'] as const) {
+    router.post(`/me/swaps/${action}`, express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
+      const ctx = pageContext(req);
+      const found = await personOf(models, typeof req.body?.token === 'string' ? req.body.token : undefined);
+      if (!found) return sendPage(res, ctx, 'message', { title: ctx.t('personTitle'), message: ctx.t('personNoToken') }, 404);
+      const form = swapForms[action].safeParse(req.body);
+      if (!form.success) throw new AppError('validation_failed', 'the swap form is not complete', { problems: fieldProblemsOf(form.error) });
+      try {
+        const swap = await runSwapForm(models, found.cadreId, action, form.data, config.CLAIM_WAIT_MS);
+        const back = new URLSearchParams({ token: found.token, swapped: swap.id });
+        if (ctx.lang === 'en') back.set('lang', 'en');
+        res.redirect(303, `/me?${back.toString()}#swaps`);
+      } catch (error) {
+        const refused = error instanceof ClaimRefused ? (ctx.lang === 'en' ? error.refusal.message : error.refusal.messageZh) : error instanceof AppError && error.code === 'conflict' ? error.message : null;
+        if (refused === null) throw error;
+        await renderPerson({ models, config }, req, res, ctx, found, { now: new Date(), swapRefused: refused }, 409);
+      }
+    });
+  }
 
   // A self-report. The feed secret travels in the form's body (never in a logged URL).
   router.post('/me/absences', express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
@@ -106,6 +138,13 @@ export function personRoutes(models: Models, config: Config): Router {
     res.redirect(303, `/me?${back.toString()}#reports`);
   });
   return router;
+}
+
+async function runSwapForm(models: Models, cadreId: string, action: keyof typeof swapForms, data: Record<string, string | undefined>, waitMs: number) {
+  if (action === 'offer') return offerSwap(models, cadreId, { planId: data.planId ?? '', gateId: data.gateId ?? '', start: new Date(Number(data.start)), toCadreId: data.toCadreId || undefined });
+  if (action === 'withdraw') return withdrawSwap(models, cadreId, data.swapId ?? '');
+  const [gateId, start] = (data.inReturn ?? '').split('|');
+  return acceptSwap(models, cadreId, data.swapId ?? '', { inReturn: gateId && start ? { gateId, start: new Date(Number(start)) } : undefined }, { waitMs });
 }
 
 interface FoundPerson {
@@ -135,7 +174,7 @@ async function renderPerson(
   res: Response,
   ctx: PageContext,
   found: FoundPerson,
-  extra: { now: Date; reportedId?: string; claimedId?: string; claimRefused?: string; tooSoon?: { when: string; hours: number; contacts: Contact[] } },
+  extra: { now: Date; reportedId?: string; claimedId?: string; claimRefused?: string; swappedId?: string | undefined; swapRefused?: string; tooSoon?: { when: string; hours: number; contacts: Contact[] } },
   status = 200,
 ): Promise<void> {
   const { name, shifts } = await personShifts(models, found.cadreId);
@@ -155,6 +194,9 @@ async function renderPerson(
   const gateNameOf = (gateId: string) => gateNames.get(gateId) ?? gateId;
   const claims = ownClaims.map((c) => ({ ...c, gateName: gateNameOf(c.gateId), label: shiftLabel(c.start, c.end, config.TIMEZONE) }));
   const claimed = extra.claimedId ? claims.find((c) => c.id === extra.claimedId) : undefined;
+  const { openSwaps, mySwaps } = await personSwaps(models, found.cadreId, extra.now, config.TIMEZONE, upcoming);
+  const swapped = extra.swappedId ? await getSwap(models, extra.swappedId).catch(() => undefined) : undefined;
+  const swapWhen = swapped ? { gate: gateNameOf(swapped.gateId), when: shiftLabelText(swapped.start, swapped.end, config.TIMEZONE) } : undefined;
   const displayName = name ?? (await models.Cadre.findOne({ _id: found.cadreId }, { name: 1 }).lean<{ name: string }>())?.name ?? null;
   sendPage(res, ctx, 'person', {
     title: displayName ?? ctx.t('personTitle'),
@@ -167,6 +209,10 @@ async function renderPerson(
         : ctx.t(claimed.status === 'published' ? 'claimPublished' : 'claimPending', { gate: gateNameOf(claimed.gateId), when: `${shiftLabelText(claimed.start, claimed.end, config.TIMEZONE)}` })
       : undefined,
     claimRefused: extra.claimRefused,
+    openSwaps,
+    mySwaps,
+    swapFlash: swapped && swapWhen ? swapFlashOf(ctx, swapped, found.cadreId, swapWhen) : undefined,
+    swapRefused: extra.swapRefused,
     token: found.token,
     upcoming,
     // With nothing ahead, show the latest published shifts so the page is never a blank.
@@ -179,6 +225,15 @@ async function renderPerson(
     webcal: webcalUrl(feedUrl),
     qr: await QRCode.toDataURL(feedUrl, { errorCorrectionLevel: 'M', margin: 1, width: 240 }),
   }, status);
+}
+
+/** What the person reads after a swap form: what they did and where it stands now. */
+function swapFlashOf(ctx: PageContext, swap: Awaited<ReturnType<typeof getSwap>>, cadreId: string, when: { gate: string; when: string }): string {
+  if (swap.status === 'withdrawn') return ctx.t('swapWithdrawn');
+  if (swap.status === 'refused' || swap.status === 'expired') return (ctx.lang === 'en' ? swap.refusal?.message : swap.refusal?.messageZh) ?? ctx.t(`swapStatus_${swap.status}`);
+  if (swap.fromCadreId === cadreId && swap.status === 'open') return ctx.t('swapOffered', when);
+  const key = swap.status === 'published' ? 'swapAccepted' : swap.status === 'awaiting_approval' ? 'swapAwaiting' : 'swapPending';
+  return ctx.t(key, when);
 }
 
 function shiftLabelText(start: Date, end: Date, timeZone: string): string {
