@@ -196,7 +196,7 @@ async function renderPerson(
   const claimed = extra.claimedId ? claims.find((c) => c.id === extra.claimedId) : undefined;
   const { openSwaps, mySwaps } = await personSwaps(models, found.cadreId, extra.now, config.TIMEZONE, upcoming);
   const swapped = extra.swappedId ? await getSwap(models, extra.swappedId).catch(() => undefined) : undefined;
-  const swapWhen = swapped ? { gate: gateNameOf(swapped.gateId), when: shiftLabelText(swapped.start, swapped.end, config.TIMEZONE) } : undefined;
+  const swapWhen = swapped ? { gate: [...mySwaps, ...openSwaps].find((w) => w.id === swapped.id)?.gateName ?? gateNameOf(swapped.gateId), when: shiftLabelText(swapped.start, swapped.end, config.TIMEZONE) } : undefined;
   const displayName = name ?? (await models.Cadre.findOne({ _id: found.cadreId }, { name: 1 }).lean<{ name: string }>())?.name ?? null;
   sendPage(res, ctx, 'person', {
     title: displayName ?? ctx.t('personTitle'),
