@@ -10,7 +10,7 @@ import { AppError } from '../../errors.js';
 import { pageContext, sendPage } from '../render.js';
 import { gateQr } from '../gate/gate-qr.js';
 import { sessionOf } from './request-session.js';
-import { compareNames } from '../../roster/views/keys.js';
+import { compareNames } from '../../domain/keys.js';
 
 const posterQuery = z.object({
   village: z.string().min(1).max(100),
