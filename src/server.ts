@@ -11,6 +11,8 @@ import { createLogger, type Logger } from './logger.js';
 import { recoverAfterCrash } from './recovery.js';
 import { SolveWorker } from './roster/solves.js';
 import { DeliveryWorker, deliveryOptionsOf } from './messaging/index.js';
+import { groundSettings } from './ground/grounded-roster.js';
+import { NoShowSweep } from './ground/no-show-alerts.js';
 import { ReplanWorker } from './replan/replan-protocol.js';
 import { ClaimWorker } from './claims/rounds.js';
 import { RollWorker } from './roster/roll-protocol.js';
@@ -62,7 +64,8 @@ export async function startService(config: Config = loadConfig(), onFatal: (erro
   // a claim is published wherever it arrived without waiting for a worker process.
   const claims = new ClaimWorker(models, logger);
   claims.start();
-  const delivery = config.RUN_DELIVERY ? new DeliveryWorker(models, logger, deliveryOptionsOf(config, models)) : undefined;
+  // The ground's no-show sweep stages its messages on the delivery worker's tick.
+  const delivery = config.RUN_DELIVERY ? new DeliveryWorker(models, logger, deliveryOptionsOf(config, models, [new NoShowSweep(models, groundSettings(config))])) : undefined;
   delivery?.start();
   const app = createApp({ config, logger, connection: db.connection, health: db.health, models, onSolveRequested: () => worker?.nudge(), onRollRequested: () => roller?.nudge() });
   const server = await new Promise<Server>((resolve, reject) => {

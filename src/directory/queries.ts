@@ -12,7 +12,7 @@ import type { AvailabilityDoc, Models } from '../db/models.js';
 import type { Cadre, Gate, Role } from '../domain/types.js';
 import type { Principal } from '../auth/tokens.js';
 import { AppError } from '../errors.js';
-import { assertCadreReadable, assertVillageReadable } from '../http/auth.js';
+import { assertCadreReadable, assertVillageReadable } from '../auth/scope.js';
 
 export interface Page<T> {
   items: T[];

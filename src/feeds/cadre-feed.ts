@@ -3,7 +3,7 @@
  */
 import type { Assignment } from '../domain/roster.js';
 import type { Cadre, Gate } from '../domain/types.js';
-import { compareByStartGate, gateShiftKey } from '../roster/views/keys.js';
+import { compareByStartGate, gateShiftKey } from '../domain/keys.js';
 import { renderCalendar, type FeedCalendarOptions } from './calendar.js';
 import type { EventState, FeedEventContent } from './event-state.js';
 import { dutySummary, gateLocation, nameList, personName, shiftTimeLine } from './labels.js';

@@ -5,7 +5,7 @@
 import type { GapReason } from '../domain/roster.js';
 import { formatLocalDateTime, localDate } from '../domain/time.js';
 import type { Cadre, Gate } from '../domain/types.js';
-import { compareNames } from '../roster/views/keys.js';
+import { compareNames } from '../domain/keys.js';
 
 /** Shown for a person or gate missing from the lookups, instead of their id (which may be a phone-like code). */
 export const UNKNOWN = '未知 / unknown';

@@ -6,7 +6,7 @@
  */
 import type { Assignment, Gap } from '../domain/roster.js';
 import type { Cadre, Gate } from '../domain/types.js';
-import { compareByStartGate, compareCodes, gateShiftKey, missingSeats } from '../roster/views/keys.js';
+import { compareByStartGate, compareCodes, gateShiftKey, missingSeats } from '../domain/keys.js';
 import { renderCalendar, type FeedCalendarOptions } from './calendar.js';
 import type { EventState, FeedEventContent } from './event-state.js';
 import { dutySummary, gapLine, gapSummary, gateLocation, nameList, personName, shiftTimeLine } from './labels.js';

@@ -12,7 +12,7 @@
  *   published for past days would otherwise be all no-shows.
  */
 import type { Assignment, Gap } from '../domain/roster.js';
-import { gapsByGateShift, gateShiftKey, missingSeats } from '../roster/views/keys.js';
+import { gapsByGateShift, gateShiftKey, missingSeats } from '../domain/keys.js';
 
 /** A check-in as the ground modules use it. */
 export interface CheckIn {

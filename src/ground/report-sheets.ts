@@ -4,7 +4,7 @@
  * total), and the same rows as CSV. The columns are one list, so both say the same.
  */
 import ExcelJS from 'exceljs';
-import type { DailyReportView } from '../roster/read.js';
+import type { DailyReportView } from './grounded-read.js';
 import { toCsv, type CsvCell } from '../roster/views/csv.js';
 
 type Figures = DailyReportView['district'];

@@ -1,12 +1,12 @@
 /**
- * Bearer-token authentication and scope checks. Routes ask `principalOf(req)` who is calling
- * and use the scope helpers; no route decides access on its own.
+ * Bearer-token authentication and the role gates. Routes ask `principalOf(req)` who is calling
+ * and use the scope helpers (src/auth/scope.ts, src/auth/act-for.ts); no route decides access
+ * on its own.
  */
 import type { Request, RequestHandler } from 'express';
 import type { Models, TokenRole } from '../db/models.js';
 import { verifyToken, type Principal } from '../auth/tokens.js';
 import { AppError } from '../errors.js';
-import { assertActsFor } from '../auth/act-for.js';
 
 const PRINCIPAL = Symbol('principal');
 type WithPrincipal = Request & { [PRINCIPAL]?: Principal };
@@ -40,18 +40,6 @@ export function requireRole(...roles: TokenRole[]): RequestHandler {
     if (!roles.includes(role)) throw new AppError('forbidden', `this needs a ${roles.join(' or ')} token`);
     next();
   };
-}
-
-/** Throws 403 unless the caller may read data of this village. */
-export function assertVillageReadable(principal: Principal, village: string): void {
-  if (principal.role === 'planner') return;
-  if (principal.role === 'village_head' && principal.villages.includes(village)) return;
-  throw new AppError('forbidden', 'this village is outside your token’s scope');
-}
-
-/** Throws 403 unless the caller may read this person's data: the act-for rule (src/auth/act-for.ts), in any way. */
-export function assertCadreReadable(principal: Principal, cadre: { id: string; village: string }): void {
-  assertActsFor(principal, cadre);
 }
 
 /**

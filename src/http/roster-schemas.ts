@@ -5,7 +5,7 @@
  * test refuses a field nobody documented.
  */
 import { z } from 'zod';
-import type { DailyReportView } from '../roster/read.js';
+import type { DailyReportView } from '../ground/grounded-read.js';
 import type { SolveMetrics } from '../solver/index.js';
 import type { SolveTimings } from '../roster/solves.js';
 import { instantOutSchema as instant, nullableInstantSchema } from './openapi.js';

@@ -4,12 +4,10 @@
  * routes (src/roster, src/directory) and apply the same scope checks.
  */
 import { fileURLToPath } from 'node:url';
-import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
+import express, { Router, type ErrorRequestHandler } from 'express';
 import { ZodError } from 'zod';
-import type { Config } from '../config.js';
-import type { Models } from '../db/models.js';
-import type { GroundSettings } from '../ground/grounded-roster.js';
 import { AppError } from '../errors.js';
+import type { PageDeps } from './page-deps.js';
 import { SECRET_PAGE_PATHS } from '../http/secret-urls.js';
 import { personRoutes } from './person/person.page.js';
 import { plannerRoutes } from './planner/planner.page.js';
@@ -17,21 +15,6 @@ import { errorMessage, problemMessage } from './i18n.js';
 import { pageContext, sendPage } from './render.js';
 import { villageRoutes } from './village/village.page.js';
 import { gateRoutes } from './gate/gate.page.js';
-
-export interface PageDeps {
-  models: Models;
-  config: Config;
-  /** Wakes the in-process solve worker after the console queues a solve. */
-  onSolveRequested?: () => void;
-  /** Wakes the in-process roll worker after the console starts a roll. */
-  onRollRequested?: () => void;
-  /** The limits on secret links, shared with the feeds (see src/http/rate-limit.ts). */
-  secretUrlLimit: RequestHandler[];
-  /** The per-token upload limit, shared with the API's uploads. */
-  uploadLimit: RequestHandler;
-  /** The clock and no-show rule (src/ground/): gate pages, no-shows on the village page. */
-  ground: GroundSettings;
-}
 
 export function pageRoutes(deps: PageDeps): Router {
   const router = Router();

@@ -1,13 +1,14 @@
 /**
  * Reading rosters: published versions, drafts, gaps, the daily report and diffs. The
  * caller's scope is applied here, once: a village head sees only their villages, a person
- * only their own shifts, and drafts and metrics are for planners.
+ * only their own shifts, and drafts and metrics are for planners. What the ground adds (live
+ * gaps, its report figures) is read one floor up, in src/ground/grounded-read.ts.
  */
 import type { Principal } from '../auth/tokens.js';
 import type { Models } from '../db/models.js';
 import type { Assignment, Gap, GapReason } from '../domain/roster.js';
 import type { Cadre, Gate, Role } from '../domain/types.js';
-import { instantsAsText, isoWithOffset, type InstantsAsText } from '../domain/time.js';
+import { isoWithOffset } from '../domain/time.js';
 import type { SolveMetrics } from '../solver/index.js';
 import { AppError } from '../errors.js';
 import {
@@ -19,12 +20,8 @@ import {
   type RosterDiff,
   type RosterFilter,
 } from './views/index.js';
-import { loadRoster, publishedRoster, requirePublished, type StoredRoster } from './publish.js';
-import { livePublishedVersion } from './live-state.js';
-import { groundRoster, type GroundSettings } from '../ground/grounded-roster.js';
-import type { GateShiftPresence } from '../ground/presence.js';
-import { groundReport, type GroundedDailyReport } from '../ground/ground-report.js';
-import { listInspections } from '../ground/inspections.js';
+import { loadRoster, publishedRoster, requirePublished, type PublishedRoster, type StoredRoster } from './publish.js';
+import type { DailyReport } from './views/daily-report.js';
 
 export type RosterQuery = Omit<RosterFilter, 'villages'> & { version?: number };
 
@@ -86,21 +83,19 @@ export interface RosterView {
   pinConflicts?: PinConflictView[];
 }
 
-/**
- * With `ground`, the live version's gaps are as they stand now: no-shows added and places
- * walk-ins filled (src/ground/); an earlier version is read as it was published.
- */
-export async function readPublishedRoster(
-  models: Models,
-  principal: Principal,
-  planId: string,
-  query: VillagesQuery,
-  ground?: GroundSettings,
-): Promise<{ view: RosterView; csv: () => string; gapsCsv: () => string; presence?: Map<string, GateShiftPresence> }> {
-  const published = await requirePublished(models, planId, query.version);
-  const live = query.version === undefined || query.version === (await livePublishedVersion(models, planId));
-  const grounded = ground && live ? await groundRoster(models, published, ground) : null;
-  const roster = grounded?.roster ?? published;
+/** A published version as the caller may read it. The ground's live view: src/ground/grounded-read.ts. */
+export async function readPublishedRoster(models: Models, principal: Principal, planId: string, query: VillagesQuery): Promise<ScopedRosterView> {
+  return scopedRosterView(await requirePublished(models, planId, query.version), principal, planId, query);
+}
+
+export interface ScopedRosterView {
+  view: RosterView;
+  csv: () => string;
+  gapsCsv: () => string;
+}
+
+/** A roster (as published, or as a higher layer decorated it) read in the caller's scope. */
+export function scopedRosterView(roster: PublishedRoster, principal: Principal, planId: string, query: VillagesQuery): ScopedRosterView {
   const rows = scoped(roster, principal, query);
   const view: RosterView = {
     planId,
@@ -111,7 +106,7 @@ export async function readPublishedRoster(
     ...toViews(roster, rows),
     ...(principal.role === 'planner' ? plannerFigures(roster) : {}),
   };
-  return { view, ...csvOf(roster, rows), ...(grounded ? { presence: grounded.presence } : {}) };
+  return { view, ...csvOf(roster, rows) };
 }
 
 /** A solve's draft roster: planners only (checked by the route). */
@@ -122,17 +117,16 @@ export async function readDraftRoster(models: Models, solveId: string, query: Vi
   return { view, ...csvOf(roster, rows) };
 }
 
-/** The daily report, with the ground's figures (src/ground/ground-report.ts), its day's bounds as text in the plan's offset. */
-export type DailyReportView = InstantsAsText<GroundedDailyReport>;
-
-export async function readReport(models: Models, principal: Principal, planId: string, date: string, version?: number, ground?: GroundSettings): Promise<DailyReportView> {
+/**
+ * The daily report of a published version in the caller's scope, with the roster and gates it
+ * counted (src/ground/grounded-read.ts adds the ground's figures).
+ */
+export async function readDailyReport(models: Models, principal: Principal, planId: string, date: string, version?: number): Promise<{ roster: PublishedRoster; gates: Gate[]; report: DailyReport }> {
   if (principal.role !== 'planner' && principal.role !== 'village_head') throw new AppError('forbidden', 'the daily report is for planners and village heads');
   const roster = await requirePublished(models, planId, version);
   const rows = scoped(roster, principal, {});
   const gates = principal.role === 'village_head' ? roster.gates.filter((g) => principal.villages.includes(g.village)) : roster.gates;
-  const report = dailyReport(rows, gates, roster.cadres as Cadre[], date, roster.timezone);
-  const [grounded, inspections] = await Promise.all([ground ? groundRoster(models, roster, ground) : null, listInspections(models, principal, {})]);
-  return instantsAsText(groundReport(report, gates, grounded?.presence.values() ?? [], inspections), roster.timezone);
+  return { roster, gates, report: dailyReport(rows, gates, roster.cadres as Cadre[], date, roster.timezone) };
 }
 
 /** A diff as clients read it: shifts shown like roster rows (offset instants, names). */

@@ -12,7 +12,8 @@ import type { Principal } from '../../auth/tokens.js';
 import { addPin, createPlan, getPlan, listPlans, removePin, updatePlan, type Plan } from '../../roster/plans.js';
 import { publishPlan, rollbackPlan } from '../../roster/publish-protocol.js';
 import { listPublications, type Publication } from '../../roster/publish.js';
-import { readDiff, readDraftRoster, readPublishedRoster, readReport } from '../../roster/read.js';
+import { readDiff, readDraftRoster } from '../../roster/read.js';
+import { readGroundedReport, readGroundedRoster } from '../../ground/grounded-read.js';
 import { getSolve, listSolves, requestSolve, type SolveJob } from '../../roster/solves.js';
 import type { GroundSettings } from '../../ground/grounded-roster.js';
 import { XLSX_TYPE, reportCsv, reportXlsx } from '../../ground/report-sheets.js';
@@ -165,18 +166,18 @@ export function planRoutes(deps: PlanRouteDeps, registry: OpenAPIRegistry): Rout
   });
 
   router.get('/plans/:id/roster', async (req, res) => {
-    const roster = await readPublishedRoster(models, principalOf(req), planId(req), rosterQuerySchema.parse(req.query), deps.ground);
+    const roster = await readGroundedRoster(models, principalOf(req), planId(req), rosterQuerySchema.parse(req.query), deps.ground);
     sendRoster(req, res, rosterViewSchema, roster.view, roster.csv);
   });
   router.get('/plans/:id/gaps', async (req, res) => {
-    const roster = await readPublishedRoster(models, principalOf(req), planId(req), rosterQuerySchema.parse(req.query), deps.ground);
+    const roster = await readGroundedRoster(models, principalOf(req), planId(req), rosterQuerySchema.parse(req.query), deps.ground);
     const { planId: id, version, publishedAt, timezone, gaps } = roster.view;
     if (version === null || publishedAt === null) throw new Error('a published roster has a version');
     sendRoster(req, res, gapsViewSchema, { planId: id, version, publishedAt, timezone, gaps }, roster.gapsCsv);
   });
   router.get('/plans/:id/report', async (req, res) => {
     const { date, version } = reportQuerySchema.parse(req.query);
-    const report = await readReport(models, principalOf(req), planId(req), date, version, deps.ground);
+    const report = await readGroundedReport(models, principalOf(req), planId(req), date, version, deps.ground);
     // JSON by default; the same figures as CSV, or as the xlsx an office sends upward.
     const wanted = req.accepts(['application/json', 'text/csv', XLSX_TYPE]);
     if (wanted === XLSX_TYPE) {

@@ -14,7 +14,7 @@ import { gateOfSecret } from '../../ground/gate-keys.js';
 import type { GroundSettings } from '../../ground/grounded-roster.js';
 import { GATE_PREFIX } from '../../http/secret-urls.js';
 import { feedSubject } from '../../roster/feed-store.js';
-import { sameOrigin } from '../planner/session.js';
+import { sameOrigin } from '../same-origin.js';
 import { pageContext, sendPage, type PageContext } from '../render.js';
 import { localTime, shiftLabel } from '../time-labels.js';
 import { rememberedPerson } from './person-cookie.js';

@@ -7,7 +7,7 @@
 import type { Models } from '../../db/models.js';
 import { partnerNames } from '../../feeds/index.js';
 import { publishedRoster } from '../../roster/publish.js';
-import { compareByStartGate, compareNames } from '../../roster/views/keys.js';
+import { compareByStartGate, compareNames } from '../../domain/keys.js';
 import { publishedPlans } from '../published-plan.js';
 import { shiftLabel, type ShiftLabel } from '../time-labels.js';
 

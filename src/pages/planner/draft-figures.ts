@@ -5,7 +5,7 @@
  */
 import type { PersonLoad, SolveMetrics } from '../../solver/index.js';
 import type { GapView } from '../../roster/read.js';
-import { compareNames } from '../../roster/views/keys.js';
+import { compareNames } from '../../domain/keys.js';
 import { gateShiftKey, missingSeats } from '../../roster/views/index.js';
 
 export interface VillageGaps {

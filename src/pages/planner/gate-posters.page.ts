@@ -5,12 +5,12 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import type { PageDeps } from '../index.js';
+import type { PageDeps } from '../page-deps.js';
 import { AppError } from '../../errors.js';
 import { pageContext, sendPage } from '../render.js';
 import { gateQr } from '../gate/gate-qr.js';
 import { sessionOf } from './request-session.js';
-import { compareNames } from '../../roster/views/keys.js';
+import { compareNames } from '../../domain/keys.js';
 
 const posterQuery = z.object({
   village: z.string().min(1).max(100),

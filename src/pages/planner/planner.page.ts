@@ -6,7 +6,7 @@
 import express, { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { plainText } from '../../http/schemas.js';
-import type { PageDeps } from '../index.js';
+import type { PageDeps } from '../page-deps.js';
 import { verifyToken } from '../../auth/tokens.js';
 import { intakeLimitsOf, uploadAvailability, uploadCadres, uploadGates } from '../../directory/upload.js';
 import { AppError, type RowProblem } from '../../errors.js';
@@ -21,7 +21,8 @@ import { issueFeedToken, revokeFeedTokens } from '../../roster/feed-store.js';
 import { webcalUrl } from '../../feeds/index.js';
 import { errorMessage, problemMessage } from '../i18n.js';
 import { pageContext, renderFragment, sendPage } from '../render.js';
-import { clearSessionCookie, csrfOk, plannerSession, sameOrigin, setSessionCookie, type PlannerSession } from './session.js';
+import { clearSessionCookie, csrfOk, plannerSession, setSessionCookie, type PlannerSession } from './session.js';
+import { sameOrigin } from '../same-origin.js';
 import { planPageRoutes } from './plan.page.js';
 import { reviewRoutes } from './review.page.js';
 import { linkRoutes } from './links.page.js';

@@ -61,18 +61,6 @@ export function csrfOk(req: Request, session: PlannerSession): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/**
- * Sign-in is same-origin only. Browsers send `Sec-Fetch-Site`; `Origin` is often `null` here
- * because the pages set Referrer-Policy: no-referrer, so it is only a fallback.
- */
-export function sameOrigin(req: Request): boolean {
-  const site = req.get('sec-fetch-site');
-  if (site !== undefined) return site === 'same-origin' || site === 'none';
-  const origin = req.get('origin');
-  if (!origin || origin === 'null') return true;
-  return origin === `${req.protocol}://${req.get('host')}`;
-}
-
 function csrfTokenOf(sessionSecret: string): string {
   return createHmac('sha256', sessionSecret).update('gate-duty planner console csrf v1').digest('base64url');
 }

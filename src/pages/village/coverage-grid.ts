@@ -6,7 +6,7 @@
  */
 import type { AssignmentView, GapView } from '../../roster/read.js';
 import { gateShiftKey, missingSeats } from '../../roster/views/index.js';
-import { compareNames } from '../../roster/views/keys.js';
+import { compareNames } from '../../domain/keys.js';
 import { seatsAtGateShift } from '../../ground/presence.js';
 import { shiftLabel, type ShiftLabel } from '../time-labels.js';
 

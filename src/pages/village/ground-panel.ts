@@ -11,7 +11,7 @@ import type { GroundSettings } from '../../ground/grounded-roster.js';
 import { PROBLEM_LABELS, fixProblem, listInspections } from '../../ground/inspections.js';
 import type { GateShiftPresence } from '../../ground/presence.js';
 import { plainText } from '../../http/schemas.js';
-import { gateShiftKey } from '../../roster/views/keys.js';
+import { gateShiftKey } from '../../domain/keys.js';
 import { pageContext, sendPage } from '../render.js';
 import { localTime } from '../time-labels.js';
 import type { PresenceLookup } from './now-model.js';

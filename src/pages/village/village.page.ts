@@ -1,8 +1,8 @@
 /**
  * `/village?token=<village head token>`: coverage of the head's own villages, on a phone.
  * The token is checked like an API bearer token and the roster is read through
- * `readPublishedRoster`, which applies the token's village scope; nothing in the query
- * (`plan`, `at`, anything else) can widen it.
+ * `readGroundedRoster` (src/ground/grounded-read.ts), which applies the token's village
+ * scope; nothing in the query (`plan`, `at`, anything else) can widen it.
  */
 import express, { Router } from 'express';
 // A head's absence is accepted at once and re-plans the published rosters it touches; so does
@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { instantSchema, plainText } from '../../http/schemas.js';
 import { verifyToken } from '../../auth/tokens.js';
 import type { Models } from '../../db/models.js';
-import { readPublishedRoster } from '../../roster/read.js';
+import { readGroundedRoster } from '../../ground/grounded-read.js';
 import { gapReasonLabel } from '../i18n.js';
 import { choosePublishedPlan } from '../published-plan.js';
 import { pageContext, sendPage } from '../render.js';
@@ -109,7 +109,7 @@ export function villageRoutes(models: Models, timeZone: string, ground: GroundSe
     // Only plans with gates or shifts in the head's villages are offered.
     const published = (await choosePublishedPlan(models, undefined)).all;
     const touching = (
-      await Promise.all(published.map(async (p) => ({ p, ...(await readPublishedRoster(models, principal, p.planId, {}, ground)) })))
+      await Promise.all(published.map(async (p) => ({ p, ...(await readGroundedRoster(models, principal, p.planId, {}, ground)) })))
     ).filter(({ view }) => view.assignments.length > 0 || view.gaps.length > 0);
     const all = touching.map(({ p }) => p);
     const chosenEntry = (query.plan ? touching.find(({ p }) => p.planId === query.plan) : undefined) ?? touching[0];

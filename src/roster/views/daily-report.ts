@@ -16,7 +16,7 @@
 import { addDays, localInstant } from '../../domain/time.js';
 import { ROLES, type Cadre, type Gate, type Role } from '../../domain/types.js';
 import type { RosterRows } from './filter.js';
-import { compareNames, gapsByGateShift, indexById, missingSeats } from './keys.js';
+import { compareNames, gapsByGateShift, indexById, missingSeats } from '../../domain/keys.js';
 
 /** Coverage figures of one village, one town or the district for one day. */
 export interface CoverageFigures {

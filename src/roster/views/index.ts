@@ -10,4 +10,4 @@ export {
   type CoverageFigures,
 } from './daily-report.js';
 export { rosterDiff, type RosterDiff, type PersonDiff } from './roster-diff.js';
-export { gateShiftKey, assignmentKey, indexById, missingSeats, gapsByGateShift } from './keys.js';
+export { gateShiftKey, assignmentKey, indexById, missingSeats, gapsByGateShift } from '../../domain/keys.js';

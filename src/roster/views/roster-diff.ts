@@ -2,7 +2,7 @@
  * Who gained and who lost which shifts between two roster versions.
  */
 import type { Assignment } from '../../domain/roster.js';
-import { assignmentKey, compareByStartGate, compareCodes } from './keys.js';
+import { assignmentKey, compareByStartGate, compareCodes } from '../../domain/keys.js';
 
 /** One person's changes. */
 export interface PersonDiff {

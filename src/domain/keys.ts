@@ -1,8 +1,10 @@
 /**
  * Identities shared by every view of a roster. A gate-shift has no record of its own: it is
  * identified by its gate and its start instant, which every assignment and gap carries.
+ * Here in src/domain, below everything that orders or joins roster rows (the roster's views,
+ * the pure feeds, the ground's presence, the pages), so none of them imports another for it.
  */
-import type { Assignment, Gap } from '../../domain/roster.js';
+import type { Assignment, Gap } from './roster.js';
 
 /** Key of a gate-shift: the same gate starting at the same instant. */
 export function gateShiftKey(gateId: string, start: Date): string {
