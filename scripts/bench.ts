@@ -7,6 +7,8 @@
  *   npm run bench -- --visits     # only the visit lists: 30 simulated days (scripts/bench/visits.ts)
  *   npm run bench -- --campaign   # only the campaign: 4 weeks in a row, then a roll (scripts/bench/campaign.ts)
  *   npm run bench -- --claims     # only the claim race: 200 volunteers, 20 open places, two processes (scripts/bench/claims.ts)
+ *   npm run bench -- --dropout [--dropout-days 7] [--dropout-share 0.1] [--volunteer-chance 0.5] [--cadre-chance 0.02] [--claim-window-s 30] [--dropout-seed 1]
+ *                                 # only the drop-out week: 10 % out each day, re-plan alone vs re-plan + claims (scripts/bench/dropout.ts)
  *   npm run bench -- --absences [--absence-count 500]
  *                                 # only the absences: re-plan, publish, messages (scripts/bench/absences.ts)
  */
@@ -18,6 +20,7 @@ import { runVisitBench } from './bench/visits.js';
 import { formatAbsenceBench, runAbsenceBench } from './bench/absences.js';
 import { formatCampaignBench, runCampaignBench } from './bench/campaign.js';
 import { formatClaimRace, runClaimRace } from './bench/claims.js';
+import { formatDropoutBench, runDropoutBench } from './bench/dropout.js';
 
 const { values } = parseArgs({
   options: {
@@ -31,6 +34,13 @@ const { values } = parseArgs({
     campaign: { type: 'boolean', default: false },
     claims: { type: 'boolean', default: false },
     'absence-count': { type: 'string' },
+    dropout: { type: 'boolean', default: false },
+    'dropout-days': { type: 'string', default: '7' },
+    'dropout-share': { type: 'string', default: '0.1' },
+    'volunteer-chance': { type: 'string', default: '0.5' },
+    'cadre-chance': { type: 'string', default: '0.02' },
+    'claim-window-s': { type: 'string', default: '30' },
+    'dropout-seed': { type: 'string', default: '1' },
   },
 });
 const runs = Math.max(1, Number(values.runs));
@@ -57,6 +67,21 @@ if (values.campaign) {
 if (values.claims) {
   console.log('# Claim race: 200 volunteers claim 20 open places at once, through two service processes on one database');
   console.log(formatClaimRace(await runClaimRace(log)));
+  process.exit(0);
+}
+
+if (values.dropout) {
+  const options = {
+    days: Math.min(7, Math.max(1, Number(values['dropout-days']))),
+    share: Number(values['dropout-share']),
+    volunteerChance: Number(values['volunteer-chance']),
+    cadreChance: Number(values['cadre-chance']),
+    claimWindowMs: Number(values['claim-window-s']) * 1000,
+    seed: Number(values['dropout-seed']),
+    log,
+  };
+  console.log(`# Drop-out week: the district, ${options.days} day(s), ${options.share * 100} % of people out each day (seed ${options.seed}); re-plan alone, then re-plan + claims (volunteers and dispatched cadres look with chance ${options.volunteerChance}, village cadres ${options.cadreChance}, at random moments over ${options.claimWindowMs / 1000} s)`);
+  console.log(formatDropoutBench(await runDropoutBench(options)));
   process.exit(0);
 }
 

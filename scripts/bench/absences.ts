@@ -179,7 +179,7 @@ export function formatAbsenceBench(f: AbsenceBenchFigures): string {
 }
 
 /** The sample district, its dates moved so the sample week starts on `start`. */
-async function uploadDistrictFrom(api: ApiClient, start: string): Promise<void> {
+export async function uploadDistrictFrom(api: ApiClient, start: string): Promise<void> {
   const shift = Math.round((Date.parse(`${start}T00:00:00Z`) - Date.parse(`${SAMPLE_START}T00:00:00Z`)) / DAY_MS);
   const moved = (text: string) => text.replace(/\b(\d{4}-\d{2}-\d{2})\b/g, (date) => addDays(date, shift));
   for (const [entity, operationId] of [['gates', 'uploadGates'], ['cadres', 'uploadCadres'], ['availability', 'uploadAvailability']] as const) {
@@ -187,7 +187,7 @@ async function uploadDistrictFrom(api: ApiClient, start: string): Promise<void> 
   }
 }
 
-async function solveAndWait(api: ApiClient, planId: string): Promise<string> {
+export async function solveAndWait(api: ApiClient, planId: string): Promise<string> {
   let solve = await api.call('startSolve', { path: { id: planId }, json: {} });
   while (solve.status === 'queued' || solve.status === 'running') {
     await new Promise((r) => setTimeout(r, 100));
@@ -197,13 +197,13 @@ async function solveAndWait(api: ApiClient, planId: string): Promise<string> {
   return solve.id;
 }
 
-async function rosterOf(api: ApiClient, planId: string): Promise<Row[]> {
+export async function rosterOf(api: ApiClient, planId: string): Promise<Row[]> {
   return (await api.call('getRoster', { path: { id: planId } })).assignments as Row[];
 }
 
 /** The same order on every run (seeded), spread over every village. */
-function shuffled<T>(items: T[]): T[] {
-  const random = mulberry32(12);
+export function shuffled<T>(items: T[], seed = 12): T[] {
+  const random = mulberry32(seed);
   const out = [...items];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
@@ -232,7 +232,7 @@ function ahead(rows: Row[], fromH: number, toH: number, chosen: Set<string>, n: 
 }
 
 /** Posts "cannot do this shift" as a planner; a directory write in progress (409) is sent again. */
-async function postAbsence(api: ApiClient, shift: Row): Promise<string> {
+export async function postAbsence(api: ApiClient, shift: Pick<Row, 'cadreId' | 'start' | 'end'>): Promise<string> {
   for (;;) {
     try {
       return (await api.call('addAbsence', { json: { cadreId: shift.cadreId, from: shift.start, to: shift.end, reason: '发热' } })).id;
@@ -259,7 +259,7 @@ function partKeys(doc: OutboxDoc): string[] {
   return doc.parts.map((_, i) => `${doc.key}#${i + 1}`);
 }
 
-async function until(check: () => Promise<boolean>, everyMs: number, timeoutMs = 30 * 60_000): Promise<void> {
+export async function until(check: () => Promise<boolean>, everyMs: number, timeoutMs = 30 * 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error('the bench timed out waiting');

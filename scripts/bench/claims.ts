@@ -209,7 +209,7 @@ export function formatClaimRace(f: ClaimRaceFigures): string {
   ].join('\n');
 }
 
-async function getJson(base: string, path: string, token: string): Promise<any> {
+export async function getJson(base: string, path: string, token: string): Promise<any> {
   const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
   if (!res.ok) throw new Error(`${path} -> ${res.status}: ${await res.text()}`);
   return res.json();
