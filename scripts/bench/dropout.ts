@@ -135,6 +135,7 @@ async function runWeek(mode: DropoutRun['mode'], start: string, options: Dropout
     const solveId = await solveAndWait(api, plan.id);
     await api.call('publishPlan', { path: { id: plan.id }, json: { solveId } });
     const first = await again(() => rosterOf(api, plan.id));
+    const solvedMs = Math.round(performance.now() - t0);
     const gapsPublished = (await api.call('getGaps', { path: { id: plan.id } })).gaps.reduce((n, g) => n + g.needed - g.filled, 0);
     const spec = planSpecSchema.parse({ start, days: 7 });
     const absences: AvailabilityWindow[] = [];
@@ -143,7 +144,7 @@ async function runWeek(mode: DropoutRun['mode'], start: string, options: Dropout
     const initial = check(first);
     options.log(`    independent checker on the week: ${Math.round(performance.now() - t0)} ms`);
     run = { mode, gates: district.gates.length, people: people.length, start, placesPublished: first.length, gapsPublished, initialViolations: initial.length, days: [], violationSamples: initial.slice(0, 5) };
-    options.log(`    solved and published in ${Math.round(performance.now() - t0)} ms: ${first.length} places filled, ${gapsPublished} open; policies reach ${hours} h ahead; independent checker: ${initial.length} broken`);
+    options.log(`    solved and published in ${solvedMs} ms: ${first.length} places filled, ${gapsPublished} open; policies reach ${hours} h ahead; independent checker: ${initial.length} broken`);
 
     const role = new Map(people.map((c) => [c.id, c.role]));
     const pool = mode === 'claims' ? people.filter((c) => c.role === 'volunteer' || c.role === 'dispatched' || options.cadreChance > 0) : [];
