@@ -15,7 +15,7 @@ describe('planSpecSchema', () => {
       absencePolicy: { selfReportNeedsAcceptance: false, minLeadHours: 2, publishFillInsWithinHours: 48 },
       campaignId: null,
       rollPolicy: { freezeHours: 24, publish: 'publish', dailyAt: null },
-      openShiftPolicy: { offerWithinHours: 48, holdForOutsidersMinutes: 0 },
+      openShiftPolicy: { offerWithinHours: 48, holdForOutsidersMinutes: 0, swapsNeedApproval: false },
     });
   });
 
