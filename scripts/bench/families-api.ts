@@ -22,7 +22,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ApiClient } from '../../src/http/client/api-client.js';
+import { ApiError, type ApiClient } from '../../src/http/client/api-client.js';
 import type { EngineName } from '../../src/solver/index.js';
 import { FAMILIES, type FamilyName } from '../lib/generate-family.js';
 import { availabilityJson, cadresJson, gatesJson } from '../lib/directory-json.js';
@@ -109,12 +109,24 @@ export async function runFamilyApiBench(opts: ApiBenchOptions): Promise<ApiFamil
 
 async function solveAndWait(api: ApiClient, planId: string) {
   const started = performance.now();
-  let solve = await api.call('startSolve', { path: { id: planId }, json: {} });
+  // A request that loses its connection (a keep-alive socket the server closed as it was
+  // reused, seen on a loaded machine) is sent again; a POST solve that got through answers 409
+  // the second time, and the plan's newest solve is the one it queued.
+  const lost = (error: unknown): boolean => error instanceof TypeError && error.message === 'fetch failed';
+  let solve = await api.call('startSolve', { path: { id: planId }, json: {} }).catch(async (error: unknown) => {
+    if (!lost(error)) throw error;
+    return api.call('startSolve', { path: { id: planId }, json: {} }).catch(async (again: unknown) => {
+      if (!(again instanceof ApiError) || again.status !== 409) throw again;
+      const newest = (await api.call('listSolves', { path: { id: planId } })).items[0];
+      if (!newest) throw again;
+      return newest;
+    });
+  });
   while (solve.status === 'queued' || solve.status === 'running') {
     await new Promise((r) => setTimeout(r, POLL_MS));
     // A poll that loses its connection (a reset keep-alive socket) is polled again.
     solve = await api.call('getSolve', { path: { id: solve.id } }).catch((error: unknown) => {
-      if (error instanceof TypeError && error.message === 'fetch failed') return solve;
+      if (lost(error)) return solve;
       throw error;
     });
   }
