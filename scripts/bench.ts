@@ -4,6 +4,8 @@
  *   npm run bench -- --quick      # shorter, for a smoke check
  *   npm run bench -- --families [--seeds 10] [--quick] [--engine jslp]
  *                                 # only the instance families (scripts/bench/families.ts)
+ *   npm run bench -- --families --api [--seeds 10] [--family normal]
+ *                                 # the families end to end through the service, beside a greedy process (scripts/bench/families-api.ts)
  *   npm run bench -- --visits     # only the visit lists: 30 simulated days (scripts/bench/visits.ts)
  *   npm run bench -- --campaign   # only the campaign: 4 weeks in a row, then a roll (scripts/bench/campaign.ts)
  *   npm run bench -- --claims     # only the claim race: 200 volunteers, 20 open places, two processes (scripts/bench/claims.ts)
@@ -13,7 +15,10 @@
  *                                 # only the absences: re-plan, publish, messages (scripts/bench/absences.ts)
  */
 import { parseArgs } from 'node:util';
+import { cpus } from 'node:os';
 import { formatFamilyBench, runFamilyBench } from './bench/families.js';
+import { formatFamilyApiBench, runFamilyApiBench } from './bench/families-api.js';
+import type { FamilyName } from './lib/generate-family.js';
 import { formatSolverBench, runSolverBench } from './bench/solver.js';
 import { median, runServiceBench } from './bench/service.js';
 import { runVisitBench } from './bench/visits.js';
@@ -41,6 +46,8 @@ const { values } = parseArgs({
     'cadre-chance': { type: 'string', default: '0.02' },
     'claim-window-s': { type: 'string', default: '30' },
     'dropout-seed': { type: 'string', default: '1' },
+    api: { type: 'boolean', default: false },
+    family: { type: 'string', multiple: true },
   },
 });
 const runs = Math.max(1, Number(values.runs));
@@ -87,6 +94,16 @@ if (values.dropout) {
 
 if (values.visits) {
   runVisitBench(log);
+  process.exit(0);
+}
+
+if (values.families && values.api) {
+  const seeds = Number(values.seeds ?? (values.quick ? 3 : 10));
+  const engine = values.engine === 'jslp' ? 'jslp' : 'highs';
+  console.log(`# Instance families end to end through the API (${seeds} seeds each, a fresh service per seed, embedded FerretDB unless MONGODB_URI; worst seed per family)`);
+  const results = await runFamilyApiBench({ seeds, ...(values.family ? { families: values.family as FamilyName[] } : {}), engine, log: (l) => console.error(l) });
+  console.log(formatFamilyApiBench(results));
+  console.log(`engine ${engine}; node ${process.version}, ${cpus().length} cores`);
   process.exit(0);
 }
 

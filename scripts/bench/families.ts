@@ -8,6 +8,7 @@
  *
  *   npx tsx scripts/bench/families.ts [--seeds 10] [--quick] [--family normal] [--engine highs]
  *   npm run bench -- --families [--seeds N] [--quick]
+ *   npm run bench -- --families --api [--seeds N] [--family normal]   # end to end through the service: families-api.ts
  *
  * A bound is what the solve proved; "filled = bound" means proven maximum cover, "short =
  * bound" proven fewest lead gaps given that cover. Where the solver's bounds are not tight the
@@ -21,7 +22,8 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { planSpecSchema } from '../../src/domain/plan.js';
-import { solveRoster, type EngineName, type SolveInput } from '../../src/solver/index.js';
+import { solveRoster, type EngineName, type SolveInput, type SolveMetrics } from '../../src/solver/index.js';
+import type { Assignment } from '../../src/domain/roster.js';
 import { violations } from '../../test/unit/solver/fixtures.js';
 import { referenceBounds, type ReferenceBounds } from './reference-bounds.js';
 import { townLeadBound, type TownLeadBound } from './town-lead-bound.js';
@@ -67,14 +69,18 @@ async function solveSeed(family: FamilyName, seed: number, engine: EngineName, d
   const t = performance.now();
   const r = await solveRoster(input, { engine, deadlineMs });
   const ms = Math.round(performance.now() - t);
-  const m = r.metrics;
+  return seedResult(input, seed, ms, r.status, r.metrics, r.assignments, check);
+}
+
+/** The measures of one solved seed, whoever solved it (this bench in-process, or the service through the API: families-api.ts). */
+export function seedResult(input: SolveInput, seed: number, ms: number, status: string, m: Pick<SolveMetrics, 'placesNeeded' | 'placesFilled' | 'upperBound' | 'leadBound' | 'leadShortfalls' | 'fixableImbalances' | 'stages'>, assignments: Assignment[], check: boolean): SeedResult {
   const leadBound = m.leadBound?.value ?? null;
   const placesShort = m.placesFilled < m.upperBound.value;
   const leadsShort = leadBound === null || m.leadShortfalls > leadBound;
   return {
     seed,
     ms,
-    status: r.status,
+    status,
     gates: input.gates.length,
     people: input.cadres.length,
     needed: m.placesNeeded,
@@ -83,7 +89,7 @@ async function solveSeed(family: FamilyName, seed: number, engine: EngineName, d
     leadShort: m.leadShortfalls,
     leadBound,
     fixable: m.fixableImbalances,
-    broken: check ? violations(input, r.assignments).length : -1,
+    broken: check ? violations(input, assignments).length : -1,
     stages: (m.stages ?? []).map((s) => `${s.name} ${s.ms}`).join(', '),
     reference: null,
     needsReference: check && (placesShort || leadsShort),
@@ -130,21 +136,37 @@ export async function runFamilyBench(opts: FamilyBenchOptions = {}): Promise<Fam
     if (opts.check !== false) args.push('--check');
     opts.log?.(`family ${family}: ${seeds} seeds ...`);
     const result = await child<FamilyResult>(args);
-    // In processes of their own: the whole-district LP's memory is not the solver's peak RSS.
-    for (const seed of result.seeds.filter((x) => x.needsReference)) {
-      const reference = await child<ReferenceBounds>(['--reference', family, '--seed', String(seed.seed), '--places-kept', String(seed.filled), '--place-bound', String(seed.placeBound)]);
-      applyReference(seed, reference);
-      const places = reference.exactPlaces ? `places = ${reference.places} (exact MILP)` : `places <= ${reference.places ?? '?'}`;
-      opts.log?.(`  ${family} seed ${seed.seed}: whole-district LP (${reference.ms} ms): ${places}, lead shortfalls >= ${reference.leads ?? '?'} given ${seed.filled} places`);
-      if (seed.filled < seed.placeBound || (seed.leadBound ?? 0) >= seed.leadShort) continue;
-      const started = performance.now();
-      const town = await child<TownLeadBound | null>(['--town-leads', family, '--seed', String(seed.seed), '--places-kept', String(seed.filled)]);
-      if (town) seed.leadBound = Math.max(seed.leadBound ?? 0, town.leads);
-      opts.log?.(`  ${family} seed ${seed.seed}: town lead MILPs (${Math.round(performance.now() - started)} ms): ${town ? `lead shortfalls >= ${town.leads} (${town.exactTowns} towns exact)` : 'the argument does not apply'}`);
-    }
+    await proveSeeds(family, result.seeds, opts.log);
     results.push(result);
   }
   return results;
+}
+
+/**
+ * Where a seed's own bounds are not tight: the whole-district LP/MILP, then town lead MILPs,
+ * in processes of their own (their memory is not the solver's peak RSS). Tightens the seeds'
+ * bounds in place.
+ */
+export async function proveSeeds(family: FamilyName, seeds: SeedResult[], log?: (line: string) => void): Promise<void> {
+  for (const seed of seeds.filter((x) => x.needsReference)) {
+    const reference = await child<ReferenceBounds>(['--reference', family, '--seed', String(seed.seed), '--places-kept', String(seed.filled), '--place-bound', String(seed.placeBound)]);
+    applyReference(seed, reference);
+    const places = reference.exactPlaces ? `places = ${reference.places} (exact MILP)` : `places <= ${reference.places ?? '?'}`;
+    log?.(`  ${family} seed ${seed.seed}: whole-district LP (${reference.ms} ms): ${places}, lead shortfalls >= ${reference.leads ?? '?'} given ${seed.filled} places`);
+    if (seed.filled < seed.placeBound || (seed.leadBound ?? 0) >= seed.leadShort) continue;
+    const started = performance.now();
+    const town = await child<TownLeadBound | null>(['--town-leads', family, '--seed', String(seed.seed), '--places-kept', String(seed.filled)]);
+    if (town) seed.leadBound = Math.max(seed.leadBound ?? 0, town.leads);
+    log?.(`  ${family} seed ${seed.seed}: town lead MILPs (${Math.round(performance.now() - started)} ms): ${town ? `lead shortfalls >= ${town.leads} (${town.exactTowns} towns exact)` : 'the argument does not apply'}`);
+  }
+}
+
+/** Seeds whose roster is proven: places = bound, and leads = bound. */
+export function provenCounts(seeds: SeedResult[]): { places: number; leads: number } {
+  return {
+    places: seeds.filter((x) => x.filled >= x.placeBound).length,
+    leads: seeds.filter((x) => x.leadBound !== null && x.leadShort <= x.leadBound).length,
+  };
 }
 
 /** Keeps the tighter bounds; the lead reference counts only once the roster's places are proven the maximum. */
@@ -178,9 +200,9 @@ export function formatFamilyBench(results: FamilyResult[]): string {
       sizes,
       String(s.length),
       `${median(r.slowestRuns)} (seed ${slow.seed}; runs ${r.slowestRuns.join(', ')})`,
-      `${s.filter((x) => x.filled >= x.placeBound).length}/${s.length}`,
+      `${provenCounts(s).places}/${s.length}`,
       `${placeGap.filled}/${placeGap.placeBound} (${placeGap.seed})`,
-      `${s.filter((x) => x.leadBound !== null && x.leadShort <= x.leadBound).length}/${s.length}`,
+      `${provenCounts(s).leads}/${s.length}`,
       `${lead.leadShort}/${lead.leadBound ?? '?'} (${lead.seed})`,
       String(s.filter((x) => x.reference !== null).length),
       String(Math.max(...s.map((x) => x.fixable))),
@@ -211,6 +233,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       'deadline-ms': { type: 'string', default: '60000' },
       check: { type: 'boolean', default: false },
       'no-check': { type: 'boolean', default: false },
+      api: { type: 'boolean', default: false },
     },
   });
   const engine = values.engine as EngineName;
@@ -230,6 +253,13 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     process.exit(0);
   }
   const seeds = values.quick ? 3 : Number(values.seeds);
+  if (values.api) {
+    const { formatFamilyApiBench, runFamilyApiBench } = await import('./families-api.js');
+    const results = await runFamilyApiBench({ seeds, ...(values.family ? { families: values.family as FamilyName[] } : {}), engine, check: !values['no-check'], log: (l) => console.error(l) });
+    console.log(formatFamilyApiBench(results));
+    console.log(`engine ${engine}; through the API, a fresh service per seed; node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
+    process.exit(0);
+  }
   const results = await runFamilyBench({
     seeds,
     citySeeds: Number(values['city-seeds'] ?? (values.quick ? 1 : seeds)),

@@ -154,14 +154,33 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? ([keyof A] extends [keyof
 const metricsMatch: Same<z.infer<typeof solveMetricsSchema>, SolveMetrics> = true;
 void metricsMatch;
 
+const ms = (what: string) => z.number().int().min(0).describe(what);
 const solveTimingsSchema = z
   .strictObject({
-    queuedMs: z.number().int().describe('Requested -> taken by a worker'),
-    snapshotMs: z.number().int().describe('Reading the directory'),
-    contextMs: z.number().int().describe('Reading the published rosters around the plan (other plans, history, campaign)'),
-    solverMs: z.number().int().describe('The solve thread: model build, the stages in metrics.stages, the hand-over'),
-    storeMs: z.number().int().describe('Writing the roster and its gaps'),
-  });
+    queuedMs: ms('Requested -> taken by a worker'),
+    snapshotMs: ms('Reading the plan and the directory'),
+    contextMs: ms('Reading the published rosters around the plan (other plans, history, campaign)'),
+    solverMs: ms('Handing the input to the solve thread -> its result back: the parts in `solver`'),
+    storeMs: ms('Writing the roster and its gaps: the parts in `store`'),
+    totalMs: ms('Requested -> roster and gaps stored; the top-level parts add up to at most this'),
+    solver: z
+      .strictObject({
+        threadStartMs: ms('Starting the solve thread: its loader, the solver modules, the input copied in'),
+        modelMs: ms('The model build (the solver stage `index`: slots, needs, availability, pins)'),
+        stages: z.record(z.string(), z.number().int().min(0)).describe('Each solver stage by name, ms (villages, towns, district, leads, fairness; re-plan or monolithic instead)'),
+        boundsMs: ms('The whole-district bounds (max-flow of places and of leads); the villages’ and towns’ own certificates are in their stages'),
+        reportMs: ms('Gaps with reasons, metrics, the fixable-imbalance count'),
+        resultMs: ms('The result copied back from the thread'),
+      })
+      .describe('Within solverMs'),
+    store: z
+      .strictObject({
+        packMs: ms('Serialising and compressing the roster and its gaps into one packed document'),
+        writeMs: ms('Writing that document'),
+      })
+      .describe('Within storeMs'),
+  })
+  .openapi('SolveTimings');
 // The worker owns SolveTimings (src/roster/solves.ts): a field added there fails to compile here.
 const timingsMatch: Same<z.infer<typeof solveTimingsSchema>, SolveTimings> = true;
 void timingsMatch;

@@ -43,9 +43,14 @@ export type PublishedRoster = StoredRoster & { publication: Publication };
 
 type RosterBody = Omit<StoredRoster, 'solveId' | 'planId' | 'timezone'>;
 
-export async function storeRoster(models: Models, roster: StoredRoster): Promise<void> {
+/** Stores the roster as one packed document; answers how long packing and the write took. */
+export async function storeRoster(models: Models, roster: StoredRoster): Promise<{ packMs: number; writeMs: number }> {
   const { solveId, planId, timezone, ...body } = roster;
-  await models.Roster.create({ _id: solveId, planId, timezone, payload: packJson(body satisfies RosterBody) });
+  const started = Date.now();
+  const payload = packJson(body satisfies RosterBody);
+  const packed = Date.now();
+  await models.Roster.create({ _id: solveId, planId, timezone, payload });
+  return { packMs: packed - started, writeMs: Date.now() - packed };
 }
 
 export async function loadRoster(models: Models, solveId: string): Promise<StoredRoster> {

@@ -7,7 +7,19 @@ import { Worker } from 'node:worker_threads';
 import type { SolveInput, SolveOptions, SolveResult } from '../solver/index.js';
 
 type Progress = { phase: string; fraction: number };
-type Message = { type: 'progress'; progress: Progress } | { type: 'result'; result: SolveResult } | { type: 'error'; message: string };
+type Message =
+  | { type: 'ready'; at: number }
+  | { type: 'progress'; progress: Progress }
+  | { type: 'result'; result: SolveResult; postedAt: number }
+  | { type: 'error'; message: string };
+
+/** Where the thread's own time went, beside the solver's stages. */
+export interface ThreadTimings {
+  /** Spawn -> the thread ready to solve: its loader, the solver's modules, the input copied in. */
+  startMs: number;
+  /** The result copied back from the thread. */
+  resultMs: number;
+}
 
 const ENTRY = new URL('./solve-thread-entry.ts', import.meta.url).href;
 // The entry is TypeScript. Node 20 ignores `--import` in a worker's execArgv, so the thread
@@ -18,15 +30,18 @@ export function solveInThread(
   input: SolveInput,
   options: Omit<SolveOptions, 'onProgress'>,
   onProgress?: (p: Progress) => void,
-): Promise<SolveResult> {
+): Promise<{ result: SolveResult; thread: ThreadTimings }> {
   return new Promise((resolve, reject) => {
+    const spawnedAt = Date.now();
+    let readyAt = spawnedAt;
     const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { input, options } });
     let settled = false;
     worker.on('message', (message: Message) => {
-      if (message.type === 'progress') onProgress?.(message.progress);
+      if (message.type === 'ready') readyAt = message.at;
+      else if (message.type === 'progress') onProgress?.(message.progress);
       else if (message.type === 'result') {
         settled = true;
-        resolve(message.result);
+        resolve({ result: message.result, thread: { startMs: Math.max(0, readyAt - spawnedAt), resultMs: Math.max(0, Date.now() - message.postedAt) } });
       } else {
         settled = true;
         reject(new Error(message.message));

@@ -27,7 +27,7 @@ import { getPlan } from './plans.js';
 import { loadRoster, storeRoster } from './publish.js';
 import { horizonStart, joinLedgers, solveSurroundings } from './solve-context.js';
 import { readSnapshot } from './snapshot.js';
-import { solveInThread } from './solve-thread.js';
+import { solveInThread, type ThreadTimings } from './solve-thread.js';
 
 export type SolveStatus = 'queued' | 'running' | 'done' | 'failed';
 
@@ -48,8 +48,8 @@ export interface SolveJob {
 
 /**
  * Where a solve's time went, kept so a slow solve can be explained after the fact. The
- * solver's own stages are in `metrics.stages`; `solverMs` is their sum plus the model build
- * and the hand-over to and from the solve thread.
+ * top-level parts follow one another and add up to at most `totalMs` (the rest is the
+ * worker's own bookkeeping writes); `solver` splits `solverMs` and `store` splits `storeMs`.
  */
 export interface SolveTimings {
   /** Requested -> taken by a worker. */
@@ -58,9 +58,41 @@ export interface SolveTimings {
   snapshotMs: number;
   /** Reading the published rosters around the plan (other plans, history, campaign). */
   contextMs: number;
+  /** Handing the input to the solve thread -> its result back. */
   solverMs: number;
   /** Writing the roster and its gaps. */
   storeMs: number;
+  /** Requested -> roster and gaps stored (the write marking the job done, which carries these figures, not counted). */
+  totalMs: number;
+  solver: {
+    /** Starting the solve thread: its loader, the solver's modules, the input copied in. */
+    threadStartMs: number;
+    /** The model build (the solver's `index` stage: slots, needs, availability, pins). */
+    modelMs: number;
+    /** Each solver stage by name (villages, towns, district, leads, fairness; re-plan or monolithic instead), as in metrics.stages. */
+    stages: Record<string, number>;
+    /** The whole-district bounds (max-flow of places and of leads); the villages' and towns' own certificates are in their stages. */
+    boundsMs: number;
+    /** Gaps with reasons, metrics, the fixable-imbalance count. */
+    reportMs: number;
+    /** The result copied back from the thread. */
+    resultMs: number;
+  };
+  store: {
+    /** Serialising and compressing the roster and its gaps into one packed document. */
+    packMs: number;
+    /** Writing that document. */
+    writeMs: number;
+  };
+}
+
+/** The solver's stages, split into the parts the timings name. */
+export function solverTimings(stages: { name: string; ms: number }[], thread: ThreadTimings): SolveTimings['solver'] {
+  const named = new Set(['index', 'bounds', 'report']);
+  const ms = (name: string): number => stages.filter((s) => s.name === name).reduce((n, s) => n + s.ms, 0);
+  const rest: Record<string, number> = {};
+  for (const s of stages) if (!named.has(s.name)) rest[s.name] = (rest[s.name] ?? 0) + s.ms;
+  return { threadStartMs: thread.startMs, modelMs: ms('index'), stages: rest, boundsMs: ms('bounds'), reportMs: ms('report'), resultMs: thread.resultMs };
 }
 
 export interface SolveRequest {
@@ -137,7 +169,8 @@ function toJob(doc: Record<string, any>): SolveJob {
     outcome: doc.outcome ?? null,
     metrics: doc.metrics ?? null,
     snapshot: doc.snapshot ?? null,
-    timings: doc.timings ?? null,
+    // Solves recorded before the split (no totalMs, no parts) have no timings in this shape.
+    timings: doc.timings?.solver && doc.timings?.store ? doc.timings : null,
     error: doc.error ?? null,
     createdAt: doc.createdAt,
     startedAt: doc.startedAt ?? null,
@@ -287,7 +320,8 @@ export class SolveWorker {
     const first = horizonStart(plan.spec).getTime();
     const pins = plan.pins.filter((p) => p.start.getTime() >= first);
     const input = { plan: plan.spec, ...snapshot, pins: [...pins, ...startedShifts(previous, request.keepBefore, pins)], previous, context };
-    const result = await solveInThread(
+    const threadFrom = Date.now();
+    const { result, thread } = await solveInThread(
       input,
       {
         engine: request.engine ?? plan.spec.engine ?? this.options.engine,
@@ -304,7 +338,8 @@ export class SolveWorker {
     const solvedAt = Date.now();
     // Taken over meanwhile (this process was thought dead): the new worker owns the result.
     if (!(await lease.stillHeld())) return;
-    await storeRoster(models, {
+    const storeFrom = Date.now();
+    const store = await storeRoster(models, {
       solveId,
       planId,
       timezone: plan.spec.timezone,
@@ -319,12 +354,16 @@ export class SolveWorker {
       cadres: snapshot.cadres.map(({ phone: _phone, ...cadre }) => cadre),
     });
     faultPoint('solve:after-roster');
+    const stored = Date.now();
     const timings: SolveTimings = {
       queuedMs: Math.max(0, started - requestedAt.getTime()),
       snapshotMs: snapshotRead - started,
       contextMs: contextRead - snapshotRead,
-      solverMs: solvedAt - contextRead,
-      storeMs: Date.now() - solvedAt,
+      solverMs: solvedAt - threadFrom,
+      storeMs: stored - storeFrom,
+      totalMs: Math.max(0, stored - requestedAt.getTime()),
+      solver: solverTimings(result.metrics.stages ?? [], thread),
+      store,
     };
     const { perPerson: _perPerson, ...summary } = result.metrics;
     await this.finish(solveId, planId, { status: 'done', outcome: result.status, metrics: summary, timings });

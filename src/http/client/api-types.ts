@@ -1806,19 +1806,7 @@ export type components = {
                 pins: number;
                 previousAssignments: number;
             } | null;
-            /** @description Where a finished solve’s time went; null until done */
-            timings: {
-                /** @description Requested -> taken by a worker */
-                queuedMs: number;
-                /** @description Reading the directory */
-                snapshotMs: number;
-                /** @description Reading the published rosters around the plan (other plans, history, campaign) */
-                contextMs: number;
-                /** @description The solve thread: model build, the stages in metrics.stages, the hand-over */
-                solverMs: number;
-                /** @description Writing the roster and its gaps */
-                storeMs: number;
-            } | null;
+            timings: components["schemas"]["SolveTimings"];
             error: string | null;
             createdAt: components["schemas"]["Instant"];
             startedAt: components["schemas"]["Instant"] | null;
@@ -1906,6 +1894,45 @@ export type components = {
             /** @description max / min of hoursPerOffered; 1 = perfectly proportional; null when the min is 0 */
             ratio: number | null;
         };
+        /** @description Where a finished solve’s time went; null until done */
+        SolveTimings: {
+            /** @description Requested -> taken by a worker */
+            queuedMs: number;
+            /** @description Reading the plan and the directory */
+            snapshotMs: number;
+            /** @description Reading the published rosters around the plan (other plans, history, campaign) */
+            contextMs: number;
+            /** @description Handing the input to the solve thread -> its result back: the parts in `solver` */
+            solverMs: number;
+            /** @description Writing the roster and its gaps: the parts in `store` */
+            storeMs: number;
+            /** @description Requested -> roster and gaps stored; the top-level parts add up to at most this */
+            totalMs: number;
+            /** @description Within solverMs */
+            solver: {
+                /** @description Starting the solve thread: its loader, the solver modules, the input copied in */
+                threadStartMs: number;
+                /** @description The model build (the solver stage `index`: slots, needs, availability, pins) */
+                modelMs: number;
+                /** @description Each solver stage by name, ms (villages, towns, district, leads, fairness; re-plan or monolithic instead) */
+                stages: {
+                    [key: string]: number;
+                };
+                /** @description The whole-district bounds (max-flow of places and of leads); the villages’ and towns’ own certificates are in their stages */
+                boundsMs: number;
+                /** @description Gaps with reasons, metrics, the fixable-imbalance count */
+                reportMs: number;
+                /** @description The result copied back from the thread */
+                resultMs: number;
+            };
+            /** @description Within storeMs */
+            store: {
+                /** @description Serialising and compressing the roster and its gaps into one packed document */
+                packMs: number;
+                /** @description Writing that document */
+                writeMs: number;
+            };
+        } | null;
         SolveRequest: {
             /**
              * @description Override the LP engine for this solve
