@@ -6,8 +6,9 @@
  * exactly the rules a planner's solve is.
  *
  * The board is built from the published version, the directory as it stands and the other
- * published plans; it is cached per (plan version, feed generation, directory revision) for
- * listings, and built afresh by the claims round that decides.
+ * published plans. What it is built from is read once per (plan version, feed generation,
+ * directory revision) and shared: listings share one board of it, and the claims round that
+ * decides assembles a board of its own (its own state, to place claims on) from the same.
  */
 import { directoryState } from '../directory/write-protocol.js';
 import type { Models } from '../db/models.js';
@@ -56,27 +57,80 @@ const RULE_CODE: Record<RuleName, ClaimRefusalCode> = {
   consecutiveNights: 'consecutive_nights',
 };
 
-const cache = new Map<string, Promise<ClaimBoard | null>>();
+const boards = new Map<string, Promise<ClaimBoard | null>>();
+const inputs = new Map<string, Promise<BoardInput | null>>();
+const keysInFlight = new WeakMap<Models, Map<string, Promise<string | null>>>();
 
 /** The board of a plan's live version, shared between readers until anything it reads moves. */
 export async function cachedBoard(models: Models, planId: string): Promise<ClaimBoard | null> {
   const key = await boardKey(models, planId);
   if (key === null) return null;
-  const hit = cache.get(`${planId}@${key}`);
-  if (hit) return hit;
-  for (const k of cache.keys()) if (k.startsWith(`${planId}@`)) cache.delete(k);
-  const built = buildBoard(models, planId).catch((error: unknown) => {
-    cache.delete(`${planId}@${key}`);
-    throw error;
+  return shared(boards, planId, key, async () => {
+    const input = await boardInput(models, planId, key);
+    return input && assembleBoard(input);
   });
-  cache.set(`${planId}@${key}`, built);
-  return built;
 }
 
-async function boardKey(models: Models, planId: string): Promise<string | null> {
-  const [live, directory] = await Promise.all([liveState(models), directoryState(models)]);
-  const version = live.versions[planId];
-  return version === undefined ? null : `v${version}:g${live.gen}:r${directory.revision}`;
+/**
+ * A fresh board of the plan's live version (null before its first publish): its own state,
+ * to place claims on, from what was read for the current key (read again when the plan's
+ * rules changed since).
+ */
+export async function buildBoard(models: Models, planId: string, focus?: BoardFocus): Promise<ClaimBoard | null> {
+  const [key, plan] = await Promise.all([boardKey(models, planId), getPlan(models, planId)]);
+  if (key === null) return null;
+  let input = await boardInput(models, planId, key);
+  if (input && (input.planName !== plan.name || JSON.stringify(input.spec) !== JSON.stringify(plan.spec))) input = await readBoardInput(models, planId, key);
+  return input && assembleBoard({ ...input, ...(focus ? { focus } : {}) });
+}
+
+/** What boards of the plan are built from at `key`, read once for every board of it. */
+function boardInput(models: Models, planId: string, key: string): Promise<BoardInput | null> {
+  return shared(inputs, planId, key, () => readBoardInput(models, planId, key));
+}
+
+async function readBoardInput(models: Models, planId: string, key: string): Promise<BoardInput | null> {
+  // Read after the key, so what is read is at least as new as the key says.
+  const live = await liveState(models);
+  const roster = await publishedRosterAt(models, planId, live.versions[planId] ?? null);
+  if (!roster) return null;
+  const plan = await getPlan(models, planId);
+  const [snapshot, { context }] = await Promise.all([readSnapshot(models), solveSurroundings(models, plan)]);
+  return { planName: plan.name, spec: plan.spec, roster, key, cadres: snapshot.cadres, availability: snapshot.availability, context };
+}
+
+/** One value per plan at a time: the one of the current key, computed once (a failure is not kept). */
+function shared<T>(cache: Map<string, Promise<T>>, planId: string, key: string, compute: () => Promise<T>): Promise<T> {
+  const id = `${planId}@${key}`;
+  const hit = cache.get(id);
+  if (hit) return hit;
+  for (const k of cache.keys()) if (k.startsWith(`${planId}@`)) cache.delete(k);
+  const value = compute().catch((error: unknown) => {
+    cache.delete(id);
+    throw error;
+  });
+  cache.set(id, value);
+  return value;
+}
+
+/**
+ * What a board of the plan depends on: its live version, the feed generation (every publish,
+ * so duty in other plans) and the directory revision. Concurrent callers share one read (a
+ * claim race asks hundreds of times at once); a key a moment old only means a claim is
+ * checked again by its round, which reads its own.
+ */
+function boardKey(models: Models, planId: string): Promise<string | null> {
+  let perPlan = keysInFlight.get(models);
+  if (!perPlan) keysInFlight.set(models, (perPlan = new Map()));
+  const inFlight = perPlan.get(planId);
+  if (inFlight) return inFlight;
+  const read = (async () => {
+    const [live, directory] = await Promise.all([liveState(models), directoryState(models)]);
+    const version = live.versions[planId];
+    return version === undefined ? null : `v${version}:g${live.gen}:r${directory.revision}`;
+  })().finally(() => perPlan.delete(planId));
+  perPlan.set(planId, read);
+  return read;
 }
 
 /**
@@ -88,17 +142,6 @@ async function boardKey(models: Models, planId: string): Promise<string | null> 
 export interface BoardFocus {
   cadreIds: readonly string[];
   gateIds: readonly string[];
-}
-
-/** A fresh board of the plan's live version (null before its first publish). */
-export async function buildBoard(models: Models, planId: string, focus?: BoardFocus): Promise<ClaimBoard | null> {
-  const key = await boardKey(models, planId);
-  const live = await liveState(models);
-  const roster = await publishedRosterAt(models, planId, live.versions[planId] ?? null);
-  if (!roster || key === null) return null;
-  const plan = await getPlan(models, planId);
-  const [snapshot, { context }] = await Promise.all([readSnapshot(models), solveSurroundings(models, plan)]);
-  return assembleBoard({ planName: plan.name, spec: plan.spec, roster, key, cadres: snapshot.cadres, availability: snapshot.availability, context, ...(focus ? { focus } : {}) });
 }
 
 export interface BoardInput {

@@ -7,6 +7,7 @@
  * fits is refused there, with the reason.
  */
 import type { Models } from '../db/models.js';
+import { withDocLock } from '../db/doc-lock.js';
 import { AppError } from '../errors.js';
 import { cachedBoard, openPlaces, whyNot, type ClaimBoard } from './board.js';
 import { heldFrom, offerWindow } from './open-shifts.js';
@@ -59,46 +60,78 @@ export async function claimOpenShift(models: Models, cadreId: string, request: C
   const board = await cachedBoard(models, request.planId);
   if (!board) throw new AppError('not_found', `plan "${request.planId}" has no published roster`);
   const seats = seatsOpenTo(board, cadreId, request, now.getTime());
-  const existing = await models.Claim.findOne({ planId: request.planId, offeredVersion: board.roster.publication.version, gateId: request.gateId, start: request.start, cadreId }).lean<ClaimDoc>();
-  // Tapped twice: the first claim stands.
-  if (existing) return waitForDecision(models, toRecord(existing), options.waitMs ?? 0);
-  let record: ClaimRecord | null = null;
-  seats: for (const { seat, end, village } of seats) {
-    const base = claimId(request.planId, board.roster.publication.version, request.gateId, request.start, seat);
-    // A refused claim keeps its document (the person reads why) and the place stays open: the
-    // next claim of the seat takes the next attempt's id.
-    for (let attempt = 1; ; attempt++) {
-      const doc: ClaimDoc = {
-        _id: attempt === 1 ? base : `${base}~${attempt}`,
-        planId: request.planId,
-        offeredVersion: board.roster.publication.version,
-        gateId: request.gateId,
-        start: request.start,
-        end,
-        seat,
-        cadreId,
-        village,
-        status: 'pending',
-        publishedVersion: null,
-        refusal: null,
-        decidedAt: null,
-      };
-      try {
-        const created = await models.Claim.create(doc);
-        record = toRecord(created.toObject() as ClaimDoc);
-        break seats;
-      } catch (error) {
-        if ((error as { code?: number }).code !== 11000) throw error;
-        const holder = await models.Claim.findOne({ _id: doc._id }, { status: 1 }).lean<{ status: string }>();
-        // Someone was first to this seat: the next seat, if any.
-        if (holder?.status !== 'refused') continue seats;
+  const version = board.roster.publication.version;
+  // One claim of a place at a time in this process: the requests after the first read that
+  // the seat is taken instead of trying an insert that must fail (on the embedded database
+  // every insert, failed or not, waits its turn to write).
+  const outcome = await withDocLock(`claim:${request.planId}|${request.gateId}|${request.start.getTime()}`, async () => {
+    const held = await claimsOfSeats(models, request, version, seats.map((s) => s.seat));
+    // Tapped twice: the first claim stands.
+    const mine = [...held.values()].flat().find((c) => c.cadreId === cadreId);
+    if (mine) return { existing: mine };
+    for (const { seat, end, village } of seats) {
+      // A refused claim keeps its document (the person reads why) and the place stays open:
+      // the next claim of the seat takes the next attempt's id.
+      const chain = held.get(seat) ?? [];
+      if (chain.length && chain[chain.length - 1]?.status !== 'refused') continue;
+      for (let attempt = chain.length + 1; ; attempt++) {
+        const doc: ClaimDoc = {
+          _id: attemptId(claimId(request.planId, version, request.gateId, request.start, seat), attempt),
+          planId: request.planId,
+          offeredVersion: version,
+          gateId: request.gateId,
+          start: request.start,
+          end,
+          seat,
+          cadreId,
+          village,
+          status: 'pending',
+          publishedVersion: null,
+          refusal: null,
+          decidedAt: null,
+        };
+        try {
+          const created = await models.Claim.create(doc);
+          return { created: toRecord(created.toObject() as ClaimDoc) };
+        } catch (error) {
+          if ((error as { code?: number }).code !== 11000) throw error;
+          // Another process was first to this seat: the next seat, if any.
+          const holder = await models.Claim.findOne({ _id: doc._id }, { status: 1 }).lean<{ status: string }>();
+          if (holder?.status !== 'refused') break;
+        }
       }
     }
-  }
+    return {};
+  });
+  if (outcome.existing) return waitForDecision(models, toRecord(outcome.existing), options.waitMs ?? 0);
+  const record = outcome.created ?? null;
   if (!record) throw new ClaimRefused(refusal('taken'));
   claimFaultPoint('claim:after-insert');
   signalClaim();
   return waitForDecision(models, record, options.waitMs ?? 0);
+}
+
+function attemptId(base: string, attempt: number): string {
+  return attempt === 1 ? base : `${base}~${attempt}`;
+}
+
+/**
+ * The claims of each seat at this version, oldest attempt first, read by id (the embedded
+ * database looks up nothing else without reading every claim, src/db/by-ids.ts).
+ */
+async function claimsOfSeats(models: Models, request: ClaimRequest, version: number, seats: number[]): Promise<Map<number, ClaimDoc[]>> {
+  const chains = await Promise.all(
+    seats.map(async (seat) => {
+      const base = claimId(request.planId, version, request.gateId, request.start, seat);
+      const chain: ClaimDoc[] = [];
+      for (let attempt = 1; ; attempt++) {
+        const doc = await models.Claim.findOne({ _id: attemptId(base, attempt) }).lean<ClaimDoc>();
+        if (!doc) return [seat, chain] as const;
+        chain.push(doc);
+      }
+    }),
+  );
+  return new Map(chains);
 }
 
 /** The open seats of the requested gate-shift this person may take now, or why none. */

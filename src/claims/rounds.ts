@@ -17,9 +17,10 @@
  *    feeds of the people and villages touched, and the village groups' shift-changed
  *    messages, staged with the commit). A roster already live is not published again; a
  *    newer version ends the round without a result, its claims still pending, to be decided
- *    against that version. [claim:after-publish]
- * 4. Write each claim's and swap's outcome (published with the version, or refused) and end
- *    the round.
+ *    against that version. [claim:after-publish, as soon as the version is committed]
+ * 4. Write each claim's and swap's outcome (published with the version, or refused): right
+ *    after the commit, before the publish tidies up, so the answers do not wait for that.
+ *    Then end the round.
  *
  * A crash anywhere leaves the claims pending or the round recorded; the next taker resumes.
  */
@@ -32,7 +33,7 @@ import type { Logger } from '../logger.js';
 import { liveState } from '../roster/live-state.js';
 import { publishPlan } from '../roster/publish-protocol.js';
 import { storeRoster, type StoredRoster } from '../roster/publish.js';
-import { buildBoard, whyNot, type ClaimBoard } from './board.js';
+import { buildBoard, cachedBoard, whyNot, type ClaimBoard } from './board.js';
 import type { ClaimDoc } from './claims.js';
 import { claimFaultPoint } from './faults.js';
 import { refusal, type ClaimRefusal } from './refusals.js';
@@ -58,6 +59,13 @@ interface RoundDoc {
 export interface ClaimWorkerOptions {
   /** How often to look for pending claims when nothing woke the worker. */
   pollMs?: number;
+  /**
+   * How often, when idle, to make sure every live plan's board is built for what stands now
+   * (0: never). After any publish the first claim or open-shift list in each process would
+   * otherwise wait for the board's read of the roster and the directory (seconds at
+   * district scale on a busy machine).
+   */
+  warmBoardsEveryMs?: number;
 }
 
 export class ClaimWorker {
@@ -84,6 +92,15 @@ export class ClaimWorker {
     this.unsubscribe?.();
     this.wake?.();
     await this.loop;
+  }
+
+  /** Builds the board of every live plan whose inputs moved (a cached one costs its key's read). */
+  private async warmBoards(): Promise<void> {
+    try {
+      for (const planId of Object.keys((await liveState(this.models)).versions)) await cachedBoard(this.models, planId);
+    } catch (error) {
+      this.logger.warn({ err: error }, 'warming the claim boards failed');
+    }
   }
 
   /** One pass over the plans with pending claims or an open round; true while work remains. */
@@ -177,17 +194,24 @@ export class ClaimWorker {
     const current = (await liveState(models)).versions[round._id] ?? null;
     const live = current === null ? null : await models.Publication.findOne({ _id: `${round._id}:${current}` }, { solveId: 1 }).lean<{ solveId: string }>();
     let version = current;
+    let decided = false;
     if (live?.solveId !== round.rosterId) {
       if (current !== round.baseVersion) return this.endRound(round._id);
+      // The outcomes are written as soon as the version is committed: the people waiting for
+      // their answer do not wait for the publish's tidying.
+      const afterCommit = async (committed: number): Promise<void> => {
+        claimFaultPoint('claim:after-publish');
+        await this.decide(round, committed);
+        decided = true;
+      };
       try {
-        version = (await publishPlan(models, round._id, round.rosterId as string, CLAIMS_PUBLISHER, { ifVersion: round.baseVersion })).version;
+        version = (await publishPlan(models, round._id, round.rosterId as string, CLAIMS_PUBLISHER, { ifVersion: round.baseVersion, afterCommit })).version;
       } catch (error) {
         if (error instanceof AppError && error.code === 'conflict') return; // another publish: next pass
         throw error;
       }
-      claimFaultPoint('claim:after-publish');
     }
-    await this.decide(round, version);
+    if (!decided) await this.decide(round, version);
     await this.endRound(round._id);
     this.logger.info({ planId: round._id, claims: round.accepted.length, refused: round.refused.length, swaps: round.swaps?.length ?? 0, version }, 'open-shift claims and swaps published');
   }
@@ -208,12 +232,18 @@ export class ClaimWorker {
   }
 
   private async poll(): Promise<void> {
+    let warmedAt = 0;
     while (this.running) {
       const busy = await this.runOnce().catch((error: unknown) => {
         this.logger.error({ err: error }, 'claims pass failed');
         return false;
       });
       if (!this.running) break;
+      const warmEvery = this.options.warmBoardsEveryMs ?? 2000;
+      if (!busy && warmEvery > 0 && Date.now() - warmedAt >= warmEvery) {
+        warmedAt = Date.now();
+        await this.warmBoards();
+      }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, busy ? 50 : (this.options.pollMs ?? 500));
         this.wake = () => {

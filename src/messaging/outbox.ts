@@ -10,6 +10,7 @@
  * the committed state (gap alerts, daily reports) carry generation 0: always sendable, and
  * their key alone makes a second insert of the same alert fail, whichever process tries.
  */
+import { findByIds } from '../db/by-ids.js';
 import type { Models } from '../db/models.js';
 import type { Assignment } from '../domain/roster.js';
 import type { PublishedRoster } from '../roster/publish.js';
@@ -61,7 +62,7 @@ export async function stageMessages(models: Models, gen: number, routed: readonl
     };
   });
   // A message sent long enough ago has moved to the delivery log: it exists already.
-  const archived = new Set((await models.DeliveryLog.find({ _id: { $in: all.map((d) => d._id) } }, { _id: 1 }).lean<{ _id: string }[]>()).map((d) => d._id));
+  const archived = new Set((await findByIds<{ _id: string }>(models.DeliveryLog, all.map((d) => d._id), { _id: 1 })).map((d) => d._id));
   const docs = all.filter((d) => !archived.has(d._id));
   if (!docs.length) return 0;
   try {
@@ -188,7 +189,7 @@ function partnerIds(assignments: readonly Assignment[], changed: ReadonlySet<str
 /** Names and villages from the rosters; mobiles from the directory (rosters keep no phones). */
 async function peopleOf(models: Models, ids: string[], cadres: readonly { id: string; name: string; village: string }[]): Promise<Map<string, PersonInfo>> {
   const unique = [...new Set(ids)];
-  const phones = await models.Cadre.find({ _id: { $in: unique } }, { phone: 1 }).lean<{ _id: string; phone: string | null }[]>();
+  const phones = await findByIds<{ _id: string; phone: string | null }>(models.Cadre, unique, { phone: 1 });
   const phoneOf = new Map(phones.map((p) => [p._id, p.phone]));
   const byId = new Map(cadres.map((c) => [c.id, c]));
   const people = new Map<string, PersonInfo>();

@@ -62,6 +62,11 @@ export class FeedCache {
     this.generation = { value, until: Date.now() + GENERATION_TTL_MS };
   }
 
+  /** The feed map of generation `gen` if it is the one cached (a publish renders on top of it). */
+  mapAt(gen: number): ReadonlyMap<string, number> | null {
+    return this.generation?.value.gen === gen ? this.generation.value.map : null;
+  }
+
   /** Forget the live generation, so the next read loads it. */
   dropGeneration(): void {
     this.generation = undefined;

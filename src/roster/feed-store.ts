@@ -11,6 +11,7 @@
  * feed key to the generation whose document serves it, so a publish that changes one shift
  * writes a handful of feeds, not every feed of the district.
  */
+import { findByIds } from '../db/by-ids.js';
 import type { Models } from '../db/models.js';
 import type { Gap } from '../domain/roster.js';
 import type { Gate } from '../domain/types.js';
@@ -130,7 +131,7 @@ export async function renderNextGeneration(models: Models, input: GenerationInpu
   const byCadre = groupBy(assignments, (a) => a.cadreId);
   const byVillage = groupBy(assignments, (a) => gatesById.get(a.gateId)?.village ?? '');
   const gapsByVillage = groupBy(gaps, (g: Gap) => gatesById.get(g.gateId)?.village ?? '');
-  const map = await liveMapOf(models, input.liveGen);
+  const map = feedCacheFor(models).mapAt(input.liveGen) ?? (await liveMapOf(models, input.liveGen));
   const keys = [...[...cadreIds].map((id) => `cadre:${id}`), ...[...villages].map((v) => `village:${v}`)];
   const live = await liveFeedStates(models, map, keys);
 
@@ -248,13 +249,10 @@ async function liveFeedStates(models: Models, map: ReadonlyMap<string, number>, 
     return gen === undefined ? [] : [feedId(gen, key)];
   });
   const out = new Map<string, LiveFeed>();
-  for (let i = 0; i < ids.length; i += 500) {
-    const docs = await models.Feed.find({ _id: { $in: ids.slice(i, i + 500) } }, { etag: 1, lastModified: 1, states: 1 }).lean<Record<string, any>[]>();
-    for (const d of docs) {
-      const states = (JSON.parse(d.states as string) as EventState[]).map((e) => ({ ...e, created: new Date(e.created), lastModified: new Date(e.lastModified) }));
-      const key = feedKeyOf(String(d._id));
-      out.set(key, { etag: d.etag, lastModified: d.lastModified, states: new Map(states.map((e) => [e.uid, e])) });
-    }
+  for (const d of await findByIds<Record<string, any>>(models.Feed, ids, { etag: 1, lastModified: 1, states: 1 })) {
+    const states = (JSON.parse(d.states as string) as EventState[]).map((e) => ({ ...e, created: new Date(e.created), lastModified: new Date(e.lastModified) }));
+    const key = feedKeyOf(String(d._id));
+    out.set(key, { etag: d.etag, lastModified: d.lastModified, states: new Map(states.map((e) => [e.uid, e])) });
   }
   return out;
 }

@@ -13,22 +13,24 @@
  *    uncommitted. [publish:after-publication]
  * 3. Render the feeds the publish touches as generation G+1 and insert them in batches, after
  *    dropping any documents of G+1 a crashed publish left. Nobody reads G+1 yet.
- *    [publish:after-feeds-batch]
- * 4. Commit: insert the generation document G+1 with the plan's new version and the map of
- *    every feed to the generation holding it (the touched ones G+1, the rest where they were).
- *    Inserting a unique `_id` is atomic; from here on every reader sees the new state.
+ *    [publish:after-feeds-batch] Then write G+1's feed map: every feed to the generation
+ *    holding it (the touched ones G+1, the rest where they were), and stage the messages.
+ *    [publish:after-outbox]
+ * 4. Commit: insert the generation document G+1 with the plan's new version. Inserting a
+ *    unique `_id` is atomic; from here on every reader sees the new state.
  *    [publish:after-commit]
  * 5. Tidy: copy the version into `plan.publishedVersion` (a cache for lists) and drop the feed
- *    documents the live map no longer points at and older generation documents.
+ *    documents the live map no longer points at and older generation documents and maps.
  *    [publish:after-plan-cache]
  * 6. Release the lease.
  *
  * Recovery (start-up, or the next publish after a crash) works from the live state alone:
- * feed documents of a newer generation and publications newer than their plan's live
+ * feed documents and maps of a newer generation and publications newer than their plan's live
  * version were never committed and are dropped; plan caches are set from the live state;
  * feed documents the live map does not point at are dropped. Every step is idempotent.
  */
 import { acquireLease, currentLease, isAbandoned } from '../db/lease.js';
+import { insertReplacing } from '../db/by-ids.js';
 import { withDocLock } from '../db/doc-lock.js';
 import type { Models } from '../db/models.js';
 import { AppError } from '../errors.js';
@@ -56,6 +58,11 @@ export interface PublishOptions {
    * worker that built the roster from one version must not publish over a newer one.
    */
   ifVersion?: number | null;
+  /**
+   * Runs once the new version is committed, before tidying: whoever waits for it (a claim's
+   * answer) need not wait for the housekeeping. A failure is thrown after the tidy.
+   */
+  afterCommit?: (version: number) => Promise<void>;
 }
 
 /** Thrown (as a 409) when `ifVersion` is no longer the live version. */
@@ -98,22 +105,28 @@ export async function publishPlan(models: Models, planId: string, solveId: strin
     const rosters = await rostersOf(models, next, current);
     refuseDoubleBookings(current, rosters);
     const { rows, map, counts, superseded } = await renderNextGeneration(models, { previous, current, rosters, liveGen: live.gen, nextGen: next.gen });
-    // Leftovers of an interrupted publish, by this publish's own ids: on the embedded FerretDB a
-    // filter on `gen` read every feed document (measured: the slowest part of a claim's publish),
-    // one on `_id` does not. Leftovers under other keys are never pointed at; recovery drops them.
-    await models.Feed.deleteMany({ _id: { $in: rows.map((r) => (r as { _id: string })._id) } });
+    // Leftovers of an interrupted publish under this publish's own ids are replaced (by id: on
+    // the embedded FerretDB a filter on `gen` reads every feed document, src/db/by-ids.ts).
+    // Leftovers under other keys are never pointed at; recovery drops them.
     for (let i = 0; i < rows.length; i += FEED_BATCH) {
-      await models.Feed.insertMany(rows.slice(i, i + FEED_BATCH), { ordered: false });
+      await insertReplacing(models.Feed, rows.slice(i, i + FEED_BATCH) as { _id: string }[]);
       faultPoint('publish:after-feeds-batch');
     }
+    await models.FeedMap.deleteOne({ _id: next.gen });
+    await models.FeedMap.create({ _id: next.gen, feedKeys: [...map.keys()], feedGens: [...map.values()] });
     await stagePublishMessages(models, { previous, current, nextGen: next.gen });
     faultPoint('publish:after-outbox');
 
-    await models.Generation.create({ _id: next.gen, versions: next.versions, feedKeys: [...map.keys()], feedGens: [...map.values()], committedAt: new Date() });
+    await models.Generation.create({ _id: next.gen, versions: next.versions, committedAt: new Date() });
     faultPoint('publish:after-commit');
     rememberGeneration(models, next.gen, rows, map);
+    const failed = await options.afterCommit?.(version).then(
+      () => null,
+      (error: unknown) => ({ error }),
+    );
     await tidy(models, next, superseded);
     await lease.release();
+    if (failed) throw failed.error;
     return { ...publication, feedsRefreshed: counts, created: true };
   } catch (error) {
     // Left held, the lease would block publishing until it expires; what was written is
@@ -153,6 +166,7 @@ async function repairPublishState(models: Models): Promise<void> {
   await adoptLegacyPointers(models);
   const live = await liveState(models);
   await models.Feed.deleteMany({ gen: { $gt: live.gen } });
+  await models.FeedMap.deleteMany({ _id: { $gt: live.gen } });
   await dropUncommittedMessages(models, live.gen);
   const publications = await models.Publication.find({}, { planId: 1, version: 1 }).lean<{ _id: string; planId: string; version: number }[]>();
   const uncommitted = publications.filter((p) => p.version > (live.versions[p.planId] ?? 0)).map((p) => p._id);
@@ -176,6 +190,7 @@ async function tidy(models: Models, live: LiveState, superseded?: string[]): Pro
   const unused = superseded ?? (await staleFeedIds(models, await liveMapOf(models, live.gen), live.gen));
   for (let i = 0; i < unused.length; i += FEED_BATCH) await models.Feed.deleteMany({ _id: { $in: unused.slice(i, i + FEED_BATCH) } });
   await models.Generation.deleteMany({ _id: { $lt: live.gen } });
+  await models.FeedMap.deleteMany({ _id: { $lt: live.gen } });
 }
 
 /**

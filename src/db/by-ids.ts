@@ -1,0 +1,35 @@
+/**
+ * Reads and deletes by `_id` that stay cheap on the embedded FerretDB too. Its SQLite backend
+ * uses the primary key only for a filter that is exactly `{ _id: <string> }`; any other
+ * filter, `$in` included, reads and decodes every document of the collection (measured: the
+ * feed documents of a whole district, a fifth of a second, for the few feeds a claim touches).
+ * So a few ids are looked up one by one, in parallel; many take one `$in`, which reads the
+ * collection once there and uses the index on MongoDB. Each write is a transaction of its
+ * own there (a sync to disk), so documents that usually do not exist yet are inserted and
+ * only those found to exist are replaced, instead of deleted first.
+ */
+import type { Model } from 'mongoose';
+
+/** Up to this many ids, one lookup each. */
+const ONE_BY_ONE = 200;
+
+export async function findByIds<T>(model: Model<any>, ids: readonly string[], projection?: Record<string, 0 | 1>): Promise<T[]> {
+  const unique = [...new Set(ids)];
+  if (unique.length > ONE_BY_ONE) return model.find({ _id: { $in: unique } }, projection).lean<T[]>();
+  const found = await Promise.all(unique.map((id) => model.findOne({ _id: id }, projection).lean<T>()));
+  return found.filter((doc): doc is NonNullable<typeof doc> => doc !== null) as T[];
+}
+
+/** Inserts `docs`, replacing any stored document of the same `_id` (one insert when there is none). */
+export async function insertReplacing(model: Model<any>, docs: readonly { _id: string }[]): Promise<void> {
+  try {
+    await model.insertMany(docs, { ordered: false });
+  } catch (error) {
+    const writeErrors = (error as { writeErrors?: { index: number; code?: number }[] }).writeErrors;
+    if (!writeErrors?.length || writeErrors.some((w) => w.code !== 11000)) throw error;
+    for (const { index } of writeErrors) {
+      const doc = docs[index] as { _id: string };
+      await model.replaceOne({ _id: doc._id }, doc);
+    }
+  }
+}
