@@ -194,18 +194,25 @@ export async function runClaimRace(log: (line: string) => void): Promise<ClaimRa
   return figures;
 }
 
-export function formatClaimRace(f: ClaimRaceFigures): string {
+/** The races side by side: every safety figure of every race, the times as median of the races' medians and worst of all. */
+export function formatClaimRace(races: ClaimRaceFigures[]): string {
+  const f = races[0] as ClaimRaceFigures;
+  const each = (figure: (r: ClaimRaceFigures) => string | number) => races.map(figure).join(' · ');
+  const times = (pick: (r: ClaimRaceFigures) => { median: number; worst: number }) =>
+    `${median(races.map((r) => pick(r).median))} / ${Math.max(...races.map((r) => pick(r).worst))} ms (each race: ${each((r) => `${pick(r).median}/${pick(r).worst}`)})`;
   return [
+    `${races.length} race(s), each on a fresh database and fresh processes`,
+    '',
     '| measure | figure | target |',
     '|---|---|---|',
     `| district (generated, ${f.gates} gates, ${f.people} people kept of the sample's), gaps published | ${f.gapsBefore} | |`,
-    `| claims won of ${f.attempts} (${PLACES} places, two processes) | ${f.succeeded} (${f.published} published; ${f.refusedTaken} told "taken"${f.otherAnswers.length ? `; other answers: ${f.otherAnswers.join(', ')}` : ''}) | exactly ${PLACES} |`,
-    `| versions the claims were published in | ${f.versions} | |`,
-    `| rules broken (independent checker) | ${f.violations.length} | 0 |`,
-    `| feeds not serving the live version (each winner's own feed and the winner in their village's feed) | ${f.feedsWrong} of ${f.feedsChecked} | 0 |`,
-    `| messages sent twice | ${f.duplicateMessages} of ${f.messages} | 0 |`,
-    `| claim to the person's feed serving it, median / worst | ${f.claimToFeedMs.median} / ${f.claimToFeedMs.worst} ms | < 2 s |`,
-    `| claim to its answer, median / worst | ${f.claimAnswerMs.median} / ${f.claimAnswerMs.worst} ms | |`,
+    `| claims won of ${f.attempts} (${PLACES} places, two processes) | ${each((r) => `${r.succeeded} (${r.published} published; ${r.refusedTaken} told "taken"${r.otherAnswers.length ? `; other answers: ${r.otherAnswers.join(', ')}` : ''})`)} | exactly ${PLACES} |`,
+    `| versions the claims were published in | ${each((r) => r.versions)} | |`,
+    `| rules broken (independent checker) | ${each((r) => r.violations.length)} | 0 |`,
+    `| feeds not serving the live version (each winner's own feed and the winner in their village's feed) | ${each((r) => `${r.feedsWrong} of ${r.feedsChecked}`)} | 0 |`,
+    `| messages sent twice | ${each((r) => `${r.duplicateMessages} of ${r.messages}`)} | 0 |`,
+    `| claim to the person's feed serving it, median / worst | ${times((r) => r.claimToFeedMs)} | < 2 s |`,
+    `| claim to its answer, median / worst | ${times((r) => r.claimAnswerMs)} | |`,
   ].join('\n');
 }
 

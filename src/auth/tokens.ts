@@ -80,8 +80,10 @@ export async function issueToken(models: Models, request: TokenRequest): Promise
 
 /** The principal behind a secret, or null when unknown or revoked. */
 export async function verifyToken(models: Models, token: string): Promise<Principal | null> {
-  const doc = await models.ApiToken.findOne({ _id: hashSecret(token), revokedAt: null }).lean<ApiTokenDoc>();
-  if (!doc) return null;
+  // By `_id` alone, revocation checked here: the embedded database reads every token for any
+  // other filter (src/db/by-ids.ts), and every request starts here.
+  const doc = await models.ApiToken.findOne({ _id: hashSecret(token) }).lean<ApiTokenDoc>();
+  if (!doc || doc.revokedAt) return null;
   return { tokenId: doc.tokenId, role: doc.role, villages: doc.villages, cadreId: doc.cadreId, towns: doc.towns ?? [] };
 }
 

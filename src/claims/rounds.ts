@@ -31,7 +31,7 @@ import type { Assignment, Gap } from '../domain/roster.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { liveState } from '../roster/live-state.js';
-import { publishPlan } from '../roster/publish-protocol.js';
+import { publishPlan, type PublishOptions } from '../roster/publish-protocol.js';
 import { storeRoster, type StoredRoster } from '../roster/publish.js';
 import { buildBoard, cachedBoard, whyNot, type ClaimBoard } from './board.js';
 import type { ClaimDoc } from './claims.js';
@@ -126,15 +126,16 @@ export class ClaimWorker {
     lease.keepAlive();
     try {
       let round = await models.ClaimRound.findOne({ _id: planId }).lean<RoundDoc>();
-      if (!round || round.phase === 'idle') round = await this.startRound(planId, now);
-      if (round?.phase === 'publishing') await this.publish(round);
+      let known: Known | undefined;
+      if (!round || round.phase === 'idle') ({ round, known } = (await this.startRound(planId, now)) ?? { round: null });
+      if (round?.phase === 'publishing') await this.publish(round, known);
     } finally {
       await lease.release().catch(() => undefined);
     }
   }
 
   /** Steps 1 and 2. */
-  private async startRound(planId: string, now: Date): Promise<RoundDoc | null> {
+  private async startRound(planId: string, now: Date): Promise<{ round: RoundDoc; known: Known } | null> {
     const { models } = this;
     const [claims, swaps] = await Promise.all([
       models.Claim.find({ planId, status: 'pending' }).sort({ createdAt: 1, _id: 1 }).lean<ClaimDoc[]>(),
@@ -185,11 +186,11 @@ export class ClaimWorker {
     const { _id, ...fields } = round;
     await models.ClaimRound.updateOne({ _id }, { $set: fields }, { upsert: true });
     claimFaultPoint('claim:after-round');
-    return round;
+    return { round, known: { roster, base: board.roster } };
   }
 
-  /** Steps 3 and 4. */
-  private async publish(round: RoundDoc): Promise<void> {
+  /** Steps 3 and 4 (`known`: what step 2 of this pass holds, not read again). */
+  private async publish(round: RoundDoc, known?: Known): Promise<void> {
     const { models } = this;
     const current = (await liveState(models)).versions[round._id] ?? null;
     const live = current === null ? null : await models.Publication.findOne({ _id: `${round._id}:${current}` }, { solveId: 1 }).lean<{ solveId: string }>();
@@ -205,7 +206,7 @@ export class ClaimWorker {
         decided = true;
       };
       try {
-        version = (await publishPlan(models, round._id, round.rosterId as string, CLAIMS_PUBLISHER, { ifVersion: round.baseVersion, afterCommit })).version;
+        version = (await publishPlan(models, round._id, round.rosterId as string, CLAIMS_PUBLISHER, { ifVersion: round.baseVersion, afterCommit, ...(known ? { known } : {}) })).version;
       } catch (error) {
         if (error instanceof AppError && error.code === 'conflict') return; // another publish: next pass
         throw error;
@@ -254,6 +255,9 @@ export class ClaimWorker {
     }
   }
 }
+
+/** The roster a round stored and the live one it was built on. */
+type Known = NonNullable<PublishOptions['known']>;
 
 /** Why a pending claim no longer fits the board (with the claims accepted before it placed), or null, placing it. */
 function fitOf(board: ClaimBoard, claim: ClaimDoc, now: Date): ClaimRefusal | null {

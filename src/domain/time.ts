@@ -59,14 +59,24 @@ export function localInstant(date: string, minutes: number, timeZone: string): D
 
 /** Local `YYYY-MM-DD` of an instant. */
 export function localDate(instant: Date, timeZone: string): string {
-  const z = new TZDate(instant.getTime(), timeZone);
-  return `${z.getFullYear()}-${pad(z.getMonth() + 1)}-${pad(z.getDate())}`;
+  return formatLocalDateTime(instant, timeZone).slice(0, 10);
 }
+
+// Rosters name the same few shift boundaries thousands of times (every feed of a publish), and
+// each zone lookup costs a formatter call: remembered, up to a bound.
+const localTimes = new Map<string, string>();
+const LOCAL_TIMES_KEPT = 50_000;
 
 /** Local `YYYY-MM-DD HH:mm` of an instant. */
 export function formatLocalDateTime(instant: Date, timeZone: string): string {
+  const key = `${instant.getTime()}|${timeZone}`;
+  const known = localTimes.get(key);
+  if (known !== undefined) return known;
   const z = new TZDate(instant.getTime(), timeZone);
-  return `${localDate(instant, timeZone)} ${pad(z.getHours())}:${pad(z.getMinutes())}`;
+  const text = `${z.getFullYear()}-${pad(z.getMonth() + 1)}-${pad(z.getDate())} ${pad(z.getHours())}:${pad(z.getMinutes())}`;
+  if (localTimes.size >= LOCAL_TIMES_KEPT) localTimes.clear();
+  localTimes.set(key, text);
+  return text;
 }
 
 /** ISO 8601 with the zone's offset, e.g. `2021-12-13T08:00:00+08:00`. */
@@ -86,9 +96,14 @@ export function addDays(date: string, days: number): string {
 }
 
 /** True when `timeZone` is an IANA zone this runtime knows. */
+const validZones = new Set<string>();
+
 export function isValidTimeZone(timeZone: string): boolean {
+  // Building a formatter costs far more than the calendar line it guards: once per zone.
+  if (validZones.has(timeZone)) return true;
   try {
     new Intl.DateTimeFormat('en', { timeZone });
+    validZones.add(timeZone);
     return true;
   } catch {
     return false;

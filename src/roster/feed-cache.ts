@@ -9,7 +9,9 @@ import { databaseDownError } from '../db/database-down.js';
 import { healthOf } from '../db/health.js';
 import type { Models } from '../db/models.js';
 
-export const GENERATION_TTL_MS = 1000;
+// The generation is one small document (the feed map is read only when it moves): another
+// process's publish reaches this process's feeds within a quarter second.
+export const GENERATION_TTL_MS = 250;
 export const SECRET_TTL_MS = 5000;
 const MAX_FEEDS = 20_000;
 

@@ -61,8 +61,9 @@ export async function revokeFeedTokens(models: Models, kind: FeedKind, subject: 
 export async function feedSubject(models: Models, token: string): Promise<{ kind: FeedKind; subject: string } | null> {
   const hash = hashSecret(token);
   return feedCacheFor(models).secret(hash, async () => {
-    const doc = await models.FeedToken.findOne({ _id: hash, revokedAt: null }).lean<{ kind: FeedKind; subject: string }>();
-    return doc ? { kind: doc.kind, subject: doc.subject } : null;
+    // By `_id` alone (see verifyToken): there is a feed secret per person.
+    const doc = await models.FeedToken.findOne({ _id: hash }).lean<{ kind: FeedKind; subject: string; revokedAt?: Date | null }>();
+    return doc && !doc.revokedAt ? { kind: doc.kind, subject: doc.subject } : null;
   });
 }
 

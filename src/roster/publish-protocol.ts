@@ -19,10 +19,12 @@
  * 4. Commit: insert the generation document G+1 with the plan's new version. Inserting a
  *    unique `_id` is atomic; from here on every reader sees the new state.
  *    [publish:after-commit]
- * 5. Tidy: copy the version into `plan.publishedVersion` (a cache for lists) and drop the feed
- *    documents the live map no longer points at and older generation documents and maps.
+ * 5. Tidy: copy the version into `plan.publishedVersion` (a cache for lists).
  *    [publish:after-plan-cache]
- * 6. Release the lease.
+ * 6. Release the lease. Then, in the background, drop the feed documents the live map no
+ *    longer points at and the older generation documents and maps: nobody reads them any
+ *    more, and the next publish (a claim round of the same moment) need not wait for them.
+ *    What a stopped process had not dropped yet is dropped at the next start-up.
  *
  * Recovery (start-up, or the next publish after a crash) works from the live state alone:
  * feed documents and maps of a newer generation and publications newer than their plan's live
@@ -40,7 +42,7 @@ import { liveMapOf, rememberGeneration, renderNextGeneration, staleFeedIds } fro
 import { liveState, type LiveState } from './live-state.js';
 import { doubleBookings } from './other-plans.js';
 import { getPlan } from './plans.js';
-import { loadRoster, publishedRosterAt, type Publication, type PublishedRoster } from './publish.js';
+import { loadRoster, publishedRosterAt, type Publication, type PublishedRoster, type StoredRoster } from './publish.js';
 
 const LEASE = 'publish';
 const LEASE_TTL_MS = 30_000;
@@ -60,9 +62,14 @@ export interface PublishOptions {
   ifVersion?: number | null;
   /**
    * Runs once the new version is committed, before tidying: whoever waits for it (a claim's
-   * answer) need not wait for the housekeeping. A failure is thrown after the tidy.
+   * answer) need not wait for the housekeeping. A failure is thrown after the lease is released.
    */
   afterCommit?: (version: number) => Promise<void>;
+  /**
+   * What the caller holds already, so it is not read again: the roster of `solveId` (as
+   * stored), and the plan's live roster it was built on (used only while that is still live).
+   */
+  known?: { roster: StoredRoster; base: PublishedRoster | null };
 }
 
 /** Thrown (as a 409) when `ifVersion` is no longer the live version. */
@@ -75,7 +82,7 @@ export class StaleVersionError extends AppError {
 
 export async function publishPlan(models: Models, planId: string, solveId: string, publishedBy: string, options: PublishOptions = {}): Promise<PublishResult> {
   await getPlan(models, planId); // 404 for an unknown plan
-  const roster = await loadRoster(models, solveId);
+  const roster = options.known?.roster.solveId === solveId ? options.known.roster : await loadRoster(models, solveId);
   if (roster.planId !== planId) throw new AppError('validation_failed', `solve "${solveId}" belongs to another plan`);
 
   const taken = await acquireLease(models, LEASE, { ttlMs: LEASE_TTL_MS });
@@ -86,7 +93,9 @@ export async function publishPlan(models: Models, planId: string, solveId: strin
     if (taken.abandoned) await repairPublishState(models);
     faultPoint('publish:after-lease');
     const live = await liveState(models);
-    const previous = await publishedRosterAt(models, planId, live.versions[planId] ?? null);
+    const liveVersion = live.versions[planId] ?? null;
+    const base = options.known?.base;
+    const previous = base !== undefined && (base?.publication.version ?? null) === liveVersion ? base : await publishedRosterAt(models, planId, liveVersion);
     if (options.ifVersion !== undefined && (live.versions[planId] ?? null) !== options.ifVersion && previous?.solveId !== solveId) {
       throw new StaleVersionError(planId, options.ifVersion, live.versions[planId] ?? null);
     }
@@ -124,8 +133,9 @@ export async function publishPlan(models: Models, planId: string, solveId: strin
       () => null,
       (error: unknown) => ({ error }),
     );
-    await tidy(models, next, superseded);
+    await cachePlanVersions(models, next);
     await lease.release();
+    dropRetired(models, next, superseded);
     if (failed) throw failed.error;
     return { ...publication, feedsRefreshed: counts, created: true };
   } catch (error) {
@@ -151,7 +161,12 @@ export async function rollbackPlan(models: Models, planId: string, toVersion: nu
 
 /** Undoes what a crashed publish left uncommitted and finishes what it committed. */
 export async function recoverPublishing(models: Models): Promise<boolean> {
-  if (!isAbandoned(await currentLease(models, LEASE))) return false;
+  if (!isAbandoned(await currentLease(models, LEASE))) {
+    // What a stopped process had not dropped yet after its last publish (step 6): nobody
+    // reads it, and dropping it needs no lease (no later generation points at it either).
+    await dropUnused(models, await liveState(models));
+    return false;
+  }
   const taken = await acquireLease(models, LEASE, { ttlMs: LEASE_TTL_MS });
   if (!taken.ok) return false;
   try {
@@ -171,14 +186,12 @@ async function repairPublishState(models: Models): Promise<void> {
   const publications = await models.Publication.find({}, { planId: 1, version: 1 }).lean<{ _id: string; planId: string; version: number }[]>();
   const uncommitted = publications.filter((p) => p.version > (live.versions[p.planId] ?? 0)).map((p) => p._id);
   if (uncommitted.length) await models.Publication.deleteMany({ _id: { $in: uncommitted } });
-  await tidy(models, live);
+  await cachePlanVersions(models, live);
+  await dropUnused(models, live);
 }
 
-/**
- * Step 5: caches follow the live state; older generations go. A publish knows the documents
- * its feeds replaced (`superseded`); recovery, which does not, looks at every feed document.
- */
-async function tidy(models: Models, live: LiveState, superseded?: string[]): Promise<void> {
+/** Step 5: the plans' cached versions follow the live state. */
+async function cachePlanVersions(models: Models, live: LiveState): Promise<void> {
   const stale = await models.Plan.find({}, { publishedVersion: 1 }).lean<{ _id: string; publishedVersion: number | null }[]>();
   for (const plan of stale) {
     const version = live.versions[plan._id] ?? null;
@@ -186,6 +199,24 @@ async function tidy(models: Models, live: LiveState, superseded?: string[]): Pro
     await withDocLock(`plan:${plan._id}`, () => models.Plan.updateOne({ _id: plan._id }, { $set: { publishedVersion: version } }));
     faultPoint('publish:after-plan-cache');
   }
+}
+
+const retiring = new WeakMap<Models, Promise<void>>();
+
+/** Step 6, after the lease: one process drops what its publishes retired one publish at a time. */
+function dropRetired(models: Models, live: LiveState, superseded: string[]): void {
+  const previous = retiring.get(models) ?? Promise.resolve();
+  // A failure (the database gone, the process stopping) leaves unread documents for recovery.
+  const next = previous.then(() => dropUnused(models, live, superseded)).catch(() => undefined);
+  retiring.set(models, next);
+}
+
+/**
+ * Older generations go, and the feed documents no generation from `live` on points at. A
+ * publish knows the documents its feeds replaced (`superseded`); recovery, which does not,
+ * looks at every feed document.
+ */
+async function dropUnused(models: Models, live: LiveState, superseded?: string[]): Promise<void> {
   // Feeds of older generations stay while the live map points at them.
   const unused = superseded ?? (await staleFeedIds(models, await liveMapOf(models, live.gen), live.gen));
   for (let i = 0; i < unused.length; i += FEED_BATCH) await models.Feed.deleteMany({ _id: { $in: unused.slice(i, i + FEED_BATCH) } });
