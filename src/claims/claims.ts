@@ -13,7 +13,7 @@ import { cachedBoard, openPlaces, whyNot, type ClaimBoard } from './board.js';
 import { heldFrom, offerWindow } from './open-shifts.js';
 import { claimFaultPoint } from './faults.js';
 import { refusal, type ClaimRefusal } from './refusals.js';
-import { onClaimsChanged, signalClaim } from './signal.js';
+import { signalClaim, waitWhilePending } from './signal.js';
 
 export interface ClaimRequest {
   planId: string;
@@ -153,22 +153,11 @@ function seatsOpenTo(board: ClaimBoard, cadreId: string, request: ClaimRequest, 
 
 /** Waits until a round decides the claim (or `waitMs` passes) and answers it as it stands then. */
 export async function waitForDecision(models: Models, record: ClaimRecord, waitMs: number): Promise<ClaimRecord> {
-  const until = Date.now() + waitMs;
-  let current = record;
-  while (current.status === 'pending' && Date.now() < until) {
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, Math.min(250, Math.max(0, until - Date.now())));
-      const unsubscribe = onClaimsChanged(done);
-      function done(): void {
-        clearTimeout(timer);
-        unsubscribe();
-        resolve();
-      }
-    });
-    const doc = await models.Claim.findOne({ _id: current.id }).lean<ClaimDoc>();
-    if (doc) current = toRecord(doc);
-  }
-  return current;
+  const read = async () => {
+    const doc = await models.Claim.findOne({ _id: record.id }).lean<ClaimDoc>();
+    return doc ? toRecord(doc) : record;
+  };
+  return waitWhilePending(read, (claim) => claim.status === 'pending', record, waitMs);
 }
 
 export async function getClaim(models: Models, id: string): Promise<ClaimRecord> {

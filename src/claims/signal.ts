@@ -25,3 +25,25 @@ export function onClaimsChanged(listener: () => void): () => void {
   emitter.on('decided', listener);
   return () => emitter.off('decided', listener);
 }
+
+/**
+ * Reads `read` until `pending` says it is decided or `waitMs` passes: again at every round
+ * of this process that decided something, and every quarter second for rounds of others.
+ */
+export async function waitWhilePending<T>(read: () => Promise<T>, pending: (value: T) => boolean, first: T, waitMs: number): Promise<T> {
+  const until = Date.now() + waitMs;
+  let current = first;
+  while (pending(current) && Date.now() < until) {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, Math.min(250, Math.max(0, until - Date.now())));
+      const unsubscribe = onClaimsChanged(done);
+      function done(): void {
+        clearTimeout(timer);
+        unsubscribe();
+        resolve();
+      }
+    });
+    current = await read();
+  }
+  return current;
+}

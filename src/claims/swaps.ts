@@ -20,7 +20,7 @@ import { cachedBoard, ruleRefusal, type ClaimBoard } from './board.js';
 import { ClaimRefused } from './claims.js';
 import { claimFaultPoint } from './faults.js';
 import { forOfferer, refusal, type ClaimRefusal } from './refusals.js';
-import { onClaimsChanged, signalClaim } from './signal.js';
+import { signalClaim, waitWhilePending } from './signal.js';
 
 export type SwapStatus = 'open' | 'awaiting_approval' | 'pending' | 'published' | 'refused' | 'withdrawn' | 'declined' | 'expired';
 
@@ -224,21 +224,8 @@ export async function readySwaps(models: Models, now: Date, planId?: string): Pr
 
 /** Waits until the round publishes or refuses the swap (or `waitMs` passes). */
 export async function waitForSwap(models: Models, swapId: string, waitMs: number, now = new Date()): Promise<SwapRecord> {
-  const until = Date.now() + waitMs;
-  let current = await getSwap(models, swapId, now);
-  while (current.status === 'pending' && Date.now() < until) {
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, Math.min(250, Math.max(0, until - Date.now())));
-      const unsubscribe = onClaimsChanged(done);
-      function done(): void {
-        clearTimeout(timer);
-        unsubscribe();
-        resolve();
-      }
-    });
-    current = await getSwap(models, swapId, now);
-  }
-  return current;
+  const read = () => getSwap(models, swapId, now);
+  return waitWhilePending(read, (swap) => swap.status === 'pending', await read(), waitMs);
 }
 
 export interface SwapMove {
