@@ -20,6 +20,8 @@ import { choosePublishedPlan } from '../published-plan.js';
 import { pageContext, sendPage } from '../render.js';
 import { localTime, shiftLabel } from '../time-labels.js';
 import { listClaims } from '../../claims/claims.js';
+import { decideSwap, listSwaps } from '../../claims/swaps.js';
+import { findByIds } from '../../db/by-ids.js';
 import { coverageModel } from './coverage-grid.js';
 import { nowModel } from './now-model.js';
 import type { GroundSettings } from '../../ground/grounded-roster.js';
@@ -36,6 +38,8 @@ const querySchema = z.object({
   accepted: z.string().max(300).optional(),
   /** A problem was just marked fixed (after the form's redirect). */
   fixed: z.string().max(10).optional(),
+  /** A swap was just approved or declined (after the form's redirect). */
+  swap: z.string().max(300).optional(),
 });
 
 const absenceForm = z.object({
@@ -51,6 +55,13 @@ const acceptForm = z.object({
   token: z.string().min(1).max(300),
   plan: z.string().max(100).optional(),
   id: z.string().min(1).max(300),
+});
+
+const swapForm = z.object({
+  token: z.string().min(1).max(300),
+  plan: z.string().max(100).optional(),
+  id: z.string().min(1).max(300),
+  approve: z.enum(['yes', 'no']),
 });
 
 export function villageRoutes(models: Models, timeZone: string, ground: GroundSettings): Router {
@@ -97,6 +108,17 @@ export function villageRoutes(models: Models, timeZone: string, ground: GroundSe
     res.redirect(303, `${pageBack(ctx, form.token, form.plan)}&accepted=${encodeURIComponent(absence.id)}#absences`);
   });
 
+  // A head approves or declines a swap in their village (the plan's policy asks for it): the
+  // same path as the API's decision, so the first word stands and another village's head is refused.
+  router.post('/village/swaps/decide', express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
+    const ctx = pageContext(req);
+    const form = swapForm.parse(req.body);
+    const principal = await headOf(ctx, res, form.token);
+    if (!principal) return;
+    const swap = await decideSwap(models, principal, form.id, form.approve === 'yes');
+    res.redirect(303, `${pageBack(ctx, form.token, form.plan)}&swap=${encodeURIComponent(swap.id)}#swaps`);
+  });
+
   router.post('/village/problems/fix', express.urlencoded({ extended: false, limit: '16kb' }), problemFixRoute(models, ground));
 
   router.get('/village', async (req, res) => {
@@ -133,6 +155,8 @@ export function villageRoutes(models: Models, timeZone: string, ground: GroundSe
     const accepted = query.accepted ? allAbsences.find((a) => a.id === query.accepted) : undefined;
     const at = (d: Date) => localTime(d, roster.view.timezone);
     const claims = await villageClaims(models, principal.villages, chosen.planId, now, roster.view.timezone);
+    const swaps = await villageSwaps(models, principal.villages, chosen.planId, now, roster.view.timezone);
+    const decided = query.swap ? swaps.find((w) => w.id === query.swap) : undefined;
     sendPage(res, ctx, 'village', {
       title: `${principal.villages.join('、')} · ${ctx.t('villageTitle')}`,
       villages: principal.villages,
@@ -152,6 +176,8 @@ export function villageRoutes(models: Models, timeZone: string, ground: GroundSe
       problems,
       problemFlash: query.fixed ? ctx.t('problemFixedFlash') : '',
       claims,
+      swaps,
+      swapFlash: decided ? ctx.t(decided.status === 'declined' ? 'swapDeclinedFlash' : 'swapApprovedFlash', { from: decided.from, to: decided.to }) : '',
     });
   });
   return router;
@@ -167,4 +193,28 @@ async function villageClaims(models: Models, villages: string[], planId: string,
   const nameOf = new Map(names.map((c) => [c.id, c.name]));
   const gateOf = new Map(gates.map((g) => [g.id, g.name]));
   return claims.map((c) => ({ id: c.id, who: nameOf.get(c.cadreId) ?? c.cadreId, gate: gateOf.get(c.gateId) ?? c.gateId, label: shiftLabel(c.start, c.end, timeZone), claimedAt: localTime(c.createdAt, timeZone), version: c.publishedVersion }));
+}
+
+/** Swaps of this plan in these villages that wait for a head or were settled, shifts not ended a day ago, soonest first. */
+async function villageSwaps(models: Models, villages: string[], planId: string, now: Date, timeZone: string) {
+  const shown = new Set(['awaiting_approval', 'pending', 'published', 'declined']);
+  const swaps = (await listSwaps(models, { villages }, now)).filter((w) => w.planId === planId && shown.has(w.status) && w.end.getTime() > now.getTime() - 86_400_000);
+  const people = [...new Set(swaps.flatMap((w) => [w.fromCadreId, w.takerCadreId ?? '']))];
+  const gateIds = [...new Set(swaps.flatMap((w) => [w.gateId, ...(w.inReturn ? [w.inReturn.gateId] : [])]))];
+  const [names, gates] = await Promise.all([
+    findByIds<{ id: string; name: string }>(models.Cadre, people, { _id: 0, id: 1, name: 1 }),
+    findByIds<{ id: string; name: string }>(models.Gate, gateIds, { _id: 0, id: 1, name: 1 }),
+  ]);
+  const nameOf = new Map(names.map((c) => [c.id, c.name]));
+  const gateOf = new Map(gates.map((g) => [g.id, g.name]));
+  return swaps.map((w) => ({
+    id: w.id,
+    status: w.status,
+    gate: gateOf.get(w.gateId) ?? w.gateId,
+    label: shiftLabel(w.start, w.end, timeZone),
+    from: nameOf.get(w.fromCadreId) ?? w.fromCadreId,
+    to: nameOf.get(w.takerCadreId ?? '') ?? w.takerCadreId ?? '',
+    back: w.inReturn ? { gate: gateOf.get(w.inReturn.gateId) ?? w.inReturn.gateId, label: shiftLabel(new Date(w.inReturn.start), new Date(w.inReturn.end), timeZone) } : null,
+    version: w.publishedVersion,
+  }));
 }

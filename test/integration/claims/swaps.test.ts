@@ -6,6 +6,7 @@
  * first taker wins, and a plan that asks for it waits for the head's approval. Nothing is
  * mocked: a real claims worker, the publish protocol, the local robot server.
  */
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClaimWorker } from '../../../src/claims/rounds.js';
 import { addDays, localDate } from '../../../src/domain/time.js';
@@ -13,6 +14,7 @@ import { createLogger } from '../../../src/logger.js';
 import type { DeliveryWorker } from '../../../src/messaging/index.js';
 import { csvUpload, put, sheetOf } from '../../helpers/fixtures.js';
 import { api, EAST, NAME_OF, parseFeed, publish, ROSTER_CADRES, seedRosterDistrict, solve, testWorker } from '../../helpers/roster-fixtures.js';
+import { eventually } from '../../helpers/service-process.js';
 import { createTestApp, type TestApp } from '../../helpers/test-app.js';
 import { drain, testDelivery } from '../messaging/helpers.js';
 import { startRobotServer, type RobotServer } from '../messaging/robot-server.js';
@@ -170,18 +172,7 @@ describe('swaps', () => {
     const westHead = await t.token({ role: 'village_head', villages: ['西村'] });
     const patched = await api(t.app, planner).patch(`/api/v1/plans/${planId}`, { openShiftPolicy: { swapsNeedApproval: true } });
     expect(patched.status, JSON.stringify(patched.body)).toBe(200);
-    const current = await roster();
-    let pending: { id: string } | null = null;
-    for (const shift of current.filter((a) => eastPeople.includes(a.cadreId))) {
-      const offer = await as(shift.cadreId).post('/api/v1/swaps', { planId, gateId: shift.gateId, start: shift.start });
-      for (const taker of eastPeople.filter((p) => p !== shift.cadreId)) {
-        if (pending) break;
-        const res = await as(taker).post(`/api/v1/swaps/${offer.body.id}/accept`, {});
-        if (res.status === 202) pending = { id: offer.body.id as string };
-      }
-      if (pending) break;
-    }
-    if (!pending) throw new Error('the fixture has an east shift some east colleague could take');
+    const pending = await awaitingSwap();
     expect((await api(t.app, head).get(`/api/v1/swaps/${pending.id}`)).body.status).toBe('awaiting_approval');
     expect((await api(t.app, westHead).post(`/api/v1/swaps/${pending.id}/decision`, { approve: true })).status).toBe(403);
 
@@ -193,4 +184,44 @@ describe('swaps', () => {
     await claims.runOnce();
     expect((await api(t.app, planner).get(`/api/v1/plans/${planId}`)).body.publishedVersion, 'a declined swap publishes nothing').toBe(2);
   });
+
+  it('on the village page the head sees a swap waiting for approval, approves it, and it is published; a head of another village may not', async () => {
+    // Arrange: the plan still asks for approval (the test before set it).
+    const head = await t.token({ role: 'village_head', villages: [EAST] });
+    const westHead = await t.token({ role: 'village_head', villages: ['西村'] });
+    const pending = await awaitingSwap();
+    const swap = (await api(t.app, head).get(`/api/v1/swaps/${pending.id}`)).body as { takerCadreId: string; fromCadreId: string; gateId: string; start: string };
+    const page = await request(t.app).get(`/village?token=${head}`);
+    expect(page.text).toContain(`data-swap="${pending.id}" data-swap-status="awaiting_approval"`);
+    expect(page.text).toContain(`${nameOf(swap.fromCadreId)} 交给 ${nameOf(swap.takerCadreId)}`);
+    expect(page.text).toContain('data-action="approve-swap"');
+    const decide = (token: string) => request(t.app).post('/village/swaps/decide').type('form').send({ token, id: pending.id, approve: 'yes' });
+    expect((await decide(westHead)).status).toBe(403);
+
+    // Act
+    const approved = await decide(head);
+
+    // Assert
+    expect(approved.status, approved.text).toBe(303);
+    expect((await request(t.app).get(approved.headers.location as string)).text).toContain('data-swap-flash');
+    await eventually(async () => ((await api(t.app, head).get(`/api/v1/swaps/${pending.id}`)).body.status === 'published' ? true : undefined), 20_000, 'the approved swap to be published');
+    const moved = (await roster()).filter((a) => a.gateId === swap.gateId && at(a.start) === at(swap.start)).map((a) => a.cadreId);
+    expect(moved).toContain(swap.takerCadreId);
+    expect(moved).not.toContain(swap.fromCadreId);
+    expect((await request(t.app).get(`/village?token=${head}`)).text).toContain(`data-swap="${pending.id}" data-swap-status="published"`);
+  });
 });
+
+/** An east shift offered and accepted by an east colleague, now waiting for approval (the plan asks for it). */
+async function awaitingSwap(): Promise<{ id: string }> {
+  for (const shift of (await roster()).filter((a) => eastPeople.includes(a.cadreId))) {
+    const offer = await as(shift.cadreId).post('/api/v1/swaps', { planId, gateId: shift.gateId, start: shift.start });
+    if (offer.status !== 201) continue;
+    for (const taker of eastPeople.filter((p) => p !== shift.cadreId)) {
+      const res = await as(taker).post(`/api/v1/swaps/${offer.body.id}/accept`, {});
+      if (res.status === 202) return { id: offer.body.id as string };
+    }
+    await as(shift.cadreId).post(`/api/v1/swaps/${offer.body.id}/withdraw`, {});
+  }
+  throw new Error('the fixture has an east shift some east colleague could take');
+}
