@@ -78,6 +78,12 @@ export interface DayFigures {
   claimsOnOtherGaps: number;
   /** Claimers who found nothing of that day offered to them. */
   nothingOffered: number;
+  /**
+   * Before the claims, everyone not out asked: how many were offered any place of the day, and
+   * how many of the day's open gate-shifts anyone was offered. Zero means no claim could
+   * fill anything that day, whoever looked: the re-plan had used every legal person.
+   */
+  census: { asked: number; offeredSomeone: number; placesWithTaker: number; placesOpen: number } | null;
   refusals: Record<string, number>;
   violations: number;
   ms: { absences: number; replan: number; claims: number };
@@ -117,6 +123,20 @@ export async function runDropoutBench(options: DropoutOptions): Promise<DropoutR
     runs.push(await runWeek(mode, start, options));
   }
   return runs;
+}
+
+/** Asks every token's open shifts (a few at a time) and counts who is offered a place of the day, and which places have a taker. */
+async function offerCensus(base: string, tokens: string[], onDay: (r: { start: string }) => boolean, placesOpen: number): Promise<NonNullable<DayFigures['census']>> {
+  let offeredSomeone = 0;
+  const places = new Set<string>();
+  for (let i = 0; i < tokens.length; i += 20) {
+    const answers = await Promise.all(tokens.slice(i, i + 20).map(async (token) => ((await again(() => getJson(base, '/api/v1/open-shifts', token))).items as Offer[]).filter(onDay)));
+    for (const offers of answers) {
+      if (offers.length) offeredSomeone++;
+      for (const o of offers) places.add(`${o.gateId}|${o.start}`);
+    }
+  }
+  return { asked: tokens.length, offeredSomeone, placesWithTaker: places.size, placesOpen };
 }
 
 async function runWeek(mode: DropoutRun['mode'], start: string, options: DropoutOptions): Promise<DropoutRun> {
@@ -183,8 +203,11 @@ async function runWeek(mode: DropoutRun['mode'], start: string, options: Dropout
       const outStillOn = afterReplan.filter((r) => onDay(r) && outSet.has(r.cadreId)).length;
       const broken = check(afterReplan);
 
-      const figures: DayFigures = { day: d + 1, date, out: out.length, freed, byReplan, byClaims: 0, stillOpen: freed - byReplan, outStillOn, claimers: 0, claimsWon: 0, claimsWonOutsiders: 0, claimsOnOtherGaps: 0, nothingOffered: 0, refusals: {}, violations: broken.length, ms: { absences: absencesMs, replan: replanMs, claims: 0 } };
+      const figures: DayFigures = { day: d + 1, date, out: out.length, freed, byReplan, byClaims: 0, stillOpen: freed - byReplan, outStillOn, claimers: 0, claimsWon: 0, claimsWonOutsiders: 0, claimsOnOtherGaps: 0, nothingOffered: 0, census: null, refusals: {}, violations: broken.length, ms: { absences: absencesMs, replan: replanMs, claims: 0 } };
       if (mode === 'claims') {
+        const present = people.filter((c) => !outSet.has(c.id));
+        for (const c of present) if (!tokens.has(c.id)) tokens.set(c.id, (await issueToken(models, { role: 'cadre', cadreId: c.id })).token);
+        figures.census = await offerCensus(service.baseUrl, present.map((c) => tokens.get(c.id) as string), onDay, (await api.call('getGaps', { path: { id: plan.id } })).gaps.filter((g) => onDay({ start: String(g.start) })).length);
         t0 = performance.now();
         const random = mulberry32(options.seed * 1000 + 500 + d);
         // Every draw is made up front, in a fixed order, so the async order cannot change them.
@@ -217,7 +240,7 @@ async function runWeek(mode: DropoutRun['mode'], start: string, options: Dropout
       }
       if (!run.violationSamples.length) run.violationSamples = broken.slice(0, 5);
       run.days.push(figures);
-      const claimed = mode === 'claims' ? `; ${figures.claimers} looked, ${figures.claimsWon} claims won (${figures.byClaims} on freed places), refused: ${JSON.stringify(figures.refusals)}, ${figures.nothingOffered} offered nothing of the day, claims ${figures.ms.claims} ms` : '';
+      const claimed = mode === 'claims' ? `; ${figures.claimers} looked, ${figures.claimsWon} claims won (${figures.byClaims} on freed places), refused: ${JSON.stringify(figures.refusals)}, ${figures.nothingOffered} offered nothing of the day, claims ${figures.ms.claims} ms; asked beforehand, ${figures.census?.offeredSomeone} of ${figures.census?.asked} people were offered a place of the day, ${figures.census?.placesWithTaker} of its ${figures.census?.placesOpen} open gate-shifts had a taker` : '';
       options.log(`    day ${d + 1} (${date}): ${out.length} out, ${freed} places freed, re-plan filled ${byReplan} (absences posted in ${absencesMs} ms, re-planned ${replanMs} ms later)${claimed}; ${figures.stillOpen} still open; out people still on their day: ${outStillOn}; broken rules: ${figures.violations}`);
     }
   });
@@ -331,6 +354,7 @@ export function formatDropoutBench(runs: DropoutRun[]): string {
   lines.push(
     '',
     `Claims run: ${claimers} people looked over the week, ${nothing} of them found nothing of their day offered to them; ${total.won} claims won (${outsiders} by volunteers or dispatched cadres), ${total.claims} of them on freed places; refusals: ${Object.entries(refusals).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}.`,
+    `Before each day's claims everyone not out was asked: ${withClaims.days.map((d) => `day ${d.day}: ${d.census?.offeredSomeone ?? 0} of ${d.census?.asked ?? 0} people offered a place, ${d.census?.placesWithTaker ?? 0} of ${d.census?.placesOpen ?? 0} open gate-shifts with a taker`).join('; ')}.`,
     `Independent checker: ${alone.initialViolations + withClaims.initialViolations} broken rules in the published rosters, ${total.brokenA + total.brokenB} in the rosters after each day's re-plan and claims${runs.some((r) => r.violationSamples.length) ? ` (e.g. ${runs.flatMap((r) => r.violationSamples).slice(0, 3).join('; ')})` : ''}; people out still rostered on their day after the re-plan: ${stillOn}.`,
   );
   return lines.join('\n');
