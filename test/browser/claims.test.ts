@@ -120,5 +120,12 @@ describe('open shifts on a phone', () => {
     expect(await giver.getAttribute('[data-my-swaps] li', 'data-status')).toBe('published');
     const swaps = await request(h.app).get('/api/v1/swaps').set('Authorization', `Bearer ${h.plannerToken}`);
     expect(swaps.body.items.map((w: { fromCadreId: string; takerCadreId: string; status: string }) => [w.fromCadreId, w.takerCadreId, w.status])).toEqual([['N01', 'N02', 'published']]);
+    // The village head's page lists it among the village's swaps, who to whom.
+    const head = (await issueToken(h.models, { role: 'village_head', villages: [EAST] })).token;
+    const village = await (await browser.newContext(PHONE)).newPage();
+    await village.goto(`${h.baseUrl}/village?token=${encodeURIComponent(head)}#swaps`);
+    expect(await village.getAttribute('[data-swaps] li', 'data-swap-status')).toBe('published');
+    expect(await village.textContent('[data-swaps] li')).toContain('钱多 交给 孔亮');
+    await saveScreenshot(village, 'village-swaps');
   }, 360_000);
 });
