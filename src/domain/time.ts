@@ -95,9 +95,9 @@ export function addDays(date: string, days: number): string {
   return `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
 }
 
-/** True when `timeZone` is an IANA zone this runtime knows. */
 const validZones = new Set<string>();
 
+/** True when `timeZone` is an IANA zone this runtime knows. */
 export function isValidTimeZone(timeZone: string): boolean {
   // Building a formatter costs far more than the calendar line it guards: once per zone.
   if (validZones.has(timeZone)) return true;

@@ -1,9 +1,8 @@
 /**
  * What the claim and swap crash tests share: a published one-day plan for tomorrow with an
- * east-village group, a newcomer who joined after the publish (their token), and the
- * environment of a service process that kills itself at a fault point.
+ * east-village group, and a newcomer who joined after the publish (their token).
  */
-import { expect, inject } from 'vitest';
+import { expect } from 'vitest';
 import { addDays, localDate } from '../../src/domain/time.js';
 import { createLogger } from '../../src/logger.js';
 import { csvUpload, put, sheetOf } from '../helpers/fixtures.js';
@@ -41,16 +40,4 @@ export async function publishedEastPlan(robots: RobotServer, name: string): Prom
   await drain(delivery);
   await delivery.stop();
   return { t, planner, planId, newcomer: await t.token({ role: 'cadre', cadreId: NEWCOMER.id }), group };
-}
-
-/** A service process on the test database that delivers messages quickly, killed at `fault` if given. */
-export function crashEnv(dbName: string, fault?: string): Record<string, string> {
-  return {
-    MONGODB_URI: `${inject('mongoUri')}${dbName}`,
-    RUN_WORKER: 'false',
-    RUN_DELIVERY: 'true',
-    DELIVERY_POLL_MS: '100',
-    DELIVERY_RETRY_BASE_MS: '100',
-    ...(fault ? { FAULT_AT: fault } : {}),
-  };
 }

@@ -6,7 +6,6 @@
  * the robot answered, before the answer was recorded) must come marked as a re-send.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
 import { addDays, localDate } from '../../src/domain/time.js';
 import type { OutboxDoc } from '../../src/messaging/outbox.js';
 import { RESEND_NOTE } from '../../src/messaging/formats.js';
@@ -14,6 +13,7 @@ import { csvUpload, put, sheetOf } from '../helpers/fixtures.js';
 import { api, publish, seedRosterDistrict, solve, testWorker } from '../helpers/roster-fixtures.js';
 import { eventually, startServiceProcess, type ServiceProcess } from '../helpers/service-process.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { crashEnv } from './crash-env.js';
 import { createLogger } from '../../src/logger.js';
 import { drain, testDelivery } from '../integration/messaging/helpers.js';
 import { startRobotServer, type RobotServer } from '../integration/messaging/robot-server.js';
@@ -73,17 +73,6 @@ async function setUp(name: string): Promise<Setup> {
   return { t, planner, planId, secondSolve, keys };
 }
 
-function env(s: Setup, fault?: string): Record<string, string> {
-  return {
-    MONGODB_URI: `${inject('mongoUri')}${s.t.dbName}`,
-    RUN_WORKER: 'false',
-    RUN_DELIVERY: 'true',
-    DELIVERY_POLL_MS: '100',
-    DELIVERY_RETRY_BASE_MS: '100',
-    ...(fault ? { FAULT_AT: fault } : {}),
-  };
-}
-
 async function expectKilled(svc: ServiceProcess, fault: string): Promise<void> {
   const how = await Promise.race([svc.exited, new Promise((r) => setTimeout(() => r('alive'), 60_000))]);
   expect(how, `the service should have killed itself at ${fault}:\n${svc.output()}`).toBe('SIGKILL');
@@ -108,11 +97,11 @@ describe('killed between recording a change and sending its messages', () => {
   it('when killed after staging but before the commit, then after a restart nothing of that publish is sent, and publishing again sends each message once', async () => {
     const s = await setUp('uncommitted');
     const before = mine(s).length;
-    const doomed = await startServiceProcess(env(s, 'publish:after-outbox'));
+    const doomed = await startServiceProcess(crashEnv(s.t.dbName, 'publish:after-outbox'));
     await doomed.api('POST', `/api/v1/plans/${s.planId}/publish`, s.planner, { solveId: s.secondSolve });
     await expectKilled(doomed, 'publish:after-outbox');
 
-    const svc = await startServiceProcess(env(s));
+    const svc = await startServiceProcess(crashEnv(s.t.dbName));
     try {
       expect(await s.t.models.Outbox.countDocuments({ gen: { $gt: 1 } }), 'the uncommitted publish’s messages are dropped').toBe(0);
       await new Promise((r) => setTimeout(r, 500));
@@ -130,11 +119,11 @@ describe('killed between recording a change and sending its messages', () => {
 
   it('when killed right after the commit, then after a restart every message of the new version arrives exactly once', async () => {
     const s = await setUp('committed');
-    const doomed = await startServiceProcess(env(s, 'publish:after-commit'));
+    const doomed = await startServiceProcess(crashEnv(s.t.dbName, 'publish:after-commit'));
     await doomed.api('POST', `/api/v1/plans/${s.planId}/publish`, s.planner, { solveId: s.secondSolve });
     await expectKilled(doomed, 'publish:after-commit');
 
-    const svc = await startServiceProcess(env(s));
+    const svc = await startServiceProcess(crashEnv(s.t.dbName));
     try {
       const { expected, got } = await expectAllDelivered(s);
       expect(got.length, got.join('\n')).toBe(expected);
@@ -152,11 +141,11 @@ describe('killed while sending', () => {
     const s = await setUp('marked');
     await publish(s.t.app, s.planner, s.planId, s.secondSolve);
     // It may die before it listens: the worker starts sending at once.
-    const doomed = await startServiceProcess(env(s, 'deliver:after-mark-sending'), { waitReady: false });
+    const doomed = await startServiceProcess(crashEnv(s.t.dbName, 'deliver:after-mark-sending'), { waitReady: false });
     await expectKilled(doomed, 'deliver:after-mark-sending');
     const before = mine(s).length;
 
-    const svc = await startServiceProcess(env(s));
+    const svc = await startServiceProcess(crashEnv(s.t.dbName));
     try {
       const { expected, got } = await expectAllDelivered(s);
       expect(got.length).toBe(expected);
@@ -174,10 +163,10 @@ describe('killed while sending', () => {
     const s = await setUp('answered');
     await publish(s.t.app, s.planner, s.planId, s.secondSolve);
     // It may die before it listens: the worker starts sending at once.
-    const doomed = await startServiceProcess(env(s, 'deliver:after-post'), { waitReady: false });
+    const doomed = await startServiceProcess(crashEnv(s.t.dbName, 'deliver:after-post'), { waitReady: false });
     await expectKilled(doomed, 'deliver:after-post');
 
-    const svc = await startServiceProcess(env(s));
+    const svc = await startServiceProcess(crashEnv(s.t.dbName));
     try {
       const { expected, got } = await expectAllDelivered(s);
       expect(new Set(got).size, 'every message arrived').toBe(expected);

@@ -6,13 +6,13 @@
  * absence's re-plan, and deliver each message once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
 import { addDays, localDate, localInstant } from '../../src/domain/time.js';
 import { createLogger } from '../../src/logger.js';
 import type { OutboxDoc } from '../../src/messaging/outbox.js';
 import { REPLAN_FAULT_POINTS } from '../../src/replan/faults.js';
 import { api, EAST, publish, ROSTER_CADRES, seedRosterDistrict, solve, testWorker } from '../helpers/roster-fixtures.js';
 import { eventually, startServiceProcess } from '../helpers/service-process.js';
+import { crashEnv } from './crash-env.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { drain, testDelivery } from '../integration/messaging/helpers.js';
 import { startRobotServer, type RobotServer } from '../integration/messaging/robot-server.js';
@@ -57,29 +57,18 @@ async function setUp(name: string) {
   return { t, planner, planId, absence, hook, keys: [`${name}-east`, hook] };
 }
 
-function env(dbName: string, fault?: string): Record<string, string> {
-  return {
-    MONGODB_URI: `${inject('mongoUri')}${dbName}`,
-    RUN_WORKER: 'true',
-    RUN_DELIVERY: 'true',
-    DELIVERY_POLL_MS: '100',
-    DELIVERY_RETRY_BASE_MS: '100',
-    ...(fault ? { FAULT_AT: fault } : {}),
-  };
-}
-
 describe('killed between accepting an absence and publishing its fill-ins', () => {
   for (const fault of REPLAN_FAULT_POINTS) {
     it(`when killed at ${fault}, then after a restart the fill-ins are published once, the absence's re-plan is done and each message arrives once`, async () => {
       // Arrange
       const s = await setUp(fault.replace(/[^a-z]/g, ''));
-      const doomed = await startServiceProcess(env(s.t.dbName, fault));
+      const doomed = await startServiceProcess(crashEnv(s.t.dbName, fault, { worker: true }));
 
       // Act: the absence is posted; the service dies at the fault point.
       void doomed.api('POST', '/api/v1/absences', s.planner, s.absence);
       const how = await Promise.race([doomed.exited, new Promise((r) => setTimeout(() => r('alive'), 90_000))]);
       expect(how, `the service should have killed itself at ${fault}:\n${doomed.output()}`).toBe('SIGKILL');
-      const svc = await startServiceProcess(env(s.t.dbName));
+      const svc = await startServiceProcess(crashEnv(s.t.dbName, undefined, { worker: true }));
       try {
         // Assert
         const done = await eventually(async () => {

@@ -12,7 +12,8 @@ import { api, NAME_OF, parseFeed } from '../helpers/roster-fixtures.js';
 import { eventually, startServiceProcess } from '../helpers/service-process.js';
 import type { TestApp } from '../helpers/test-app.js';
 import { startRobotServer, type RobotServer } from '../integration/messaging/robot-server.js';
-import { crashEnv, NEWCOMER, publishedEastPlan } from './claims-fixture.js';
+import { NEWCOMER, publishedEastPlan } from './claims-fixture.js';
+import { crashEnv } from './crash-env.js';
 
 let robots: RobotServer;
 const apps: TestApp[] = [];

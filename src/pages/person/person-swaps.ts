@@ -4,6 +4,7 @@
  */
 import type { Models } from '../../db/models.js';
 import { listSwaps, swapsOpenTo, type SwapRecord } from '../../claims/swaps.js';
+import { displayNames } from '../display-names.js';
 import { shiftLabel } from '../time-labels.js';
 
 export interface OwnShift {
@@ -18,17 +19,12 @@ export async function personSwaps(models: Models, cadreId: string, now: Date, ti
   const [open, mine] = await Promise.all([swapsOpenTo(models, cadreId, now), listSwaps(models, { villages: null, cadreId }, now)]);
   const live = mine.filter((s) => s.end.getTime() > now.getTime());
   const all = [...open, ...live];
-  const [gates, people] = await Promise.all([
-    models.Gate.find({ _id: { $in: [...new Set(all.map((s) => s.gateId))] } }, { _id: 0, id: 1, name: 1 }).lean<{ id: string; name: string }[]>(),
-    models.Cadre.find({ _id: { $in: [...new Set(all.flatMap((s) => [s.fromCadreId, s.takerCadreId ?? '']))] } }, { _id: 0, id: 1, name: 1 }).lean<{ id: string; name: string }[]>(),
-  ]);
-  const gateName = new Map(gates.map((g) => [g.id, g.name]));
-  const personName = new Map(people.map((p) => [p.id, p.name]));
+  const names = await displayNames(models, { gates: all.map((s) => s.gateId), people: all.flatMap((s) => [s.fromCadreId, s.takerCadreId ?? '']) });
   const view = (s: SwapRecord) => ({
     ...s,
-    gateName: gateName.get(s.gateId) ?? s.gateId,
-    fromName: personName.get(s.fromCadreId) ?? s.fromCadreId,
-    takerName: s.takerCadreId ? (personName.get(s.takerCadreId) ?? s.takerCadreId) : null,
+    gateName: names.gate(s.gateId),
+    fromName: names.person(s.fromCadreId),
+    takerName: s.takerCadreId ? names.person(s.takerCadreId) : null,
     label: shiftLabel(s.start, s.end, timeZone),
     mine: s.fromCadreId === cadreId,
     // What may go back: the person's own shifts of the same plan, not the offered one's time.

@@ -27,6 +27,7 @@ import { claimOpenShift, ClaimRefused, listClaims } from '../../claims/claims.js
 import { openShiftsFor } from '../../claims/open-shifts.js';
 import { rememberPerson } from '../gate/person-cookie.js';
 import { acceptSwap, getSwap, offerSwap, withdrawSwap } from '../../claims/swaps.js';
+import { displayNames } from '../display-names.js';
 import { personSwaps } from './person-swaps.js';
 
 const FEED_SECRET = /^[A-Za-z0-9_-]{20,200}$/;
@@ -190,8 +191,7 @@ async function renderPerson(
   const feedUrl = `${baseUrl(config, req)}/feeds/${found.token}.ics`;
   const openShifts = (await openShiftsFor(models, found.cadreId, extra.now)).map((o) => ({ ...o, label: shiftLabel(o.start, o.end, config.TIMEZONE), startMs: o.start.getTime(), open: o.needed - o.filled }));
   const ownClaims = (await listClaims(models, { villages: null, cadreId: found.cadreId, limit: 50 })).filter((c) => c.end.getTime() > now);
-  const gateNames = new Map((await models.Gate.find({ _id: { $in: [...new Set(ownClaims.map((c) => c.gateId))] } }, { _id: 0, id: 1, name: 1 }).lean<{ id: string; name: string }[]>()).map((g) => [g.id, g.name]));
-  const gateNameOf = (gateId: string) => gateNames.get(gateId) ?? gateId;
+  const { gate: gateNameOf } = await displayNames(models, { gates: ownClaims.map((c) => c.gateId) });
   const claims = ownClaims.map((c) => ({ ...c, gateName: gateNameOf(c.gateId), label: shiftLabel(c.start, c.end, config.TIMEZONE) }));
   const claimed = extra.claimedId ? claims.find((c) => c.id === extra.claimedId) : undefined;
   const { openSwaps, mySwaps } = await personSwaps(models, found.cadreId, extra.now, config.TIMEZONE, upcoming);

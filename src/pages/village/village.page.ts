@@ -20,8 +20,8 @@ import { choosePublishedPlan } from '../published-plan.js';
 import { pageContext, sendPage } from '../render.js';
 import { localTime, shiftLabel } from '../time-labels.js';
 import { listClaims } from '../../claims/claims.js';
+import { displayNames } from '../display-names.js';
 import { decideSwap, listSwaps } from '../../claims/swaps.js';
-import { findByIds } from '../../db/by-ids.js';
 import { coverageModel } from './coverage-grid.js';
 import { nowModel } from './now-model.js';
 import type { GroundSettings } from '../../ground/grounded-roster.js';
@@ -186,35 +186,23 @@ export function villageRoutes(models: Models, timeZone: string, ground: GroundSe
 /** Open shifts of this plan the people claimed in these villages, shifts not ended a day ago, soonest first. */
 async function villageClaims(models: Models, villages: string[], planId: string, now: Date, timeZone: string) {
   const claims = (await listClaims(models, { villages, status: 'published' })).filter((c) => c.planId === planId && c.end.getTime() > now.getTime() - 86_400_000);
-  const [names, gates] = await Promise.all([
-    models.Cadre.find({ _id: { $in: [...new Set(claims.map((c) => c.cadreId))] } }, { _id: 0, id: 1, name: 1 }).lean<{ id: string; name: string }[]>(),
-    models.Gate.find({ _id: { $in: [...new Set(claims.map((c) => c.gateId))] } }, { _id: 0, id: 1, name: 1 }).lean<{ id: string; name: string }[]>(),
-  ]);
-  const nameOf = new Map(names.map((c) => [c.id, c.name]));
-  const gateOf = new Map(gates.map((g) => [g.id, g.name]));
-  return claims.map((c) => ({ id: c.id, who: nameOf.get(c.cadreId) ?? c.cadreId, gate: gateOf.get(c.gateId) ?? c.gateId, label: shiftLabel(c.start, c.end, timeZone), claimedAt: localTime(c.createdAt, timeZone), version: c.publishedVersion }));
+  const names = await displayNames(models, { people: claims.map((c) => c.cadreId), gates: claims.map((c) => c.gateId) });
+  return claims.map((c) => ({ id: c.id, who: names.person(c.cadreId), gate: names.gate(c.gateId), label: shiftLabel(c.start, c.end, timeZone), claimedAt: localTime(c.createdAt, timeZone), version: c.publishedVersion }));
 }
 
 /** Swaps of this plan in these villages that wait for a head or were settled, shifts not ended a day ago, soonest first. */
 async function villageSwaps(models: Models, villages: string[], planId: string, now: Date, timeZone: string) {
   const shown = new Set(['awaiting_approval', 'pending', 'published', 'declined']);
   const swaps = (await listSwaps(models, { villages }, now)).filter((w) => w.planId === planId && shown.has(w.status) && w.end.getTime() > now.getTime() - 86_400_000);
-  const people = [...new Set(swaps.flatMap((w) => [w.fromCadreId, w.takerCadreId ?? '']))];
-  const gateIds = [...new Set(swaps.flatMap((w) => [w.gateId, ...(w.inReturn ? [w.inReturn.gateId] : [])]))];
-  const [names, gates] = await Promise.all([
-    findByIds<{ id: string; name: string }>(models.Cadre, people, { _id: 0, id: 1, name: 1 }),
-    findByIds<{ id: string; name: string }>(models.Gate, gateIds, { _id: 0, id: 1, name: 1 }),
-  ]);
-  const nameOf = new Map(names.map((c) => [c.id, c.name]));
-  const gateOf = new Map(gates.map((g) => [g.id, g.name]));
+  const names = await displayNames(models, { people: swaps.flatMap((w) => [w.fromCadreId, w.takerCadreId ?? '']), gates: swaps.flatMap((w) => [w.gateId, ...(w.inReturn ? [w.inReturn.gateId] : [])]) });
   return swaps.map((w) => ({
     id: w.id,
     status: w.status,
-    gate: gateOf.get(w.gateId) ?? w.gateId,
+    gate: names.gate(w.gateId),
     label: shiftLabel(w.start, w.end, timeZone),
-    from: nameOf.get(w.fromCadreId) ?? w.fromCadreId,
-    to: nameOf.get(w.takerCadreId ?? '') ?? w.takerCadreId ?? '',
-    back: w.inReturn ? { gate: gateOf.get(w.inReturn.gateId) ?? w.inReturn.gateId, label: shiftLabel(new Date(w.inReturn.start), new Date(w.inReturn.end), timeZone) } : null,
+    from: names.person(w.fromCadreId),
+    to: w.takerCadreId ? names.person(w.takerCadreId) : '',
+    back: w.inReturn ? { gate: names.gate(w.inReturn.gateId), label: shiftLabel(new Date(w.inReturn.start), new Date(w.inReturn.end), timeZone) } : null,
     version: w.publishedVersion,
   }));
 }
