@@ -89,6 +89,9 @@ export async function runClaimRace(log: (line: string) => void): Promise<ClaimRa
         // The 20 places: the soonest open seats the first volunteer is offered, at gates that
         // need no village cadre to lead (there the last seat waits for one: fewer than 20 could win).
         const noLead = new Set(district.gates.filter((g) => !g.leadRequired).map((g) => g.id));
+        // Both processes have served the list once, as running services have: the race measures
+        // claims, not a process's first request (its code loading and board building).
+        await getJson(other.baseUrl, '/api/v1/open-shifts', tokens[1] as string);
         const offered = ((await getJson(service.baseUrl, '/api/v1/open-shifts', tokens[0] as string)).items as (Place & { needed: number; filled: number })[]).filter((o) => noLead.has(o.gateId));
         const seats: Place[] = [];
         for (const o of offered) for (let k = o.filled; k < o.needed && seats.length < PLACES; k++) seats.push({ planId: o.planId, gateId: o.gateId, start: o.start });

@@ -31,7 +31,7 @@ import type { Assignment, Gap } from '../domain/roster.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { liveState } from '../roster/live-state.js';
-import { publishPlan, type PublishOptions } from '../roster/publish-protocol.js';
+import { publishPlan, StaleVersionError, type PublishOptions } from '../roster/publish-protocol.js';
 import { storeRoster, type StoredRoster } from '../roster/publish.js';
 import { buildBoard, cachedBoard, whyNot, type ClaimBoard } from './board.js';
 import type { ClaimDoc } from './claims.js';
@@ -192,12 +192,19 @@ export class ClaimWorker {
   /** Steps 3 and 4 (`known`: what step 2 of this pass holds, not read again). */
   private async publish(round: RoundDoc, known?: Known): Promise<void> {
     const { models } = this;
-    const current = (await liveState(models)).versions[round._id] ?? null;
-    const live = current === null ? null : await models.Publication.findOne({ _id: `${round._id}:${current}` }, { solveId: 1 }).lean<{ solveId: string }>();
-    let version = current;
+    // A round this pass built stands on the version it just read: the publish checks that
+    // under its lease. A round resumed from an earlier pass looks first: it may be published
+    // already, or stand on a version no longer live.
+    let version: number | null = null;
+    let published = false;
+    if (!known) {
+      version = (await liveState(models)).versions[round._id] ?? null;
+      const live = version === null ? null : await models.Publication.findOne({ _id: `${round._id}:${version}` }, { solveId: 1 }).lean<{ solveId: string }>();
+      published = live?.solveId === round.rosterId;
+      if (!published && version !== round.baseVersion) return this.endRound(round._id);
+    }
     let decided = false;
-    if (live?.solveId !== round.rosterId) {
-      if (current !== round.baseVersion) return this.endRound(round._id);
+    if (!published) {
       // The outcomes are written as soon as the version is committed: the people waiting for
       // their answer do not wait for the publish's tidying.
       const afterCommit = async (committed: number): Promise<void> => {
@@ -208,6 +215,7 @@ export class ClaimWorker {
       try {
         version = (await publishPlan(models, round._id, round.rosterId as string, CLAIMS_PUBLISHER, { ifVersion: round.baseVersion, afterCommit, ...(known ? { known } : {}) })).version;
       } catch (error) {
+        if (error instanceof StaleVersionError) return this.endRound(round._id); // its claims wait for the next round
         if (error instanceof AppError && error.code === 'conflict') return; // another publish: next pass
         throw error;
       }

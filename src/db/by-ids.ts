@@ -21,14 +21,14 @@ export async function findByIds<T>(model: Model<any>, ids: readonly string[], pr
 }
 
 /** Inserts `docs`, replacing any stored document of the same `_id` (one insert when there is none). */
-export async function insertReplacing(model: Model<any>, docs: readonly { _id: string }[]): Promise<void> {
+export async function insertReplacing<T extends { _id: string | number }>(model: Model<any>, docs: readonly T[]): Promise<void> {
   try {
     await model.insertMany(docs, { ordered: false });
   } catch (error) {
     const writeErrors = (error as { writeErrors?: { index: number; code?: number }[] }).writeErrors;
     if (!writeErrors?.length || writeErrors.some((w) => w.code !== 11000)) throw error;
     for (const { index } of writeErrors) {
-      const doc = docs[index] as { _id: string };
+      const doc = docs[index] as { _id: string | number };
       await model.replaceOne({ _id: doc._id }, doc);
     }
   }

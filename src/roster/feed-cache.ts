@@ -48,6 +48,7 @@ export class FeedCache {
   private generation: Cached<LiveFeeds> | undefined;
   private readonly secrets = new Map<string, Cached<{ kind: string; subject: string } | null>>();
   private readonly feeds = new Map<string, unknown>();
+  private readonly states = new Map<string, unknown>();
 
   /** The live generation; its feed map is loaded again only when the generation changed. */
   async liveGeneration(loadGen: () => Promise<number>, loadMap: (gen: number) => Promise<LiveFeeds['map']>): Promise<LiveFeeds> {
@@ -95,6 +96,16 @@ export class FeedCache {
   remember(id: string, value: unknown): void {
     this.feeds.set(id, value);
     if (this.feeds.size > MAX_FEEDS) this.feeds.delete(this.feeds.keys().next().value as string);
+  }
+
+  /** A publish in this process rendered this feed's event states: the next publish renders on them. */
+  rememberStates(id: string, value: unknown): void {
+    this.states.set(id, value);
+    if (this.states.size > MAX_FEEDS) this.states.delete(this.states.keys().next().value as string);
+  }
+
+  statesOf<T>(id: string): T | undefined {
+    return this.states.get(id) as T | undefined;
   }
 
   async feed<T>(id: string, load: () => Promise<T | null>): Promise<T | null> {

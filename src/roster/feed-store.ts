@@ -107,6 +107,8 @@ export interface NextGeneration {
   counts: { cadres: number; villages: number };
   /** The documents the rows replace (what tidying after the commit drops). */
   superseded: string[];
+  /** Each row's validators and event states, by document id (the next publish renders on them). */
+  states: Map<string, LiveFeed>;
 }
 
 /**
@@ -137,20 +139,21 @@ export async function renderNextGeneration(models: Models, input: GenerationInpu
   const live = await liveFeedStates(models, map, keys);
 
   const docs = new Map<string, object>();
+  const rendered = new Map<string, LiveFeed>();
   for (const cadreId of cadreIds) {
     const cadre = cadresById.get(cadreId) ?? { id: cadreId, name: cadreId };
     const content = { cadre, assignments: byCadre.get(cadreId) ?? [], partnersOf, gatesById, timeZone };
     const key = `cadre:${cadreId}`;
     const states = nextEventStates(live.get(key)?.states ?? new Map(), cadreFeedEvents(content), publishedAt);
     const ics = renderCadreFeed({ ...content, states, calendarName: `值守排班 · ${cadre.name}` });
-    docs.set(key, feedDoc(nextGen, key, ics, states, live.get(key), publishedAt));
+    docs.set(key, feedDoc(nextGen, key, ics, states, live.get(key), publishedAt, rendered));
   }
   for (const village of villages) {
     const content = { village, assignments: byVillage.get(village) ?? [], gaps: gapsByVillage.get(village) ?? [], cadresById, gatesById, timeZone };
     const key = `village:${village}`;
     const states = nextEventStates(live.get(key)?.states ?? new Map(), villageFeedEvents(content), publishedAt);
     const ics = renderVillageFeed({ ...content, states, calendarName: `${village} 门岗值守` });
-    docs.set(key, feedDoc(nextGen, key, ics, states, live.get(key), publishedAt));
+    docs.set(key, feedDoc(nextGen, key, ics, states, live.get(key), publishedAt, rendered));
   }
   const next = new Map(map);
   const superseded: string[] = [];
@@ -159,7 +162,7 @@ export async function renderNextGeneration(models: Models, input: GenerationInpu
     if (held !== undefined) superseded.push(feedId(held, key));
     next.set(key, nextGen);
   }
-  return { rows: [...docs.values()], map: next, counts: { cadres: cadreIds.size, villages: villages.size }, superseded };
+  return { rows: [...docs.values()], map: next, counts: { cadres: cadreIds.size, villages: villages.size }, superseded, states: rendered };
 }
 
 /** People and villages whose feeds a publish must render again (see renderNextGeneration). */
@@ -213,11 +216,12 @@ function namesChanged(a: PublishedRoster, b: PublishedRoster): boolean {
 }
 
 /** After a generation committed: this process serves it at once, from memory. */
-export function rememberGeneration(models: Models, gen: number, rows: object[], map: Map<string, number>): void {
+export function rememberGeneration(models: Models, gen: number, { rows, map, states }: Pick<NextGeneration, 'rows' | 'map' | 'states'>): void {
   const cache = feedCacheFor(models);
   for (const row of rows as { _id: string; ics: string; etag: string; lastModified: Date }[]) {
     cache.remember(row._id, { ics: row.ics, etag: row.etag, lastModified: row.lastModified });
   }
+  for (const [id, live] of states) cache.rememberStates(id, live);
   cache.setGeneration({ gen, map });
 }
 
@@ -250,7 +254,15 @@ async function liveFeedStates(models: Models, map: ReadonlyMap<string, number>, 
     return gen === undefined ? [] : [feedId(gen, key)];
   });
   const out = new Map<string, LiveFeed>();
-  for (const d of await findByIds<Record<string, any>>(models.Feed, ids, { etag: 1, lastModified: 1, states: 1 })) {
+  // Those this process rendered itself are remembered; reading a feed back costs more than rendering it.
+  const cache = feedCacheFor(models);
+  const unknown: string[] = [];
+  for (const id of ids) {
+    const known = cache.statesOf<LiveFeed>(id);
+    if (known) out.set(feedKeyOf(id), known);
+    else unknown.push(id);
+  }
+  for (const d of await findByIds<Record<string, any>>(models.Feed, unknown, { etag: 1, lastModified: 1, states: 1 })) {
     const states = (JSON.parse(d.states as string) as EventState[]).map((e) => ({ ...e, created: new Date(e.created), lastModified: new Date(e.lastModified) }));
     const key = feedKeyOf(String(d._id));
     out.set(key, { etag: d.etag, lastModified: d.lastModified, states: new Map(states.map((e) => [e.uid, e])) });
@@ -258,8 +270,9 @@ async function liveFeedStates(models: Models, map: ReadonlyMap<string, number>, 
   return out;
 }
 
-function feedDoc(gen: number, key: string, ics: string, states: Map<string, EventState>, previous: FeedState | undefined, publishedAt: Date): object {
+function feedDoc(gen: number, key: string, ics: string, states: Map<string, EventState>, previous: FeedState | undefined, publishedAt: Date, rendered: Map<string, LiveFeed>): object {
   const { etag, lastModified } = nextFeedState(previous, ics, publishedAt);
+  rendered.set(feedId(gen, key), { etag, lastModified, states });
   return { _id: feedId(gen, key), gen, ics, etag, lastModified, states: JSON.stringify([...states.values()]) };
 }
 

@@ -42,7 +42,7 @@ import { liveMapOf, rememberGeneration, renderNextGeneration, staleFeedIds } fro
 import { liveState, type LiveState } from './live-state.js';
 import { doubleBookings } from './other-plans.js';
 import { getPlan } from './plans.js';
-import { loadRoster, publishedRosterAt, type Publication, type PublishedRoster, type StoredRoster } from './publish.js';
+import { loadRoster, publishedRosterAt, rememberPublished, type Publication, type PublishedRoster, type StoredRoster } from './publish.js';
 
 const LEASE = 'publish';
 const LEASE_TTL_MS = 30_000;
@@ -105,15 +105,16 @@ export async function publishPlan(models: Models, planId: string, solveId: strin
     }
     const version = (live.versions[planId] ?? 0) + 1;
     const publication: Publication = { planId, version, solveId, publishedAt: new Date(), publishedBy };
-    await models.Publication.deleteOne({ _id: `${planId}:${version}` });
-    await models.Publication.create({ _id: `${planId}:${version}`, ...publication });
+    // A leftover of an interrupted publish at this version is replaced (one write when there is none).
+    await insertReplacing(models.Publication, [{ _id: `${planId}:${version}`, ...publication }]);
     faultPoint('publish:after-publication');
 
     const next: LiveState = { gen: live.gen + 1, versions: { ...live.versions, [planId]: version } };
     const current: PublishedRoster = { ...roster, publication };
     const rosters = await rostersOf(models, next, current);
     refuseDoubleBookings(current, rosters);
-    const { rows, map, counts, superseded } = await renderNextGeneration(models, { previous, current, rosters, liveGen: live.gen, nextGen: next.gen });
+    const rendered = await renderNextGeneration(models, { previous, current, rosters, liveGen: live.gen, nextGen: next.gen });
+    const { rows, map, counts, superseded } = rendered;
     // Leftovers of an interrupted publish under this publish's own ids are replaced (by id: on
     // the embedded FerretDB a filter on `gen` reads every feed document, src/db/by-ids.ts).
     // Leftovers under other keys are never pointed at; recovery drops them.
@@ -121,14 +122,14 @@ export async function publishPlan(models: Models, planId: string, solveId: strin
       await insertReplacing(models.Feed, rows.slice(i, i + FEED_BATCH) as { _id: string }[]);
       faultPoint('publish:after-feeds-batch');
     }
-    await models.FeedMap.deleteOne({ _id: next.gen });
-    await models.FeedMap.create({ _id: next.gen, feedKeys: [...map.keys()], feedGens: [...map.values()] });
+    await insertReplacing(models.FeedMap, [{ _id: next.gen, feedKeys: [...map.keys()], feedGens: [...map.values()] }]);
     await stagePublishMessages(models, { previous, current, nextGen: next.gen });
     faultPoint('publish:after-outbox');
 
     await models.Generation.create({ _id: next.gen, versions: next.versions, committedAt: new Date() });
     faultPoint('publish:after-commit');
-    rememberGeneration(models, next.gen, rows, map);
+    rememberGeneration(models, next.gen, rendered);
+    rememberPublished(models, current);
     const failed = await options.afterCommit?.(version).then(
       () => null,
       (error: unknown) => ({ error }),

@@ -69,9 +69,49 @@ export async function publishedRoster(models: Models, planId: string, version?: 
   return roster;
 }
 
+/**
+ * Committed versions never change, and the few newest are read again and again (a claim
+ * board, the duty-elsewhere of a solve, the next publish): each process keeps the last ones
+ * it read or published, read once. A district roster takes a quarter second to read back.
+ */
+const RECENT_ROSTERS = 8;
+const recentRosters = new WeakMap<Models, Map<string, Promise<PublishedRoster | null>>>();
+
+function recentOf(models: Models): Map<string, Promise<PublishedRoster | null>> {
+  let recent = recentRosters.get(models);
+  if (!recent) recentRosters.set(models, (recent = new Map()));
+  return recent;
+}
+
+function keep(models: Models, id: string, roster: Promise<PublishedRoster | null>): void {
+  const recent = recentOf(models);
+  recent.delete(id);
+  recent.set(id, roster);
+  if (recent.size > RECENT_ROSTERS) recent.delete(recent.keys().next().value as string);
+}
+
+/** A version this process just committed: its next readers need not read it back. */
+export function rememberPublished(models: Models, roster: PublishedRoster): void {
+  keep(models, `${roster.planId}:${roster.publication.version}`, Promise.resolve(roster));
+}
+
 /** One committed version's roster (null for none); callers take `version` from the live state. */
 export async function publishedRosterAt(models: Models, planId: string, version: number | null): Promise<PublishedRoster | null> {
   if (version === null) return null;
+  const id = `${planId}:${version}`;
+  const hit = recentOf(models).get(id);
+  if (hit) return hit;
+  const read = readPublishedRoster(models, planId, version);
+  keep(models, id, read);
+  // A failure or a version not there (yet) is not kept.
+  read.then(
+    (roster) => roster === null && recentOf(models).get(id) === read && recentOf(models).delete(id),
+    () => recentOf(models).get(id) === read && recentOf(models).delete(id),
+  );
+  return read;
+}
+
+async function readPublishedRoster(models: Models, planId: string, version: number): Promise<PublishedRoster | null> {
   const doc = await models.Publication.findOne({ _id: `${planId}:${version}` }).lean<Record<string, any>>();
   if (!doc) return null;
   const publication: Publication = { planId: doc.planId, version: doc.version, solveId: doc.solveId, publishedAt: doc.publishedAt, publishedBy: doc.publishedBy };
