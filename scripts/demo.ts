@@ -18,7 +18,7 @@ import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../src/config.js';
 import { openDatabase } from '../src/db/connect.js';
-import { registerModels } from '../src/db/models.js';
+import { wireModels } from '../src/wiring.js';
 import { issueToken } from '../src/auth/tokens.js';
 import { ApiClient, ApiError } from '../src/http/client/api-client.js';
 import { startService } from '../src/server.js';
@@ -37,7 +37,7 @@ const { values } = parseArgs({
 const config = demoConfig(values.data);
 if (values.reset) await resetDatabase(config);
 const service = await startService(config);
-const models = registerModels(service.db.connection);
+const models = wireModels(service.db.connection);
 const base = service.baseUrl;
 const planner = await issueToken(models, { role: 'planner', label: TOKEN_LABEL });
 const api = await ApiClient.connect(base, planner.token);

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import mongoose from 'mongoose';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { loadConfig } from '../src/config.js';
-import { registerModels } from '../src/db/models.js';
+import { wireModels } from '../src/wiring.js';
 import { createApp } from '../src/http/app.js';
 import { createLogger } from '../src/logger.js';
 
@@ -30,7 +30,7 @@ export async function generatedFiles(): Promise<Record<string, string>> {
     config: loadConfig({ LOG_LEVEL: 'silent', RUN_WORKER: 'false' }),
     logger: createLogger('silent'),
     connection,
-    models: registerModels(connection),
+    models: wireModels(connection),
   });
   await connection.close();
   const document = app.locals.openApiDocument as object;

@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/connect.js';
-import { registerModels } from '../src/db/models.js';
+import { wireModels } from '../src/wiring.js';
 import { issueToken } from '../src/auth/tokens.js';
 import { tokenRequestSchema } from '../src/http/routes/tokens.routes.js';
 import { AppError } from '../src/errors.js';
@@ -32,7 +32,7 @@ if (!parsed.success) {
 const config = loadConfig();
 const db = await openDatabase({ uri: config.MONGODB_URI, dataDir: config.DATA_DIR, reuseRunning: true });
 try {
-  const issued = await issueToken(registerModels(db.connection), parsed.data);
+  const issued = await issueToken(wireModels(db.connection), parsed.data);
   console.log(`token id ${issued.tokenId} (${issued.principal.role}); revoke with DELETE /api/v1/tokens/${issued.tokenId}`);
   console.log(issued.token);
 } catch (error) {

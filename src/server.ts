@@ -5,8 +5,7 @@
 import type { Server } from 'node:http';
 import { loadConfig, publicBaseUrl, type Config } from './config.js';
 import { openDatabase, type Database } from './db/connect.js';
-import { registerModels } from './db/models.js';
-import { createApp } from './http/app.js';
+import { createServiceApp, wireModels } from './wiring.js';
 import { createLogger, type Logger } from './logger.js';
 import { recoverAfterCrash } from './recovery.js';
 import { SolveWorker } from './roster/solves.js';
@@ -50,7 +49,7 @@ export async function startService(config: Config = loadConfig(), onFatal: (erro
   });
   db.connection.on('reconnected', () => logger.info('database connection back'));
   logger.info({ database: db.describe }, 'database ready');
-  const models = registerModels(db.connection);
+  const models = wireModels(db.connection);
   await recoverAfterCrash(models, logger);
   const worker = config.RUN_WORKER ? new SolveWorker(models, logger, { engine: config.SOLVER, deadlineSeconds: config.SOLVE_DEADLINE_S }) : undefined;
   await worker?.start();
@@ -67,7 +66,7 @@ export async function startService(config: Config = loadConfig(), onFatal: (erro
   // The ground's no-show sweep stages its messages on the delivery worker's tick.
   const delivery = config.RUN_DELIVERY ? new DeliveryWorker(models, logger, deliveryOptionsOf(config, models, [new NoShowSweep(models, groundSettings(config))])) : undefined;
   delivery?.start();
-  const app = createApp({ config, logger, connection: db.connection, health: db.health, models, onSolveRequested: () => worker?.nudge(), onRollRequested: () => roller?.nudge() });
+  const app = createServiceApp({ config, logger, connection: db.connection, health: db.health, models, onSolveRequested: () => worker?.nudge(), onRollRequested: () => roller?.nudge() });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, (error?: Error) => (error ? reject(error) : resolve(s)));
   });

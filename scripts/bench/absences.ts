@@ -17,7 +17,7 @@
 import { readFileSync } from 'node:fs';
 import type { ApiClient } from '../../src/http/client/api-client.js';
 import { ApiError } from '../../src/http/client/api-client.js';
-import { registerModels } from '../../src/db/models.js';
+import { wireModels } from '../../src/wiring.js';
 import { addDays, localDate } from '../../src/domain/time.js';
 import type { OutboxDoc } from '../../src/messaging/outbox.js';
 import { startRobotServer } from '../../test/integration/messaging/robot-server.js';
@@ -70,7 +70,7 @@ export async function runAbsenceBench(options: AbsenceBenchOptions): Promise<Abs
   try {
     let figures: AbsenceBenchFigures | undefined;
     await withFreshService(async (api, service) => {
-      const models = registerModels(service.db.connection);
+      const models = wireModels(service.db.connection);
       const today = localDate(new Date(), ZONE);
       await uploadDistrictFrom(api, today);
       const plan = await api.call('createPlan', { json: { name: 'absence bench', start: today, days: 7 } });
@@ -244,7 +244,7 @@ export async function postAbsence(api: ApiClient, shift: Pick<Row, 'cadreId' | '
 }
 
 /** Messages matching `which`, once none is open any more (outbox and delivery log); with `some`, once there is one. */
-async function drained(models: ReturnType<typeof registerModels>, which: (d: OutboxDoc) => boolean, some = true): Promise<OutboxDoc[]> {
+async function drained(models: ReturnType<typeof wireModels>, which: (d: OutboxDoc) => boolean, some = true): Promise<OutboxDoc[]> {
   let docs: OutboxDoc[] = [];
   await until(async () => {
     const all = [...(await models.Outbox.find({}).lean<OutboxDoc[]>()), ...(await models.DeliveryLog.find({}).lean<OutboxDoc[]>())];

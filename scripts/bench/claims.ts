@@ -10,7 +10,7 @@
  * the shift (median and worst).
  */
 import { issueToken } from '../../src/auth/tokens.js';
-import { registerModels } from '../../src/db/models.js';
+import { wireModels } from '../../src/wiring.js';
 import { planSpecSchema } from '../../src/domain/plan.js';
 import { addDays, localDate } from '../../src/domain/time.js';
 import type { Cadre } from '../../src/domain/types.js';
@@ -63,7 +63,7 @@ export async function runClaimRace(log: (line: string) => void): Promise<ClaimRa
   let figures: ClaimRaceFigures | undefined;
   try {
     await withFreshService(async (api, service) => {
-      const models = registerModels(service.db.connection);
+      const models = wireModels(service.db.connection);
       await api.call('uploadGates', { body: gatesJson(district.gates), contentType: 'application/json' });
       await api.call('uploadCadres', { body: cadresJson(kept), contentType: 'application/json' });
       await api.call('createChannel', { json: { kind: 'webhook', url: robots.urlOf('webhook', 'race'), secret: 'race-secret', events: ['shift_changed', 'publish_summary'] } });

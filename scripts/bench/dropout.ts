@@ -26,7 +26,7 @@
  * times" are compressed into seconds of real time (CLAIM_WINDOW_MS).
  */
 import { issueToken } from '../../src/auth/tokens.js';
-import { registerModels } from '../../src/db/models.js';
+import { wireModels } from '../../src/wiring.js';
 import { planSpecSchema } from '../../src/domain/plan.js';
 import { addDays, localDate, localInstant } from '../../src/domain/time.js';
 import type { AvailabilityWindow, Cadre, Gate } from '../../src/domain/types.js';
@@ -144,7 +144,7 @@ async function runWeek(mode: DropoutRun['mode'], start: string, options: Dropout
   const people = district.cadres;
   let run: DropoutRun | undefined;
   await withFreshService(async (api, service) => {
-    const models = registerModels(service.db.connection);
+    const models = wireModels(service.db.connection);
     await uploadDistrictFrom(api, start);
     // The policies reach past the end of the week, so each day's fill-ins and offers are in
     // reach as they would be on that day (see the header).

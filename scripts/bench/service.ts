@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { loadConfig } from '../../src/config.js';
 import { ApiClient } from '../../src/http/client/api-client.js';
-import { registerModels } from '../../src/db/models.js';
+import { wireModels } from '../../src/wiring.js';
 import { issueToken } from '../../src/auth/tokens.js';
 import { startService, type RunningService } from '../../src/server.js';
 
@@ -132,7 +132,7 @@ export async function withFreshService(work: (api: ApiClient, service: RunningSe
   const noLimits = { RATE_LIMIT_SECRET_REQUESTS_PER_MIN: '0', RATE_LIMIT_FAILED_SECRETS_PER_MIN: '0', RATE_LIMIT_UPLOADS_PER_HOUR: '0' };
   const service = await startService(loadConfig({ ...process.env, PORT: '0', LOG_LEVEL: 'error', DATA_DIR: dataDir, MONGODB_URI: uri, ...noLimits, ...env }));
   try {
-    const token = (await issueToken(registerModels(service.db.connection), { role: 'planner', label: 'bench' })).token;
+    const token = (await issueToken(wireModels(service.db.connection), { role: 'planner', label: 'bench' })).token;
     await work(await ApiClient.connect(service.baseUrl, token), service);
   } finally {
     if (uri) await service.db.connection.dropDatabase().catch(() => undefined);

@@ -26,7 +26,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import mongoose, { type Connection, type mongo } from 'mongoose';
-import { registerModels } from '../../src/db/models.js';
+import { wireModels } from '../../src/wiring.js';
 
 const { EJSON } = mongoose.mongo.BSON;
 
@@ -99,7 +99,7 @@ export async function backupDatabase(
   const log = options.log ?? (() => undefined);
   const maxAttempts = options.maxAttempts ?? 8;
   const tmp = `${file}.partial-${process.pid}`;
-  registerModels(connection);
+  wireModels(connection);
   const control = CONTROL_MODELS.map((name) => connection.models[name]?.collection.collectionName).filter((n): n is string => !!n);
   try {
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
@@ -239,7 +239,7 @@ export async function restoreDatabase(connection: Connection, file: string, opti
 
   // The service's own indexes, as it would create them on start (the schema may be newer
   // than the backup).
-  const models = registerModels(connection);
+  const models = wireModels(connection);
   await Promise.all(Object.values(models).map((m) => m.createIndexes()));
 
   for (const [name, n] of Object.entries(header.counts)) {

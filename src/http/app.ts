@@ -23,7 +23,7 @@ import { rateLimits } from './rate-limit.js';
 import { redactUrl } from './redact.js';
 import { sendJson } from './schemas.js';
 import { FEED_PREFIX } from './secret-urls.js';
-import { pageRoutes } from '../pages/index.js';
+import type { PagesPort } from './page-port.js';
 import { absenceRoutes } from './routes/absences.routes.js';
 import { claimRoutes } from './routes/claims.routes.js';
 import { swapRoutes } from './routes/swaps.routes.js';
@@ -47,6 +47,8 @@ export interface AppDeps {
   onRollRequested?: () => void;
   /** What time it is, for check-ins and no-shows (src/ground/); tests pass a fixed clock. */
   clock?: () => Date;
+  /** The HTML pages (./page-port.ts); without them the app serves the API and the feeds alone. */
+  pages?: PagesPort;
 }
 
 /**
@@ -125,9 +127,9 @@ export function createApp(deps: AppDeps): Express {
     res.json(withServer(document, config.PUBLIC_BASE_URL ?? `${req.protocol}://${req.get('host')}`));
   });
 
-  app.use(pageRoutes({ models, config, onSolveRequested: deps.onSolveRequested, onRollRequested: deps.onRollRequested, secretUrlLimit: limits.secretUrls, uploadLimit: limits.uploads, ground }));
+  if (deps.pages) app.use(deps.pages.routes({ models, config, onSolveRequested: deps.onSolveRequested, onRollRequested: deps.onRollRequested, secretUrlLimit: limits.secretUrls, uploadLimit: limits.uploads, ground }));
   app.use(notFoundHandler);
-  app.use(errorHandler);
+  app.use(errorHandler(deps.pages));
   return app;
 }
 

@@ -3,29 +3,31 @@ import { ZodError } from 'zod';
 import { databaseDownError } from '../db/database-down.js';
 import { isDatabaseUnreachable } from '../db/health.js';
 import { AppError, invalidRequest } from '../errors.js';
-import { pageContext, sendPage } from '../pages/render.js';
+import type { PagesPort } from './page-port.js';
 
 /**
  * Maps expected failures to `{ error: { code, message, details } }`, `details` always an
- * object (empty when there is nothing more to say); hides internals of the rest.
+ * object (empty when there is nothing more to say); hides internals of the rest. With the
+ * pages, a browser asking for one while the database is down gets a page instead.
  */
-export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
-  const appError = toAppError(err);
-  if (!appError) {
-    req.log?.error({ err }, 'unhandled error');
-    res.status(500).json({ error: { code: 'internal', message: 'internal error', details: {} } });
-    return;
-  }
-  const retryAfter = (appError.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
-  if (typeof retryAfter === 'number' && !res.headersSent) res.set('Retry-After', String(retryAfter));
-  // A guard scanning a gate poster, or a head opening their page, gets a page they can read.
-  if (appError.code === 'unavailable' && isPageRequest(req)) {
-    const ctx = pageContext(req);
-    sendPage(res, ctx, 'message', { title: ctx.t('errorTitle'), message: ctx.t('databaseDownPage') }, appError.status);
-    return;
-  }
-  res.status(appError.status).json({ error: { code: appError.code, message: appError.message, details: appError.details ?? {} } });
-};
+export function errorHandler(pages?: Pick<PagesPort, 'databaseDown'>): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const appError = toAppError(err);
+    if (!appError) {
+      req.log?.error({ err }, 'unhandled error');
+      res.status(500).json({ error: { code: 'internal', message: 'internal error', details: {} } });
+      return;
+    }
+    const retryAfter = (appError.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+    if (typeof retryAfter === 'number' && !res.headersSent) res.set('Retry-After', String(retryAfter));
+    // A guard scanning a gate poster, or a head opening their page, gets a page they can read.
+    if (appError.code === 'unavailable' && pages && isPageRequest(req)) {
+      pages.databaseDown(req, res, appError.status);
+      return;
+    }
+    res.status(appError.status).json({ error: { code: appError.code, message: appError.message, details: appError.details ?? {} } });
+  };
+}
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
   next(new AppError('not_found', `no route for ${req.method} ${req.path}`));

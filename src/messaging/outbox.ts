@@ -13,7 +13,7 @@
 import { findByIds } from '../db/by-ids.js';
 import type { Models } from '../db/models.js';
 import type { Assignment } from '../domain/roster.js';
-import type { PublishedRoster } from '../roster/publish.js';
+import type { PublishParticipant, PublishStep } from '../roster/publish-participants.js';
 import { getPlan } from '../roster/plans.js';
 import { channelsFor, loadChannels } from './channels.js';
 import { splitMessage } from './formats.js';
@@ -77,10 +77,7 @@ export async function stageMessages(models: Models, gen: number, routed: readonl
   }
 }
 
-export interface PublishMessagesInput {
-  previous: PublishedRoster | null;
-  current: PublishedRoster;
-  nextGen: number;
+export interface PublishMessagesInput extends PublishStep {
   now?: Date;
 }
 
@@ -140,6 +137,9 @@ export async function stagePublishMessages(models: Models, input: PublishMessage
 export async function dropUncommittedMessages(models: Models, liveGen: number): Promise<void> {
   await models.Outbox.deleteMany({ gen: { $gt: liveGen } });
 }
+
+/** Messaging's part in every publish (src/roster/publish-participants.ts), wired by src/wiring.ts. */
+export const publishMessages: PublishParticipant = { stage: stagePublishMessages, dropUncommitted: dropUncommittedMessages };
 
 /** The delivery log (outbox and archive): newest first. */
 export async function listDeliveries(models: Models, query: { status?: DeliveryStatus; limit?: number } = {}): Promise<OutboxDoc[]> {

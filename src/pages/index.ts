@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import express, { Router, type ErrorRequestHandler } from 'express';
 import { ZodError } from 'zod';
 import { AppError } from '../errors.js';
-import type { PageDeps } from './page-deps.js';
+import type { PageDeps, PagesPort } from '../http/page-port.js';
 import { SECRET_PAGE_PATHS } from '../http/secret-urls.js';
 import { personRoutes } from './person/person.page.js';
 import { plannerRoutes } from './planner/planner.page.js';
@@ -15,6 +15,15 @@ import { errorMessage, problemMessage } from './i18n.js';
 import { pageContext, sendPage } from './render.js';
 import { villageRoutes } from './village/village.page.js';
 import { gateRoutes } from './gate/gate.page.js';
+
+/** The pages as the app takes them (src/http/page-port.ts), handed to it by src/wiring.ts. */
+export const servicePages: PagesPort = {
+  routes: pageRoutes,
+  databaseDown(req, res, status) {
+    const ctx = pageContext(req);
+    sendPage(res, ctx, 'message', { title: ctx.t('errorTitle'), message: ctx.t('databaseDownPage') }, status);
+  },
+};
 
 export function pageRoutes(deps: PageDeps): Router {
   const router = Router();

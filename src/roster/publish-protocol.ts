@@ -14,7 +14,8 @@
  * 3. Render the feeds the publish touches as generation G+1 and insert them in batches, after
  *    dropping any documents of G+1 a crashed publish left. Nobody reads G+1 yet.
  *    [publish:after-feeds-batch] Then write G+1's feed map: every feed to the generation
- *    holding it (the touched ones G+1, the rest where they were), and stage the messages.
+ *    holding it (the touched ones G+1, the rest where they were), and let the participants
+ *    stage what goes out with it (the messages: ./publish-participants.ts).
  *    [publish:after-outbox]
  * 4. Commit: insert the generation document G+1 with the plan's new version. Inserting a
  *    unique `_id` is atomic; from here on every reader sees the new state.
@@ -37,11 +38,11 @@ import { withDocLock } from '../db/doc-lock.js';
 import type { Models } from '../db/models.js';
 import { AppError } from '../errors.js';
 import { faultPoint } from '../faults.js';
-import { dropUncommittedMessages, stagePublishMessages } from '../messaging/outbox.js';
 import { liveMapOf, rememberGeneration, renderNextGeneration, staleFeedIds } from './feed-store.js';
 import { liveState, type LiveState } from './live-state.js';
 import { doubleBookings } from './other-plans.js';
 import { getPlan } from './plans.js';
+import { publishParticipantsOf } from './publish-participants.js';
 import { loadRoster, publishedRosterAt, rememberPublished, type Publication, type PublishedRoster, type StoredRoster } from './publish.js';
 
 const LEASE = 'publish';
@@ -123,7 +124,7 @@ export async function publishPlan(models: Models, planId: string, solveId: strin
       faultPoint('publish:after-feeds-batch');
     }
     await insertReplacing(models.FeedMap, [{ _id: next.gen, feedKeys: [...map.keys()], feedGens: [...map.values()] }]);
-    await stagePublishMessages(models, { previous, current, nextGen: next.gen });
+    for (const participant of publishParticipantsOf(models)) await participant.stage(models, { previous, current, nextGen: next.gen });
     faultPoint('publish:after-outbox');
 
     await models.Generation.create({ _id: next.gen, versions: next.versions, committedAt: new Date() });
@@ -183,7 +184,7 @@ async function repairPublishState(models: Models): Promise<void> {
   const live = await liveState(models);
   await models.Feed.deleteMany({ gen: { $gt: live.gen } });
   await models.FeedMap.deleteMany({ _id: { $gt: live.gen } });
-  await dropUncommittedMessages(models, live.gen);
+  for (const participant of publishParticipantsOf(models)) await participant.dropUncommitted(models, live.gen);
   const publications = await models.Publication.find({}, { planId: 1, version: 1 }).lean<{ _id: string; planId: string; version: number }[]>();
   const uncommitted = publications.filter((p) => p.version > (live.versions[p.planId] ?? 0)).map((p) => p._id);
   if (uncommitted.length) await models.Publication.deleteMany({ _id: { $in: uncommitted } });

@@ -14,8 +14,8 @@ import { inject } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { issueToken } from '../../src/auth/tokens.js';
 import { loadConfig } from '../../src/config.js';
-import { registerModels, type Models } from '../../src/db/models.js';
-import { createApp } from '../../src/http/app.js';
+import type { Models } from '../../src/db/models.js';
+import { createServiceApp, wireModels } from '../../src/wiring.js';
 import { createLogger } from '../../src/logger.js';
 import { SolveWorker } from '../../src/roster/solves.js';
 
@@ -60,7 +60,7 @@ export interface BrowserHarness {
 /** `clock`: what time the service thinks it is (check-ins and no-shows); default the real time. */
 export async function startBrowserHarness(options: { clock?: () => Date } = {}): Promise<BrowserHarness> {
   const connection = await mongoose.createConnection(`${inject('mongoUri')}browser_${randomBytes(6).toString('hex')}`).asPromise();
-  const models = registerModels(connection);
+  const models = wireModels(connection);
   await Promise.all(Object.values(connection.models).map((m) => m.createIndexes()));
   const logger = createLogger('silent');
   const config = loadConfig({ LOG_LEVEL: 'silent', RUN_WORKER: 'false' });
@@ -70,7 +70,7 @@ export async function startBrowserHarness(options: { clock?: () => Date } = {}):
   await worker.start();
   const claims = new ClaimWorker(models, logger, { pollMs: 100 });
   claims.start();
-  const app = createApp({ config, logger, connection, models, onSolveRequested: () => worker.nudge(), clock: options.clock });
+  const app = createServiceApp({ config, logger, connection, models, onSolveRequested: () => worker.nudge(), clock: options.clock });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(0, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(s)));
   });

@@ -5,8 +5,8 @@ import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { loadConfig, type Config } from '../../src/config.js';
-import { registerModels, type Models } from '../../src/db/models.js';
-import { createApp } from '../../src/http/app.js';
+import type { Models } from '../../src/db/models.js';
+import { createServiceApp, wireModels } from '../../src/wiring.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { issueToken, type TokenRequest } from '../../src/auth/tokens.js';
 import type { Express } from 'express';
@@ -31,11 +31,11 @@ export async function createTestApp(
   options: { clock?: () => Date } = {},
 ): Promise<TestApp> {
   const connection = await mongoose.createConnection(`${inject('mongoUri')}${dbName}`).asPromise();
-  const models = registerModels(connection);
+  const models = wireModels(connection);
   await Promise.all(Object.values(connection.models).map((m) => m.createIndexes()));
   const config = loadConfig({ LOG_LEVEL: 'silent', RUN_WORKER: 'false', ...env });
   // Every answer is checked against the OpenAPI document (./contract.ts).
-  const app = withContractCheck(createApp({ config, logger, connection, models, clock: options.clock }));
+  const app = withContractCheck(createServiceApp({ config, logger, connection, models, clock: options.clock }));
   return {
     app,
     dbName,

@@ -16,7 +16,7 @@ import request from 'supertest';
 import type { Express } from 'express';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { registerModels } from '../../src/db/models.js';
-import { createApp } from '../../src/http/app.js';
+import { createServiceApp, wireModels } from '../../src/wiring.js';
 import { createLogger } from '../../src/logger.js';
 import { BackupError, backupDatabase, restoreDatabase } from '../../scripts/lib/backup.js';
 import { api, createRosterPlan, feedPath, publish, seedRosterDistrict, solve, testWorker, WEST } from '../helpers/roster-fixtures.js';
@@ -218,7 +218,7 @@ async function freshDatabase(): Promise<Connection> {
 }
 
 function appOn(connection: Connection): Express {
-  return withContractCheck(createApp({ config: source.config, logger: createLogger('silent'), connection, models: registerModels(connection) }));
+  return withContractCheck(createServiceApp({ config: source.config, logger: createLogger('silent'), connection, models: wireModels(connection) }));
 }
 
 async function answers(app: Express): Promise<Answers> {

@@ -6,7 +6,7 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import type { PageDeps } from '../page-deps.js';
+import type { PageDeps } from '../../http/page-port.js';
 import { listChannels, type ChannelView } from '../../messaging/channels.js';
 import { listDeliveries } from '../../messaging/outbox.js';
 import { pageContext, sendPage } from '../render.js';

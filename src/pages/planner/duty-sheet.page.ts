@@ -8,7 +8,7 @@
 import { Router } from 'express';
 import ExcelJS from 'exceljs';
 import { z } from 'zod';
-import type { PageDeps } from '../page-deps.js';
+import type { PageDeps } from '../../http/page-port.js';
 import { AppError } from '../../errors.js';
 import { getPlan, shiftClockTimes, shiftStarts, type Plan } from '../../roster/plans.js';
 import { readPublishedRoster, type RosterView } from '../../roster/read.js';

@@ -5,7 +5,7 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import type { PageDeps } from '../page-deps.js';
+import type { PageDeps } from '../../http/page-port.js';
 import { AppError } from '../../errors.js';
 import { pageContext, sendPage } from '../render.js';
 import { gateQr } from '../gate/gate-qr.js';

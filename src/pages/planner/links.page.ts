@@ -14,7 +14,7 @@ import { Router, type Request } from 'express';
 import ExcelJS from 'exceljs';
 import QRCode from 'qrcode';
 import { z } from 'zod';
-import type { PageDeps } from '../page-deps.js';
+import type { PageDeps } from '../../http/page-port.js';
 import { issueToken } from '../../auth/tokens.js';
 import type { Cadre } from '../../domain/types.js';
 import { AppError } from '../../errors.js';

@@ -7,7 +7,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { instantSchema } from '../../http/schemas.js';
-import type { PageDeps } from '../page-deps.js';
+import type { PageDeps } from '../../http/page-port.js';
 import { parseLocalDateTime } from '../../domain/time.js';
 import { AppError } from '../../errors.js';
 import { addPin, getPlan, isShiftStart, removePin, shiftClockTimes, type Plan } from '../../roster/plans.js';

@@ -6,7 +6,7 @@
 import express, { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { plainText } from '../../http/schemas.js';
-import type { PageDeps } from '../page-deps.js';
+import type { PageDeps } from '../../http/page-port.js';
 import { verifyToken } from '../../auth/tokens.js';
 import { intakeLimitsOf, uploadAvailability, uploadCadres, uploadGates } from '../../directory/upload.js';
 import { AppError, type RowProblem } from '../../errors.js';

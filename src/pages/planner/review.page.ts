@@ -10,7 +10,7 @@
 import { Router, type Request } from 'express';
 import ExcelJS from 'exceljs';
 import { z } from 'zod';
-import type { PageDeps } from '../page-deps.js';
+import type { PageDeps } from '../../http/page-port.js';
 import type { Models } from '../../db/models.js';
 import { AppError } from '../../errors.js';
 import { getPlan, shiftStarts, type Plan } from '../../roster/plans.js';
