@@ -28,6 +28,11 @@ const CLAIMERS = 200;
 const PLACES = 20;
 /** Of the district's people, the share kept: the rest leave the gaps the volunteers claim. */
 const KEPT = 0.6;
+/**
+ * How often a winner asks its feed after its answer. The times are late by at most this; much
+ * faster, the polls of a first round's winners (hundreds a second) slow the round after it.
+ */
+const FEED_POLL_MS = 50;
 
 export interface ClaimRaceFigures {
   gates: number;
@@ -124,7 +129,7 @@ export async function runClaimRace(log: (line: string) => void): Promise<ClaimRa
                     break;
                   }
                 }
-                await new Promise((r) => setTimeout(r, 25));
+                await new Promise((r) => setTimeout(r, FEED_POLL_MS));
               }
             }
             return { status: res.status, code, answerMs: answered - sent, feedMs, person: v, place };

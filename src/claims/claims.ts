@@ -64,8 +64,9 @@ export async function claimOpenShift(models: Models, cadreId: string, request: C
   // One claim of a place at a time in this process: the requests after the first read that
   // the seat is taken instead of trying an insert that must fail (on the embedded database
   // every insert, failed or not, waits its turn to write).
-  const outcome = await withDocLock(`claim:${request.planId}|${request.gateId}|${request.start.getTime()}`, async () => {
-    const held = await claimsOfSeats(models, request, version, seats.map((s) => s.seat));
+  const place = `${request.planId}|${request.gateId}|${request.start.getTime()}`;
+  const outcome = await withDocLock(`claim:${place}`, async () => {
+    const held = await heldSeats(models, place, request, version, seats.map((s) => s.seat));
     // Tapped twice: the first claim stands.
     const mine = [...held.values()].flat().find((c) => c.cadreId === cadreId);
     if (mine) return { existing: mine };
@@ -92,8 +93,10 @@ export async function claimOpenShift(models: Models, cadreId: string, request: C
         };
         try {
           const created = await models.Claim.create(doc);
+          held.set(seat, [...chain, created.toObject() as ClaimDoc]);
           return { created: toRecord(created.toObject() as ClaimDoc) };
         } catch (error) {
+          recentlyHeldOf(models).delete(place);
           if ((error as { code?: number }).code !== 11000) throw error;
           // Another process was first to this seat: the next seat, if any.
           const holder = await models.Claim.findOne({ _id: doc._id }, { status: 1 }).lean<{ status: string }>();
@@ -109,6 +112,33 @@ export async function claimOpenShift(models: Models, cadreId: string, request: C
   claimFaultPoint('claim:after-insert');
   signalClaim();
   return waitForDecision(models, record, options.waitMs ?? 0);
+}
+
+/**
+ * What this process last read of a place's seats, and wrote since, under the place's lock: the
+ * claims queued behind the first (a race asks for one place dozens of times at once) answer
+ * from it instead of each reading every seat again. Another process's insert fails ours and
+ * drops the entry; a seat a round refused in the meantime looks taken for at most HELD_TTL_MS.
+ */
+const HELD_TTL_MS = 500;
+type HeldByPlace = Map<string, { at: number; version: number; held: Map<number, ClaimDoc[]> }>;
+/** Per database (tests run several in one process). */
+const heldByDatabase = new WeakMap<object, HeldByPlace>();
+
+function recentlyHeldOf(models: Models): HeldByPlace {
+  let byPlace = heldByDatabase.get(models.Meta.db);
+  if (!byPlace) heldByDatabase.set(models.Meta.db, (byPlace = new Map()));
+  return byPlace;
+}
+
+async function heldSeats(models: Models, place: string, request: ClaimRequest, version: number, seats: number[]): Promise<Map<number, ClaimDoc[]>> {
+  const recentlyHeld = recentlyHeldOf(models);
+  const hit = recentlyHeld.get(place);
+  if (hit && hit.version === version && Date.now() - hit.at < HELD_TTL_MS && seats.every((seat) => hit.held.has(seat))) return hit.held;
+  const held = await claimsOfSeats(models, request, version, seats);
+  for (const [at, entry] of recentlyHeld) if (Date.now() - entry.at >= HELD_TTL_MS) recentlyHeld.delete(at);
+  recentlyHeld.set(place, { at: Date.now(), version, held });
+  return held;
 }
 
 function attemptId(base: string, attempt: number): string {

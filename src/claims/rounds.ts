@@ -4,8 +4,9 @@
  *
  * One round per plan, under the lease `claims:<planId>`, in the plan's `ClaimRound`
  * document (only the lease holder writes it). Fault points in brackets (./faults.ts):
- * 1. Take the plan's pending claims, oldest first, its accepted (and, where the policy asks,
- *    approved) swaps (./swaps.ts), and a fresh board of its live version (./board.ts). Each
+ * 1. Take the plan's pending claims, oldest first (and again those that came in while the board
+ *    was read), its accepted (and, where the policy asks, approved) swaps (./swaps.ts), and a
+ *    fresh board of its live version (./board.ts). Each
  *    claim that still fits (its place open, every rule holding with the claims accepted
  *    before it) is placed; then each swap that keeps both people's rosters legal is applied;
  *    the others are refused with the reason. With none accepted the refusals are written and
@@ -41,6 +42,14 @@ import { readySwaps, trySwap, type SwapFacts, type SwapMove } from './swaps.js';
 import { onClaim, signalClaimsChanged } from './signal.js';
 
 const LEASE_TTL_MS = 30_000;
+/**
+ * A round looks again for claims that came in while it read its board, as long as more keep
+ * coming, up to this long: a burst then goes out as one version, and a lone claim waits
+ * QUIET_MS at most.
+ */
+const LATE_CLAIMS_MS = 750;
+/** Claims still come in while the newest is younger than this. */
+const QUIET_MS = 300;
 /** Who published, in the plan's versions list and the publish summary. */
 export const CLAIMS_PUBLISHER = 'open-shift-claims';
 
@@ -137,15 +146,33 @@ export class ClaimWorker {
   /** Steps 1 and 2. */
   private async startRound(planId: string, now: Date): Promise<{ round: RoundDoc; known: Known } | null> {
     const { models } = this;
-    const [claims, swaps] = await Promise.all([
-      models.Claim.find({ planId, status: 'pending' }).sort({ createdAt: 1, _id: 1 }).lean<ClaimDoc[]>(),
+    const pendingClaims = () => models.Claim.find({ planId, status: 'pending' }).sort({ createdAt: 1, _id: 1 }).lean<ClaimDoc[]>();
+    let [claims, swaps] = await Promise.all([
+      pendingClaims(),
       readySwaps(models, now, planId).then((ready) => ready.map(swapMoveOf).sort((a, b) => a.acceptedAt - b.acceptedAt || a.id.localeCompare(b.id))),
     ]);
     if (!claims.length && !swaps.length) return null;
-    const board = await buildBoard(models, planId, {
-      cadreIds: [...new Set([...claims.map((c) => c.cadreId), ...swaps.flatMap((m) => [m.fromCadreId, m.takerCadreId])])],
-      gateIds: [...new Set([...claims.map((c) => c.gateId), ...swaps.flatMap((m) => [m.gateId, ...(m.inReturn ? [m.inReturn.gateId] : [])])])],
-    });
+    const boardFor = (of: readonly ClaimDoc[]) =>
+      buildBoard(models, planId, {
+        cadreIds: [...new Set([...of.map((c) => c.cadreId), ...swaps.flatMap((m) => [m.fromCadreId, m.takerCadreId])])],
+        gateIds: [...new Set([...of.map((c) => c.gateId), ...swaps.flatMap((m) => [m.gateId, ...(m.inReturn ? [m.inReturn.gateId] : [])])])],
+      });
+    let board = await boardFor(claims);
+    // Claims come in bursts (an open night posted to a village group). Those that arrive while
+    // the board is read, or while claims keep coming, join this round rather than wait for the
+    // next one, a second publish.
+    for (const started = Date.now(); board && Date.now() - started < LATE_CLAIMS_MS; ) {
+      const newest = Math.max(...claims.map((c) => new Date(c.createdAt ?? 0).getTime()));
+      if (Date.now() - newest < QUIET_MS) await new Promise((r) => setTimeout(r, QUIET_MS / 3));
+      const seen = new Set(claims.map((c) => c._id));
+      const again = await pendingClaims();
+      if (again.every((c) => seen.has(c._id))) {
+        if (Date.now() - newest >= QUIET_MS) break;
+        continue;
+      }
+      claims = again;
+      board = await boardFor(claims);
+    }
     if (!board) {
       await this.decide({ refused: claims.map((c) => ({ id: c._id, refusal: refusal('not_offered') })), accepted: [], swaps: [], swapsRefused: swaps.map((m) => ({ id: m.id, refusal: refusal('swap_changed') })) }, null);
       return null;

@@ -28,14 +28,17 @@ export function onClaimsChanged(listener: () => void): () => void {
 
 /**
  * Reads `read` until `pending` says it is decided or `waitMs` passes: again at every round
- * of this process that decided something, and every quarter second for rounds of others.
+ * of this process that decided something, and every OTHERS_POLL_MS for rounds of others.
  */
+/** A read by id: a claim decided by another process's round is answered within this. */
+const OTHERS_POLL_MS = 100;
+
 export async function waitWhilePending<T>(read: () => Promise<T>, pending: (value: T) => boolean, first: T, waitMs: number): Promise<T> {
   const until = Date.now() + waitMs;
   let current = first;
   while (pending(current) && Date.now() < until) {
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, Math.min(250, Math.max(0, until - Date.now())));
+      const timer = setTimeout(done, Math.min(OTHERS_POLL_MS, Math.max(0, until - Date.now())));
       const unsubscribe = onClaimsChanged(done);
       function done(): void {
         clearTimeout(timer);

@@ -286,8 +286,10 @@ export function statusOf(facts: SwapFacts, board: ClaimBoard | null, now: Date):
   if (decision?.kind === 'decline') return { status: 'declined', refusal: null };
   if (new Date(doc.start).getTime() <= now.getTime()) return { status: 'expired', refusal: refusal('swap_expired') };
   // The shift changed since it was offered (a re-plan moved it): the offer lapses.
-  const still = board?.roster.assignments.some((a) => a.cadreId === doc.fromCadreId && a.gateId === doc.gateId && new Date(a.start).getTime() === new Date(doc.start).getTime());
-  if (board && !still) return { status: 'expired', refusal: refusal('swap_changed') };
+  const holds = (cadreId: string | undefined) => board?.roster.assignments.some((a) => a.cadreId === cadreId && a.gateId === doc.gateId && new Date(a.start).getTime() === new Date(doc.start).getTime());
+  // Between its round's commit and the outcome written right after, the board already shows
+  // the shift with the taker: that is this swap being published, not a change.
+  if (board && !holds(doc.fromCadreId) && !(taker?.kind === 'accept' && holds(taker.by))) return { status: 'expired', refusal: refusal('swap_changed') };
   if (taker?.kind === 'accept') return { status: facts.needsApproval && decision?.kind !== 'approve' ? 'awaiting_approval' : 'pending', refusal: null };
   return { status: 'open', refusal: null };
 }

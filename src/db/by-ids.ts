@@ -3,7 +3,7 @@
  * uses the primary key only for a filter that is exactly `{ _id: <string> }`; any other
  * filter, `$in` included, reads and decodes every document of the collection (measured: the
  * feed documents of a whole district, a fifth of a second, for the few feeds a claim touches).
- * So a few ids are looked up one by one, in parallel; many take one `$in`, which reads the
+ * So a few ids are looked up (or deleted) one by one; many take one `$in`, which reads the
  * collection once there and uses the index on MongoDB. Each write is a transaction of its
  * own there (a sync to disk), so documents that usually do not exist yet are inserted and
  * only those found to exist are replaced, instead of deleted first.
@@ -18,6 +18,19 @@ export async function findByIds<T>(model: Model<any>, ids: readonly string[], pr
   if (unique.length > ONE_BY_ONE) return model.find({ _id: { $in: unique } }, projection).lean<T[]>();
   const found = await Promise.all(unique.map((id) => model.findOne({ _id: id }, projection).lean<T>()));
   return found.filter((doc): doc is NonNullable<typeof doc> => doc !== null) as T[];
+}
+
+/**
+ * Deletes the documents of `ids`: a few one after another (each a small write, so the reads of
+ * the moment pass between them), many with `$in` in batches.
+ */
+export async function deleteByIds(model: Model<any>, ids: readonly string[], batch = ONE_BY_ONE): Promise<void> {
+  const unique = [...new Set(ids)];
+  if (unique.length <= ONE_BY_ONE) {
+    for (const id of unique) await model.deleteOne({ _id: id });
+    return;
+  }
+  for (let i = 0; i < unique.length; i += batch) await model.deleteMany({ _id: { $in: unique.slice(i, i + batch) } });
 }
 
 /** Inserts `docs`, replacing any stored document of the same `_id` (one insert when there is none). */

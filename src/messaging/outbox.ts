@@ -87,17 +87,21 @@ export interface PublishMessagesInput extends PublishStep {
  * Leftovers of an earlier failed attempt at the same generation go first.
  */
 export async function stagePublishMessages(models: Models, input: PublishMessagesInput): Promise<number> {
-  await models.Outbox.deleteMany({ gen: input.nextGen });
-  const channels = await loadChannels(models);
-  if (!channels.length) return 0;
   const now = input.now ?? new Date();
   const { current, previous } = input;
-  const plan = await getPlan(models, current.planId);
+  const changed = previous ? changedPeople(previous.assignments, current.assignments) : null;
+  // The reads at once: each is a round trip, and a publish waits for this step.
+  const [, channels, plan, people] = await Promise.all([
+    models.Outbox.deleteMany({ gen: input.nextGen }),
+    loadChannels(models),
+    getPlan(models, current.planId),
+    previous && changed?.size ? peopleOf(models, [...changed, ...partnerIds(current.assignments, changed)], [...previous.cadres, ...current.cadres]) : null,
+  ]);
+  if (!channels.length) return 0;
   const version = current.publication.version;
   const routed: { channel: Channel; message: Message }[] = [];
 
   const needed = current.assignments.length + current.gaps.reduce((s, g) => s + (g.needed - g.filled), 0);
-  const changed = previous ? changedPeople(previous.assignments, current.assignments) : null;
   const summary = publishSummaryMessage({
     planId: current.planId,
     planName: plan.name,
@@ -111,10 +115,9 @@ export async function stagePublishMessages(models: Models, input: PublishMessage
   for (const channel of channelsFor(channels, 'publish_summary')) routed.push({ channel, message: summary });
 
   // A first version tells everyone everything: that is what the calendar feeds are for.
-  if (previous && changed?.size && channelsFor(channels, 'shift_changed').length) {
+  if (previous && people && channelsFor(channels, 'shift_changed').length) {
     const gates = new Map<string, GateInfo>([...previous.gates, ...current.gates].map((g) => [g.id, { name: g.name, village: g.village, town: g.town }]));
     const townOf = new Map([...gates.values()].map((g) => [g.village, g.town]));
-    const people = await peopleOf(models, [...changed, ...partnerIds(current.assignments, changed)], [...previous.cadres, ...current.cadres]);
     const messages = shiftChangeMessages({
       planId: current.planId,
       planName: plan.name,

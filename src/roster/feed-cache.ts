@@ -10,8 +10,9 @@ import { healthOf } from '../db/health.js';
 import type { Models } from '../db/models.js';
 
 // The generation is one small document (the feed map is read only when it moves): another
-// process's publish reaches this process's feeds within a quarter second.
-export const GENERATION_TTL_MS = 250;
+// process's publish reaches this process's feeds within a tenth of a second, at ten small
+// reads a second at most while feeds are asked for.
+export const GENERATION_TTL_MS = 100;
 export const SECRET_TTL_MS = 5000;
 const MAX_FEEDS = 20_000;
 

@@ -14,9 +14,9 @@
  * 3. Render the feeds the publish touches as generation G+1 and insert them in batches, after
  *    dropping any documents of G+1 a crashed publish left. Nobody reads G+1 yet.
  *    [publish:after-feeds-batch] Then write G+1's feed map: every feed to the generation
- *    holding it (the touched ones G+1, the rest where they were), and let the participants
- *    stage what goes out with it (the messages: ./publish-participants.ts).
- *    [publish:after-outbox]
+ *    holding it (the touched ones G+1, the rest where they were). Meanwhile, from the start
+ *    of the feed writes, the participants stage what goes out with it (the messages:
+ *    ./publish-participants.ts). [publish:after-outbox, once both are done]
  * 4. Commit: insert the generation document G+1 with the plan's new version. Inserting a
  *    unique `_id` is atomic; from here on every reader sees the new state.
  *    [publish:after-commit]
@@ -33,7 +33,7 @@
  * feed documents the live map does not point at are dropped. Every step is idempotent.
  */
 import { acquireLease, currentLease, isAbandoned } from '../db/lease.js';
-import { insertReplacing } from '../db/by-ids.js';
+import { deleteByIds, insertReplacing } from '../db/by-ids.js';
 import { withDocLock } from '../db/doc-lock.js';
 import type { Models } from '../db/models.js';
 import { AppError } from '../errors.js';
@@ -90,6 +90,7 @@ export async function publishPlan(models: Models, planId: string, solveId: strin
   if (!taken.ok) throw new AppError('conflict', 'another publish is being written right now; try again in a moment');
   const { lease } = taken;
   lease.keepAlive();
+  let staging: Promise<void> | undefined;
   try {
     if (taken.abandoned) await repairPublishState(models);
     faultPoint('publish:after-lease');
@@ -116,6 +117,12 @@ export async function publishPlan(models: Models, planId: string, solveId: strin
     refuseDoubleBookings(current, rosters);
     const rendered = await renderNextGeneration(models, { previous, current, rosters, liveGen: live.gen, nextGen: next.gen });
     const { rows, map, counts, superseded } = rendered;
+    // The participants stage while the feeds are written: both are uncommitted until step 4,
+    // and their reads need not wait for the feeds' writes.
+    staging = (async () => {
+      for (const participant of publishParticipantsOf(models)) await participant.stage(models, { previous, current, nextGen: next.gen });
+    })();
+    staging.catch(() => undefined); // awaited below, or on failure before the lease goes
     // Leftovers of an interrupted publish under this publish's own ids are replaced (by id: on
     // the embedded FerretDB a filter on `gen` reads every feed document, src/db/by-ids.ts).
     // Leftovers under other keys are never pointed at; recovery drops them.
@@ -124,7 +131,7 @@ export async function publishPlan(models: Models, planId: string, solveId: strin
       faultPoint('publish:after-feeds-batch');
     }
     await insertReplacing(models.FeedMap, [{ _id: next.gen, feedKeys: [...map.keys()], feedGens: [...map.values()] }]);
-    for (const participant of publishParticipantsOf(models)) await participant.stage(models, { previous, current, nextGen: next.gen });
+    await staging;
     faultPoint('publish:after-outbox');
 
     await models.Generation.create({ _id: next.gen, versions: next.versions, committedAt: new Date() });
@@ -141,6 +148,9 @@ export async function publishPlan(models: Models, planId: string, solveId: strin
     if (failed) throw failed.error;
     return { ...publication, feedsRefreshed: counts, created: true };
   } catch (error) {
+    // Staging still under way must end before the lease goes: the next publish of this
+    // generation drops what was staged, and must not find it arriving afterwards.
+    await staging?.catch(() => undefined);
     // Left held, the lease would block publishing until it expires; what was written is
     // either committed or dropped by the next publish's recovery.
     await lease.release().catch(() => undefined);
@@ -221,7 +231,7 @@ function dropRetired(models: Models, live: LiveState, superseded: string[]): voi
 async function dropUnused(models: Models, live: LiveState, superseded?: string[]): Promise<void> {
   // Feeds of older generations stay while the live map points at them.
   const unused = superseded ?? (await staleFeedIds(models, await liveMapOf(models, live.gen), live.gen));
-  for (let i = 0; i < unused.length; i += FEED_BATCH) await models.Feed.deleteMany({ _id: { $in: unused.slice(i, i + FEED_BATCH) } });
+  await deleteByIds(models.Feed, unused, FEED_BATCH);
   await models.Generation.deleteMany({ _id: { $lt: live.gen } });
   await models.FeedMap.deleteMany({ _id: { $lt: live.gen } });
 }
