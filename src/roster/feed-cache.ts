@@ -47,6 +47,7 @@ export class FeedCache {
   constructor(private readonly databaseDown: () => boolean = () => false) {}
 
   private generation: Cached<LiveFeeds> | undefined;
+  private looking: Promise<LiveFeeds> | undefined;
   private readonly secrets = new Map<string, Cached<{ kind: string; subject: string } | null>>();
   private readonly feeds = new Map<string, unknown>();
   private readonly states = new Map<string, unknown>();
@@ -55,10 +56,17 @@ export class FeedCache {
   async liveGeneration(loadGen: () => Promise<number>, loadMap: (gen: number) => Promise<LiveFeeds['map']>): Promise<LiveFeeds> {
     const now = Date.now();
     if (this.generation && (this.generation.until > now || this.databaseDown())) return this.generation.value;
-    const gen = await this.load(loadGen);
-    const value = this.generation?.value.gen === gen ? this.generation.value : { gen, map: await this.load(() => loadMap(gen)) };
-    this.generation = { value, until: now + GENERATION_TTL_MS };
-    return value;
+    // Every feed request of the moment waits for one look (a poll burst after a publish would
+    // otherwise read the generation, and its map, once per request).
+    this.looking ??= (async () => {
+      const gen = await this.load(loadGen);
+      const value = this.generation?.value.gen === gen ? this.generation.value : { gen, map: await this.load(() => loadMap(gen)) };
+      // A publish of this process may have set a newer one meanwhile: it stands.
+      if (this.generation && this.generation.value.gen > gen) return this.generation.value;
+      this.generation = { value, until: now + GENERATION_TTL_MS };
+      return value;
+    })().finally(() => (this.looking = undefined));
+    return this.looking;
   }
 
   /** A publish in this process switched generations: serve the new one at once. */
