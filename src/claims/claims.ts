@@ -136,7 +136,7 @@ async function heldSeats(models: Models, place: string, request: ClaimRequest, v
   const hit = recentlyHeld.get(place);
   if (hit && hit.version === version && Date.now() - hit.at < HELD_TTL_MS && seats.every((seat) => hit.held.has(seat))) return hit.held;
   const held = await claimsOfSeats(models, request, version, seats);
-  for (const [at, entry] of recentlyHeld) if (Date.now() - entry.at >= HELD_TTL_MS) recentlyHeld.delete(at);
+  for (const [key, entry] of recentlyHeld) if (Date.now() - entry.at >= HELD_TTL_MS) recentlyHeld.delete(key);
   recentlyHeld.set(place, { at: Date.now(), version, held });
   return held;
 }
