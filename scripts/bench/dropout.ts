@@ -85,6 +85,11 @@ export interface DayFigures {
    */
   census: { asked: number; offeredSomeone: number; placesWithTaker: number; placesOpen: number } | null;
   refusals: Record<string, number>;
+  /**
+   * The day's open places after its re-plan, by the reason the solver names for each gap (who
+   * could serve the gate, and which rule holds each of them: src/solver/gaps.ts).
+   */
+  openReasons: Record<string, number>;
   violations: number;
   ms: { absences: number; replan: number; claims: number };
 }
@@ -202,8 +207,10 @@ async function runWeek(mode: DropoutRun['mode'], start: string, options: Dropout
       const byReplan = sum(byReplanAt);
       const outStillOn = afterReplan.filter((r) => onDay(r) && outSet.has(r.cadreId)).length;
       const broken = check(afterReplan);
+      const openReasons: Record<string, number> = {};
+      for (const g of (await api.call('getGaps', { path: { id: plan.id } })).gaps) if (onDay({ start: String(g.start) })) openReasons[g.reason] = (openReasons[g.reason] ?? 0) + g.needed - g.filled;
 
-      const figures: DayFigures = { day: d + 1, date, out: out.length, freed, byReplan, byClaims: 0, stillOpen: freed - byReplan, outStillOn, claimers: 0, claimsWon: 0, claimsWonOutsiders: 0, claimsOnOtherGaps: 0, nothingOffered: 0, census: null, refusals: {}, violations: broken.length, ms: { absences: absencesMs, replan: replanMs, claims: 0 } };
+      const figures: DayFigures = { day: d + 1, date, out: out.length, freed, byReplan, byClaims: 0, stillOpen: freed - byReplan, outStillOn, claimers: 0, claimsWon: 0, claimsWonOutsiders: 0, claimsOnOtherGaps: 0, nothingOffered: 0, census: null, refusals: {}, openReasons, violations: broken.length, ms: { absences: absencesMs, replan: replanMs, claims: 0 } };
       if (mode === 'claims') {
         const present = people.filter((c) => !outSet.has(c.id));
         for (const c of present) if (!tokens.has(c.id)) tokens.set(c.id, (await issueToken(models, { role: 'cadre', cadreId: c.id })).token);
@@ -241,7 +248,7 @@ async function runWeek(mode: DropoutRun['mode'], start: string, options: Dropout
       if (!run.violationSamples.length) run.violationSamples = broken.slice(0, 5);
       run.days.push(figures);
       const claimed = mode === 'claims' ? `; ${figures.claimers} looked, ${figures.claimsWon} claims won (${figures.byClaims} on freed places), refused: ${JSON.stringify(figures.refusals)}, ${figures.nothingOffered} offered nothing of the day, claims ${figures.ms.claims} ms; asked beforehand, ${figures.census?.offeredSomeone} of ${figures.census?.asked} people were offered a place of the day, ${figures.census?.placesWithTaker} of its ${figures.census?.placesOpen} open gate-shifts had a taker` : '';
-      options.log(`    day ${d + 1} (${date}): ${out.length} out, ${freed} places freed, re-plan filled ${byReplan} (absences posted in ${absencesMs} ms, re-planned ${replanMs} ms later)${claimed}; ${figures.stillOpen} still open; out people still on their day: ${outStillOn}; broken rules: ${figures.violations}`);
+      options.log(`    day ${d + 1} (${date}): ${out.length} out, ${freed} places freed, re-plan filled ${byReplan} (absences posted in ${absencesMs} ms, re-planned ${replanMs} ms later), open places of the day by reason ${JSON.stringify(openReasons)}${claimed}; ${figures.stillOpen} still open; out people still on their day: ${outStillOn}; broken rules: ${figures.violations}`);
     }
   });
   if (!run) throw new Error('the drop-out week did not run');
@@ -350,10 +357,13 @@ export function formatDropoutBench(runs: DropoutRun[]): string {
   const nothing = withClaims.days.reduce((n, d) => n + d.nothingOffered, 0);
   const refusals: Record<string, number> = {};
   for (const d of withClaims.days) for (const [k, v] of Object.entries(d.refusals)) refusals[k] = (refusals[k] ?? 0) + v;
+  const reasons: Record<string, number> = {};
+  for (const d of alone.days) for (const [k, v] of Object.entries(d.openReasons)) reasons[k] = (reasons[k] ?? 0) + v;
   const stillOn = runs.flatMap((r) => r.days).reduce((n, d) => n + d.outStillOn, 0);
   lines.push(
     '',
     `Claims run: ${claimers} people looked over the week, ${nothing} of them found nothing of their day offered to them; ${total.won} claims won (${outsiders} by volunteers or dispatched cadres), ${total.claims} of them on freed places; refusals: ${Object.entries(refusals).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}.`,
+    `Open places of each day after its re-plan (re-plan alone), by the solver's reason: ${Object.entries(reasons).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}.`,
     `Before each day's claims everyone not out was asked: ${withClaims.days.map((d) => `day ${d.day}: ${d.census?.offeredSomeone ?? 0} of ${d.census?.asked ?? 0} people offered a place, ${d.census?.placesWithTaker ?? 0} of ${d.census?.placesOpen ?? 0} open gate-shifts with a taker`).join('; ')}.`,
     `Independent checker: ${alone.initialViolations + withClaims.initialViolations} broken rules in the published rosters, ${total.brokenA + total.brokenB} in the rosters after each day's re-plan and claims${runs.some((r) => r.violationSamples.length) ? ` (e.g. ${runs.flatMap((r) => r.violationSamples).slice(0, 3).join('; ')})` : ''}; people out still rostered on their day after the re-plan: ${stillOn}.`,
   );
