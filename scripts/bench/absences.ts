@@ -198,7 +198,7 @@ export async function solveAndWait(api: ApiClient, planId: string): Promise<stri
 }
 
 export async function rosterOf(api: ApiClient, planId: string): Promise<Row[]> {
-  return (await api.call('getRoster', { path: { id: planId } })).assignments as Row[];
+  return (await api.call('getRoster', { path: { id: planId } })).assignments;
 }
 
 /** The same order on every run (seeded), spread over every village. */

@@ -123,7 +123,7 @@ export async function runClaimRace(log: (line: string) => void): Promise<ClaimRa
                   break;
                 }
                 if (polls % 20 === 19) {
-                  const claim = await getJson(base, `/api/v1/claims/${encodeURIComponent(body.id ?? '')}`, tokens[i] as string);
+                  const claim = await getJson<{ status: string; refusal?: { code: string } }>(base, `/api/v1/claims/${encodeURIComponent(body.id ?? '')}`, tokens[i] as string);
                   if (claim.status === 'refused') {
                     code = `refused after ${res.status}: ${claim.refusal?.code}`;
                     break;
@@ -224,10 +224,10 @@ export function formatClaimRace(races: ClaimRaceFigures[]): string {
   ].join('\n');
 }
 
-export async function getJson(base: string, path: string, token: string): Promise<any> {
+export async function getJson<T = { items: unknown[] }>(base: string, path: string, token: string): Promise<T> {
   const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
   if (!res.ok) throw new Error(`${path} -> ${res.status}: ${await res.text()}`);
-  return res.json();
+  return (await res.json()) as T;
 }
 
 async function waitReady(base: string): Promise<void> {

@@ -1,6 +1,6 @@
 /**
  * The drop-out week (`npm run bench -- --dropout`): the sample district (data/district, its
- * week moved to start tomorrow) planned and published for 7 days, then day by day 10 % of
+ * week moved to start the day after tomorrow) planned and published for 7 days, then day by day 10 % of
  * its people (seeded, drawn again each day) report out for that day through the API
  * (POST /api/v1/absences, as a planner); the service's automatic re-plan runs; then, in the
  * second of two runs from the same start, eligible people claim what is still open at random
@@ -13,7 +13,7 @@
  *
  * Time. The service has no clock of its own to move: its re-plan worker, its claims round and
  * the open-shift window all read the real clock (`new Date()`; the app's `clock` dependency is
- * for tests only and `startService` passes none). So the week is planned from tomorrow and
+ * for tests only and `startService` passes none). So the week is planned from the day after tomorrow and
  * every day of it lies ahead of the real clock while the bench runs; "day d" is simulated by
  * what happens, not by the clock: the drop-outs are absences for day d only, and claims are
  * made for shifts of day d only (the gaps a person would see on the morning of day d). For
@@ -121,7 +121,10 @@ interface Offer {
 }
 
 export async function runDropoutBench(options: DropoutOptions): Promise<DropoutRun[]> {
-  const start = addDays(localDate(new Date(), ZONE), 1);
+  // The day after tomorrow: both runs take hours, and a week that starts tomorrow can begin on
+  // the real clock during the second run (seen: a run begun at 23:24 local time), which then
+  // re-plans a day already under way while the first did not.
+  const start = addDays(localDate(new Date(), ZONE), 2);
   const runs: DropoutRun[] = [];
   for (const mode of ['replan', 'claims'] as const) {
     options.log(`  run "${mode === 'replan' ? 're-plan alone' : 're-plan + claims'}", week from ${start}`);
@@ -208,13 +211,13 @@ async function runWeek(mode: DropoutRun['mode'], start: string, options: Dropout
       const outStillOn = afterReplan.filter((r) => onDay(r) && outSet.has(r.cadreId)).length;
       const broken = check(afterReplan);
       const openReasons: Record<string, number> = {};
-      for (const g of (await api.call('getGaps', { path: { id: plan.id } })).gaps) if (onDay({ start: String(g.start) })) openReasons[g.reason] = (openReasons[g.reason] ?? 0) + g.needed - g.filled;
+      for (const g of (await again(() => api.call('getGaps', { path: { id: plan.id } }))).gaps) if (onDay({ start: String(g.start) })) openReasons[g.reason] = (openReasons[g.reason] ?? 0) + g.needed - g.filled;
 
       const figures: DayFigures = { day: d + 1, date, out: out.length, freed, byReplan, byClaims: 0, stillOpen: freed - byReplan, outStillOn, claimers: 0, claimsWon: 0, claimsWonOutsiders: 0, claimsOnOtherGaps: 0, nothingOffered: 0, census: null, refusals: {}, openReasons, violations: broken.length, ms: { absences: absencesMs, replan: replanMs, claims: 0 } };
       if (mode === 'claims') {
         const present = people.filter((c) => !outSet.has(c.id));
         for (const c of present) if (!tokens.has(c.id)) tokens.set(c.id, (await issueToken(models, { role: 'cadre', cadreId: c.id })).token);
-        figures.census = await offerCensus(service.baseUrl, present.map((c) => tokens.get(c.id) as string), onDay, (await api.call('getGaps', { path: { id: plan.id } })).gaps.filter((g) => onDay({ start: String(g.start) })).length);
+        figures.census = await offerCensus(service.baseUrl, present.map((c) => tokens.get(c.id) as string), onDay, (await again(() => api.call('getGaps', { path: { id: plan.id } }))).gaps.filter((g) => onDay({ start: String(g.start) })).length);
         t0 = performance.now();
         const random = mulberry32(options.seed * 1000 + 500 + d);
         // Every draw is made up front, in a fixed order, so the async order cannot change them.

@@ -26,6 +26,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import mongoose, { type Connection, type mongo } from 'mongoose';
+import type { AnyModel } from '../../src/db/models.js';
 import { wireModels } from '../../src/wiring.js';
 
 const { EJSON } = mongoose.mongo.BSON;
@@ -148,7 +149,10 @@ async function writeBackupFile(db: mongo.Db, control: Map<string, Doc[]>, tmp: s
   async function* lines(): AsyncGenerator<string> {
     yield `${EJSON.stringify({ header: { format: BACKUP_FORMAT, version: BACKUP_VERSION, createdAt: new Date(), database: db.databaseName, collections: collections.map((c) => c.name) } }, { relaxed: false })}\n`;
     for (const collection of collections) {
-      const indexes = (await db.collection(collection.name).listIndexes().toArray()).map(({ v: _v, ns: _ns, ...spec }) => spec);
+      const indexes = (await db.collection(collection.name).listIndexes().toArray()).map((index) => {
+        const { v: _v, ns: _ns, ...spec } = index as Record<string, unknown>;
+        return spec;
+      });
       yield `${EJSON.stringify({ collection: { name: collection.name, options: collection.options ?? {}, indexes } }, { relaxed: false })}\n`;
       let count = 0;
       let buffer = '';
@@ -240,7 +244,7 @@ export async function restoreDatabase(connection: Connection, file: string, opti
   // The service's own indexes, as it would create them on start (the schema may be newer
   // than the backup).
   const models = wireModels(connection);
-  await Promise.all(Object.values(models).map((m) => m.createIndexes()));
+  await Promise.all(Object.values(models).map((m: AnyModel) => m.createIndexes()));
 
   for (const [name, n] of Object.entries(header.counts)) {
     const actual = await db.collection(name).countDocuments();
@@ -258,6 +262,14 @@ export async function restoreDatabase(connection: Connection, file: string, opti
   };
 }
 
+/** One line of a backup file: its header, a collection's header, a document, or the end. */
+interface BackupRecord {
+  header?: { format?: string; version?: number; createdAt?: Date; database?: string };
+  collection?: { name: string };
+  d?: unknown;
+  end?: { counts: Record<string, number>; documents: number };
+}
+
 interface VerifiedHeader {
   createdAt: Date;
   database: string;
@@ -267,8 +279,8 @@ interface VerifiedHeader {
 
 /** Reads the whole file once: a gate-duty backup of a known version, whole, counts matching. */
 export async function verifyBackupFile(file: string): Promise<VerifiedHeader> {
-  let header: { format?: string; version?: number; createdAt?: Date; database?: string } | undefined;
-  let end: { counts: Record<string, number>; documents: number } | undefined;
+  let header: BackupRecord['header'];
+  let end: BackupRecord['end'];
   const seen: Record<string, number> = {};
   let current = '';
   let lineNo = 0;
@@ -276,7 +288,7 @@ export async function verifyBackupFile(file: string): Promise<VerifiedHeader> {
     for await (const line of readLines(file)) {
       lineNo++;
       // Relaxed: the header and counts as plain numbers (documents are only counted here).
-      const record = EJSON.parse(line, { relaxed: true }) as Record<string, any>;
+      const record = EJSON.parse(line, { relaxed: true }) as BackupRecord;
       if (lineNo === 1) {
         header = record.header;
         if (header?.format !== BACKUP_FORMAT) throw new BackupError(`${file} is not a gate-duty backup`);
@@ -328,7 +340,7 @@ async function ensureCollection(db: mongo.Db, header: CollectionHeader): Promise
  */
 async function createIndexSpecs(db: mongo.Db, header: CollectionHeader): Promise<void> {
   const collection = db.collection(header.name);
-  const existing = new Set((await collection.listIndexes().toArray()).map((i) => i.name as string));
+  const existing = new Set((await collection.listIndexes().toArray()).map((i) => (i as { name: string }).name));
   for (const spec of header.indexes as unknown as mongo.IndexDescription[]) {
     if (spec.name && !existing.has(spec.name)) await collection.createIndexes([spec]);
   }

@@ -12,6 +12,7 @@
  */
 import { directoryState } from '../directory/write-protocol.js';
 import type { Models } from '../db/models.js';
+import { perDatabase } from '../db/per-database.js';
 import type { PlanSpec } from '../domain/plan.js';
 import type { Gap } from '../domain/roster.js';
 import { mayServe, type AvailabilityWindow, type Cadre, type Gate } from '../domain/types.js';
@@ -59,7 +60,7 @@ const RULE_CODE: Record<RuleName, ClaimRefusalCode> = {
 
 const boards = new Map<string, Promise<ClaimBoard | null>>();
 const inputs = new Map<string, Promise<BoardInput | null>>();
-const keysInFlight = new WeakMap<Models, Map<string, Promise<string | null>>>();
+const keysInFlightOf = perDatabase(() => new Map<string, Promise<string | null>>());
 
 /** The board of a plan's live version, shared between readers until anything it reads moves. */
 export async function cachedBoard(models: Models, planId: string): Promise<ClaimBoard | null> {
@@ -135,8 +136,7 @@ function shared<T>(cache: Map<string, Promise<T>>, planId: string, key: string, 
  * checked again by its round, which reads its own.
  */
 function boardKey(models: Models, planId: string): Promise<string | null> {
-  let perPlan = keysInFlight.get(models);
-  if (!perPlan) keysInFlight.set(models, (perPlan = new Map()));
+  const perPlan = keysInFlightOf(models);
   const inFlight = perPlan.get(planId);
   if (inFlight) return inFlight;
   const read = (async () => {

@@ -7,6 +7,8 @@
  * fits is refused there, with the reason.
  */
 import type { Models } from '../db/models.js';
+import { perDatabase } from '../db/per-database.js';
+import { insertReturning } from '../db/by-ids.js';
 import { withDocLock } from '../db/doc-lock.js';
 import { AppError } from '../errors.js';
 import { cachedBoard, openPlaces, whyNot, type ClaimBoard } from './board.js';
@@ -92,9 +94,9 @@ export async function claimOpenShift(models: Models, cadreId: string, request: C
           decidedAt: null,
         };
         try {
-          const created = await models.Claim.create(doc);
-          held.set(seat, [...chain, created.toObject() as ClaimDoc]);
-          return { created: toRecord(created.toObject() as ClaimDoc) };
+          const created = await insertReturning<ClaimDoc>(models.Claim, doc);
+          held.set(seat, [...chain, created]);
+          return { created: toRecord(created) };
         } catch (error) {
           recentlyHeldOf(models).delete(place);
           if ((error as { code?: number }).code !== 11000) throw error;
@@ -122,14 +124,7 @@ export async function claimOpenShift(models: Models, cadreId: string, request: C
  */
 const HELD_TTL_MS = 500;
 type HeldByPlace = Map<string, { at: number; version: number; held: Map<number, ClaimDoc[]> }>;
-/** Per database (tests run several in one process). */
-const heldByDatabase = new WeakMap<object, HeldByPlace>();
-
-function recentlyHeldOf(models: Models): HeldByPlace {
-  let byPlace = heldByDatabase.get(models.Meta.db);
-  if (!byPlace) heldByDatabase.set(models.Meta.db, (byPlace = new Map()));
-  return byPlace;
-}
+const recentlyHeldOf = perDatabase((): HeldByPlace => new Map());
 
 async function heldSeats(models: Models, place: string, request: ClaimRequest, version: number, seats: number[]): Promise<Map<number, ClaimDoc[]>> {
   const recentlyHeld = recentlyHeldOf(models);

@@ -147,10 +147,11 @@ export class ClaimWorker {
   private async startRound(planId: string, now: Date): Promise<{ round: RoundDoc; known: Known } | null> {
     const { models } = this;
     const pendingClaims = () => models.Claim.find({ planId, status: 'pending' }).sort({ createdAt: 1, _id: 1 }).lean<ClaimDoc[]>();
-    let [claims, swaps] = await Promise.all([
+    const [firstClaims, swaps] = await Promise.all([
       pendingClaims(),
       readySwaps(models, now, planId).then((ready) => ready.map(swapMoveOf).sort((a, b) => a.acceptedAt - b.acceptedAt || a.id.localeCompare(b.id))),
     ]);
+    let claims = firstClaims;
     if (!claims.length && !swaps.length) return null;
     const boardFor = (of: readonly ClaimDoc[]) =>
       buildBoard(models, planId, {

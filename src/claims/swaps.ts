@@ -12,6 +12,7 @@
  * changed) is read from these, never stored, so no crash can leave it half-true.
  */
 import { randomBytes } from 'node:crypto';
+import { insertReturning } from '../db/by-ids.js';
 import type { Models } from '../db/models.js';
 import type { Principal } from '../auth/tokens.js';
 import { AppError } from '../errors.js';
@@ -115,7 +116,7 @@ export async function offerSwap(
     outcome: null,
     decidedAt: null,
   };
-  const created = (await models.Swap.create(doc)).toObject() as SwapDoc;
+  const created = await insertReturning<SwapDoc>(models.Swap, doc);
   return toRecord({ doc: created, taker: null, decision: null, needsApproval: board.spec.openShiftPolicy.swapsNeedApproval }, board, now);
 }
 

@@ -8,23 +8,23 @@
  * own there (a sync to disk), so documents that usually do not exist yet are inserted and
  * only those found to exist are replaced, instead of deleted first.
  */
-import type { Model } from 'mongoose';
+import type { AnyModel } from './models.js';
 
 /** Up to this many ids, one lookup each. */
 const ONE_BY_ONE = 200;
 
-export async function findByIds<T>(model: Model<any>, ids: readonly string[], projection?: Record<string, 0 | 1>): Promise<T[]> {
+export async function findByIds<T>(model: AnyModel, ids: readonly string[], projection?: Record<string, 0 | 1>): Promise<T[]> {
   const unique = [...new Set(ids)];
   if (unique.length > ONE_BY_ONE) return model.find({ _id: { $in: unique } }, projection).lean<T[]>();
   const found = await Promise.all(unique.map((id) => model.findOne({ _id: id }, projection).lean<T>()));
-  return found.filter((doc): doc is NonNullable<typeof doc> => doc !== null) as T[];
+  return found.filter((doc): doc is NonNullable<typeof doc> => doc !== null);
 }
 
 /**
  * Deletes the documents of `ids`: a few one after another (each a small write, so the reads of
  * the moment pass between them), many with `$in` in batches.
  */
-export async function deleteByIds(model: Model<any>, ids: readonly string[], batch = ONE_BY_ONE): Promise<void> {
+export async function deleteByIds(model: AnyModel, ids: readonly string[], batch = ONE_BY_ONE): Promise<void> {
   const unique = [...new Set(ids)];
   if (unique.length <= ONE_BY_ONE) {
     for (const id of unique) await model.deleteOne({ _id: id });
@@ -34,7 +34,7 @@ export async function deleteByIds(model: Model<any>, ids: readonly string[], bat
 }
 
 /** Inserts `docs`, replacing any stored document of the same `_id` (one insert when there is none). */
-export async function insertReplacing<T extends { _id: string | number }>(model: Model<any>, docs: readonly T[]): Promise<void> {
+export async function insertReplacing<T extends { _id: string | number }>(model: AnyModel, docs: readonly T[]): Promise<void> {
   try {
     await model.insertMany(docs, { ordered: false });
   } catch (error) {
@@ -45,4 +45,10 @@ export async function insertReplacing<T extends { _id: string | number }>(model:
       await model.replaceOne({ _id: doc._id }, doc);
     }
   }
+}
+
+/** Inserts one document and returns it as stored, with what the schema adds (timestamps, defaults). */
+export async function insertReturning<T extends object>(model: AnyModel, doc: T): Promise<T> {
+  const created = (await model.create(doc)) as unknown as { toObject(): T };
+  return created.toObject();
 }

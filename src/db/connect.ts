@@ -26,7 +26,7 @@ export interface OpenOptions {
   /** CLI tools: use the embedded server a running service has open, if there is one. */
   reuseRunning?: boolean;
   /** The service: own the data folder, restart the embedded server when it dies. */
-  supervise?: { maxRestarts: number; onGiveUp(error: Error): void };
+  supervise?: { maxRestarts: number; onGiveUp: (error: Error) => void };
 }
 
 /**
@@ -86,7 +86,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 /** True when the database answers a ping within the driver's timeout. */
 export async function isDatabaseReachable(connection: Connection): Promise<boolean> {
   try {
-    if (connection.readyState !== 1 || !connection.db) return false;
+    if (connection.readyState !== mongoose.ConnectionStates.connected || !connection.db) return false;
     await connection.db.admin().ping();
     return true;
   } catch {

@@ -11,7 +11,7 @@ import { isProcessAlive } from './process-alive.js';
 
 export class DataDirInUseError extends Error {}
 
-export function lockDataDir(dataDir: string): { release(): void } {
+export function lockDataDir(dataDir: string): { release: () => void } {
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, 'service.pid');
   for (let attempt = 0; attempt < 2; attempt++) {

@@ -121,6 +121,10 @@ export const rollSchema = new Schema<any>(
     publish: { type: String, default: 'publish' },
     requestedBy: { type: String, default: null },
     result: { type: Schema.Types.Mixed, default: null },
+    /** Solves this round started again because another version was published meanwhile. */
+    resolves: { type: Number, default: 0 },
+    /** The local date of the last daily roll (`rollPolicy`), so a plan rolls once a day. */
+    dailyOn: { type: String, default: null },
   },
   { ...plain, minimize: false },
 );
@@ -302,6 +306,13 @@ export interface ApiTokenDoc {
   revokedAt: Date | null;
   createdAt?: Date;
 }
+
+/**
+ * A model of any of the collections, for the helpers that work on every one (reads by id,
+ * uploads, backups): `any` for the reason `registerModels` gives; what they read is typed by
+ * their callers (`lean<T>()`).
+ */
+export type AnyModel = Model<any>;
 
 export interface Models {
   Gate: Model<GateDoc>;

@@ -4,7 +4,7 @@
  * written; the write itself goes through the directory write protocol
  * (src/directory/write-protocol.ts), which makes it all-or-nothing across a crash.
  */
-import type { Model } from 'mongoose';
+import type { AnyModel } from './models.js';
 
 export interface SyncCounts {
   created: number;
@@ -21,7 +21,7 @@ export interface SyncPlan {
   keepOnly?: string[];
 }
 
-export async function diffByKey<T extends object>(model: Model<any>, key: keyof T & string, records: readonly T[], options: { replace: boolean }): Promise<SyncPlan> {
+export async function diffByKey<T extends object>(model: AnyModel, key: keyof T & string, records: readonly T[], options: { replace: boolean }): Promise<SyncPlan> {
   const ids = records.map((r) => String(r[key]));
   const existing = await model.find({ _id: { $in: ids } }).lean<Record<string, unknown>[]>();
   const stored = new Map(existing.map((doc) => [String(doc._id), doc]));

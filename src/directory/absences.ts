@@ -164,10 +164,15 @@ function sameInstant(a: Date, b: Date): boolean {
   return new Date(a).getTime() === b.getTime();
 }
 
-const noteSchema = new Schema<any>({ _id: { type: String, required: true }, reason: { type: String, default: '' } }, { versionKey: false, timestamps: true });
+interface NoteDoc {
+  _id: string;
+  reason: string;
+}
+
+const noteSchema = new Schema<NoteDoc>({ _id: { type: String, required: true }, reason: { type: String, default: '' } }, { versionKey: false, timestamps: true });
 
 /** The reasons' collection, on the directory's own connection. */
-function notes(models: Models): Model<any> {
+function notes(models: Models): Model<NoteDoc> {
   const connection = models.Availability.db;
   return connection.models.AbsenceNote ?? connection.model('AbsenceNote', noteSchema);
 }

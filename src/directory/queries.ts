@@ -3,12 +3,11 @@
  * no caller can forget it: a village head sees only their villages, a person only themself,
  * and phone numbers reach planners only.
  */
-import type { Model } from 'mongoose';
 
 // Filters are plain objects: mongoose's QueryFilter<T> types cost tsc far more than they check.
-type Filter = Record<string, any>;
+type Filter = Record<string, unknown>;
 import { writeDirectory, type DirectoryCollection } from './write-protocol.js';
-import type { AvailabilityDoc, Models } from '../db/models.js';
+import type { AnyModel, AvailabilityDoc, Models } from '../db/models.js';
 import type { Cadre, Gate, Role } from '../domain/types.js';
 import type { Principal } from '../auth/tokens.js';
 import { AppError } from '../errors.js';
@@ -110,7 +109,7 @@ export async function deleteAvailability(models: Models, cadreId: string): Promi
 
 async function removeOne(models: Models, collection: DirectoryCollection, id: string, alsoFrom: DirectoryCollection[], notFound: string): Promise<void> {
   await writeDirectory(models, async () => {
-    if (!(await (models[collection] as Model<any>).exists({ _id: id }))) throw new AppError('not_found', notFound);
+    if (!(await (models[collection] as AnyModel).exists({ _id: id }))) throw new AppError('not_found', notFound);
     return { ops: [collection, ...alsoFrom].map((c) => ({ collection: c, remove: [id] })), result: undefined };
   });
 }
@@ -138,7 +137,7 @@ function withoutPhoneUnlessPlanner(principal: Principal, cadre: Cadre): Cadre {
   return principal.role === 'planner' ? cadre : { ...cadre, phone: null };
 }
 
-async function paged<T>(model: Model<any>, filter: object, sort: Record<string, 1 | -1>, request: PageRequest): Promise<Page<T>> {
+async function paged<T>(model: AnyModel, filter: object, sort: Record<string, 1 | -1>, request: PageRequest): Promise<Page<T>> {
   const [items, total] = await Promise.all([
     model
       .find(filter, HIDDEN)

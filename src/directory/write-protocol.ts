@@ -24,9 +24,8 @@
  * accept what they read only if no journal was in flight and the revision did not move.
  */
 import { randomBytes } from 'node:crypto';
-import type { Model } from 'mongoose';
 import { acquireLease, currentLease, isAbandoned, type Lease, type LeaseDoc } from '../db/lease.js';
-import type { Models } from '../db/models.js';
+import type { AnyModel, Models } from '../db/models.js';
 import { packJson, unpackJson } from '../db/packed-json.js';
 import { AppError } from '../errors.js';
 import { faultPoint } from '../faults.js';
@@ -178,7 +177,7 @@ async function stage(models: Models, ops: DirectoryOp[]): Promise<Journal> {
 
 async function apply(models: Models, journal: Journal): Promise<void> {
   for (const op of journal.ops) {
-    const model = models[op.collection] as Model<any>;
+    const model = models[op.collection] as AnyModel;
     for (const chunkId of op.put) {
       const records = await stagedChunk<Record<string, unknown>>(models, chunkId);
       await model.deleteMany({ _id: { $in: records.map((r) => r._id) } });
@@ -203,7 +202,7 @@ async function stagedChunk<T>(models: Models, id: string): Promise<T[]> {
 }
 
 /** A recovery may find part of a chunk already inserted by the process that died. */
-async function insertIgnoringDuplicates(model: Model<any>, records: Record<string, unknown>[]): Promise<void> {
+async function insertIgnoringDuplicates(model: AnyModel, records: Record<string, unknown>[]): Promise<void> {
   try {
     await model.insertMany(records, { ordered: false });
   } catch (error) {

@@ -135,7 +135,7 @@ function convertInstants(value: unknown, timeZone: string): unknown {
   if (value instanceof Date) return isoWithOffset(value, timeZone);
   if (Array.isArray(value)) return value.map((v) => convertInstants(v, timeZone));
   if (value !== null && typeof value === 'object') {
-    const proto = Object.getPrototypeOf(value);
+    const proto: unknown = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null) return value;
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, convertInstants(v, timeZone)]));
   }

@@ -82,6 +82,15 @@ export interface Inspection {
   squad: string;
 }
 
+/** An inspection as stored (src/db/ground-models.ts inspectionSchema). */
+interface InspectionDoc extends Omit<Inspection, 'id' | 'problems'> {
+  _id: string;
+  problems: ProblemDoc[];
+}
+
+/** A problem as stored: its index is its place in the array, and whether it is open follows from `fixedAt`. */
+type ProblemDoc = Omit<Problem, 'index' | 'open'>;
+
 export interface InspectionQuery {
   village?: string;
   town?: string;
@@ -99,7 +108,7 @@ export async function recordInspection(models: Models, principal: Principal, inp
   if (principal.role === 'inspector' && !inspectorCovers(principal, gate.town)) throw new AppError('forbidden', `gate "${gate.id}" is in ${gate.town}, outside this squad’s towns`);
   const id = input.clientRef ? `in_${createHash('sha256').update(`${principal.tokenId}\n${input.clientRef}`).digest('hex').slice(0, 20)}` : `in_${randomBytes(10).toString('hex')}`;
   const staffed = await staffAt(models, gate.id, input.at);
-  const doc = {
+  const doc: InspectionDoc = {
     _id: id,
     gateId: gate.id,
     gateName: gate.name,
@@ -130,7 +139,7 @@ export async function listInspections(models: Models, principal: Principal, quer
   if (query.village) filter.village = query.village;
   if (query.town) filter.town = query.town;
   if (query.gateId) filter.gateId = query.gateId;
-  const docs = await models.Inspection.find(filter).sort({ at: -1 }).lean();
+  const docs = await models.Inspection.find(filter).sort({ at: -1 }).lean<InspectionDoc[]>();
   return docs
     .map(toInspection)
     .filter((i) => readable(principal, i))
@@ -187,33 +196,32 @@ async function checkedInAt(models: Models, planId: string, gateId: string, start
 }
 
 async function loadInspection(models: Models, id: string): Promise<Inspection> {
-  const doc = await models.Inspection.findOne({ _id: id }).lean();
+  const doc = await models.Inspection.findOne({ _id: id }).lean<InspectionDoc>();
   if (!doc) throw new AppError('not_found', `no inspection "${id}"`);
   return toInspection(doc);
 }
 
-function toInspection(doc: unknown): Inspection {
-  const d = doc as Record<string, any>;
-  const problems = ((d.problems ?? []) as Record<string, any>[]).map((p, index) => {
+function toInspection(doc: InspectionDoc): Inspection {
+  const problems = (doc.problems ?? []).map((p, index) => {
     const fixedAt = p.fixedAt ? new Date(p.fixedAt) : null;
     return { index, category: p.category, text: p.text, fixedOnSpot: Boolean(p.fixedOnSpot), fixedAt, fixedNote: p.fixedNote ?? '', fixedBy: p.fixedBy ?? null, open: fixedAt === null };
   });
   return {
-    id: d._id,
-    gateId: d.gateId,
-    gateName: d.gateName,
-    village: d.village,
-    town: d.town,
-    at: new Date(d.at),
-    planId: d.planId ?? null,
-    staffSeen: d.staffSeen,
-    staffRostered: d.staffRostered ?? null,
-    staffCheckedIn: d.staffCheckedIn ?? null,
-    namesChecked: d.namesChecked ?? [],
-    visitorRegistration: Boolean(d.visitorRegistration),
-    temperatureChecks: Boolean(d.temperatureChecks),
+    id: doc._id,
+    gateId: doc.gateId,
+    gateName: doc.gateName,
+    village: doc.village,
+    town: doc.town,
+    at: new Date(doc.at),
+    planId: doc.planId ?? null,
+    staffSeen: doc.staffSeen,
+    staffRostered: doc.staffRostered ?? null,
+    staffCheckedIn: doc.staffCheckedIn ?? null,
+    namesChecked: doc.namesChecked ?? [],
+    visitorRegistration: Boolean(doc.visitorRegistration),
+    temperatureChecks: Boolean(doc.temperatureChecks),
     problems,
-    recordedBy: d.recordedBy,
-    squad: d.squad ?? '',
+    recordedBy: doc.recordedBy,
+    squad: doc.squad ?? '',
   };
 }

@@ -4,14 +4,14 @@
  * and kept while it is live (keyed by plan and version, dropped when the plan moves on).
  */
 import type { Models } from '../db/models.js';
+import { perDatabase } from '../db/per-database.js';
 import { liveState } from '../roster/live-state.js';
 import { publishedRosterAt, type PublishedRoster } from '../roster/publish.js';
 
-const caches = new WeakMap<Models, Map<string, PublishedRoster>>();
+const cacheOf = perDatabase(() => new Map<string, PublishedRoster>());
 
 export async function liveRosters(models: Models): Promise<PublishedRoster[]> {
-  let cache = caches.get(models);
-  if (!cache) caches.set(models, (cache = new Map()));
+  const cache = cacheOf(models);
   const { versions } = await liveState(models);
   const out: PublishedRoster[] = [];
   for (const [planId, version] of Object.entries(versions)) {

@@ -8,8 +8,8 @@ import type { ParseReply, ParseRequest } from './parse-thread.js';
 
 const PARSERS = { gates: parseGatesUpload, cadres: parseCadresUpload, availability: parseAvailabilityUpload };
 
-parentPort?.on('message', async (request: ParseRequest) => {
-  parentPort?.postMessage(await answer(request));
+parentPort?.on('message', (request: ParseRequest) => {
+  void answer(request).then((reply) => parentPort?.postMessage(reply));
 });
 
 async function answer({ entity, body, contentType, ctx, limits }: ParseRequest): Promise<ParseReply> {

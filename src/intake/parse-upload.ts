@@ -69,7 +69,7 @@ export async function parseUpload<K extends string, F extends Fields<K>, T>(
       const guarded = (jsonTypes ? jsonTypeProblem(cell, spec.json) : null) ?? textProblem(text, spec.max) ?? (spec.id ? idProblem(text) : null);
       const result = guarded ? null : fields[key].safeParse(cell);
       if (result?.success) {
-        values[key] = result.data as z.output<F[K]>;
+        values[key] = result.data;
       } else {
         complete = false;
         if (guarded) report(row, key, text, guarded);

@@ -88,7 +88,8 @@ function readJson(body: Buffer, limits: IntakeLimits): TableResult {
   // Columns are the union of keys in first-seen order; a key missing from an object is an empty cell.
   const keys = new Set<string>();
   const problems: RowProblem[] = [];
-  data.forEach((item, i) => {
+  const items: unknown[] = data;
+  items.forEach((item, i) => {
     if (item === null || typeof item !== 'object' || Array.isArray(item)) {
       problems.push(problem(i + 2, '', JSON.stringify(item) ?? '', { en: 'expected an object with column names as keys', zh: '此行应为一个以列名为键的对象' }));
     } else {

@@ -90,8 +90,8 @@ function excelCell(value: ExcelJS.CellValue): Cell {
   if (value === null || value === undefined) return null;
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value instanceof Date) return value;
   if ('richText' in value) return value.richText.map((r) => r.text).join('');
-  if ('result' in value) return value.result === undefined ? null : excelCell(value.result as ExcelJS.CellValue);
-  if ('text' in value) return typeof value.text === 'string' ? value.text : excelCell(value.text as ExcelJS.CellValue);
+  if ('result' in value) return value.result === undefined ? null : excelCell(value.result);
+  if ('text' in value) return typeof value.text === 'string' ? value.text : excelCell(value.text);
   if ('error' in value) return String(value.error);
   return null;
 }

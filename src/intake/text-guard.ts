@@ -7,6 +7,7 @@
 import type { Bilingual } from './problem.js';
 
 /** C0 controls (incl. tab and line breaks), DEL, and the C1 controls. */
+// eslint-disable-next-line no-control-regex -- matching control characters is this pattern's job
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 const CONTROL_NAMES: Record<number, string> = { 0x00: 'NUL', 0x07: 'BEL', 0x08: 'BS', 0x09: 'TAB', 0x0a: 'LF', 0x0d: 'CR', 0x1b: 'ESC', 0x7f: 'DEL' };
@@ -57,5 +58,5 @@ export function idProblem(text: string): Bilingual | null {
 export function jsonTypeProblem(cell: unknown, json: 'string' | 'number' | 'boolean'): Bilingual | null {
   if (cell === null || typeof cell === 'string' || typeof cell === json) return null;
   const expected = { string: { en: 'text (a JSON string)', zh: '文字（JSON 字符串）' }, number: { en: 'a number', zh: '数字' }, boolean: { en: 'true or false', zh: 'true 或 false' } }[json];
-  return { en: `expected ${expected.en}, not the ${typeof cell} ${String(cell)}`, zh: `此列应为${expected.zh}，不能是 ${String(cell)}` };
+  return { en: `expected ${expected.en}, not the ${typeof cell} ${JSON.stringify(cell)}`, zh: `此列应为${expected.zh}，不能是 ${JSON.stringify(cell)}` };
 }

@@ -119,8 +119,8 @@ export const optionalPhone = cellSchema((_, text) => {
 function choice<T extends string>(names: Record<T, string>, what: Bilingual) {
   const lookup = new Map<string, T>();
   for (const [en, zh] of Object.entries(names) as [T, string][]) lookup.set(en.toLowerCase(), en).set(zh, en);
-  const list = Object.entries(names).map(([en, zh]) => `${en}/${zh}`);
-  const options = `${list.slice(0, -1).join(', ')} or ${list.at(-1)}`;
+  const list = (Object.entries(names) as [T, string][]).map(([en, zh]) => `${en}/${zh}`);
+  const options = `${list.slice(0, -1).join(', ')} or ${list.at(-1) ?? ''}`;
   const optionsZh = zhChoices(Object.values(names));
   return cellSchema((_, text) => {
     if (text === '') return empty();

@@ -190,6 +190,6 @@ export function readAnswer(kind: ChannelKind, status: number, text: string): Rob
     // not JSON: judged by the status alone
   }
   // WeCom and DingTalk answer errcode, Feishu code (StatusCode in old versions).
-  const code = [parsed.errcode, parsed.code, parsed.StatusCode].find((v) => typeof v === 'number') as number | undefined;
+  const code = [parsed.errcode, parsed.code, parsed.StatusCode].find((v): v is number => typeof v === 'number');
   return { ok: status >= 200 && status < 300 && code === 0, rateLimited: status === 429 || (code !== undefined && RATE_LIMIT_CODES.has(code)), summary };
 }

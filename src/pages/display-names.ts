@@ -6,8 +6,8 @@ import { findByIds } from '../db/by-ids.js';
 import type { Models } from '../db/models.js';
 
 export interface DisplayNames {
-  person(id: string): string;
-  gate(id: string): string;
+  person: (id: string) => string;
+  gate: (id: string) => string;
 }
 
 export async function displayNames(models: Models, ids: { people?: readonly string[]; gates?: readonly string[] }): Promise<DisplayNames> {

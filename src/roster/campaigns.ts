@@ -16,6 +16,16 @@ export interface Campaign {
   updatedAt: Date;
 }
 
+/** A campaign as stored (src/db/models.ts campaignSchema). */
+interface CampaignDoc {
+  _id: string;
+  name: string;
+  /** `windowDays` is defaulted when read, so a document without it still reads. */
+  spec: Omit<CampaignSpec, 'windowDays'> & Partial<Pick<CampaignSpec, 'windowDays'>>;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
 export async function createCampaign(models: Models, name: string, input: unknown): Promise<Campaign> {
   const spec = parseCampaignSpec(input);
   const id = `c_${randomBytes(6).toString('hex')}`;
@@ -24,13 +34,13 @@ export async function createCampaign(models: Models, name: string, input: unknow
 }
 
 export async function getCampaign(models: Models, id: string): Promise<Campaign> {
-  const doc = await models.Campaign.findOne({ _id: id }).lean<Record<string, any>>();
+  const doc = await models.Campaign.findOne({ _id: id }).lean<CampaignDoc>();
   if (!doc) throw new AppError('not_found', `no campaign "${id}"`);
   return toCampaign(doc);
 }
 
 export async function listCampaigns(models: Models): Promise<Campaign[]> {
-  const docs = await models.Campaign.find({}).sort({ createdAt: -1 }).lean<Record<string, any>[]>();
+  const docs = await models.Campaign.find({}).sort({ createdAt: -1 }).lean<CampaignDoc[]>();
   return docs.map(toCampaign);
 }
 
@@ -49,7 +59,7 @@ export async function updateCampaign(models: Models, id: string, change: { name?
 
 /** The campaign a plan may join: it exists and starts no later than the plan. */
 export async function campaignForPlan(models: Models, campaignId: string, planStart: string): Promise<Campaign> {
-  const doc = await models.Campaign.findOne({ _id: campaignId }).lean<Record<string, any>>();
+  const doc = await models.Campaign.findOne({ _id: campaignId }).lean<CampaignDoc>();
   if (!doc) throw new AppError('validation_failed', `no campaign "${campaignId}"`, { problems: [{ field: 'campaignId', message: 'no such campaign' }] });
   const campaign = toCampaign(doc);
   if (planStart < campaign.spec.start) throw new AppError('validation_failed', `the plan starts on ${planStart}, before its campaign (${campaign.spec.start})`, { problems: [{ field: 'start', message: `before the campaign's start ${campaign.spec.start}` }] });
@@ -66,6 +76,6 @@ function parseCampaignSpec(input: unknown): CampaignSpec {
   return parsed.data;
 }
 
-function toCampaign(doc: Record<string, any>): Campaign {
+function toCampaign(doc: CampaignDoc): Campaign {
   return { id: doc._id, name: doc.name, spec: { windowDays: null, ...doc.spec }, createdAt: doc.createdAt, updatedAt: doc.updatedAt };
 }

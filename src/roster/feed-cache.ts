@@ -8,6 +8,7 @@
 import { databaseDownError } from '../db/database-down.js';
 import { healthOf } from '../db/health.js';
 import type { Models } from '../db/models.js';
+import { perDatabase } from '../db/per-database.js';
 
 // The generation is one small document (the feed map is read only when it moves): another
 // process's publish reaches this process's feeds within a tenth of a second, at ten small
@@ -131,14 +132,8 @@ export class FeedCache {
   }
 }
 
-const caches = new WeakMap<Models, FeedCache>();
-
 /** One cache per database (tests run several apps, each on its own database, in one process). */
-export function feedCacheFor(models: Models): FeedCache {
-  let cache = caches.get(models);
-  if (!cache) {
-    const health = healthOf(models.Meta.db);
-    caches.set(models, (cache = new FeedCache(() => health.isDown())));
-  }
-  return cache;
-}
+export const feedCacheFor: (models: Models) => FeedCache = perDatabase((models) => {
+  const health = healthOf(models.Meta.db);
+  return new FeedCache(() => health.isDown());
+});

@@ -262,8 +262,8 @@ async function liveFeedStates(models: Models, map: ReadonlyMap<string, number>, 
     if (known) out.set(feedKeyOf(id), known);
     else unknown.push(id);
   }
-  for (const d of await findByIds<Record<string, any>>(models.Feed, unknown, { etag: 1, lastModified: 1, states: 1 })) {
-    const states = (JSON.parse(d.states as string) as EventState[]).map((e) => ({ ...e, created: new Date(e.created), lastModified: new Date(e.lastModified) }));
+  for (const d of await findByIds<FeedState & { _id: string; states: string }>(models.Feed, unknown, { etag: 1, lastModified: 1, states: 1 })) {
+    const states = (JSON.parse(d.states) as EventState[]).map((e) => ({ ...e, created: new Date(e.created), lastModified: new Date(e.lastModified) }));
     const key = feedKeyOf(String(d._id));
     out.set(key, { etag: d.etag, lastModified: d.lastModified, states: new Map(states.map((e) => [e.uid, e])) });
   }

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { withDocLock } from '../db/doc-lock.js';
 import type { Models } from '../db/models.js';
-import { ABSENCE_POLICY_DEFAULTS, OPEN_SHIFT_POLICY_DEFAULTS, ROLL_POLICY_DEFAULTS, planSpecSchema, type PlanSpec, type PlanSpecInput } from '../domain/plan.js';
+import { ABSENCE_POLICY_DEFAULTS, OPEN_SHIFT_POLICY_DEFAULTS, ROLL_POLICY_DEFAULTS, planSpecSchema, type AbsencePolicy, type OpenShiftPolicy, type PlanSpec, type PlanSpecInput, type RollPolicy } from '../domain/plan.js';
 import { addDays, formatClock, localInstant, parseClock } from '../domain/time.js';
 import { AppError, fieldProblemsOf } from '../errors.js';
 import { campaignForPlan } from './campaigns.js';
@@ -24,6 +24,27 @@ export interface Plan {
   updatedAt: Date;
 }
 
+/** A plan as stored (src/db/models.ts planSchema). */
+interface PlanDoc {
+  _id: string;
+  name: string;
+  spec: StoredPlanSpec;
+  pins: Pin[];
+  publishedVersion: number | null;
+  /** Absent on plans stored before the origin was kept. */
+  origin?: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A spec as stored: plans stored before a field existed lack it, and their policies lack the newer fields. */
+type StoredPlanSpec = Omit<PlanSpec, 'campaignId' | 'absencePolicy' | 'rollPolicy' | 'openShiftPolicy'> & {
+  campaignId?: string | null;
+  absencePolicy?: Partial<AbsencePolicy>;
+  rollPolicy?: Partial<RollPolicy>;
+  openShiftPolicy?: Partial<OpenShiftPolicy>;
+};
+
 export async function createPlan(models: Models, name: string, input: PlanSpecInput): Promise<Plan> {
   // In a campaign, fairness is in proportion to what each person offered over it, unless asked otherwise.
   const spec = parseSpec(input.campaignId && input.fairness === undefined ? { ...input, fairness: 'proportional' } : input);
@@ -35,7 +56,7 @@ export async function createPlan(models: Models, name: string, input: PlanSpecIn
 
 export async function getPlan(models: Models, id: string): Promise<Plan> {
   const [doc, active] = await Promise.all([
-    models.Plan.findOne({ _id: id }).lean<Record<string, any>>(),
+    models.Plan.findOne({ _id: id }).lean<PlanDoc>(),
     models.ActiveSolve.findOne({ _id: id }).lean<{ solveId: string }>(),
   ]);
   if (!doc) throw new AppError('not_found', `no plan "${id}"`);
@@ -44,7 +65,7 @@ export async function getPlan(models: Models, id: string): Promise<Plan> {
 
 export async function listPlans(models: Models): Promise<Plan[]> {
   const [docs, actives] = await Promise.all([
-    models.Plan.find({}).sort({ createdAt: -1 }).lean<Record<string, any>[]>(),
+    models.Plan.find({}).sort({ createdAt: -1 }).lean<PlanDoc[]>(),
     models.ActiveSolve.find({}).lean<{ _id: string; solveId: string }[]>(),
   ]);
   const activeOf = new Map(actives.map((a) => [a._id, a.solveId]));
@@ -131,13 +152,13 @@ function parseSpec(input: unknown): PlanSpec {
 }
 
 /** `activeSolveId` comes from the plan's ActiveSolve document (see solves.ts). */
-function toPlan(doc: Record<string, any>, activeSolveId: string | null): Plan {
+function toPlan(doc: PlanDoc, activeSolveId: string | null): Plan {
   return {
     id: doc._id,
     name: doc.name,
     // Plans stored before a field existed get its default (e.g. absencePolicy).
     spec: { campaignId: null, ...doc.spec, absencePolicy: { ...ABSENCE_POLICY_DEFAULTS, ...doc.spec?.absencePolicy }, rollPolicy: { ...ROLL_POLICY_DEFAULTS, ...doc.spec?.rollPolicy }, openShiftPolicy: { ...OPEN_SHIFT_POLICY_DEFAULTS, ...doc.spec?.openShiftPolicy } },
-    pins: (doc.pins ?? []).map((p: Pin) => ({ cadreId: p.cadreId, gateId: p.gateId, start: new Date(p.start) })),
+    pins: (doc.pins ?? []).map((p) => ({ cadreId: p.cadreId, gateId: p.gateId, start: new Date(p.start) })),
     publishedVersion: doc.publishedVersion ?? null,
     origin: doc.origin ?? doc.spec.start,
     activeSolveId,

@@ -5,6 +5,7 @@
  * crash-safely is in publish-protocol.ts.
  */
 import type { Models } from '../db/models.js';
+import { perDatabase } from '../db/per-database.js';
 import { packJson, unpackJson } from '../db/packed-json.js';
 import type { Assignment, Gap } from '../domain/roster.js';
 import type { Cadre, Gate } from '../domain/types.js';
@@ -75,13 +76,7 @@ export async function publishedRoster(models: Models, planId: string, version?: 
  * it read or published, read once. A district roster takes a quarter second to read back.
  */
 const RECENT_ROSTERS = 8;
-const recentRosters = new WeakMap<Models, Map<string, Promise<PublishedRoster | null>>>();
-
-function recentOf(models: Models): Map<string, Promise<PublishedRoster | null>> {
-  let recent = recentRosters.get(models);
-  if (!recent) recentRosters.set(models, (recent = new Map()));
-  return recent;
-}
+const recentOf = perDatabase(() => new Map<string, Promise<PublishedRoster | null>>());
 
 function keep(models: Models, id: string, roster: Promise<PublishedRoster | null>): void {
   const recent = recentOf(models);
@@ -112,7 +107,7 @@ export async function publishedRosterAt(models: Models, planId: string, version:
 }
 
 async function readPublishedRoster(models: Models, planId: string, version: number): Promise<PublishedRoster | null> {
-  const doc = await models.Publication.findOne({ _id: `${planId}:${version}` }).lean<Record<string, any>>();
+  const doc = await models.Publication.findOne({ _id: `${planId}:${version}` }).lean<Publication>();
   if (!doc) return null;
   const publication: Publication = { planId: doc.planId, version: doc.version, solveId: doc.solveId, publishedAt: doc.publishedAt, publishedBy: doc.publishedBy };
   return { ...(await loadRoster(models, doc.solveId)), publication };

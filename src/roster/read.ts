@@ -191,7 +191,7 @@ function plannerFigures(roster: StoredRoster): Pick<RosterView, 'metrics' | 'pin
 
 function csvOf(roster: StoredRoster, rows: { assignments: Assignment[]; gaps: Gap[] }): { csv: () => string; gapsCsv: () => string } {
   const gates = gateIndex(roster);
-  const cadres = new Map(roster.cadres.map((c) => [c.id, { ...c, phone: null } as Cadre]));
+  const cadres = new Map(roster.cadres.map((c) => [c.id, { ...c, phone: null }]));
   return { csv: () => rosterToCsv(rows.assignments, gates, cadres, roster.timezone), gapsCsv: () => gapsToCsv(rows.gaps, gates, roster.timezone) };
 }
 

@@ -84,6 +84,15 @@ export interface RollRound {
   updatedAt: Date | null;
 }
 
+/** A plan's Roll document as stored (src/db/models.ts rollSchema; `_id` = plan id). */
+interface RollDoc extends Omit<RollRound, 'planId' | 'resolves' | 'dailyOn' | 'updatedAt'> {
+  _id: string;
+  // Absent from rounds stored before rollSchema had them (mongoose's strict mode had dropped them).
+  resolves?: number;
+  dailyOn?: string | null;
+  updatedAt: Date;
+}
+
 /**
  * The new days of a roll at `now`: `extend` whole days added at the end, every ended day
  * (local dates before today) dropped from the front. `keepLength` instead ends the horizon
@@ -140,7 +149,7 @@ export async function requestRoll(models: Models, planId: string, how: { extend:
 }
 
 export async function getRoll(models: Models, planId: string): Promise<RollRound | null> {
-  const doc = await models.Roll.findOne({ _id: planId }).lean<Record<string, any>>();
+  const doc = await models.Roll.findOne({ _id: planId }).lean<RollDoc>();
   if (!doc) return null;
   return {
     planId: doc._id,

@@ -107,6 +107,31 @@ export interface SolveRequest {
   moveBudgetMs?: number;
 }
 
+/** A solve job as stored (src/db/models.ts solveSchema). */
+interface SolveDoc {
+  _id: string;
+  planId: string;
+  status: SolveStatus;
+  progress: SolveJob['progress'];
+  requestedBy: string | null;
+  workerId: string | null;
+  /** Absent, as `workers`, on jobs stored before takeovers were counted. */
+  attempt?: number;
+  workers?: string[];
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  error: string | null;
+  outcome: SolveJob['outcome'];
+  metrics: SolveJob['metrics'];
+  snapshot: SolveJob['snapshot'];
+  timings: StoredTimings | null;
+  options: SolveRequest;
+  createdAt: Date;
+}
+
+/** Solves recorded before the timings were split into parts have the top-level figures only. */
+type StoredTimings = SolveTimings | (Omit<SolveTimings, 'totalMs' | 'solver' | 'store'> & { totalMs?: undefined; solver?: undefined; store?: undefined });
+
 /**
  * Queues a solve of the plan. `id` is for callers that record the id before asking (the
  * absence re-plan, src/replan/): asking again with an id that exists returns that job.
@@ -148,7 +173,7 @@ async function claimPlan(models: Models, planId: string, solveId: string): Promi
 }
 
 export async function getSolve(models: Models, id: string): Promise<SolveJob> {
-  const doc = await models.Solve.findOne({ _id: id }).lean<Record<string, any>>();
+  const doc = await models.Solve.findOne({ _id: id }).lean<SolveDoc>();
   if (!doc) throw new AppError('not_found', `no solve "${id}"`);
   return toJob(doc);
 }
@@ -156,11 +181,11 @@ export async function getSolve(models: Models, id: string): Promise<SolveJob> {
 /** A plan's solves, newest first. */
 export async function listSolves(models: Models, planId: string): Promise<SolveJob[]> {
   await getPlan(models, planId); // 404 for an unknown plan
-  const docs = await models.Solve.find({ planId }).sort({ createdAt: -1 }).lean<Record<string, any>[]>();
+  const docs = await models.Solve.find({ planId }).sort({ createdAt: -1 }).lean<SolveDoc[]>();
   return docs.map(toJob);
 }
 
-function toJob(doc: Record<string, any>): SolveJob {
+function toJob(doc: SolveDoc): SolveJob {
   return {
     id: doc._id,
     planId: doc.planId,
@@ -201,9 +226,10 @@ export class SolveWorker {
     private readonly options: WorkerOptions,
   ) {}
 
-  async start(): Promise<void> {
+  start(): Promise<void> {
     this.running = true;
     this.loop = this.poll();
+    return Promise.resolve();
   }
 
   /** Runs queued work now instead of at the next poll. */
@@ -245,13 +271,13 @@ export class SolveWorker {
   }
 
   /** The oldest solve that is queued, or running under a lease nobody holds any more. */
-  private async take(): Promise<{ job: Record<string, any>; lease: Lease } | null> {
+  private async take(): Promise<{ job: SolveDoc; lease: Lease } | null> {
     const candidates = await this.models.Solve.find({ status: { $in: ['queued', 'running'] } }, { _id: 1 }).sort({ createdAt: 1 }).lean<{ _id: string }[]>();
     for (const { _id } of candidates) {
       const taken = await acquireLease(this.models, `solve:${_id}`, { ttlMs: SOLVE_LEASE_TTL_MS, owner: this.id });
       if (!taken.ok) continue;
       // Another worker may have finished it between the list and the lease.
-      const job = await this.models.Solve.findOne({ _id }).lean<Record<string, any>>();
+      const job = await this.models.Solve.findOne({ _id }).lean<SolveDoc>();
       if (!job || (job.status !== 'queued' && job.status !== 'running')) {
         await taken.lease.release();
         continue;

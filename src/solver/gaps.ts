@@ -3,7 +3,6 @@
  * each of them from this shift.
  */
 import type { Gap, GapReason } from '../domain/roster.js';
-import type { Instance } from './instance.js';
 import { Avail, Unavail } from './instance.js';
 import type { RosterState } from './roster-state.js';
 

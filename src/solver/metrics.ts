@@ -49,7 +49,7 @@ export function offeredToDate(inst: Instance): Float64Array {
     for (const [w, n] of openSlotsByWeek(inst, p)) hours.set(w, (hours.get(w) ?? 0) + n * L);
     let total = 0;
     for (const h of hours.values()) total += Math.min(cap, h);
-    (out as Float64Array)[p] = total / L;
+    (out)[p] = total / L;
   });
   toDateCache.set(inst, out);
   return out;
@@ -101,7 +101,7 @@ function fairShares(total: number, offered: number[], proportional: boolean): nu
   order.forEach(([o, i], k) => {
     const level = left / (order.length - k);
     out[i] = Math.min(o, level);
-    left -= out[i] as number;
+    left -= out[i];
   });
   return out;
 }

@@ -68,11 +68,17 @@ export function linkRows(inst: Instance, block: Block, m: BlockModel): void {
       const coefs: number[] = [];
       for (const gi of group.gates) {
         const v = m.z.get((k * G + gi) * S + s);
-        if (v !== undefined) vars.push(v), coefs.push(1);
+        if (v !== undefined) {
+          vars.push(v);
+          coefs.push(1);
+        }
       }
       for (const p of group.people) {
         const v = m.y.get(p * S + s);
-        if (v !== undefined) vars.push(v), coefs.push(-1);
+        if (v !== undefined) {
+          vars.push(v);
+          coefs.push(-1);
+        }
       }
       if (vars.length) m.builder.addRow(`link:k${k}:s${s}`, vars, coefs, 0, 0);
     }

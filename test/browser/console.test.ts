@@ -120,7 +120,8 @@ describe('the console runs the week (LAN host, plain http)', () => {
 
   it('when a planner reviews the district draft, then the grid filter and the person search find a known person’s shift; the person view, all gaps and the downloads agree', async () => {
     const draft = (await h.api<{ assignments: Row[] & { village: string }[] }>(`/solves/${draftId}/roster`)).assignments as (Row & { village: string; gateName: string })[];
-    const known = draft.find((a) => a.start === '2021-12-16T16:00:00+08:00') ?? (draft[0] as Row & { village: string; gateName: string });
+    const known = draft.find((a) => a.start === '2021-12-16T16:00:00+08:00') ?? draft[0];
+    if (!known) throw new Error('the draft has no assignments');
     const own = draft.filter((a) => a.cadreId === known.cadreId);
 
     await page.goto(`${h.lanUrl}/planner/plans/${encodeURIComponent(planId)}?solve=${encodeURIComponent(draftId)}`);
@@ -150,7 +151,7 @@ describe('the console runs the week (LAN host, plain http)', () => {
     await workbook.xlsx.readFile((await download.path()) ?? '');
     const rows: { id: string; name: string; gate: string; start: string }[] = [];
     workbook.worksheets[0]?.eachRow((row, n) => {
-      if (n > 1) rows.push({ id: String(row.getCell(1).value), name: String(row.getCell(2).value), gate: String(row.getCell(5).value), start: String(row.getCell(7).value) });
+      if (n > 1) rows.push({ id: row.getCell(1).text, name: row.getCell(2).text, gate: row.getCell(5).text, start: row.getCell(7).text });
     });
     expect(rows.filter((r) => r.id === known.cadreId)).toHaveLength(own.filter((a) => a.village === known.village).length);
     expect(rows).toContainEqual({ id: known.cadreId, name: known.cadreName, gate: known.gateId, start: '2021-12-16 16:00' });
@@ -163,7 +164,7 @@ describe('the console runs the week (LAN host, plain http)', () => {
     expect(await page.locator('[data-person-shifts] tbody tr').count()).toBe(own.length);
 
     // Every gap, paged: the pages together hold as many rows as the API has gaps.
-    const gaps = (await h.api<{ gaps: unknown[] }>(`/solves/${draftId}/roster`) as unknown as { gaps: unknown[] }).gaps;
+    const gaps = (await h.api<{ gaps: unknown[] }>(`/solves/${draftId}/roster`)).gaps;
     await page.goto(`${h.lanUrl}/planner/plans/${encodeURIComponent(planId)}/review/gaps?solve=${encodeURIComponent(draftId)}`);
     let gapRows = 0;
     for (let p = 1; ; p++) {
@@ -265,7 +266,7 @@ describe('the console runs the week (LAN host, plain http)', () => {
     const sheet = workbook.worksheets[0];
     const names: string[] = [];
     sheet?.eachRow((row, n) => {
-      if (n > 1 && row.getCell(4).value === '个人日历') names.push(String(row.getCell(2).value));
+      if (n > 1 && row.getCell(4).value === '个人日历') names.push(row.getCell(2).text);
     });
     expect(names.sort()).toEqual(people.map((p) => p.name).sort());
     expect(sheet?.getImages().length).toBe(people.length + 2);
@@ -273,7 +274,8 @@ describe('the console runs the week (LAN host, plain http)', () => {
 
   it('when a planner prints a village’s duty sheets, then each gate’s week shows the names on duty, and the xlsx (A4 landscape, headings repeated) holds the same names', async () => {
     const roster = (await h.api<{ assignments: (Row & { village: string; gateName: string })[] }>(`/plans/${planId}/roster`)).assignments;
-    const known = roster.find((a) => a.start === '2021-12-14T16:00:00+08:00') ?? (roster[0] as Row & { village: string; gateName: string });
+    const known = roster.find((a) => a.start === '2021-12-14T16:00:00+08:00') ?? roster[0];
+    if (!known) throw new Error('the roster has no assignments');
     const atGateShift = roster.filter((a) => a.gateId === known.gateId && a.start === known.start).map((a) => a.cadreName).sort();
     const gatesOfVillage = new Set(roster.filter((a) => a.village === known.village).map((a) => a.gateId));
 
@@ -290,14 +292,14 @@ describe('the console runs the week (LAN host, plain http)', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-download=duty-xlsx]')]);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile((await download.path()) ?? '');
-    const sheet = workbook.worksheets.find((ws) => String(ws.getCell(1, 1).value).includes(known.gateName));
+    const sheet = workbook.worksheets.find((ws) => ws.getCell(1, 1).text.includes(known.gateName));
     expect(sheet).toBeDefined();
     expect(sheet?.pageSetup.orientation).toBe('landscape');
     expect(sheet?.pageSetup.paperSize).toBe(9);
     expect(sheet?.pageSetup.printTitlesRow).toBe('1:2');
     let xlsxCell = '';
     sheet?.eachRow((r) => {
-      if (r.getCell(1).value === '2021-12-14') xlsxCell = String(r.getCell(4).value ?? '');
+      if (r.getCell(1).value === '2021-12-14') xlsxCell = r.getCell(4).text;
     });
     expect(xlsxCell.split('\n').filter((n) => !n.startsWith('缺')).sort()).toEqual(atGateShift);
   }, TEST_TIMEOUT);

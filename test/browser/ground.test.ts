@@ -8,7 +8,7 @@
  * Screenshots go to test-results/screenshots/ (see pages.test.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { api, seedRosterDistrict, type AssignmentView } from '../helpers/roster-fixtures.js';
 import { issueToken } from '../../src/auth/tokens.js';
 import { saveScreenshot, startBrowserHarness, type BrowserHarness } from './harness.js';

@@ -13,7 +13,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions } from 'playwright-core';
 import { issueToken } from '../../src/auth/tokens.js';
 import { saveScreenshot, startBrowserHarness, type BrowserHarness } from './harness.js';
 

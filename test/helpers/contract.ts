@@ -61,7 +61,7 @@ export class ContractChecker {
   constructor(private readonly doc: OpenApiDoc) {
     this.ajv = new Ajv2020({ strict: false, allErrors: true });
     addFormats(this.ajv);
-    this.ajv.addSchema({ $id: 'openapi.json', $defs: rewriteRefs(doc.components?.schemas ?? {}) as Json } as object);
+    this.ajv.addSchema({ $id: 'openapi.json', $defs: rewriteRefs(doc.components?.schemas ?? {}) });
     this.routes = Object.keys(doc.paths)
       .map((template) => ({
         template,

@@ -15,6 +15,7 @@ export interface ServiceProcess {
   exited: Promise<number | string | null>;
   output(): string;
   /** The API as a planner: JSON in, `{ status, body }` out; a dropped connection gives status 0. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- like supertest's res.body: the tests' assertions check its shape
   api(method: string, path: string, token: string, body?: unknown, contentType?: string): Promise<{ status: number; body: any; headers: Headers }>;
   stop(): Promise<void>;
 }

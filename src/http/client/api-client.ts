@@ -89,9 +89,9 @@ export class ApiClient {
   private async send<O extends OperationId>(operationId: O, input: CallInput<O>): Promise<string> {
     const route = this.routes.get(operationId);
     if (!route) throw new Error(`the service's document has no operation "${operationId}"`);
-    const path = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(String((input.path as Record<string, unknown> | undefined)?.[name] ?? '')));
+    const path = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(String((input.path as Record<string, string | number> | undefined)?.[name] ?? '')));
     const query = new URLSearchParams(Object.entries((input.query ?? {}) as Record<string, unknown>).filter(([, v]) => v !== undefined).map(([k, v]): [string, string] => [k, String(v)]));
-    const url = `${this.baseUrl}${path}${query.size ? `?${query}` : ''}`;
+    const url = `${this.baseUrl}${path}${query.size ? `?${query.toString()}` : ''}`;
     const headers: Record<string, string> = { authorization: `Bearer ${this.token}`, ...input.headers };
     let body: string | Uint8Array | undefined;
     if (input.json !== undefined) {

@@ -114,7 +114,7 @@ export function planRoutes(deps: PlanRouteDeps, registry: OpenAPIRegistry): Rout
   });
   router.patch('/plans/:id', planner, async (req, res) => {
     const { name, ...spec } = patchPlanSchema.parse(req.body);
-    sendJson(res, 200, planSchema, planView(principalOf(req), await updatePlan(models, planId(req), { name, spec: spec as never })));
+    sendJson(res, 200, planSchema, planView(principalOf(req), await updatePlan(models, planId(req), { name, spec: spec })));
   });
 
   router.post('/plans/:id/solve', planner, async (req, res) => {

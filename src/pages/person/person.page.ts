@@ -81,7 +81,7 @@ export function personRoutes(models: Models, config: Config): Router {
   // A claim of an open shift (src/claims/). The feed secret travels in the body, as for reports.
   router.post('/me/claims', express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
     const ctx = pageContext(req);
-    const found = await personOf(models, typeof req.body?.token === 'string' ? req.body.token : undefined);
+    const found = await personOf(models, bodyToken(req));
     if (!found) return sendPage(res, ctx, 'message', { title: ctx.t('personTitle'), message: ctx.t('personNoToken') }, 404);
     const form = claimForm.safeParse(req.body);
     if (!form.success) throw new AppError('validation_failed', 'the claim is not complete', { problems: form.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })) });
@@ -101,7 +101,7 @@ export function personRoutes(models: Models, config: Config): Router {
   for (const action of ['offer', 'accept', 'withdraw'] as const) {
     router.post(`/me/swaps/${action}`, express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
       const ctx = pageContext(req);
-      const found = await personOf(models, typeof req.body?.token === 'string' ? req.body.token : undefined);
+      const found = await personOf(models, bodyToken(req));
       if (!found) return sendPage(res, ctx, 'message', { title: ctx.t('personTitle'), message: ctx.t('personNoToken') }, 404);
       const form = swapForms[action].safeParse(req.body);
       if (!form.success) throw new AppError('validation_failed', 'the swap form is not complete', { problems: fieldProblemsOf(form.error) });
@@ -122,7 +122,7 @@ export function personRoutes(models: Models, config: Config): Router {
   router.post('/me/absences', express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
     const ctx = pageContext(req);
     const form = reportForm.safeParse(req.body);
-    const found = await personOf(models, typeof req.body?.token === 'string' ? req.body.token : undefined);
+    const found = await personOf(models, bodyToken(req));
     if (!found) return sendPage(res, ctx, 'message', { title: ctx.t('personTitle'), message: ctx.t('personNoToken') }, 404);
     if (!form.success) throw new AppError('validation_failed', 'the report is not complete', { problems: fieldProblemsOf(form.error) });
     const outcome = await selfReport(models, found.cadreId, reportRequest(form.data, config.TIMEZONE));
@@ -243,4 +243,10 @@ function shiftLabelText(start: Date, end: Date, timeZone: string): string {
 
 function baseUrl(config: Config, req: Request): string {
   return config.PUBLIC_BASE_URL ?? `${req.protocol}://${req.get('host')}`;
+}
+
+/** The feed secret a `/me` form posts in its body (never in the URL). */
+function bodyToken(req: Request): string | undefined {
+  const token: unknown = (req.body as { token?: unknown } | undefined)?.token;
+  return typeof token === 'string' ? token : undefined;
 }

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { PageDeps } from '../../http/page-port.js';
 import { listChannels, type ChannelView } from '../../messaging/channels.js';
 import { listDeliveries } from '../../messaging/outbox.js';
+import { translator } from '../i18n.js';
 import { pageContext, sendPage } from '../render.js';
 import { localTime } from '../time-labels.js';
 import { sessionOf } from './request-session.js';
@@ -54,9 +55,12 @@ export function deliveryLogRoutes(deps: PageDeps): Router {
   return router;
 }
 
+// A channel's scope reads in Chinese on either page, as the place names in it do.
+const scopeWords = translator('zh');
+
 /** `东村值守群 (wecom · 东村)`: the label a planner gave and where the channel reaches. */
 function channelName(channel: ChannelView | undefined): string | undefined {
   if (!channel) return undefined;
-  const scope = [...channel.villages, ...channel.towns].join('、') || '全区';
+  const scope = [...channel.villages, ...channel.towns].join(scopeWords('channelScopeSeparator')) || scopeWords('channelScopeAll');
   return `${channel.label || channel.target} (${channel.kind} · ${scope})`;
 }

@@ -17,6 +17,10 @@ import { pageContext, sendPage } from '../render.js';
 import { shiftLabel } from '../time-labels.js';
 import { sessionOf } from './request-session.js';
 import { gateQr, type GateQr } from '../gate/gate-qr.js';
+import { translator } from '../i18n.js';
+
+// Printed sheets stay Chinese whatever the page's language: they are posted at gates and handed to village staff.
+const printed = translator('zh');
 
 const sheetQuery = z.object({
   village: z.string().min(1).max(100),
@@ -79,14 +83,14 @@ export function dutySheetRoutes(deps: PageDeps): Router {
     for (const sheet of sheets) {
       const ws = workbook.addWorksheet(sheetName(sheet.gateName, workbook), {
         pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, horizontalCentered: true, margins: { left: 0.4, right: 0.4, top: 0.5, bottom: 0.5, header: 0.2, footer: 0.2 } },
-        headerFooter: { oddFooter: `${plan.name} 第${version}版 · &P / &N` },
+        headerFooter: { oddFooter: `${printed('dutySheetFooter', { plan: plan.name, version: String(version) })} · &P / &N` },
       });
-      ws.addRow([`${sheet.village} ${sheet.gateName} 值班表（${plan.name}）`]).font = { bold: true, size: 14 };
+      ws.addRow([printed('dutySheetHeading', { village: sheet.village, gate: sheet.gateName, plan: plan.name })]).font = { bold: true, size: 14 };
       ws.mergeCells(1, 1, 1, sheet.shifts.length + 1);
-      const header = ws.addRow(['日期', ...sheet.shifts]);
+      const header = ws.addRow([printed('sheetColDate'), ...sheet.shifts]);
       header.font = { bold: true };
       for (const day of sheet.days) {
-        const row = ws.addRow([day.date, ...day.cells.map((c) => [...c.names, ...(c.missing ? [`缺${c.missing}人`] : [])].join('\n'))]);
+        const row = ws.addRow([day.date, ...day.cells.map((c) => [...c.names, ...(c.missing ? [printed('dutySheetMissing', { n: c.missing })] : [])].join('\n'))]);
         row.alignment = { wrapText: true, vertical: 'top' };
         row.height = 36;
       }

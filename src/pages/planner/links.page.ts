@@ -20,8 +20,12 @@ import type { Cadre } from '../../domain/types.js';
 import { AppError } from '../../errors.js';
 import { webcalUrl } from '../../feeds/index.js';
 import { issueFeedToken } from '../../roster/feed-store.js';
+import { translator } from '../i18n.js';
 import { pageContext, sendPage } from '../render.js';
 import { redirectTo, sessionOf } from './request-session.js';
+
+// The Excel link sheet stays Chinese whatever the page's language, as every printed sheet: it is handed to village staff.
+const printed = translator('zh');
 
 const BATCH_TTL_MS = 2 * 3600_000;
 const MAX_BATCHES = 50;
@@ -144,22 +148,21 @@ export function linkRoutes(deps: PageDeps): Router {
     const id = z.string().min(1).max(40).parse(req.params.batch);
     const batch = batchOf(id);
     const workbook = new ExcelJS.Workbook();
-    const sheet = workbook.addWorksheet('链接', { pageSetup: { paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
+    const sheet = workbook.addWorksheet(printed('sheetLinks'), { pageSetup: { paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
     sheet.columns = [
-      { header: '村社', key: 'village', width: 14 },
-      { header: '姓名', key: 'name', width: 12 },
-      { header: '编号', key: 'id', width: 12 },
-      { header: '类别', key: 'kind', width: 10 },
-      { header: '二维码', key: 'qr', width: 18 },
-      { header: '链接', key: 'link', width: 60 },
+      { header: printed('sheetColVillage'), key: 'village', width: 14 },
+      { header: printed('sheetColName'), key: 'name', width: 12 },
+      { header: printed('sheetColId'), key: 'id', width: 12 },
+      { header: printed('sheetColKind'), key: 'kind', width: 10 },
+      { header: printed('sheetColQr'), key: 'qr', width: 18 },
+      { header: printed('sheetColLink'), key: 'link', width: 60 },
     ];
     sheet.getRow(1).font = { bold: true };
     sheet.pageSetup.printTitlesRow = '1:1';
-    const kinds = { cadre: '个人日历', head: '负责人页面', village: '村社日历' } as const;
     for (const r of batch.rows) {
-      const row = sheet.addRow({ village: r.village, name: r.name, id: r.kind === 'head' ? '' : r.id, kind: kinds[r.kind], link: r.link });
+      const row = sheet.addRow({ village: r.village, name: r.name, id: r.kind === 'head' ? '' : r.id, kind: printed(`sheetLinkKind_${r.kind}`), link: r.link });
       row.height = 90;
-      const png = (await QRCode.toBuffer(r.link, { errorCorrectionLevel: 'M', margin: 1, width: 120 })) as Buffer;
+      const png = (await QRCode.toBuffer(r.link, { errorCorrectionLevel: 'M', margin: 1, width: 120 }));
       const image = workbook.addImage({ base64: png.toString('base64'), extension: 'png' });
       sheet.addImage(image, { tl: { col: 4, row: row.number - 1 }, ext: { width: 115, height: 115 } });
     }

@@ -16,7 +16,7 @@ import { publishPlan, rollbackPlan } from '../../roster/publish-protocol.js';
 import { readDiff, readDraftDiff, readDraftRoster, readPublishedRoster } from '../../roster/read.js';
 import { getSolve, requestSolve } from '../../roster/solves.js';
 import { getRoll, requestRoll, type RollRound } from '../../roster/roll-protocol.js';
-import { gapReasonLabel, type LabelKey } from '../i18n.js';
+import { gapReasonLabel, isLabelKey, type LabelKey } from '../i18n.js';
 import { pageContext, sendPage, type PageContext } from '../render.js';
 import { localTime } from '../time-labels.js';
 import { gapsByVillage, hoursChart, metricsOf, nightsSpread } from './draft-figures.js';
@@ -90,7 +90,7 @@ export function planPageRoutes(deps: PageDeps): Router {
       pinError: extra.pinError,
       pinInput: extra.pinInput ?? { cadre: '', gateId: '', start: '' },
       reasonLabel: (reason: string) => gapReasonLabel(reason, ctx.lang),
-      pinConflictText: (conflict: { rule?: string; message: string }) => pinConflictText(ctx.lang, conflict),
+      pinConflictText: (conflict: { rule?: string; message: string }) => pinConflictText(ctx, conflict),
       outcomeLabel: (outcome: string | null) => outcomeLabel(ctx, outcome),
       at: (iso: string) => localTime(new Date(iso), plan.spec.timezone),
     }, status);
@@ -297,25 +297,10 @@ function elapsedSeconds(solve: { createdAt: Date; startedAt: Date | null }): num
   return Math.max(0, Math.round((Date.now() - new Date(solve.startedAt ?? solve.createdAt).getTime()) / 1000));
 }
 
-/** Why the solver could not keep a pin, in Chinese by its rule (the English message is the solver's). */
-const PIN_RULES_ZH: Record<string, string> = {
-  unknownCadre: '本计划中没有此人',
-  unknownGate: '本计划中没有此门岗',
-  shiftGrid: '固定的时间不是本计划的班次开始时间',
-  locality: '此人不能到此门岗值班（不在其服务范围）',
-  gateNotNeeded: '此门岗在该班次不需要人（未启用或不在值守时段）',
-  nightOk: '此人不值夜班',
-  gateFull: '此门岗该班次的人数已被其他固定占满',
-  availability: '此人在整个班次内不可值班',
-  busy: '此人在该班次已固定到别处',
-  minRest: '与其他固定班次之间的休息时间不足',
-  maxHoursPer24h: '与其他固定班次合计超过 24 小时内最长工时',
-  weeklyHours: '与其他固定班次合计超过此人每周工时上限',
-  consecutiveNights: '与其他固定班次合计连续夜班过多',
-};
-
-export function pinConflictText(lang: 'zh' | 'en', conflict: { rule?: string; message: string }): string {
-  return lang === 'zh' && conflict.rule && PIN_RULES_ZH[conflict.rule] ? PIN_RULES_ZH[conflict.rule] as string : conflict.message;
+/** Why the solver could not keep a pin: in Chinese by its rule (messages `pinRule_*`); in English, the solver's own message. */
+export function pinConflictText(ctx: PageContext, conflict: { rule?: string; message: string }): string {
+  const key = `pinRule_${conflict.rule}`;
+  return ctx.lang === 'zh' && conflict.rule && isLabelKey(key) ? ctx.t(key) : conflict.message;
 }
 
 /** A solve's outcome in the page's language. */

@@ -15,10 +15,13 @@ import type { Models } from '../../db/models.js';
 import { AppError } from '../../errors.js';
 import { getPlan, shiftStarts, type Plan } from '../../roster/plans.js';
 import { readDraftRoster, readPublishedRoster, type AssignmentView, type GapView, type RosterView } from '../../roster/read.js';
-import { gapReasonLabel } from '../i18n.js';
+import { gapReasonLabel, translator } from '../i18n.js';
 import { pageContext, sendPage } from '../render.js';
 import { localTime, shiftLabel } from '../time-labels.js';
 import { sessionOf } from './request-session.js';
+
+// Downloaded roster and gap sheets stay Chinese whatever the page's language, as every printed sheet: they go to village staff.
+const printed = translator('zh');
 
 const VILLAGES_PER_PAGE = 12;
 /** One collator for every sort: `localeCompare(x, 'zh')` builds one per call, which a district's sorts feel. */
@@ -166,7 +169,7 @@ export function reviewRoutes(deps: PageDeps): Router {
       return;
     }
     const workbook = new ExcelJS.Workbook();
-    const sheet = workbook.addWorksheet(what === 'gaps' ? '缺口' : '排班', { views: [{ state: 'frozen', ySplit: 1 }] });
+    const sheet = workbook.addWorksheet(printed(what === 'gaps' ? 'sheetGaps' : 'sheetRoster'), { views: [{ state: 'frozen', ySplit: 1 }] });
     sheet.addRow(header).font = { bold: true };
     for (const r of body) sheet.addRow(r);
     sheet.columns.forEach((c) => (c.width = 14));
@@ -233,14 +236,14 @@ function filterQuery(query: ReviewQuery): string {
   const params = new URLSearchParams();
   if (query.solve) params.set('solve', query.solve);
   else if (query.version) params.set('version', String(query.version));
-  for (const key of ['town', 'village', 'gateId', 'q'] as const) if (query[key]) params.set(key, query[key] as string);
+  for (const key of ['town', 'village', 'gateId', 'q'] as const) if (query[key]) params.set(key, query[key]);
   return params.toString();
 }
 
 function rosterTable(rows: AssignmentView[], plan: Plan): { header: string[]; body: (string | number)[][] } {
   const at = (iso: string) => localTime(new Date(iso), plan.spec.timezone);
   return {
-    header: ['人员编号', '姓名', '镇街', '村社', '门岗编号', '门岗', '开始', '结束'],
+    header: (['sheetColCadreId', 'sheetColName', 'sheetColTown', 'sheetColVillage', 'sheetColGateId', 'sheetColGate', 'sheetColStart', 'sheetColEnd'] as const).map((key) => printed(key)),
     body: rows.map((a) => [a.cadreId, a.cadreName, a.town, a.village, a.gateId, a.gateName, at(a.start), at(a.end)]),
   };
 }
@@ -248,7 +251,7 @@ function rosterTable(rows: AssignmentView[], plan: Plan): { header: string[]; bo
 function gapTable(rows: GapView[], plan: Plan): { header: string[]; body: (string | number)[][] } {
   const at = (iso: string) => localTime(new Date(iso), plan.spec.timezone);
   return {
-    header: ['镇街', '村社', '门岗编号', '门岗', '开始', '结束', '需要', '已排', '原因'],
+    header: (['sheetColTown', 'sheetColVillage', 'sheetColGateId', 'sheetColGate', 'sheetColStart', 'sheetColEnd', 'sheetColNeeded', 'sheetColFilled', 'sheetColReason'] as const).map((key) => printed(key)),
     body: rows.map((g) => [g.town, g.village, g.gateId, g.gateName, at(g.start), at(g.end), g.needed, g.filled, g.detailZh || g.reason]),
   };
 }

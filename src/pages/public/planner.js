@@ -72,13 +72,14 @@
     var elapsedEl = solve.querySelector('[data-solve-elapsed]');
     var estimateEl = solve.querySelector('[data-solve-estimate]');
     var elapsed = Number(elapsedEl.getAttribute('data-elapsed-seconds')) || 0;
-    var zh = (lang || 'zh') !== 'en';
+    // The units come with the page, in its language, as the labels do.
+    var minutes = solve.getAttribute('data-unit-minutes');
+    var seconds = solve.getAttribute('data-unit-seconds');
     var duration = function (s) {
       s = Math.max(0, Math.round(s));
       var m = Math.floor(s / 60);
       var r = s % 60;
-      if (zh) return m ? m + ' 分 ' + r + ' 秒' : r + ' 秒';
-      return m ? m + ' min ' + r + ' s' : r + ' s';
+      return m ? m + ' ' + minutes + ' ' + r + ' ' + seconds : r + ' ' + seconds;
     };
     var render = function () {
       elapsedEl.textContent = elapsedEl.getAttribute('data-label').replace('{t}', duration(elapsed));

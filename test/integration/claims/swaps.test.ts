@@ -104,7 +104,7 @@ describe('swaps', () => {
     expect(after.filter((a) => key(a) === key(shift)).map((a) => a.cadreId)).toContain(taker);
     expect(after.filter((a) => key(a) === key(shift)).map((a) => a.cadreId)).not.toContain(shift.cadreId);
     expect(after.length, 'a swap moves a place, it neither adds nor drops one').toBe(before.length);
-    const events = async (path: string) => parseFeed(await (await api(t.app, planner).get(path)).text).events.map((e) => e.start.getTime());
+    const events = async (path: string) => parseFeed((await api(t.app, planner).get(path)).text).events.map((e) => e.start.getTime());
     expect(await events(fromFeed)).not.toContain(at(shift.start));
     expect(await events(takerFeed)).toContain(at(shift.start));
     await drain(delivery);

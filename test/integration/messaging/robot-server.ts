@@ -5,7 +5,7 @@
  * past a per-robot limit, 45009, and records every message it accepted.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export type RobotKind = 'wecom' | 'dingtalk' | 'feishu' | 'webhook';
@@ -51,7 +51,7 @@ export async function startRobotServer(): Promise<RobotServer> {
   const limits = new Map<string, { max: number; windowMs: number; hits: number[] }>();
   const state = { rateLimitedAnswers: 0 };
 
-  const server: Server = createServer(async (req, res) => {
+  const answer = async (req: IncomingMessage, res: ServerResponse) => {
     const body = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const answer = (json: object, status = 200) => {
@@ -64,6 +64,7 @@ export async function startRobotServer(): Promise<RobotServer> {
       rejected.push({ kind, robot, reason });
       answer(json, status);
     };
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a robot's JSON as sent; each check below reads the fields it needs
     let parsed: any;
     try {
       parsed = JSON.parse(body);
@@ -124,7 +125,8 @@ export async function startRobotServer(): Promise<RobotServer> {
       default:
         return refuse('unknown path', {}, 404);
     }
-  });
+  };
+  const server: Server = createServer((req, res) => void answer(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

@@ -178,7 +178,8 @@ describe('rolling a plan forward', () => {
     expect(done.body.result.publishedVersion).toBeNull();
     expect(done.body.result.draftSolveId).toBe(started.body.solveId);
     expect((await api(t.app, planner).get(`/api/v1/plans/${planId}`)).body.publishedVersion, 'a draft waits for the planner').toBe(1);
-    // The same day, no second roll.
+    // The same day, no second roll: the day of the roll is stored with it.
+    expect((await t.models.Roll.findById(planId).lean<{ dailyOn?: string }>())?.dailyOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     await rolls.runOnce();
     expect((await api(t.app, planner).get(`/api/v1/plans/${planId}/roll`)).body.solveId).toBe(started.body.solveId);
     expect(await publish(t.app, planner, planId, done.body.result.draftSolveId)).toBe(2);

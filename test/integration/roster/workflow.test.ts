@@ -23,7 +23,6 @@ import {
   WEST,
   api,
   assignmentKey,
-  createRosterPlan,
   feedPath,
   getBytes,
   getFeed,

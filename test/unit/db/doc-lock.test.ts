@@ -33,10 +33,8 @@ describe('withDocLock', () => {
   });
 
   it('when a write fails, then its caller sees the error and the next write still runs', async () => {
-    const failing = withDocLock('solve:s1', async () => {
-      throw new Error('boom');
-    });
-    const next = withDocLock('solve:s1', async () => 'ran');
+    const failing = withDocLock('solve:s1', () => Promise.reject(new Error('boom')));
+    const next = withDocLock('solve:s1', () => Promise.resolve('ran'));
 
     await expect(failing).rejects.toThrow('boom');
     await expect(next).resolves.toBe('ran');

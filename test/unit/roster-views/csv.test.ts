@@ -32,7 +32,7 @@ describe('rosterToCsv', () => {
 
     expect(csv.startsWith(UTF8_BOM)).toBe(true);
     expect(csv.endsWith('\r\n')).toBe(true);
-    const records = parse(csv, { bom: true, columns: true }) as Record<string, string>[];
+    const records = parse<Record<string, string>>(csv, { bom: true, columns: true });
     expect(records).toEqual([
       { cadre_id: 'C1', cadre_name: '张三', role: 'village_cadre', gate_id: 'G1', gate_name: '东门', village: '俞范村', town: '蛟川街道', start: '2021-12-13 08:00', end: '2021-12-13 16:00', pinned: 'true' },
       { cadre_id: 'C2', cadre_name: '李四', role: 'dispatched', gate_id: 'G1', gate_name: '东门', village: '俞范村', town: '蛟川街道', start: '2021-12-13 08:00', end: '2021-12-13 16:00', pinned: 'false' },
@@ -48,7 +48,7 @@ describe('rosterToCsv', () => {
     const people = new Map(cadresById);
     people.set('C1', { ...cadresById.get('C1')!, name: '=cmd|calc, 张三' });
     const csv = rosterToCsv([duty('C1', 'G1', '2021-12-13 08:00', '2021-12-13 16:00')], gatesById, people, ZONE);
-    const [record] = parse(csv, { bom: true, columns: true }) as Record<string, string>[];
+    const [record] = parse<Record<string, string>>(csv, { bom: true, columns: true });
     expect(record?.cadre_name).toBe("'=cmd|calc, 张三");
   });
 
@@ -61,7 +61,7 @@ describe('rosterToCsv', () => {
 describe('gapsToCsv', () => {
   it('when rendered, then each gap is a row with gate, place, local times, counts, reason and detail in both languages', () => {
     const csv = gapsToCsv(sampleRoster().gaps, gatesById, ZONE);
-    const records = parse(csv, { bom: true, columns: true }) as Record<string, string>[];
+    const records = parse<Record<string, string>>(csv, { bom: true, columns: true });
     expect(records[2]).toEqual({
       gate_id: 'G1', gate_name: '东门', village: '俞范村', town: '蛟川街道',
       start: '2021-12-13 16:00', end: '2021-12-14 00:00', needed: '2', filled: '1',

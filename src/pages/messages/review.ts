@@ -1,0 +1,68 @@
+/**
+ * Words of the console's review pages: the roster with its filters, one person, all gaps, and
+ * the duty sheets' print view.
+ */
+import { defineMessages } from './define.js';
+
+export const REVIEW_MESSAGES = defineMessages(
+  // zh-CN: the source
+  {
+    reviewTitle: '排班表审阅',
+    allGaps: '全部缺口',
+    filterTown: '镇街',
+    filterVillage: '村社',
+    filterGate: '门岗',
+    all: '全部',
+    personSearch: '查找人员（姓名或编号）',
+    apply: '筛选',
+    downloadCsv: '下载 CSV',
+    downloadXlsx: '下载 Excel',
+    gapsDownloadXlsx: '缺口 Excel',
+    shiftsTotal: '班次',
+    hoursTotal: '工时',
+    nightsTotal: '夜班',
+    partnersAll: '同班过的人',
+    peopleFound: '找到的人',
+    reviewLink: '查看排班表',
+    gapsLink: '全部缺口（分页）',
+    diffLink: '与已发布版本比较',
+    noShifts: '没有班次。',
+    gapMark: '缺{n}',
+    gapsTotal: '共 {n} 个缺口，缺 {m} 人次',
+    pageLabel: '页',
+    nightShort: '夜',
+    reviewSource: '内容',
+    dutySheetTitle: '值班表',
+    dateLabel: '日期',
+  },
+  // en: the same keys
+  {
+    reviewTitle: 'Roster review',
+    allGaps: 'All gaps',
+    filterTown: 'Town',
+    filterVillage: 'Village',
+    filterGate: 'Gate',
+    all: 'all',
+    personSearch: 'Find a person (name or id)',
+    apply: 'Filter',
+    downloadCsv: 'Download CSV',
+    downloadXlsx: 'Download Excel',
+    gapsDownloadXlsx: 'Gaps as Excel',
+    shiftsTotal: 'Shifts',
+    hoursTotal: 'Hours',
+    nightsTotal: 'Nights',
+    partnersAll: 'Partners',
+    peopleFound: 'People found',
+    reviewLink: 'Review the roster',
+    gapsLink: 'All gaps (paged)',
+    diffLink: 'Compare with the published version',
+    noShifts: 'No shifts.',
+    gapMark: '{n} short',
+    gapsTotal: '{n} gaps, {m} places short',
+    pageLabel: 'Page',
+    nightShort: 'night',
+    reviewSource: 'Showing',
+    dutySheetTitle: 'duty sheet',
+    dateLabel: 'Date',
+  },
+);
