@@ -41,7 +41,12 @@ function layerRules(unit) {
   const exceptions = KNOWN_EXCEPTIONS.filter((e) => e.unit === unit.name);
   return [
     { ...rule, from: { path: unit.path, pathNot: exceptions.map((e) => e.from) }, to: { path: forbidden } },
-    ...exceptions.map((e) => ({ ...rule, comment: `${rule.comment} Known exception: ${e.why}.`, from: { path: e.from }, to: { path: forbidden, pathNot: e.to } })),
+    ...exceptions.map((e) => ({
+      ...rule,
+      comment: `${rule.comment} Known exception: ${e.why}.`,
+      from: { path: e.from },
+      to: { path: forbidden, pathNot: e.to },
+    })),
   ];
 }
 
@@ -82,7 +87,8 @@ module.exports = {
     {
       name: 'no-cycle-across-folders',
       severity: 'error',
-      comment: 'a cycle of modules leaves its folder (a parent and its subfolder importing each other, say): break it as for folders. Cycles inside one folder are that folder’s business.',
+      comment:
+        'a cycle of modules leaves its folder (a parent and its subfolder importing each other, say): break it as for folders. Cycles inside one folder are that folder’s business.',
       from: { path: '^(src|src/.+)/[^/]+$' },
       to: { circular: true, via: { pathNot: '^$1/[^/]+$' } },
     },

@@ -23,8 +23,12 @@ const db = await openDatabase({ uri: config.MONGODB_URI, dataDir: config.DATA_DI
 try {
   mkdirSync(dirname(file), { recursive: true });
   const summary = await backupDatabase(db.connection, file, { log: (line) => console.error(line) });
-  const per = Object.entries(summary.counts).map(([name, n]) => `${name} ${n}`).join(', ');
-  console.log(`backed up ${summary.documents} documents of database "${summary.database}" (${db.describe}) in ${summary.ms} ms${summary.attempts > 1 ? ` (${summary.attempts} attempts)` : ''}`);
+  const per = Object.entries(summary.counts)
+    .map(([name, n]) => `${name} ${n}`)
+    .join(', ');
+  console.log(
+    `backed up ${summary.documents} documents of database "${summary.database}" (${db.describe}) in ${summary.ms} ms${summary.attempts > 1 ? ` (${summary.attempts} attempts)` : ''}`,
+  );
   console.log(`  ${per}`);
   console.log(`  ${file}: ${(summary.bytes / 1024 / 1024).toFixed(2)} MB`);
 } catch (error) {

@@ -56,7 +56,9 @@ const log = (line: string) => console.log(line);
 /** Absence -> fill-in -> messages, at district scale (its own service and database). */
 async function absenceSection(): Promise<void> {
   const count = Number(values['absence-count'] ?? (values.quick ? 100 : 500));
-  console.log(`\n# Absences (district through the API, embedded FerretDB unless MONGODB_URI, local robot server): ${runs} single absences, then ${count} in one day`);
+  console.log(
+    `\n# Absences (district through the API, embedded FerretDB unless MONGODB_URI, local robot server): ${runs} single absences, then ${count} in one day`,
+  );
   console.log(formatAbsenceBench(await runAbsenceBench({ runs, absences: count, log })));
 }
 
@@ -89,7 +91,9 @@ if (values.dropout) {
     seed: Number(values['dropout-seed']),
     log,
   };
-  console.log(`# Drop-out week: the district, ${options.days} day(s), ${options.share * 100} % of people out each day (seed ${options.seed}); re-plan alone, then re-plan + claims (volunteers and dispatched cadres look with chance ${options.volunteerChance}, village cadres ${options.cadreChance}, at random moments over ${options.claimWindowMs / 1000} s)`);
+  console.log(
+    `# Drop-out week: the district, ${options.days} day(s), ${options.share * 100} % of people out each day (seed ${options.seed}); re-plan alone, then re-plan + claims (volunteers and dispatched cadres look with chance ${options.volunteerChance}, village cadres ${options.cadreChance}, at random moments over ${options.claimWindowMs / 1000} s)`,
+  );
   console.log(formatDropoutBench(await runDropoutBench(options)));
   process.exit(0);
 }
@@ -102,8 +106,15 @@ if (values.visits) {
 if (values.families && values.api) {
   const seeds = Number(values.seeds ?? (values.quick ? 3 : 10));
   const engine = values.engine === 'jslp' ? 'jslp' : 'highs';
-  console.log(`# Instance families end to end through the API (${seeds} seeds each, a fresh service per seed, embedded FerretDB unless MONGODB_URI; worst seed per family)`);
-  const results = await runFamilyApiBench({ seeds, ...(values.family ? { families: values.family as FamilyName[] } : {}), engine, log: (l) => console.error(l) });
+  console.log(
+    `# Instance families end to end through the API (${seeds} seeds each, a fresh service per seed, embedded FerretDB unless MONGODB_URI; worst seed per family)`,
+  );
+  const results = await runFamilyApiBench({
+    seeds,
+    ...(values.family ? { families: values.family as FamilyName[] } : {}),
+    engine,
+    log: (l) => console.error(l),
+  });
   console.log(formatFamilyApiBench(results));
   console.log(`engine ${engine}; node ${process.version}, ${cpus().length} cores`);
   process.exit(0);
@@ -112,7 +123,12 @@ if (values.families && values.api) {
 if (values.families) {
   const seeds = Number(values.seeds ?? (values.quick ? 3 : 10));
   console.log(`# Solver on instance families (${seeds} seeds each; city ${values.quick ? 1 : seeds}; worst seed per measure)`);
-  const results = await runFamilyBench({ seeds, citySeeds: values.quick ? 1 : seeds, engine: values.engine === 'jslp' ? 'jslp' : 'highs', log: (l) => console.error(l) });
+  const results = await runFamilyBench({
+    seeds,
+    citySeeds: values.quick ? 1 : seeds,
+    engine: values.engine === 'jslp' ? 'jslp' : 'highs',
+    log: (l) => console.error(l),
+  });
   console.log(formatFamilyBench(results));
   process.exit(0);
 }
@@ -125,7 +141,9 @@ console.log(`\n# Service (embedded FerretDB unless MONGODB_URI), ${runs} upload 
 const service = await runServiceBench({ runs, feedSeconds: values.quick ? 3 : 10, log });
 const uploads = service.uploadMs.map((u) => u.total);
 console.log('\n| measure | figure | target |\n|---|---|---|');
-console.log(`| PUT whole district (375 gates, 2,958 people, 7,936 windows), median of ${runs} | ${median(uploads)} ms (runs: ${uploads.join(', ')}) | < 10 s |`);
+console.log(
+  `| PUT whole district (375 gates, 2,958 people, 7,936 windows), median of ${runs} | ${median(uploads)} ms (runs: ${uploads.join(', ')}) | < 10 s |`,
+);
 console.log(`| solve via API (queued -> done) | ${service.solveMs} ms | |`);
 console.log(`| publish (new version + every touched feed re-rendered) | ${service.publishMs} ms | |`);
 for (const f of service.feeds) {

@@ -80,7 +80,9 @@ try {
   const personFeed = await api.call('issueCadreFeedLink', { path: { id: cadreId } });
   const villageFeed = await api.call('issueVillageFeedLink', { path: { id: village } });
 
-  console.log(`  published version ${published.version} of plan ${plan.id} (${plan.reused ? 'reused' : 'new'}): ${roster.assignments.length} shifts, ${gaps.gaps.length} gaps\n`);
+  console.log(
+    `  published version ${published.version} of plan ${plan.id} (${plan.reused ? 'reused' : 'new'}): ${roster.assignments.length} shifts, ${gaps.gaps.length} gaps\n`,
+  );
   console.log('Open:');
   console.log(`  roster JSON     curl -H 'Authorization: Bearer ${planner.token}' ${base}/api/v1/plans/${plan.id}/roster`);
   console.log(`  gaps (CSV)      curl -H 'Accept: text/csv' -H 'Authorization: Bearer ${planner.token}' ${base}/api/v1/plans/${plan.id}/gaps`);

@@ -28,7 +28,18 @@ const headers = (columns: readonly ColumnSpec[], lang: Language): string[] => co
 const yesNo = (value: boolean, lang: Language): string => (lang === 'zh' ? (value ? '是' : '否') : value ? 'yes' : 'no');
 
 function gateRows(gates: Gate[], lang: Language): Value[][] {
-  return gates.map((g) => [g.id, g.name, g.village, g.town, g.staffPerShift, g.coverFrom, g.coverTo, g.activeFrom ?? '', g.activeTo ?? '', yesNo(g.leadRequired, lang)]);
+  return gates.map((g) => [
+    g.id,
+    g.name,
+    g.village,
+    g.town,
+    g.staffPerShift,
+    g.coverFrom,
+    g.coverTo,
+    g.activeFrom ?? '',
+    g.activeTo ?? '',
+    yesNo(g.leadRequired, lang),
+  ]);
 }
 
 function cadreRows(cadres: Cadre[], lang: Language): Value[][] {
@@ -152,7 +163,10 @@ export async function buildSampleFiles(): Promise<Map<string, Buffer>> {
   const district = generateDistrict('district');
   files.set('district/gates.csv', Buffer.from(csvText(headers(GATE_COLUMNS, 'en'), gateRows(district.gates, 'en')), 'utf8'));
   files.set('district/cadres.csv', Buffer.from(csvText(headers(CADRE_COLUMNS, 'en'), cadreRows(district.cadres, 'en')), 'utf8'));
-  files.set('district/availability.csv', Buffer.from(csvText(headers(AVAILABILITY_COLUMNS, 'en'), availabilityRows(district.availability, district.timeZone, 'en')), 'utf8'));
+  files.set(
+    'district/availability.csv',
+    Buffer.from(csvText(headers(AVAILABILITY_COLUMNS, 'en'), availabilityRows(district.availability, district.timeZone, 'en')), 'utf8'),
+  );
   files.set('district/cadres.xlsx', await xlsx('cadres', headers(CADRE_COLUMNS, 'en'), cadreRows(district.cadres, 'en')));
 
   for (const [name, columns] of [

@@ -12,7 +12,7 @@ import { BackupError, restoreDatabase } from './lib/backup.js';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { force: { type: 'boolean', default: false } } });
 if (positionals.length !== 1) {
-  console.error('usage: npm run restore -- FILE [--force]   (--force drops the target database\'s collections first)');
+  console.error("usage: npm run restore -- FILE [--force]   (--force drops the target database's collections first)");
   process.exit(2);
 }
 const file = positionals[0]!;
@@ -27,7 +27,9 @@ const db = await openDatabase({ uri: config.MONGODB_URI, dataDir: config.DATA_DI
 const serviceRunning = !config.MONGODB_URI && !db.describe.startsWith('embedded FerretDB');
 try {
   const summary = await restoreDatabase(db.connection, file, { force: values.force, log: (line) => console.error(`  ${line}`) });
-  const per = Object.entries(summary.counts).map(([name, n]) => `${name} ${n}`).join(', ');
+  const per = Object.entries(summary.counts)
+    .map(([name, n]) => `${name} ${n}`)
+    .join(', ');
   console.log(
     `restored ${summary.documents} documents into database "${summary.database}" (${db.describe}) in ${summary.ms} ms, ` +
       `from a backup of "${summary.sourceDatabase}" taken ${summary.createdAt.toISOString()}`,

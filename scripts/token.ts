@@ -14,14 +14,27 @@ import { tokenRequestSchema } from '../src/http/routes/tokens.routes.js';
 import { AppError } from '../src/errors.js';
 
 const { values } = parseArgs({
-  options: { role: { type: 'string' }, villages: { type: 'string' }, cadre: { type: 'string' }, person: { type: 'string' }, towns: { type: 'string' }, label: { type: 'string' } },
+  options: {
+    role: { type: 'string' },
+    villages: { type: 'string' },
+    cadre: { type: 'string' },
+    person: { type: 'string' },
+    towns: { type: 'string' },
+    label: { type: 'string' },
+  },
 });
 const parsed = tokenRequestSchema.safeParse({
   role: values.role,
-  villages: values.villages?.split(/[,，;；、]/).map((v) => v.trim()).filter(Boolean),
+  villages: values.villages
+    ?.split(/[,，;；、]/)
+    .map((v) => v.trim())
+    .filter(Boolean),
   cadreId: values.cadre,
   personId: values.person,
-  towns: values.towns?.split(/[,，;；、]/).map((v) => v.trim()).filter(Boolean),
+  towns: values.towns
+    ?.split(/[,，;；、]/)
+    .map((v) => v.trim())
+    .filter(Boolean),
   label: values.label,
 });
 if (!parsed.success) {

@@ -14,11 +14,7 @@ const configSchema = z.object({
     .transform((v) => (v === '' ? undefined : v))
     .describe('MongoDB 6+ connection string; empty = start the embedded FerretDB'),
   DATA_DIR: z.string().default('.data').describe('Where the embedded FerretDB keeps its SQLite files'),
-  TIMEZONE: z
-    .string()
-    .default('Asia/Shanghai')
-    .refine(isValidTimeZone, 'not an IANA time zone')
-    .describe('Default local time zone for uploads and plans'),
+  TIMEZONE: z.string().default('Asia/Shanghai').refine(isValidTimeZone, 'not an IANA time zone').describe('Default local time zone for uploads and plans'),
   PUBLIC_BASE_URL: z
     .string()
     .url()
@@ -28,7 +24,12 @@ const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   UPLOAD_LIMIT_MB: z.coerce.number().positive().max(512).default(20).describe('Largest accepted upload'),
   UPLOAD_MAX_ROWS: z.coerce.number().int().positive().max(1_000_000).default(50_000).describe('Most data rows one upload may have (413 beyond)'),
-  UPLOAD_MAX_XLSX_MB: z.coerce.number().positive().max(1024).default(64).describe('Most an .xlsx may unpack to, sized from its zip directory before inflating (413 beyond)'),
+  UPLOAD_MAX_XLSX_MB: z.coerce
+    .number()
+    .positive()
+    .max(1024)
+    .default(64)
+    .describe('Most an .xlsx may unpack to, sized from its zip directory before inflating (413 beyond)'),
   SOLVER: z.enum(['highs', 'jslp']).default('highs').describe('Default LP engine'),
   SOLVE_DEADLINE_S: z.coerce.number().positive().default(60).describe('Default deadline per solve'),
   RUN_WORKER: z
@@ -52,8 +53,12 @@ const configSchema = z.object({
     .enum(['true', 'false', '1', '0'])
     .default('false')
     .transform((v) => v === 'true' || v === '1')
-    .describe('TLS ends at a reverse proxy in front of this service: send the HTTPS-only headers (HSTS, upgrade-insecure-requests) even when PUBLIC_BASE_URL is not https'),
-  RATE_LIMIT_FAILED_SECRETS_PER_MIN: limitPerWindow(30).describe('Unknown feed/page secrets (404/401 on /feeds, /me, /village) per address per minute; 0 = off'),
+    .describe(
+      'TLS ends at a reverse proxy in front of this service: send the HTTPS-only headers (HSTS, upgrade-insecure-requests) even when PUBLIC_BASE_URL is not https',
+    ),
+  RATE_LIMIT_FAILED_SECRETS_PER_MIN: limitPerWindow(30).describe(
+    'Unknown feed/page secrets (404/401 on /feeds, /me, /village) per address per minute; 0 = off',
+  ),
   RATE_LIMIT_SECRET_REQUESTS_PER_MIN: limitPerWindow(1200).describe('All requests to /feeds, /me, /village per address per minute, valid or not; 0 = off'),
   RATE_LIMIT_FAILED_AUTH_PER_MIN: limitPerWindow(30).describe('Rejected bearer tokens and console sign-ins (401) per address per minute; 0 = off'),
   RATE_LIMIT_UPLOADS_PER_HOUR: limitPerWindow(240).describe('Uploads (PUT) per token per hour, API and console together; 0 = off'),
@@ -62,12 +67,23 @@ const configSchema = z.object({
     .default('true')
     .transform((v) => v === 'true' || v === '1')
     .describe('Run the message delivery worker (work-group robots, webhooks, email) inside the web process'),
-  CLAIM_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5000).describe('How long a claim request waits for its publish before answering 202 (the claim stands either way)'),
+  CLAIM_WAIT_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(60_000)
+    .default(5000)
+    .describe('How long a claim request waits for its publish before answering 202 (the claim stands either way)'),
   DELIVERY_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(1000).describe('How often the delivery worker looks for messages to send'),
   DELIVERY_RETRY_BASE_MS: z.coerce.number().int().min(10).default(5000).describe('First wait after a failed send; doubles per attempt'),
   DELIVERY_RETRY_MAX_MS: z.coerce.number().int().min(10).default(300_000).describe('Longest wait between two attempts of one message'),
   DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(30).describe('Attempts before a message is marked failed'),
-  ROBOT_RATE_PER_MIN: z.coerce.number().int().min(1).default(20).describe('Messages a minute this service posts to one WeCom or DingTalk robot (their limit is 20)'),
+  ROBOT_RATE_PER_MIN: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(20)
+    .describe('Messages a minute this service posts to one WeCom or DingTalk robot (their limit is 20)'),
   DAILY_REPORT_AT: z
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/)

@@ -75,6 +75,9 @@ export function fieldProblemsOf(error: ZodError): FieldProblem[] {
 /** A request (body, query or path) that zod refused: 422 naming each field, as a plan's problems are. */
 export function invalidRequest(error: ZodError, what = 'the request is not valid'): AppError {
   const problems = fieldProblemsOf(error);
-  const named = problems.slice(0, 5).map((p) => `${p.field || '(body)'}: ${p.message}`).join('; ');
+  const named = problems
+    .slice(0, 5)
+    .map((p) => `${p.field || '(body)'}: ${p.message}`)
+    .join('; ');
   return new AppError('validation_failed', `${what}: ${named}`, { problems });
 }

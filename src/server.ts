@@ -64,9 +64,19 @@ export async function startService(config: Config = loadConfig(), onFatal: (erro
   const claims = new ClaimWorker(models, logger);
   claims.start();
   // The ground's no-show sweep stages its messages on the delivery worker's tick.
-  const delivery = config.RUN_DELIVERY ? new DeliveryWorker(models, logger, deliveryOptionsOf(config, models, [new NoShowSweep(models, groundSettings(config))])) : undefined;
+  const delivery = config.RUN_DELIVERY
+    ? new DeliveryWorker(models, logger, deliveryOptionsOf(config, models, [new NoShowSweep(models, groundSettings(config))]))
+    : undefined;
   delivery?.start();
-  const app = createServiceApp({ config, logger, connection: db.connection, health: db.health, models, onSolveRequested: () => worker?.nudge(), onRollRequested: () => roller?.nudge() });
+  const app = createServiceApp({
+    config,
+    logger,
+    connection: db.connection,
+    health: db.health,
+    models,
+    onSolveRequested: () => worker?.nudge(),
+    onRollRequested: () => roller?.nudge(),
+  });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, (error?: Error) => (error ? reject(error) : resolve(s)));
   });

@@ -82,7 +82,9 @@ export async function runAbsenceBench(options: AbsenceBenchOptions): Promise<Abs
       for (const [i, village] of villages.entries()) {
         const key = `bench-village-${i}`;
         robots.secrets.set(key, `secret-${i}`);
-        await api.call('createChannel', { json: { kind: 'webhook', url: robots.urlOf('webhook', key), secret: `secret-${i}`, villages: [village], events: ['shift_changed'] } });
+        await api.call('createChannel', {
+          json: { kind: 'webhook', url: robots.urlOf('webhook', key), secret: `secret-${i}`, villages: [village], events: ['shift_changed'] },
+        });
       }
       options.log(`  ${villages.length} village webhooks registered`);
 
@@ -110,7 +112,9 @@ export async function runAbsenceBench(options: AbsenceBenchOptions): Promise<Abs
         const keys = new Set(docs.flatMap(partKeys));
         const got = robots.received.filter((r) => keys.has(decodeURIComponent(r.idempotencyKey ?? '')));
         single.lastMessageMs.push(Math.max(...got.map((r) => r.at)) - t0);
-        options.log(`  run ${run}: ${shift.cadreId} out for ${shift.start}: published ${single.publishedMs.at(-1)} ms (solver ${single.solverMs.at(-1)} ms), last of ${got.length}/${keys.size} messages at ${single.lastMessageMs.at(-1)} ms, place refilled: ${single.refilled.at(-1) ? 'yes' : 'no'}`);
+        options.log(
+          `  run ${run}: ${shift.cadreId} out for ${shift.start}: published ${single.publishedMs.at(-1)} ms (solver ${single.solverMs.at(-1)} ms), last of ${got.length}/${keys.size} messages at ${single.lastMessageMs.at(-1)} ms, place refilled: ${single.refilled.at(-1) ? 'yes' : 'no'}`,
+        );
       }
 
       // N absences in one day: shifts starting 3 to 27 hours ahead, distinct people, drawn
@@ -131,7 +135,11 @@ export async function runAbsenceBench(options: AbsenceBenchOptions): Promise<Abs
       const failed = (await api.call('listAbsences', {})).items.filter((a) => ids.includes(a.id) && a.replan?.status === 'failed').length;
       if (failed) options.log(`  ${failed} absences' re-plans failed`);
       const finalVersion = (await api.call('getPlan', { path: { id: plan.id } })).publishedVersion ?? 0;
-      const docs = await drained(models, (d) => Number(/:(\d+):[^:]*$/.exec(d.key.split('@')[0] ?? '')?.[1] ?? 0) > version && d.key.includes(`:${plan.id}:`), finalVersion > version);
+      const docs = await drained(
+        models,
+        (d) => Number(/:(\d+):[^:]*$/.exec(d.key.split('@')[0] ?? '')?.[1] ?? 0) > version && d.key.includes(`:${plan.id}:`),
+        finalVersion > version,
+      );
       const drainedMs = Math.round(performance.now() - started);
       const expected = docs.flatMap(partKeys);
       const expectedSet = new Set(expected);
@@ -157,7 +165,8 @@ export async function runAbsenceBench(options: AbsenceBenchOptions): Promise<Abs
           duplicates: [...counts.values()].filter((n) => n > 1).length,
         },
       };
-      if (robots.rejected.length) throw new Error(`the robot server refused ${robots.rejected.length} message(s): ${JSON.stringify(robots.rejected.slice(0, 3))}`);
+      if (robots.rejected.length)
+        throw new Error(`the robot server refused ${robots.rejected.length} message(s): ${JSON.stringify(robots.rejected.slice(0, 3))}`);
     });
     return figures as AbsenceBenchFigures;
   } finally {
@@ -182,7 +191,11 @@ export function formatAbsenceBench(f: AbsenceBenchFigures): string {
 export async function uploadDistrictFrom(api: ApiClient, start: string): Promise<void> {
   const shift = Math.round((Date.parse(`${start}T00:00:00Z`) - Date.parse(`${SAMPLE_START}T00:00:00Z`)) / DAY_MS);
   const moved = (text: string) => text.replace(/\b(\d{4}-\d{2}-\d{2})\b/g, (date) => addDays(date, shift));
-  for (const [entity, operationId] of [['gates', 'uploadGates'], ['cadres', 'uploadCadres'], ['availability', 'uploadAvailability']] as const) {
+  for (const [entity, operationId] of [
+    ['gates', 'uploadGates'],
+    ['cadres', 'uploadCadres'],
+    ['availability', 'uploadAvailability'],
+  ] as const) {
     await api.call(operationId, { body: Buffer.from(moved(readFileSync(`data/district/${entity}.csv`, 'utf8'))), contentType: 'text/csv' });
   }
 }

@@ -126,7 +126,13 @@ async function runCampaign(name: string, district: District, weeks: number, log:
       const apiMs = Math.round(performance.now() - started);
       await api.call('publishPlan', { path: { id: plan.id }, json: { solveId: solve.id } });
       const roster = await api.call('getRoster', { path: { id: plan.id } });
-      const assignments = roster.assignments.map((a) => ({ cadreId: a.cadreId, gateId: a.gateId, start: new Date(a.start), end: new Date(a.end), pinned: a.pinned }));
+      const assignments = roster.assignments.map((a) => ({
+        cadreId: a.cadreId,
+        gateId: a.gateId,
+        start: new Date(a.start),
+        end: new Date(a.end),
+        pinned: a.pinned,
+      }));
       const input: SolveInput = { plan: planSpecSchema.parse(spec), gates: district.gates, cadres: district.cadres, availability, pins: [] };
       inputs.push(input);
       rosters.push(assignments);
@@ -145,14 +151,24 @@ async function runCampaign(name: string, district: District, weeks: number, log:
         violations: violations(input, assignments).length,
       };
       out.weeks.push(week);
-      log(`  ${label} week ${week.week}: ${week.filled}/${week.bound} ${week.status}, solve ${week.solveMs} ms (alone ${week.aloneSolveMs} ms), API ${apiMs} ms, spread week ${week.weekRatio} to date ${week.toDateRatio}, fixable ${week.fixable}, broken ${week.violations}`);
+      log(
+        `  ${label} week ${week.week}: ${week.filled}/${week.bound} ${week.status}, solve ${week.solveMs} ms (alone ${week.aloneSolveMs} ms), API ${apiMs} ms, spread week ${week.weekRatio} to date ${week.toDateRatio}, fixable ${week.fixable}, broken ${week.violations}`,
+      );
     }
-    const together: SolveInput = { plan: planSpecSchema.parse({ start: START, days: 7 * weeks }), gates: district.gates, cadres: district.cadres, availability: [], pins: [] };
+    const together: SolveInput = {
+      plan: planSpecSchema.parse({ start: START, days: 7 * weeks }),
+      gates: district.gates,
+      cadres: district.cadres,
+      availability: [],
+      pins: [],
+    };
     out.crossViolations = violations(together, rosters.flat()).filter((v) => CROSS_RULES.some((rule) => v.startsWith(rule)));
     out.cumulativeRatio = spreadRatio(rosters, inputs);
     out.worstWeekRatio = Math.max(...out.weeks.map((w) => w.weekRatio ?? Infinity));
     out.campaignFixable = campaignFixable(together, inputs, rosters);
-    log(`  ${label}: across the edges ${out.crossViolations.length} broken, cumulative spread ${out.cumulativeRatio} (worst single week ${worstWeekText(out.worstWeekRatio)}), fixable over the campaign ${out.campaignFixable}`);
+    log(
+      `  ${label}: across the edges ${out.crossViolations.length} broken, cumulative spread ${out.cumulativeRatio} (worst single week ${worstWeekText(out.worstWeekRatio)}), fixable over the campaign ${out.campaignFixable}`,
+    );
   });
   return out;
 }
@@ -181,7 +197,14 @@ function redrawn(district: District, w: number): AvailabilityWindow[] {
   const byPerson = new Map<string, AvailabilityWindow[]>();
   for (const win of district.availability) byPerson.set(win.cadreId, [...(byPerson.get(win.cadreId) ?? []), win]);
   const shift = 7 * w * DAY_MS;
-  return district.cadres.flatMap((c) => (byPerson.get(donor.get(c.id) ?? c.id) ?? []).map((win) => ({ ...win, cadreId: c.id, start: new Date(win.start.getTime() + shift), end: new Date(win.end.getTime() + shift) })));
+  return district.cadres.flatMap((c) =>
+    (byPerson.get(donor.get(c.id) ?? c.id) ?? []).map((win) => ({
+      ...win,
+      cadreId: c.id,
+      start: new Date(win.start.getTime() + shift),
+      end: new Date(win.end.getTime() + shift),
+    })),
+  );
 }
 
 /** Hours and offered hours per person over the weeks (offered per week from its own availability, no context). */
@@ -268,7 +291,11 @@ async function runRoll(district: District, log: (line: string) => void): Promise
     const yesterday = addDays(localDate(new Date(), ZONE), -1);
     const shift = Math.round((Date.parse(yesterday) - Date.parse(START)) / DAY_MS) * DAY_MS;
     const moved = district.availability.map((w) => ({ ...w, start: new Date(w.start.getTime() + shift), end: new Date(w.end.getTime() + shift) }));
-    const gates = district.gates.map((g) => ({ ...g, activeFrom: g.activeFrom && addDays(g.activeFrom, shift / DAY_MS), activeTo: g.activeTo && addDays(g.activeTo, shift / DAY_MS) }));
+    const gates = district.gates.map((g) => ({
+      ...g,
+      activeFrom: g.activeFrom && addDays(g.activeFrom, shift / DAY_MS),
+      activeTo: g.activeTo && addDays(g.activeTo, shift / DAY_MS),
+    }));
     await api.call('uploadGates', { body: gatesJson(gates), contentType: 'application/json' });
     await api.call('uploadCadres', { body: cadresJson(district.cadres), contentType: 'application/json' });
     await api.call('uploadAvailability', { body: availabilityJson(moved, ZONE), contentType: 'application/json' });
@@ -282,7 +309,8 @@ async function runRoll(district: District, log: (line: string) => void): Promise
     while (roll.phase !== 'idle') {
       await new Promise((r) => setTimeout(r, 50));
       roll = await api.call('getRoll', { path: { id: plan.id } });
-      if (!replanMs && (await api.call('getSolve', { path: { id: roll.solveId as string } })).status === 'done') replanMs = Math.round(performance.now() - started);
+      if (!replanMs && (await api.call('getSolve', { path: { id: roll.solveId as string } })).status === 'done')
+        replanMs = Math.round(performance.now() - started);
     }
     const rollMs = Math.round(performance.now() - started);
     const solve = await api.call('getSolve', { path: { id: roll.solveId as string } });
@@ -292,13 +320,26 @@ async function runRoll(district: District, log: (line: string) => void): Promise
     const newDay = Date.parse(`${addDays(yesterday, 7)}T00:00:00+08:00`);
     const afterKeys = new Set(after.map(key));
     const beforeKeys = new Set(before.map(key));
-    const frozenChanged = before.filter((a) => Date.parse(a.start) < freeze && !afterKeys.has(key(a))).length + after.filter((a) => Date.parse(a.start) < freeze && !beforeKeys.has(key(a))).length;
+    const frozenChanged =
+      before.filter((a) => Date.parse(a.start) < freeze && !afterKeys.has(key(a))).length +
+      after.filter((a) => Date.parse(a.start) < freeze && !beforeKeys.has(key(a))).length;
     const movedOutsideNewDay = before.filter((a) => Date.parse(a.start) >= freeze && Date.parse(a.start) < newDay && !afterKeys.has(key(a))).length;
     const newDayRows = after.filter((a) => Date.parse(a.start) >= newDay);
     const gaps = (await api.call('getGaps', { path: { id: plan.id } })).gaps.filter((g) => Date.parse(g.start) >= newDay);
     const needed = newDayRows.length + gaps.reduce((n, g) => n + g.needed - g.filled, 0);
-    figures = { rollMs, replanMs: replanMs || rollMs, solverMs: Math.round(solve.metrics?.solveMs ?? 0), frozenChanged, movedOutsideNewDay, newDayFilled: newDayRows.length, newDayNeeded: needed, version: roll.result?.publishedVersion ?? null };
-    log(`  roll: ${figures.replanMs} ms to re-planned, ${rollMs} ms to published (solver ${figures.solverMs} ms), frozen shifts changed ${frozenChanged}, shifts moved before the new day ${movedOutsideNewDay}, new day ${newDayRows.length} places filled`);
+    figures = {
+      rollMs,
+      replanMs: replanMs || rollMs,
+      solverMs: Math.round(solve.metrics?.solveMs ?? 0),
+      frozenChanged,
+      movedOutsideNewDay,
+      newDayFilled: newDayRows.length,
+      newDayNeeded: needed,
+      version: roll.result?.publishedVersion ?? null,
+    };
+    log(
+      `  roll: ${figures.replanMs} ms to re-planned, ${rollMs} ms to published (solver ${figures.solverMs} ms), frozen shifts changed ${frozenChanged}, shifts moved before the new day ${movedOutsideNewDay}, new day ${newDayRows.length} places filled`,
+    );
   });
   if (!figures) throw new Error('roll bench did not run');
   return figures;
@@ -308,12 +349,25 @@ export function formatCampaignBench(result: CampaignBench): string {
   const lines: string[] = [];
   result.campaigns.forEach((c, i) => {
     const blind = result.blind[i];
-    lines.push(`\n${c.instance}`, '', '| week | filled / bound | solve (campaign) | solve (same week alone) | ratio | API solve | spread this week | spread to date | fixable (solve) | broken (week) |', '|---|---|---|---|---|---|---|---|---|---|');
+    lines.push(
+      `\n${c.instance}`,
+      '',
+      '| week | filled / bound | solve (campaign) | solve (same week alone) | ratio | API solve | spread this week | spread to date | fixable (solve) | broken (week) |',
+      '|---|---|---|---|---|---|---|---|---|---|',
+    );
     for (const w of c.weeks) {
-      lines.push(`| ${w.week} | ${w.filled} / ${w.bound} ${w.status} | ${w.solveMs} ms | ${w.aloneSolveMs} ms | ${(w.solveMs / Math.max(1, w.aloneSolveMs)).toFixed(2)}x | ${w.apiMs} ms | ${w.weekRatio} | ${w.toDateRatio} | ${w.fixable} | ${w.violations} |`);
+      lines.push(
+        `| ${w.week} | ${w.filled} / ${w.bound} ${w.status} | ${w.solveMs} ms | ${w.aloneSolveMs} ms | ${(w.solveMs / Math.max(1, w.aloneSolveMs)).toFixed(2)}x | ${w.apiMs} ms | ${w.weekRatio} | ${w.toDateRatio} | ${w.fixable} | ${w.violations} |`,
+      );
     }
-    lines.push('', `after ${c.weeks.length} weeks: cumulative spread ${c.cumulativeRatio} (worst single week ${worstWeekText(c.worstWeekRatio)}); rules broken across the weeks' edges ${c.crossViolations.length}${c.crossViolations.length ? ` (e.g. ${c.crossViolations.slice(0, 3).join('; ')})` : ''}; fixable imbalances over the whole campaign in hindsight ${c.campaignFixable}`);
-    if (blind) lines.push(`the same weeks without a campaign: cumulative spread ${blind.cumulativeRatio}; rules broken across the edges ${blind.crossViolations.length}; fixable in hindsight ${blind.campaignFixable}; solves ${blind.weeks.map((w) => `${w.solveMs} ms`).join(', ')}`);
+    lines.push(
+      '',
+      `after ${c.weeks.length} weeks: cumulative spread ${c.cumulativeRatio} (worst single week ${worstWeekText(c.worstWeekRatio)}); rules broken across the weeks' edges ${c.crossViolations.length}${c.crossViolations.length ? ` (e.g. ${c.crossViolations.slice(0, 3).join('; ')})` : ''}; fixable imbalances over the whole campaign in hindsight ${c.campaignFixable}`,
+    );
+    if (blind)
+      lines.push(
+        `the same weeks without a campaign: cumulative spread ${blind.cumulativeRatio}; rules broken across the edges ${blind.crossViolations.length}; fixable in hindsight ${blind.campaignFixable}; solves ${blind.weeks.map((w) => `${w.solveMs} ms`).join(', ')}`,
+      );
   });
   const r = result.roll;
   lines.push('', '| roll of the district plan, one day | figure | target |', '|---|---|---|');

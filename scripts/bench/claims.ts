@@ -62,7 +62,16 @@ interface Place {
 export async function runClaimRace(log: (line: string) => void): Promise<ClaimRaceFigures> {
   const district = generateDistrict('district', 1);
   const kept = district.cadres.filter((_, i) => i % 10 < KEPT * 10);
-  const volunteers: Cadre[] = Array.from({ length: CLAIMERS }, (_, i) => ({ id: `V${String(i + 1).padStart(3, '0')}`, name: `志愿者${i + 1}`, phone: null, role: 'volunteer', village: district.gates[i % district.gates.length]?.village ?? '', serves: ['*'], maxHoursWeek: null, nightOk: true }));
+  const volunteers: Cadre[] = Array.from({ length: CLAIMERS }, (_, i) => ({
+    id: `V${String(i + 1).padStart(3, '0')}`,
+    name: `志愿者${i + 1}`,
+    phone: null,
+    role: 'volunteer',
+    village: district.gates[i % district.gates.length]?.village ?? '',
+    serves: ['*'],
+    maxHoursWeek: null,
+    nightOk: true,
+  }));
   const robots = await startRobotServer();
   robots.secrets.set('race', 'race-secret');
   let figures: ClaimRaceFigures | undefined;
@@ -71,7 +80,9 @@ export async function runClaimRace(log: (line: string) => void): Promise<ClaimRa
       const models = wireModels(service.db.connection);
       await api.call('uploadGates', { body: gatesJson(district.gates), contentType: 'application/json' });
       await api.call('uploadCadres', { body: cadresJson(kept), contentType: 'application/json' });
-      await api.call('createChannel', { json: { kind: 'webhook', url: robots.urlOf('webhook', 'race'), secret: 'race-secret', events: ['shift_changed', 'publish_summary'] } });
+      await api.call('createChannel', {
+        json: { kind: 'webhook', url: robots.urlOf('webhook', 'race'), secret: 'race-secret', events: ['shift_changed', 'publish_summary'] },
+      });
       const start = addDays(localDate(new Date(), ZONE), 1);
       const spec = { start, days: 2 };
       const plan = await api.call('createPlan', { json: { name: 'race', ...spec } });
@@ -83,10 +94,17 @@ export async function runClaimRace(log: (line: string) => void): Promise<ClaimRa
       await api.call('publishPlan', { path: { id: plan.id }, json: { solveId: solve.id } });
       await api.call('uploadCadres', { body: cadresJson([...kept, ...volunteers]), contentType: 'application/json' });
       const before = await api.call('getRoster', { path: { id: plan.id } });
-      log(`  plan for ${start} (2 days), ${district.gates.length} gates, ${kept.length} people: ${before.assignments.length} shifts, ${before.gaps.length} gaps; ${CLAIMERS} volunteers join`);
+      log(
+        `  plan for ${start} (2 days), ${district.gates.length} gates, ${kept.length} people: ${before.assignments.length} shifts, ${before.gaps.length} gaps; ${CLAIMERS} volunteers join`,
+      );
 
       const { host, port, name } = service.db.connection;
-      const other = await startServiceProcess({ MONGODB_URI: `mongodb://${host}:${port}/${name}`, RUN_WORKER: 'false', RUN_DELIVERY: 'true', LOG_LEVEL: 'error' });
+      const other = await startServiceProcess({
+        MONGODB_URI: `mongodb://${host}:${port}/${name}`,
+        RUN_WORKER: 'false',
+        RUN_DELIVERY: 'true',
+        LOG_LEVEL: 'error',
+      });
       try {
         await waitReady(other.baseUrl);
         const tokens = await Promise.all(volunteers.map(async (v) => (await issueToken(models, { role: 'cadre', cadreId: v.id })).token));
@@ -97,9 +115,12 @@ export async function runClaimRace(log: (line: string) => void): Promise<ClaimRa
         // Both processes have served the list once, as running services have: the race measures
         // claims, not a process's first request (its code loading and board building).
         await getJson(other.baseUrl, '/api/v1/open-shifts', tokens[1] as string);
-        const offered = ((await getJson(service.baseUrl, '/api/v1/open-shifts', tokens[0] as string)).items as (Place & { needed: number; filled: number })[]).filter((o) => noLead.has(o.gateId));
+        const offered = (
+          (await getJson(service.baseUrl, '/api/v1/open-shifts', tokens[0] as string)).items as (Place & { needed: number; filled: number })[]
+        ).filter((o) => noLead.has(o.gateId));
         const seats: Place[] = [];
-        for (const o of offered) for (let k = o.filled; k < o.needed && seats.length < PLACES; k++) seats.push({ planId: o.planId, gateId: o.gateId, start: o.start });
+        for (const o of offered)
+          for (let k = o.filled; k < o.needed && seats.length < PLACES; k++) seats.push({ planId: o.planId, gateId: o.gateId, start: o.start });
         if (seats.length < PLACES) throw new Error(`only ${seats.length} open places offered`);
         log(`  second process ready; ${offered.length} gate-shifts offered to a volunteer; ${CLAIMERS} claim ${PLACES} places now`);
 
@@ -109,7 +130,11 @@ export async function runClaimRace(log: (line: string) => void): Promise<ClaimRa
             const base = i % 2 === 0 ? service.baseUrl : other.baseUrl;
             const place = seats[i % PLACES] as Place;
             const sent = performance.now();
-            const res = await fetch(`${base}/api/v1/open-shifts/claims`, { method: 'POST', headers: { authorization: `Bearer ${tokens[i]}`, 'content-type': 'application/json' }, body: JSON.stringify(place) });
+            const res = await fetch(`${base}/api/v1/open-shifts/claims`, {
+              method: 'POST',
+              headers: { authorization: `Bearer ${tokens[i]}`, 'content-type': 'application/json' },
+              body: JSON.stringify(place),
+            });
             const body = (await res.json()) as { id?: string; status?: string; error?: { details?: { refusal?: { code: string } } } };
             const answered = performance.now();
             let feedMs: number | null = null;
@@ -123,7 +148,11 @@ export async function runClaimRace(log: (line: string) => void): Promise<ClaimRa
                   break;
                 }
                 if (polls % 20 === 19) {
-                  const claim = await getJson<{ status: string; refusal?: { code: string } }>(base, `/api/v1/claims/${encodeURIComponent(body.id ?? '')}`, tokens[i] as string);
+                  const claim = await getJson<{ status: string; refusal?: { code: string } }>(
+                    base,
+                    `/api/v1/claims/${encodeURIComponent(body.id ?? '')}`,
+                    tokens[i] as string,
+                  );
                   if (claim.status === 'refused') {
                     code = `refused after ${res.status}: ${claim.refusal?.code}`;
                     break;
@@ -138,14 +167,28 @@ export async function runClaimRace(log: (line: string) => void): Promise<ClaimRa
         const won = results.filter((r) => r.feedMs !== null);
         const published = (await api.call('listClaims', { query: { status: 'published' } })).items;
         const after = await api.call('getRoster', { path: { id: plan.id } });
-        const assignments = after.assignments.map((a) => ({ cadreId: a.cadreId, gateId: a.gateId, start: new Date(a.start), end: new Date(a.end), pinned: a.pinned }));
-        const broken = violations({ plan: planSpecSchema.parse(spec), gates: district.gates, cadres: [...kept, ...volunteers], availability: [], pins: [] }, assignments);
+        const assignments = after.assignments.map((a) => ({
+          cadreId: a.cadreId,
+          gateId: a.gateId,
+          start: new Date(a.start),
+          end: new Date(a.end),
+          pinned: a.pinned,
+        }));
+        const broken = violations(
+          { plan: planSpecSchema.parse(spec), gates: district.gates, cadres: [...kept, ...volunteers], availability: [], pins: [] },
+          assignments,
+        );
         // Every winner's feed and every touched village's feed serve the live roster.
         let feedsChecked = 0;
         let feedsWrong = 0;
         for (const r of won) {
-          const own = assignments.filter((a) => a.cadreId === r.person.id).map((a) => a.start.getTime()).sort();
-          const served = parseFeed(await (await fetch(feeds[volunteers.indexOf(r.person)] as string)).text()).events.map((e) => e.start.getTime()).sort();
+          const own = assignments
+            .filter((a) => a.cadreId === r.person.id)
+            .map((a) => a.start.getTime())
+            .sort();
+          const served = parseFeed(await (await fetch(feeds[volunteers.indexOf(r.person)] as string)).text())
+            .events.map((e) => e.start.getTime())
+            .sort();
           feedsChecked++;
           if (JSON.stringify(own) !== JSON.stringify(served)) feedsWrong++;
         }
@@ -190,7 +233,9 @@ export async function runClaimRace(log: (line: string) => void): Promise<ClaimRa
           claimToFeedMs: { median: Math.round(median(feedTimes)), worst: Math.round(feedTimes.at(-1) ?? 0) },
           claimAnswerMs: { median: Math.round(median(answerTimes)), worst: Math.round(answerTimes.at(-1) ?? 0) },
         };
-        log(`  ${figures.succeeded} of ${figures.attempts} claims won (${figures.refusedTaken} told "taken"), ${versions} version(s), ${broken.length} broken rules, ${feedsWrong} of ${feedsChecked} feeds wrong, ${figures.duplicateMessages} of ${figures.messages} messages twice; claim to feed median ${figures.claimToFeedMs.median} ms, worst ${figures.claimToFeedMs.worst} ms`);
+        log(
+          `  ${figures.succeeded} of ${figures.attempts} claims won (${figures.refusedTaken} told "taken"), ${versions} version(s), ${broken.length} broken rules, ${feedsWrong} of ${feedsChecked} feeds wrong, ${figures.duplicateMessages} of ${figures.messages} messages twice; claim to feed median ${figures.claimToFeedMs.median} ms, worst ${figures.claimToFeedMs.worst} ms`,
+        );
       } finally {
         await other.stop();
       }
@@ -232,7 +277,9 @@ export async function getJson<T = { items: unknown[] }>(base: string, path: stri
 
 async function waitReady(base: string): Promise<void> {
   for (let i = 0; i < 600; i++) {
-    const ok = await fetch(`${base}/readyz`).then((r) => r.ok).catch(() => false);
+    const ok = await fetch(`${base}/readyz`)
+      .then((r) => r.ok)
+      .catch(() => false);
     if (ok) return;
     await new Promise((r) => setTimeout(r, 100));
   }

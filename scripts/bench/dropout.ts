@@ -134,11 +134,18 @@ export async function runDropoutBench(options: DropoutOptions): Promise<DropoutR
 }
 
 /** Asks every token's open shifts (a few at a time) and counts who is offered a place of the day, and which places have a taker. */
-async function offerCensus(base: string, tokens: string[], onDay: (r: { start: string }) => boolean, placesOpen: number): Promise<NonNullable<DayFigures['census']>> {
+async function offerCensus(
+  base: string,
+  tokens: string[],
+  onDay: (r: { start: string }) => boolean,
+  placesOpen: number,
+): Promise<NonNullable<DayFigures['census']>> {
   let offeredSomeone = 0;
   const places = new Set<string>();
   for (let i = 0; i < tokens.length; i += 20) {
-    const answers = await Promise.all(tokens.slice(i, i + 20).map(async (token) => ((await again(() => getJson(base, '/api/v1/open-shifts', token))).items as Offer[]).filter(onDay)));
+    const answers = await Promise.all(
+      tokens.slice(i, i + 20).map(async (token) => ((await again(() => getJson(base, '/api/v1/open-shifts', token))).items as Offer[]).filter(onDay)),
+    );
     for (const offers of answers) {
       if (offers.length) offeredSomeone++;
       for (const o of offers) places.add(`${o.gateId}|${o.start}`);
@@ -158,7 +165,9 @@ async function runWeek(mode: DropoutRun['mode'], start: string, options: Dropout
     // reach as they would be on that day (see the header).
     const end = localInstant(addDays(start, 7), 0, ZONE).getTime();
     const hours = Math.min(744, Math.ceil((end - Date.now()) / HOUR_MS) + 1);
-    const plan = await api.call('createPlan', { json: { name: `dropout ${mode}`, start, days: 7, absencePolicy: { publishFillInsWithinHours: hours }, openShiftPolicy: { offerWithinHours: hours } } });
+    const plan = await api.call('createPlan', {
+      json: { name: `dropout ${mode}`, start, days: 7, absencePolicy: { publishFillInsWithinHours: hours }, openShiftPolicy: { offerWithinHours: hours } },
+    });
     let t0 = performance.now();
     const solveId = await solveAndWait(api, plan.id);
     await api.call('publishPlan', { path: { id: plan.id }, json: { solveId } });
@@ -167,12 +176,28 @@ async function runWeek(mode: DropoutRun['mode'], start: string, options: Dropout
     const gapsPublished = (await api.call('getGaps', { path: { id: plan.id } })).gaps.reduce((n, g) => n + g.needed - g.filled, 0);
     const spec = planSpecSchema.parse({ start, days: 7 });
     const absences: AvailabilityWindow[] = [];
-    const check = (rows: Row[]) => violations({ plan: spec, gates: district.gates, cadres: people, availability: [...district.availability, ...absences], pins: [] }, rows.map((r) => ({ cadreId: r.cadreId, gateId: r.gateId, start: new Date(r.start), end: new Date(r.end), pinned: false })));
+    const check = (rows: Row[]) =>
+      violations(
+        { plan: spec, gates: district.gates, cadres: people, availability: [...district.availability, ...absences], pins: [] },
+        rows.map((r) => ({ cadreId: r.cadreId, gateId: r.gateId, start: new Date(r.start), end: new Date(r.end), pinned: false })),
+      );
     t0 = performance.now();
     const initial = check(first);
     options.log(`    independent checker on the week: ${Math.round(performance.now() - t0)} ms`);
-    run = { mode, gates: district.gates.length, people: people.length, start, placesPublished: first.length, gapsPublished, initialViolations: initial.length, days: [], violationSamples: initial.slice(0, 5) };
-    options.log(`    solved and published in ${solvedMs} ms: ${first.length} places filled, ${gapsPublished} open; policies reach ${hours} h ahead; independent checker: ${initial.length} broken`);
+    run = {
+      mode,
+      gates: district.gates.length,
+      people: people.length,
+      start,
+      placesPublished: first.length,
+      gapsPublished,
+      initialViolations: initial.length,
+      days: [],
+      violationSamples: initial.slice(0, 5),
+    };
+    options.log(
+      `    solved and published in ${solvedMs} ms: ${first.length} places filled, ${gapsPublished} open; policies reach ${hours} h ahead; independent checker: ${initial.length} broken`,
+    );
 
     const role = new Map(people.map((c) => [c.id, c.role]));
     const pool = mode === 'claims' ? people.filter((c) => c.role === 'volunteer' || c.role === 'dispatched' || options.cadreChance > 0) : [];
@@ -184,7 +209,10 @@ async function runWeek(mode: DropoutRun['mode'], start: string, options: Dropout
       const to = localInstant(addDays(date, 1), 0, ZONE);
       const onDay = (r: { start: string }) => Date.parse(r.start) >= from.getTime() && Date.parse(r.start) < to.getTime();
       // The same people on the same day in both runs: drawn from the whole directory, not the roster.
-      const out = shuffled(people.map((c) => c.id), options.seed * 1000 + d).slice(0, Math.round(options.share * people.length));
+      const out = shuffled(
+        people.map((c) => c.id),
+        options.seed * 1000 + d,
+      ).slice(0, Math.round(options.share * people.length));
       const outSet = new Set(out);
       const before = await again(() => rosterOf(api, plan.id));
       const freedAt = countBy(before.filter((r) => onDay(r) && outSet.has(r.cadreId)));
@@ -203,7 +231,9 @@ async function runWeek(mode: DropoutRun['mode'], start: string, options: Dropout
         return items.length === wanted.size && items.every((a) => a.replan?.status === 'done' || a.replan?.status === 'failed');
       }, 500);
       const replanMs = Math.round(performance.now() - t0);
-      const failed = (await api.call('listAbsences', { query: { from: from.toISOString(), to: to.toISOString() } })).items.filter((a) => wanted.has(a.id) && a.replan?.status === 'failed').length;
+      const failed = (await api.call('listAbsences', { query: { from: from.toISOString(), to: to.toISOString() } })).items.filter(
+        (a) => wanted.has(a.id) && a.replan?.status === 'failed',
+      ).length;
       if (failed) options.log(`    day ${d + 1}: ${failed} absences' re-plans failed`);
       const afterReplan = await again(() => rosterOf(api, plan.id));
       const byReplanAt = refilled(freedAt, countBefore, countBy(afterReplan.filter(onDay)));
@@ -211,13 +241,38 @@ async function runWeek(mode: DropoutRun['mode'], start: string, options: Dropout
       const outStillOn = afterReplan.filter((r) => onDay(r) && outSet.has(r.cadreId)).length;
       const broken = check(afterReplan);
       const openReasons: Record<string, number> = {};
-      for (const g of (await again(() => api.call('getGaps', { path: { id: plan.id } }))).gaps) if (onDay({ start: String(g.start) })) openReasons[g.reason] = (openReasons[g.reason] ?? 0) + g.needed - g.filled;
+      for (const g of (await again(() => api.call('getGaps', { path: { id: plan.id } }))).gaps)
+        if (onDay({ start: String(g.start) })) openReasons[g.reason] = (openReasons[g.reason] ?? 0) + g.needed - g.filled;
 
-      const figures: DayFigures = { day: d + 1, date, out: out.length, freed, byReplan, byClaims: 0, stillOpen: freed - byReplan, outStillOn, claimers: 0, claimsWon: 0, claimsWonOutsiders: 0, claimsOnOtherGaps: 0, nothingOffered: 0, census: null, refusals: {}, openReasons, violations: broken.length, ms: { absences: absencesMs, replan: replanMs, claims: 0 } };
+      const figures: DayFigures = {
+        day: d + 1,
+        date,
+        out: out.length,
+        freed,
+        byReplan,
+        byClaims: 0,
+        stillOpen: freed - byReplan,
+        outStillOn,
+        claimers: 0,
+        claimsWon: 0,
+        claimsWonOutsiders: 0,
+        claimsOnOtherGaps: 0,
+        nothingOffered: 0,
+        census: null,
+        refusals: {},
+        openReasons,
+        violations: broken.length,
+        ms: { absences: absencesMs, replan: replanMs, claims: 0 },
+      };
       if (mode === 'claims') {
         const present = people.filter((c) => !outSet.has(c.id));
         for (const c of present) if (!tokens.has(c.id)) tokens.set(c.id, (await issueToken(models, { role: 'cadre', cadreId: c.id })).token);
-        figures.census = await offerCensus(service.baseUrl, present.map((c) => tokens.get(c.id) as string), onDay, (await again(() => api.call('getGaps', { path: { id: plan.id } }))).gaps.filter((g) => onDay({ start: String(g.start) })).length);
+        figures.census = await offerCensus(
+          service.baseUrl,
+          present.map((c) => tokens.get(c.id) as string),
+          onDay,
+          (await again(() => api.call('getGaps', { path: { id: plan.id } }))).gaps.filter((g) => onDay({ start: String(g.start) })).length,
+        );
         t0 = performance.now();
         const random = mulberry32(options.seed * 1000 + 500 + d);
         // Every draw is made up front, in a fixed order, so the async order cannot change them.
@@ -250,8 +305,13 @@ async function runWeek(mode: DropoutRun['mode'], start: string, options: Dropout
       }
       if (!run.violationSamples.length) run.violationSamples = broken.slice(0, 5);
       run.days.push(figures);
-      const claimed = mode === 'claims' ? `; ${figures.claimers} looked, ${figures.claimsWon} claims won (${figures.byClaims} on freed places), refused: ${JSON.stringify(figures.refusals)}, ${figures.nothingOffered} offered nothing of the day, claims ${figures.ms.claims} ms; asked beforehand, ${figures.census?.offeredSomeone} of ${figures.census?.asked} people were offered a place of the day, ${figures.census?.placesWithTaker} of its ${figures.census?.placesOpen} open gate-shifts had a taker` : '';
-      options.log(`    day ${d + 1} (${date}): ${out.length} out, ${freed} places freed, re-plan filled ${byReplan} (absences posted in ${absencesMs} ms, re-planned ${replanMs} ms later), open places of the day by reason ${JSON.stringify(openReasons)}${claimed}; ${figures.stillOpen} still open; out people still on their day: ${outStillOn}; broken rules: ${figures.violations}`);
+      const claimed =
+        mode === 'claims'
+          ? `; ${figures.claimers} looked, ${figures.claimsWon} claims won (${figures.byClaims} on freed places), refused: ${JSON.stringify(figures.refusals)}, ${figures.nothingOffered} offered nothing of the day, claims ${figures.ms.claims} ms; asked beforehand, ${figures.census?.offeredSomeone} of ${figures.census?.asked} people were offered a place of the day, ${figures.census?.placesWithTaker} of its ${figures.census?.placesOpen} open gate-shifts had a taker`
+          : '';
+      options.log(
+        `    day ${d + 1} (${date}): ${out.length} out, ${freed} places freed, re-plan filled ${byReplan} (absences posted in ${absencesMs} ms, re-planned ${replanMs} ms later), open places of the day by reason ${JSON.stringify(openReasons)}${claimed}; ${figures.stillOpen} still open; out people still on their day: ${outStillOn}; broken rules: ${figures.violations}`,
+      );
     }
   });
   if (!run) throw new Error('the drop-out week did not run');
@@ -259,14 +319,24 @@ async function runWeek(mode: DropoutRun['mode'], start: string, options: Dropout
 }
 
 /** One person: waits, lists their open shifts, claims one of the day at random; told it is gone, looks again. */
-async function claimAtRandom(base: string, token: string, delayMs: number, picks: number[], onDay: (o: Offer) => boolean): Promise<{ won: Offer | null; refusals: string[]; nothingOffered: boolean }> {
+async function claimAtRandom(
+  base: string,
+  token: string,
+  delayMs: number,
+  picks: number[],
+  onDay: (o: Offer) => boolean,
+): Promise<{ won: Offer | null; refusals: string[]; nothingOffered: boolean }> {
   await new Promise((r) => setTimeout(r, delayMs));
   const refusals: string[] = [];
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const offers = ((await again(() => getJson(base, '/api/v1/open-shifts', token))).items as Offer[]).filter(onDay);
     if (!offers.length) return { won: null, refusals, nothingOffered: attempt === 0 };
     const offer = offers[Math.floor((picks[attempt] ?? 0) * offers.length)] as Offer;
-    const res = await fetch(`${base}/api/v1/open-shifts/claims`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ planId: offer.planId, gateId: offer.gateId, start: offer.start }) });
+    const res = await fetch(`${base}/api/v1/open-shifts/claims`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ planId: offer.planId, gateId: offer.gateId, start: offer.start }),
+    });
     const body = (await res.json()) as { error?: { code?: string; details?: { refusal?: { code: string } } } };
     if (res.status === 200 || res.status === 202) return { won: offer, refusals, nothingOffered: false };
     refusals.push(body.error?.details?.refusal?.code ?? `${res.status} ${body.error?.code ?? ''}`.trim());
@@ -340,7 +410,9 @@ export function formatDropoutBench(runs: DropoutRun[]): string {
   const total = { out: 0, freedA: 0, freedB: 0, replanA: 0, openA: 0, replanB: 0, claims: 0, openB: 0, won: 0, other: 0, brokenA: 0, brokenB: 0 };
   alone.days.forEach((a, i) => {
     const b = withClaims.days[i] as DayFigures;
-    lines.push(`| ${a.day} (${a.date}) | ${a.out} | ${a.freed} / ${b.freed} | ${a.byReplan} | ${a.stillOpen} | ${b.byReplan} | ${b.byClaims} | ${b.stillOpen} | ${pct(a.byReplan, a.freed)} / ${pct(b.byReplan + b.byClaims, b.freed)} | ${b.claimsWon} (${b.claimsOnOtherGaps}) | ${a.violations} / ${b.violations} |`);
+    lines.push(
+      `| ${a.day} (${a.date}) | ${a.out} | ${a.freed} / ${b.freed} | ${a.byReplan} | ${a.stillOpen} | ${b.byReplan} | ${b.byClaims} | ${b.stillOpen} | ${pct(a.byReplan, a.freed)} / ${pct(b.byReplan + b.byClaims, b.freed)} | ${b.claimsWon} (${b.claimsOnOtherGaps}) | ${a.violations} / ${b.violations} |`,
+    );
     total.out += a.out;
     total.freedA += a.freed;
     total.freedB += b.freed;
@@ -354,7 +426,9 @@ export function formatDropoutBench(runs: DropoutRun[]): string {
     total.brokenA += a.violations;
     total.brokenB += b.violations;
   });
-  lines.push(`| **week** | ${total.out} | ${total.freedA} / ${total.freedB} | ${total.replanA} | ${total.openA} | ${total.replanB} | ${total.claims} | ${total.openB} | **${pct(total.replanA, total.freedA)} / ${pct(total.replanB + total.claims, total.freedB)}** | ${total.won} (${total.other}) | ${total.brokenA} / ${total.brokenB} |`);
+  lines.push(
+    `| **week** | ${total.out} | ${total.freedA} / ${total.freedB} | ${total.replanA} | ${total.openA} | ${total.replanB} | ${total.claims} | ${total.openB} | **${pct(total.replanA, total.freedA)} / ${pct(total.replanB + total.claims, total.freedB)}** | ${total.won} (${total.other}) | ${total.brokenA} / ${total.brokenB} |`,
+  );
   const claimers = withClaims.days.reduce((n, d) => n + d.claimers, 0);
   const outsiders = withClaims.days.reduce((n, d) => n + d.claimsWonOutsiders, 0);
   const nothing = withClaims.days.reduce((n, d) => n + d.nothingOffered, 0);
@@ -365,10 +439,25 @@ export function formatDropoutBench(runs: DropoutRun[]): string {
   const stillOn = runs.flatMap((r) => r.days).reduce((n, d) => n + d.outStillOn, 0);
   lines.push(
     '',
-    `Claims run: ${claimers} people looked over the week, ${nothing} of them found nothing of their day offered to them; ${total.won} claims won (${outsiders} by volunteers or dispatched cadres), ${total.claims} of them on freed places; refusals: ${Object.entries(refusals).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}.`,
-    `Open places of each day after its re-plan (re-plan alone), by the solver's reason: ${Object.entries(reasons).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}.`,
+    `Claims run: ${claimers} people looked over the week, ${nothing} of them found nothing of their day offered to them; ${total.won} claims won (${outsiders} by volunteers or dispatched cadres), ${total.claims} of them on freed places; refusals: ${
+      Object.entries(refusals)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') || 'none'
+    }.`,
+    `Open places of each day after its re-plan (re-plan alone), by the solver's reason: ${
+      Object.entries(reasons)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') || 'none'
+    }.`,
     `Before each day's claims everyone not out was asked: ${withClaims.days.map((d) => `day ${d.day}: ${d.census?.offeredSomeone ?? 0} of ${d.census?.asked ?? 0} people offered a place, ${d.census?.placesWithTaker ?? 0} of ${d.census?.placesOpen ?? 0} open gate-shifts with a taker`).join('; ')}.`,
-    `Independent checker: ${alone.initialViolations + withClaims.initialViolations} broken rules in the published rosters, ${total.brokenA + total.brokenB} in the rosters after each day's re-plan and claims${runs.some((r) => r.violationSamples.length) ? ` (e.g. ${runs.flatMap((r) => r.violationSamples).slice(0, 3).join('; ')})` : ''}; people out still rostered on their day after the re-plan: ${stillOn}.`,
+    `Independent checker: ${alone.initialViolations + withClaims.initialViolations} broken rules in the published rosters, ${total.brokenA + total.brokenB} in the rosters after each day's re-plan and claims${
+      runs.some((r) => r.violationSamples.length)
+        ? ` (e.g. ${runs
+            .flatMap((r) => r.violationSamples)
+            .slice(0, 3)
+            .join('; ')})`
+        : ''
+    }; people out still rostered on their day after the re-plan: ${stillOn}.`,
   );
   return lines.join('\n');
 }

@@ -80,14 +80,30 @@ export async function runFamilyApiBench(opts: ApiBenchOptions): Promise<ApiFamil
             await api.call('uploadCadres', { body: cadresJson(input.cadres), contentType: 'application/json' });
             await api.call('uploadAvailability', { body: availabilityJson(input.availability, input.plan.timezone), contentType: 'application/json' });
             const uploadMs = Math.round(performance.now() - uploadStarted);
-            const plan = await api.call('createPlan', { json: { name: `${family} seed ${seed}`, start: input.plan.start, days: input.plan.days, timezone: input.plan.timezone } });
+            const plan = await api.call('createPlan', {
+              json: { name: `${family} seed ${seed}`, start: input.plan.start, days: input.plan.days, timezone: input.plan.timezone },
+            });
             const first = await solveAndWait(api, plan.id);
             const roster = await api.call('getDraftRoster', { path: { id: first.solve.id } });
-            const assignments = roster.assignments.map((a) => ({ cadreId: a.cadreId, gateId: a.gateId, start: new Date(a.start), end: new Date(a.end), pinned: a.pinned }));
+            const assignments = roster.assignments.map((a) => ({
+              cadreId: a.cadreId,
+              gateId: a.gateId,
+              start: new Date(a.start),
+              end: new Date(a.end),
+              pinned: a.pinned,
+            }));
             const metrics = first.solve.metrics as NonNullable<Solve['metrics']>;
             const base = seedResult(input, seed, first.ms, first.solve.outcome ?? 'unknown', metrics, assignments, check);
             const second = await solveAndWait(api, plan.id);
-            row = { ...base, uploadMs, e2eMs: first.ms, timings: first.solve.timings as Timings, secondMs: second.ms, secondTimings: second.solve.timings as Timings, greedy: { processMs: 0, ms: 0, filled: 0 } };
+            row = {
+              ...base,
+              uploadMs,
+              e2eMs: first.ms,
+              timings: first.solve.timings as Timings,
+              secondMs: second.ms,
+              secondTimings: second.solve.timings as Timings,
+              greedy: { processMs: 0, ms: 0, filled: 0 },
+            };
           },
           { SOLVER: engine },
         );
@@ -95,7 +111,9 @@ export async function runFamilyApiBench(opts: ApiBenchOptions): Promise<ApiFamil
         const file = join(dir, `${family}-${seed}.json`);
         writeInstance(input, file);
         r.greedy = await runGreedyProcess(file, join(dir, `${family}-${seed}.roster.json`));
-        opts.log?.(`  ${family} seed ${seed}: upload ${r.uploadMs} ms; POST solve -> done ${r.e2eMs} ms (${split(r.e2eMs, r.timings)}); again ${r.secondMs} ms (${split(r.secondMs, r.secondTimings)}); ${r.status}, filled ${r.filled}/${r.placeBound}, lead short ${r.leadShort}/${r.leadBound ?? '?'}, fixable ${r.fixable}, broken ${r.broken}; greedy process ${r.greedy.processMs} ms (read -> written ${r.greedy.ms} ms, filled ${r.greedy.filled})`);
+        opts.log?.(
+          `  ${family} seed ${seed}: upload ${r.uploadMs} ms; POST solve -> done ${r.e2eMs} ms (${split(r.e2eMs, r.timings)}); again ${r.secondMs} ms (${split(r.secondMs, r.secondTimings)}); ${r.status}, filled ${r.filled}/${r.placeBound}, lead short ${r.leadShort}/${r.leadBound ?? '?'}, fixable ${r.fixable}, broken ${r.broken}; greedy process ${r.greedy.processMs} ms (read -> written ${r.greedy.ms} ms, filled ${r.greedy.filled})`,
+        );
         seeds.push(r);
       }
       await proveSeeds(family, seeds, opts.log);
@@ -138,7 +156,14 @@ async function solveAndWait(api: ApiClient, planId: string) {
 /** One line of where the time went. */
 export function split(e2eMs: number, t: Timings): string {
   const stages = Object.entries(t.solver.stages).map(([name, ms]) => `${name} ${ms}`);
-  const rest = t.solverMs - t.solver.threadStartMs - t.solver.modelMs - t.solver.boundsMs - t.solver.reportMs - t.solver.resultMs - Object.values(t.solver.stages).reduce((a, b) => a + b, 0);
+  const rest =
+    t.solverMs -
+    t.solver.threadStartMs -
+    t.solver.modelMs -
+    t.solver.boundsMs -
+    t.solver.reportMs -
+    t.solver.resultMs -
+    Object.values(t.solver.stages).reduce((a, b) => a + b, 0);
   return [
     `queued ${t.queuedMs}`,
     `snapshot ${t.snapshotMs}`,
@@ -160,7 +185,21 @@ const TARGET_MS = 5_000;
 const GREEDY_FACTOR = 1.5;
 
 export function formatFamilyApiBench(results: ApiFamilyResult[]): string {
-  const head = ['family', 'seeds', 'worst POST solve -> done ms (seed)', 'its split (ms)', 'same seed, 2nd solve ms', 'greedy process ms (read -> written)', 'x greedy', '< 5 s', '<= 1.5x greedy', 'filled = proven max', 'lead short = proven min', 'max fixable', 'rules broken'];
+  const head = [
+    'family',
+    'seeds',
+    'worst POST solve -> done ms (seed)',
+    'its split (ms)',
+    'same seed, 2nd solve ms',
+    'greedy process ms (read -> written)',
+    'x greedy',
+    '< 5 s',
+    '<= 1.5x greedy',
+    'filled = proven max',
+    'lead short = proven min',
+    'max fixable',
+    'rules broken',
+  ];
   const body = results.map((r) => {
     const s = r.seeds;
     const worst = s.reduce((a, b) => (b.e2eMs > a.e2eMs ? b : a));

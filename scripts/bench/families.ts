@@ -73,7 +73,15 @@ async function solveSeed(family: FamilyName, seed: number, engine: EngineName, d
 }
 
 /** The measures of one solved seed, whoever solved it (this bench in-process, or the service through the API: families-api.ts). */
-export function seedResult(input: SolveInput, seed: number, ms: number, status: string, m: Pick<SolveMetrics, 'placesNeeded' | 'placesFilled' | 'upperBound' | 'leadBound' | 'leadShortfalls' | 'fixableImbalances' | 'stages'>, assignments: Assignment[], check: boolean): SeedResult {
+export function seedResult(
+  input: SolveInput,
+  seed: number,
+  ms: number,
+  status: string,
+  m: Pick<SolveMetrics, 'placesNeeded' | 'placesFilled' | 'upperBound' | 'leadBound' | 'leadShortfalls' | 'fixableImbalances' | 'stages'>,
+  assignments: Assignment[],
+  check: boolean,
+): SeedResult {
   const leadBound = m.leadBound?.value ?? null;
   const placesShort = m.placesFilled < m.upperBound.value;
   const leadsShort = leadBound === null || m.leadShortfalls > leadBound;
@@ -101,7 +109,9 @@ async function runChild(family: FamilyName, seeds: number, engine: EngineName, d
   const out: SeedResult[] = [];
   for (let seed = 1; seed <= seeds; seed++) {
     const r = await solveSeed(family, seed, engine, deadlineMs, check);
-    process.stderr.write(`  ${family} seed ${seed}: ${r.ms} ms, ${r.status}, filled ${r.filled}/${r.placeBound}, lead short ${r.leadShort}/${r.leadBound ?? '?'}, fixable ${r.fixable}, broken ${r.broken} [${r.stages}]\n`);
+    process.stderr.write(
+      `  ${family} seed ${seed}: ${r.ms} ms, ${r.status}, filled ${r.filled}/${r.placeBound}, lead short ${r.leadShort}/${r.leadBound ?? '?'}, fixable ${r.fixable}, broken ${r.broken} [${r.stages}]\n`,
+    );
     out.push(r);
   }
   const slowest = out.reduce((a, b) => (b.ms > a.ms ? b : a));
@@ -132,7 +142,16 @@ export async function runFamilyBench(opts: FamilyBenchOptions = {}): Promise<Fam
   const results: FamilyResult[] = [];
   for (const family of families) {
     const seeds = family === 'city' ? (opts.citySeeds ?? opts.seeds ?? 10) : (opts.seeds ?? 10);
-    const args = ['--child', family, '--seeds', String(seeds), '--engine', opts.engine ?? 'highs', '--deadline-ms', String(opts.deadlineMs ?? (family === 'city' ? 60_000 : 60_000))];
+    const args = [
+      '--child',
+      family,
+      '--seeds',
+      String(seeds),
+      '--engine',
+      opts.engine ?? 'highs',
+      '--deadline-ms',
+      String(opts.deadlineMs ?? (family === 'city' ? 60_000 : 60_000)),
+    ];
     if (opts.check !== false) args.push('--check');
     opts.log?.(`family ${family}: ${seeds} seeds ...`);
     const result = await child<FamilyResult>(args);
@@ -149,15 +168,28 @@ export async function runFamilyBench(opts: FamilyBenchOptions = {}): Promise<Fam
  */
 export async function proveSeeds(family: FamilyName, seeds: SeedResult[], log?: (line: string) => void): Promise<void> {
   for (const seed of seeds.filter((x) => x.needsReference)) {
-    const reference = await child<ReferenceBounds>(['--reference', family, '--seed', String(seed.seed), '--places-kept', String(seed.filled), '--place-bound', String(seed.placeBound)]);
+    const reference = await child<ReferenceBounds>([
+      '--reference',
+      family,
+      '--seed',
+      String(seed.seed),
+      '--places-kept',
+      String(seed.filled),
+      '--place-bound',
+      String(seed.placeBound),
+    ]);
     applyReference(seed, reference);
     const places = reference.exactPlaces ? `places = ${reference.places} (exact MILP)` : `places <= ${reference.places ?? '?'}`;
-    log?.(`  ${family} seed ${seed.seed}: whole-district LP (${reference.ms} ms): ${places}, lead shortfalls >= ${reference.leads ?? '?'} given ${seed.filled} places`);
+    log?.(
+      `  ${family} seed ${seed.seed}: whole-district LP (${reference.ms} ms): ${places}, lead shortfalls >= ${reference.leads ?? '?'} given ${seed.filled} places`,
+    );
     if (seed.filled < seed.placeBound || (seed.leadBound ?? 0) >= seed.leadShort) continue;
     const started = performance.now();
     const town = await child<TownLeadBound | null>(['--town-leads', family, '--seed', String(seed.seed), '--places-kept', String(seed.filled)]);
     if (town) seed.leadBound = Math.max(seed.leadBound ?? 0, town.leads);
-    log?.(`  ${family} seed ${seed.seed}: town lead MILPs (${Math.round(performance.now() - started)} ms): ${town ? `lead shortfalls >= ${town.leads} (${town.exactTowns} towns exact)` : 'the argument does not apply'}`);
+    log?.(
+      `  ${family} seed ${seed.seed}: town lead MILPs (${Math.round(performance.now() - started)} ms): ${town ? `lead shortfalls >= ${town.leads} (${town.exactTowns} towns exact)` : 'the argument does not apply'}`,
+    );
   }
 }
 
@@ -187,7 +219,21 @@ function child<T>(args: string[]): Promise<T> {
 
 /** Worst seed per measure, one row per family. */
 export function formatFamilyBench(results: FamilyResult[]): string {
-  const head = ['family', 'size (gates/people)', 'seeds', 'worst time ms (seed; median of 3)', 'filled = proven max', 'worst filled/bound (seed)', 'lead short = proven min', 'worst short/bound (seed)', 'bench LP/MILP proofs', 'max fixable', 'rules broken', 'deadline hit', 'peak RSS MB'];
+  const head = [
+    'family',
+    'size (gates/people)',
+    'seeds',
+    'worst time ms (seed; median of 3)',
+    'filled = proven max',
+    'worst filled/bound (seed)',
+    'lead short = proven min',
+    'worst short/bound (seed)',
+    'bench LP/MILP proofs',
+    'max fixable',
+    'rules broken',
+    'deadline hit',
+    'peak RSS MB',
+  ];
   const body = results.map((r) => {
     const s = r.seeds;
     const slow = s.reduce((a, b) => (b.ms > a.ms ? b : a));
@@ -238,7 +284,12 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   });
   const engine = values.engine as EngineName;
   if (values.reference) {
-    const r = await referenceBounds(familyInput(values.reference as FamilyName, Number(values.seed)), Number(values['places-kept']), Number(values['place-bound'] ?? Infinity), true);
+    const r = await referenceBounds(
+      familyInput(values.reference as FamilyName, Number(values.seed)),
+      Number(values['places-kept']),
+      Number(values['place-bound'] ?? Infinity),
+      true,
+    );
     process.stdout.write(JSON.stringify(r));
     process.exit(0);
   }
@@ -255,7 +306,13 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const seeds = values.quick ? 3 : Number(values.seeds);
   if (values.api) {
     const { formatFamilyApiBench, runFamilyApiBench } = await import('./families-api.js');
-    const results = await runFamilyApiBench({ seeds, ...(values.family ? { families: values.family as FamilyName[] } : {}), engine, check: !values['no-check'], log: (l) => console.error(l) });
+    const results = await runFamilyApiBench({
+      seeds,
+      ...(values.family ? { families: values.family as FamilyName[] } : {}),
+      engine,
+      check: !values['no-check'],
+      log: (l) => console.error(l),
+    });
     console.log(formatFamilyApiBench(results));
     console.log(`engine ${engine}; through the API, a fresh service per seed; node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
     process.exit(0);

@@ -35,7 +35,9 @@ export interface GreedyFigures {
 export function runGreedyProcess(instanceFile: string, outFile: string): Promise<GreedyFigures> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const proc = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--instance', instanceFile, '--out', outFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const proc = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--instance', instanceFile, '--out', outFile], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let text = '';
     proc.stdout.on('data', (d: Buffer) => (text += d.toString()));
     proc.on('exit', (code) => {
@@ -83,7 +85,9 @@ function greedy(input: SolveInput): Assignment[] {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const { values } = parseArgs({ options: { instance: { type: 'string' }, out: { type: 'string' } } });
   const started = performance.now();
-  const raw = JSON.parse(readFileSync(values.instance as string, 'utf8'), (_key, value: unknown) => (typeof value === 'string' && ISO_INSTANT.test(value) ? new Date(value) : value)) as SolveInput;
+  const raw = JSON.parse(readFileSync(values.instance as string, 'utf8'), (_key, value: unknown) =>
+    typeof value === 'string' && ISO_INSTANT.test(value) ? new Date(value) : value,
+  ) as SolveInput;
   const input: SolveInput = { ...raw, plan: planSpecSchema.parse({ start: raw.plan.start, days: raw.plan.days, timezone: raw.plan.timezone }) };
   const roster = greedy(input);
   writeFileSync(values.out as string, JSON.stringify({ assignments: roster }));

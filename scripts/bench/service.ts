@@ -89,7 +89,15 @@ async function solvePublishAndLoadFeeds(api: ApiClient, figures: ServiceBenchFig
   }
   cold.sort((a, b) => a - b);
   const at = (q: number) => Math.round((cold[Math.min(cold.length - 1, Math.floor(q * cold.length))] ?? 0) * 10) / 10;
-  figures.feeds.push({ name: `person feeds, first fetch each (${urls.length} people, sequential)`, p50: at(0.5), p90: at(0.9), p99: at(0.99), rps: 0, requests: urls.length, errors: 0 });
+  figures.feeds.push({
+    name: `person feeds, first fetch each (${urls.length} people, sequential)`,
+    p50: at(0.5),
+    p90: at(0.9),
+    p99: at(0.99),
+    rps: 0,
+    requests: urls.length,
+    errors: 0,
+  });
   options.log(`  first fetch of ${urls.length} person feeds: p50 ${at(0.5)} ms, p90 ${at(0.9)} ms`);
 
   const origin = new URL(urls[0] ?? villageUrl).origin;

@@ -111,27 +111,64 @@ export async function runSolverBench(opts: SolverBenchOptions = {}): Promise<Sol
   if (town) {
     log('town with jslp ...');
     const { ms, result } = await timed(town.input, 1, { engine: 'jslp', deadlineMs: limitMs });
-    rows.push(row(describe('town', town.input), 'decomposed', ms, result, `time ${(ms / town.ms).toFixed(2)}x HiGHS, filled ${result.metrics.placesFilled - town.result.metrics.placesFilled >= 0 ? '+' : ''}${result.metrics.placesFilled - town.result.metrics.placesFilled} vs HiGHS`));
+    rows.push(
+      row(
+        describe('town', town.input),
+        'decomposed',
+        ms,
+        result,
+        `time ${(ms / town.ms).toFixed(2)}x HiGHS, filled ${result.metrics.placesFilled - town.result.metrics.placesFilled >= 0 ? '+' : ''}${result.metrics.placesFilled - town.result.metrics.placesFilled} vs HiGHS`,
+      ),
+    );
   }
   if (town && solved.has('district')) {
     log('town as one monolithic HiGHS model ...');
     const { ms, result } = await timed(town.input, 1, { engine: 'highs', monolithic: true, deadlineMs: limitMs });
-    rows.push(row(describe('town', town.input), 'monolithic', ms, result, `time ${(ms / town.ms).toFixed(1)}x decomposed, filled ${result.metrics.placesFilled} vs ${town.result.metrics.placesFilled}`));
+    rows.push(
+      row(
+        describe('town', town.input),
+        'monolithic',
+        ms,
+        result,
+        `time ${(ms / town.ms).toFixed(1)}x decomposed, filled ${result.metrics.placesFilled} vs ${town.result.metrics.placesFilled}`,
+      ),
+    );
   }
   const big = solved.get('district') ?? town;
   const bigName: Preset = solved.has('district') ? 'district' : 'town';
   if (big) {
     log(`${bigName} as one monolithic HiGHS model (limit ${limitMs / 1000}s) ...`);
     const { ms, result } = await timed(big.input, 1, { engine: 'highs', monolithic: true, deadlineMs: limitMs });
-    rows.push(row(describe(bigName, big.input), 'monolithic', ms, result, `time ${(ms / big.ms).toFixed(1)}x decomposed, filled ${result.metrics.placesFilled} vs ${big.result.metrics.placesFilled}`));
+    rows.push(
+      row(
+        describe(bigName, big.input),
+        'monolithic',
+        ms,
+        result,
+        `time ${(ms / big.ms).toFixed(1)}x decomposed, filled ${result.metrics.placesFilled} vs ${big.result.metrics.placesFilled}`,
+      ),
+    );
 
     log('re-plan after one absence ...');
     const absent = busiest(big.result);
-    const out = { cadreId: absent, kind: 'unavailable' as const, start: localInstant(addDays(big.input.plan.start, 2), 0, big.input.plan.timezone), end: localInstant(addDays(big.input.plan.start, 4), 0, big.input.plan.timezone) };
+    const out = {
+      cadreId: absent,
+      kind: 'unavailable' as const,
+      start: localInstant(addDays(big.input.plan.start, 2), 0, big.input.plan.timezone),
+      end: localInstant(addDays(big.input.plan.start, 4), 0, big.input.plan.timezone),
+    };
     const replanInput: SolveInput = { ...big.input, availability: [...big.input.availability, out], previous: big.result.assignments };
     const { ms: rms, result: rr } = await timed(replanInput, runs, { engine: 'highs' });
     const ch = rr.metrics.changesVsPrevious;
-    rows.push(row(describe(bigName, big.input), 're-plan', rms, rr, `${absent} out 2 days: ${ch?.removed ?? 0} removed, ${ch?.added ?? 0} added, ${ch?.otherPeopleChanged ?? 0} other people lost or moved a shift`));
+    rows.push(
+      row(
+        describe(bigName, big.input),
+        're-plan',
+        rms,
+        rr,
+        `${absent} out 2 days: ${ch?.removed ?? 0} removed, ${ch?.added ?? 0} added, ${ch?.otherPeopleChanged ?? 0} other people lost or moved a shift`,
+      ),
+    );
   }
 
   // The village as one HiGHS model: two MILP solves (coverage, then fairness) per roster,
@@ -146,7 +183,9 @@ export async function runSolverBench(opts: SolverBenchOptions = {}): Promise<Sol
       last = await solveRoster(village.input, { engine: 'highs', monolithic: true });
       if (i % 100 === 0 || i === 299) rss.push(Math.round(process.memoryUsage().rss / 1e6));
     }
-    rows.push(row('village x300 (leak check)', 'monolithic', (performance.now() - t) / 300, last as SolveResult, `RSS MB at solve 1/101/201/300: ${rss.join(' / ')}`));
+    rows.push(
+      row('village x300 (leak check)', 'monolithic', (performance.now() - t) / 300, last as SolveResult, `RSS MB at solve 1/101/201/300: ${rss.join(' / ')}`),
+    );
   }
   return rows;
 }
@@ -158,7 +197,19 @@ function busiest(r: SolveResult): string {
 /** The rows as an aligned text table. */
 export function formatSolverBench(rows: SolverBenchRow[]): string {
   const head = ['instance', 'engine', 'mode', 'wall ms', 'peak RSS MB', 'filled/bound/needed', 'status', 'h min/med/max', 'Gini', 'fixable', 'note'];
-  const body = rows.map((r) => [r.instance, r.engine, r.mode, String(r.wallMs), String(r.peakRssMb), `${r.filled}/${r.bound}/${r.needed}`, r.status, r.hours, r.gini.toFixed(3), String(r.fixable), r.note]);
+  const body = rows.map((r) => [
+    r.instance,
+    r.engine,
+    r.mode,
+    String(r.wallMs),
+    String(r.peakRssMb),
+    `${r.filled}/${r.bound}/${r.needed}`,
+    r.status,
+    r.hours,
+    r.gini.toFixed(3),
+    String(r.fixable),
+    r.note,
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] as string).length)));
   const line = (cells: string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] as number))).join('  ');
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
@@ -176,5 +227,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     log: (l) => console.error(l),
   });
   console.log(formatSolverBench(rows));
-  console.log(`peak RSS is the process high-water mark so far (instances run smallest first); wall = median of runs; node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
+  console.log(
+    `peak RSS is the process high-water mark so far (instances run smallest first); wall = median of runs; node ${process.version}, ${(await import('node:os')).cpus().length} cores`,
+  );
 }

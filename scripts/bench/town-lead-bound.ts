@@ -50,7 +50,12 @@ export async function townLeadBound(input: SolveInput, placesKept: number): Prom
   });
   const townMax = new Map<string, number>();
   for (const t of towns) {
-    const r = await solveBlock(inst, freshBlock(inst, t, ownOf.get(t) ?? [], gatesOf.get(t) ?? []), highsEngine, { deadlineAt: Date.now() + MILP_LIMIT_MS, fairness: 'equal', coverageOnly: true, leadsByCaller: true });
+    const r = await solveBlock(inst, freshBlock(inst, t, ownOf.get(t) ?? [], gatesOf.get(t) ?? []), highsEngine, {
+      deadlineAt: Date.now() + MILP_LIMIT_MS,
+      fairness: 'equal',
+      coverageOnly: true,
+      leadsByCaller: true,
+    });
     if (r.provenCoverage === null) return null;
     townMax.set(t, r.provenCoverage);
   }
@@ -66,12 +71,21 @@ export async function townLeadBound(input: SolveInput, placesKept: number): Prom
     const gates = gatesOf.get(t) ?? [];
     const helpers = district.filter((p) => (inst.eligibleGates[p] ?? []).some((g) => townOf(g) === t));
     const helperLeads = helpers.some((p) => inst.isLead[p] && (inst.eligibleGates[p] ?? []).some((g) => townOf(g) === t && inst.gates[g]?.leadRequired));
-    const flow = leadFlowBound(inst, inst.people.map((_, p) => p), gates);
+    const flow = leadFlowBound(
+      inst,
+      inst.people.map((_, p) => p),
+      gates,
+    );
     if (helperLeads || flowBound(inst, helpers, gates) > (shortfall.get(t) ?? 0)) {
       leads += flow;
       continue;
     }
-    const r = await solveBlock(inst, freshBlock(inst, t, ownOf.get(t) ?? [], gates), highsEngine, { deadlineAt: Date.now() + MILP_LIMIT_MS, fairness: 'equal', coverageOnly: true, placesKept: townMax.get(t) ?? 0 });
+    const r = await solveBlock(inst, freshBlock(inst, t, ownOf.get(t) ?? [], gates), highsEngine, {
+      deadlineAt: Date.now() + MILP_LIMIT_MS,
+      fairness: 'equal',
+      coverageOnly: true,
+      placesKept: townMax.get(t) ?? 0,
+    });
     if (r.status === 'optimal' && r.provenLeadShort !== null) {
       leads += Math.max(flow, r.provenLeadShort);
       exactTowns++;

@@ -50,7 +50,18 @@ export function simulateVisits(options: SimulationOptions = {}): VisitSimulation
   const msPerDay: number[] = [];
   for (let d = 0; d < days; d++) {
     const t0 = performance.now();
-    const plan = planVisits({ date: addDays(PLAN_START, d), gates, squads, layout, history, windowDays, nightShare, random, startedOn: PLAN_START, maxVisitsPerSquadDay: options.maxVisitsPerSquadDay });
+    const plan = planVisits({
+      date: addDays(PLAN_START, d),
+      gates,
+      squads,
+      layout,
+      history,
+      windowDays,
+      nightShare,
+      random,
+      startedOn: PLAN_START,
+      maxVisitsPerSquadDay: options.maxVisitsPerSquadDay,
+    });
     msPerDay.push(performance.now() - t0);
     plans.push(plan);
     for (const list of plan.lists) for (const v of list.visits) history.push({ gateId: v.gateId, at: v.start });
@@ -181,7 +192,12 @@ function predictability(sim: VisitSimulation, visitsOf: Map<string, GateVisit[]>
   const rate = (n: number) => n / events;
   return {
     events,
-    day: { sameIntervalAsLast: rate(hits.sameIntervalAsLast), mostCommonInterval: rate(hits.mostCommonInterval), atDeadline: rate(hits.atDeadline), chance: 1 / sim.windowDays },
+    day: {
+      sameIntervalAsLast: rate(hits.sameIntervalAsLast),
+      mostCommonInterval: rate(hits.mostCommonInterval),
+      atDeadline: rate(hits.atDeadline),
+      chance: 1 / sim.windowDays,
+    },
     hour: { sameHourAsLast: rate(hits.sameHourAsLast), mostCommonHour: rate(hits.mostCommonHour), chance: hourChance / events },
   };
 }
@@ -208,16 +224,24 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 /** Markdown table, one column per simulation (e.g. uncapped and capped load). */
 export function formatVisitBench(columns: { label: string; figures: VisitFigures }[], windowDays: number, nightShare: number): string {
-  const row = (measure: string, cell: (f: VisitFigures) => string, target = '') => `| ${measure} | ${columns.map((c) => cell(c.figures)).join(' | ')} | ${target} |`;
+  const row = (measure: string, cell: (f: VisitFigures) => string, target = '') =>
+    `| ${measure} | ${columns.map((c) => cell(c.figures)).join(' | ')} | ${target} |`;
   return [
     `| measure | ${columns.map((c) => c.label).join(' | ')} | target |`,
     `|---|${columns.map(() => '---|').join('')}---|`,
     row(`gate ${windowDays}-day windows with a visit`, (f) => `${f.windows.met} / ${f.windows.total}`, 'all'),
     row('worst gap between visits of a gate', (f) => `${f.windows.worstGapDays} days`, `<= ${windowDays} days`),
     row('due gates left off every list', (f) => String(f.unplanned), '0'),
-    row('visits outside the squad\'s scope', (f) => String(f.outOfScope), '0'),
-    row('night share of visits: overall (lowest day, highest day)', (f) => `${pct(f.night.overall)} (${pct(f.night.lowestDay)}, ${pct(f.night.highestDay)})`, `>= ${pct(nightShare)}`),
-    row('visits per squad-day: min / median / max (mean)', (f) => `${f.visitsPerSquadDay.min} / ${f.visitsPerSquadDay.median} / ${f.visitsPerSquadDay.max} (${f.visitsPerSquadDay.mean.toFixed(1)})`),
+    row("visits outside the squad's scope", (f) => String(f.outOfScope), '0'),
+    row(
+      'night share of visits: overall (lowest day, highest day)',
+      (f) => `${pct(f.night.overall)} (${pct(f.night.lowestDay)}, ${pct(f.night.highestDay)})`,
+      `>= ${pct(nightShare)}`,
+    ),
+    row(
+      'visits per squad-day: min / median / max (mean)',
+      (f) => `${f.visitsPerSquadDay.min} / ${f.visitsPerSquadDay.median} / ${f.visitsPerSquadDay.max} (${f.visitsPerSquadDay.mean.toFixed(1)})`,
+    ),
     row('villages per squad-day: median / max', (f) => `${f.villagesPerSquadDay.median} / ${f.villagesPerSquadDay.max}`),
     row('towns per squad-day: max', (f) => String(f.townsPerSquadDay.max)),
     row('next visit day guessed by "same interval as last"', (f) => pct(f.predictability.day.sameIntervalAsLast), 'chance'),
@@ -226,7 +250,7 @@ export function formatVisitBench(columns: { label: string; figures: VisitFigures
     row(`... by chance (1 in ${windowDays})`, (f) => pct(f.predictability.day.chance)),
     row('next visit hour guessed by "same hour as last"', (f) => pct(f.predictability.hour.sameHourAsLast), 'chance'),
     row('... by "most common hour so far"', (f) => pct(f.predictability.hour.mostCommonHour), 'chance'),
-    row('... by chance (1 in the gate\'s staffed hours)', (f) => pct(f.predictability.hour.chance)),
+    row("... by chance (1 in the gate's staffed hours)", (f) => pct(f.predictability.hour.chance)),
     row('guesses scored', (f) => String(f.predictability.events)),
     row('planVisits per day: median / max', (f) => `${f.msPerDay.median.toFixed(1)} / ${f.msPerDay.max.toFixed(1)} ms`),
   ].join('\n');
@@ -239,8 +263,14 @@ export function runVisitBench(log: (line: string) => void = console.log): void {
   const uncapped = visitFigures(simulateVisits({ windowDays, nightShare }));
   const capped = visitFigures(simulateVisits({ windowDays, nightShare, maxVisitsPerSquadDay: 5 }));
   log(`# Visit lists (30 simulated days, district sample: 375 gates, 28 squads; K = ${windowDays}, night share ${pct(nightShare)}; seeded)`);
-  log(formatVisitBench([
-    { label: 'default (uniform intervals)', figures: uncapped },
-    { label: 'capped at 5 visits/squad-day', figures: capped },
-  ], windowDays, nightShare));
+  log(
+    formatVisitBench(
+      [
+        { label: 'default (uniform intervals)', figures: uncapped },
+        { label: 'capped at 5 visits/squad-day', figures: capped },
+      ],
+      windowDays,
+      nightShare,
+    ),
+  );
 }

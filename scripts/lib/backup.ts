@@ -93,7 +93,11 @@ const VOLATILE_FIELDS = new Set(['updatedAt', 'expiresAt']);
 export async function backupDatabase(
   connection: Connection,
   file: string,
-  options: { log?: Log; maxAttempts?: number; /** Tests: runs after each read, before the control check. */ afterRead?: (attempt: number) => Promise<void> } = {},
+  options: {
+    log?: Log;
+    maxAttempts?: number;
+    /** Tests: runs after each read, before the control check. */ afterRead?: (attempt: number) => Promise<void>;
+  } = {},
 ): Promise<BackupSummary> {
   const started = Date.now();
   const db = dbOf(connection);
@@ -129,7 +133,10 @@ async function readControl(db: mongo.Db, names: string[]): Promise<Map<string, D
 }
 
 function fingerprint(docs: Doc[]): string {
-  return EJSON.stringify(docs.map((doc) => Object.fromEntries(Object.entries(doc).filter(([key]) => !VOLATILE_FIELDS.has(key)))), { relaxed: false });
+  return EJSON.stringify(
+    docs.map((doc) => Object.fromEntries(Object.entries(doc).filter(([key]) => !VOLATILE_FIELDS.has(key)))),
+    { relaxed: false },
+  );
 }
 
 async function writeBackupFile(db: mongo.Db, control: Map<string, Doc[]>, tmp: string): Promise<Pick<BackupSummary, 'counts' | 'documents'>> {
@@ -194,7 +201,9 @@ export async function restoreDatabase(connection: Connection, file: string, opti
   const existing = await nonEmptyCollections(db);
   if (existing.length > 0 && !options.force) {
     const list = existing.map(([name, n]) => `${name} (${n}${n >= 1000 ? '+' : ''} document${n === 1 ? '' : 's'})`).join(', ');
-    throw new BackupError(`database "${db.databaseName}" is not empty: ${list}. Restore into an empty database, or pass --force to drop its collections first.`);
+    throw new BackupError(
+      `database "${db.databaseName}" is not empty: ${list}. Restore into an empty database, or pass --force to drop its collections first.`,
+    );
   }
   const dropped: Record<string, number> = {};
   if (options.force) {
@@ -292,7 +301,8 @@ export async function verifyBackupFile(file: string): Promise<VerifiedHeader> {
       if (lineNo === 1) {
         header = record.header;
         if (header?.format !== BACKUP_FORMAT) throw new BackupError(`${file} is not a gate-duty backup`);
-        if (header.version !== BACKUP_VERSION) throw new BackupError(`${file} is a version ${header.version} backup; this restore reads version ${BACKUP_VERSION}`);
+        if (header.version !== BACKUP_VERSION)
+          throw new BackupError(`${file} is a version ${header.version} backup; this restore reads version ${BACKUP_VERSION}`);
       } else if (end) {
         throw new BackupError(`${file} has data after its end record (line ${lineNo})`);
       } else if (record.d) {

@@ -39,7 +39,9 @@ export function cadresJson(cadres: readonly Cadre[]): Buffer {
 }
 
 export function availabilityJson(windows: readonly AvailabilityWindow[], timeZone: string): Buffer {
-  return json(windows.map((w) => ({ cadre_id: w.cadreId, start: formatLocalDateTime(w.start, timeZone), end: formatLocalDateTime(w.end, timeZone), kind: w.kind })));
+  return json(
+    windows.map((w) => ({ cadre_id: w.cadreId, start: formatLocalDateTime(w.start, timeZone), end: formatLocalDateTime(w.end, timeZone), kind: w.kind })),
+  );
 }
 
 function json(rows: object[]): Buffer {

@@ -63,10 +63,53 @@ const TOWNS = [
 
 const VILLAGE_FIRST = [...'汇俞清新东西南北金银永兴和平安长宏光明中河湖山林桥沙泉横田星海岚龙凤福云蓝贵'];
 const VILLAGE_SECOND = [...'源范水华城峰塘浦湾岭港头江溪园丰盛达洋泰岙畈墩浜'];
-const GATE_NAMES = ['东门', '西门', '南门', '北门', '正门', '后门', '东侧小门', '西侧小门', '南侧小门', '北侧小门', '1号卡口', '2号卡口', '3号卡口', '菜场路口', '桥头卡口', '河边小门', '停车场入口', '学校路口'];
+const GATE_NAMES = [
+  '东门',
+  '西门',
+  '南门',
+  '北门',
+  '正门',
+  '后门',
+  '东侧小门',
+  '西侧小门',
+  '南侧小门',
+  '北侧小门',
+  '1号卡口',
+  '2号卡口',
+  '3号卡口',
+  '菜场路口',
+  '桥头卡口',
+  '河边小门',
+  '停车场入口',
+  '学校路口',
+];
 const SURNAMES = [...'王陈李张胡周徐林叶沈郑应俞邵朱杨吴黄刘孙董金赵顾蒋任乐贺翁方虞忻毛谢钟孔汪'];
 const GIVEN = [...'伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国红玲志海波斌宇浩凯鹏辉晨俊婷雪琳燕萍飞峰慧丹鑫阳倩文亮旭东云春兰荣成龙忠'];
-const PHONE_PREFIXES = ['130', '131', '132', '133', '135', '136', '137', '138', '139', '150', '151', '152', '153', '155', '157', '158', '159', '180', '181', '186', '187', '188', '189'];
+const PHONE_PREFIXES = [
+  '130',
+  '131',
+  '132',
+  '133',
+  '135',
+  '136',
+  '137',
+  '138',
+  '139',
+  '150',
+  '151',
+  '152',
+  '153',
+  '155',
+  '157',
+  '158',
+  '159',
+  '180',
+  '181',
+  '186',
+  '187',
+  '188',
+  '189',
+];
 
 class Rng {
   private readonly next: () => number;
@@ -126,7 +169,16 @@ export function generateDistrict(preset: Preset, seed = 1): GeneratedDistrict {
       const id = `${village.code}-${pad(n, 3)}`;
       const cap = rng.pick<number | null>([null, null, null, null, null, null, null, 40, 40, 40, 32, 24]);
       add(
-        { id, name: personName(rng), phone: phone(rng, phones), role: 'village_cadre', village: village.name, serves: [], maxHoursWeek: cap, nightOk: !rng.chance(0.15) },
+        {
+          id,
+          name: personName(rng),
+          phone: phone(rng, phones),
+          role: 'village_cadre',
+          village: village.name,
+          serves: [],
+          maxHoursWeek: cap,
+          nightOk: !rng.chance(0.15),
+        },
         villageCadreWindows(rng, id),
       );
     }
@@ -144,14 +196,32 @@ export function generateDistrict(preset: Preset, seed = 1): GeneratedDistrict {
       // The discipline office's own cadres: sent where needed, so most may go anywhere.
       const serves = anywhereLeft-- > 0 ? ['*'] : [town];
       add(
-        { id, name: personName(rng), phone: phone(rng, phones), role: 'dispatched', village: rng.pick(townVillages).name, serves, maxHoursWeek: null, nightOk: true },
+        {
+          id,
+          name: personName(rng),
+          phone: phone(rng, phones),
+          role: 'dispatched',
+          village: rng.pick(townVillages).name,
+          serves,
+          maxHoursWeek: null,
+          nightOk: true,
+        },
         rng.chance(0.3) ? preferredWindows(rng, id, [0, 1, 2, 3, 4, 5, 6]) : [],
       );
     }
     for (let i = shape.firstVillageNo; i < shape.firstVillageNo + (shape.volunteersPerTown[t] ?? 0); i++) {
       const id = `ZY-${townCode}-${pad(i, 2)}`;
       add(
-        { id, name: personName(rng), phone: phone(rng, phones), role: 'volunteer', village: rng.pick(townVillages).name, serves: [town], maxHoursWeek: rng.pick([24, 32, 40]), nightOk: rng.chance(0.4) },
+        {
+          id,
+          name: personName(rng),
+          phone: phone(rng, phones),
+          role: 'volunteer',
+          village: rng.pick(townVillages).name,
+          serves: [town],
+          maxHoursWeek: rng.pick([24, 32, 40]),
+          nightOk: rng.chance(0.4),
+        },
         volunteerWindows(rng, id),
       );
     }
@@ -267,7 +337,11 @@ function villageCadreWindows(rng: Rng, id: string): AvailabilityWindow[] {
   const freeDays = new Set([0, 1, 2, 3, 4, 5, 6]);
   if (profile < 0.45) {
     // A day job on some weekdays.
-    const [from, to] = rng.pick([[8, 17], [9, 17], [8, 16]] as const);
+    const [from, to] = rng.pick([
+      [8, 17],
+      [9, 17],
+      [8, 16],
+    ] as const);
     for (const day of rng.shuffle([0, 1, 2, 3, 4]).slice(0, rng.int(2, 5)).sort(byNumber)) {
       out.push(window(id, day, from, to, 'unavailable'));
       freeDays.delete(day);
@@ -284,7 +358,11 @@ function villageCadreWindows(rng: Rng, id: string): AvailabilityWindow[] {
 }
 
 function preferredWindows(rng: Rng, id: string, days: number[]): AvailabilityWindow[] {
-  const [from, to] = rng.pick([[8, 16], [16, 24], [0, 8]] as const);
+  const [from, to] = rng.pick([
+    [8, 16],
+    [16, 24],
+    [0, 8],
+  ] as const);
   return rng
     .shuffle(days)
     .slice(0, rng.int(2, 4))

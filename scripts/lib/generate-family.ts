@@ -158,14 +158,36 @@ export function generateFamily(knobs: FamilyKnobs, seed: number): GeneratedFamil
     const count = Math.max(2, Math.round((demand / SIZING_HOURS) * factor));
     for (let n = 1; n <= count; n++) {
       const id = `${village.code}-${pad(n, 3)}`;
-      cadres.push({ id, name: id, phone: null, role: 'village_cadre', village: village.name, serves: [], maxHoursWeek: pick(CAPS), nightOk: !chance(knobs.noNightShare) });
+      cadres.push({
+        id,
+        name: id,
+        phone: null,
+        role: 'village_cadre',
+        village: village.name,
+        serves: [],
+        maxHoursWeek: pick(CAPS),
+        nightOk: !chance(knobs.noNightShare),
+      });
       if (chance(knobs.dayJobShare)) for (let d = 0; d < 5; d++) availability.push(at(id, d, 8, 17, 'unavailable'));
       else if (chance(0.3)) availability.push(at(id, int(0, 6), 0, 24, 'unavailable'));
       if (chance(0.2)) {
-        const [from, to] = pick([[8, 16], [16, 24], [0, 8]] as const);
+        const [from, to] = pick([
+          [8, 16],
+          [16, 24],
+          [0, 8],
+        ] as const);
         const day = int(0, 6);
         // Never a preference inside an unavailable window (intake rejects those).
-        if (!availability.some((w) => w.cadreId === id && w.kind === 'unavailable' && w.start.getTime() < at(id, day, from, to, 'preferred').end.getTime() && at(id, day, from, to, 'preferred').start.getTime() < w.end.getTime())) availability.push(at(id, day, from, to, 'preferred'));
+        if (
+          !availability.some(
+            (w) =>
+              w.cadreId === id &&
+              w.kind === 'unavailable' &&
+              w.start.getTime() < at(id, day, from, to, 'preferred').end.getTime() &&
+              at(id, day, from, to, 'preferred').start.getTime() < w.end.getTime(),
+          )
+        )
+          availability.push(at(id, day, from, to, 'preferred'));
       }
     }
   }
@@ -182,7 +204,16 @@ export function generateFamily(knobs: FamilyKnobs, seed: number): GeneratedFamil
     }
     for (let i = 1; i <= knobs.volunteersPerTown; i++) {
       const id = `Y-T${pad(t + 1, 2)}-${pad(i, 2)}`;
-      cadres.push({ id, name: id, phone: null, role: 'volunteer', village: pick(home).name, serves: [town], maxHoursWeek: pick([16, 24, 32, 40]), nightOk: chance(0.4) });
+      cadres.push({
+        id,
+        name: id,
+        phone: null,
+        role: 'volunteer',
+        village: pick(home).name,
+        serves: [town],
+        maxHoursWeek: pick([16, 24, 32, 40]),
+        nightOk: chance(0.4),
+      });
       // Free only weekday evenings from 17:00 (too late for a 16:00 shift) and weekends.
       for (let d = 0; d < 5; d++) if (chance(0.6)) availability.push(at(id, d, 17, 24, 'available'));
       const weekend = [5, 6].filter(() => chance(0.85));

@@ -14,7 +14,9 @@ export function sampleSquads(gates: readonly Pick<Gate, 'town'>[], count = 28, d
   // Largest remainder, at least one squad a town.
   const exact = towns.map((t) => ((perTown.get(t) as number) / gates.length) * townSquads);
   const seats = exact.map((x) => Math.max(1, Math.floor(x)));
-  const byRemainder = towns.map((_, i) => i).sort((a, b) => (exact[b] as number) - Math.floor(exact[b] as number) - ((exact[a] as number) - Math.floor(exact[a] as number)));
+  const byRemainder = towns
+    .map((_, i) => i)
+    .sort((a, b) => (exact[b] as number) - Math.floor(exact[b] as number) - ((exact[a] as number) - Math.floor(exact[a] as number)));
   for (let k = 0; seats.reduce((a, b) => a + b, 0) < townSquads; k++) {
     const i = byRemainder[k % byRemainder.length] as number;
     seats[i] = (seats[i] as number) + 1;

@@ -184,7 +184,9 @@ export function assembleBoard(input: BoardInput): ClaimBoard {
   // People who left the directory still hold their published shifts: they stay on the board
   // (their duty counts for the rules) but may not claim.
   const everyone = [...current.values(), ...roster.cadres.filter((c) => !current.has(c.id))].map((c) => ({ ...c, phone: null }));
-  const { gates, cadres, availability, context } = input.focus ? focused(input, everyone) : { gates: roster.gates, cadres: everyone, availability: input.availability, context: input.context };
+  const { gates, cadres, availability, context } = input.focus
+    ? focused(input, everyone)
+    : { gates: roster.gates, cadres: everyone, availability: input.availability, context: input.context };
   const inst = buildInstance(input.spec, gates, cadres, availability, context);
   const state = new RosterState(inst);
   const slotOf = new Map(inst.slotStart.map((t, s) => [t, s] as const));

@@ -56,7 +56,12 @@ export function claimId(planId: string, version: number, gateId: string, start: 
  * Claims a place for `cadreId`, then waits up to `waitMs` for a round to publish or refuse it.
  * Throws ClaimRefused when the place is not open to them (nothing written).
  */
-export async function claimOpenShift(models: Models, cadreId: string, request: ClaimRequest, options: { now?: Date; waitMs?: number } = {}): Promise<ClaimRecord> {
+export async function claimOpenShift(
+  models: Models,
+  cadreId: string,
+  request: ClaimRequest,
+  options: { now?: Date; waitMs?: number } = {},
+): Promise<ClaimRecord> {
   const now = options.now ?? new Date();
   // One board per version shared by every request (a claim race asks for the same one many times).
   const board = await cachedBoard(models, request.planId);
@@ -68,7 +73,13 @@ export async function claimOpenShift(models: Models, cadreId: string, request: C
   // every insert, failed or not, waits its turn to write).
   const place = `${request.planId}|${request.gateId}|${request.start.getTime()}`;
   const outcome = await withDocLock(`claim:${place}`, async () => {
-    const held = await heldSeats(models, place, request, version, seats.map((s) => s.seat));
+    const held = await heldSeats(
+      models,
+      place,
+      request,
+      version,
+      seats.map((s) => s.seat),
+    );
     // Tapped twice: the first claim stands.
     const mine = [...held.values()].flat().find((c) => c.cadreId === cadreId);
     if (mine) return { existing: mine };
@@ -192,12 +203,18 @@ export async function getClaim(models: Models, id: string): Promise<ClaimRecord>
 }
 
 /** Claims of these villages (all when null), soonest shift first. */
-export async function listClaims(models: Models, query: { villages: string[] | null; cadreId?: string; status?: ClaimRecord['status']; limit?: number }): Promise<ClaimRecord[]> {
+export async function listClaims(
+  models: Models,
+  query: { villages: string[] | null; cadreId?: string; status?: ClaimRecord['status']; limit?: number },
+): Promise<ClaimRecord[]> {
   const filter: Record<string, unknown> = {};
   if (query.villages) filter.village = { $in: query.villages };
   if (query.cadreId) filter.cadreId = query.cadreId;
   if (query.status) filter.status = query.status;
-  const docs = await models.Claim.find(filter).sort({ start: 1, _id: 1 }).limit(query.limit ?? 500).lean<ClaimDoc[]>();
+  const docs = await models.Claim.find(filter)
+    .sort({ start: 1, _id: 1 })
+    .limit(query.limit ?? 500)
+    .lean<ClaimDoc[]>();
   return docs.map(toRecord);
 }
 

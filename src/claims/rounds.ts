@@ -162,7 +162,7 @@ export class ClaimWorker {
     // Claims come in bursts (an open night posted to a village group). Those that arrive while
     // the board is read, or while claims keep coming, join this round rather than wait for the
     // next one, a second publish.
-    for (const started = Date.now(); board && Date.now() - started < LATE_CLAIMS_MS; ) {
+    for (const started = Date.now(); board && Date.now() - started < LATE_CLAIMS_MS;) {
       const newest = Math.max(...claims.map((c) => new Date(c.createdAt ?? 0).getTime()));
       if (Date.now() - newest < QUIET_MS) await new Promise((r) => setTimeout(r, QUIET_MS / 3));
       const seen = new Set(claims.map((c) => c._id));
@@ -175,7 +175,15 @@ export class ClaimWorker {
       board = await boardFor(claims);
     }
     if (!board) {
-      await this.decide({ refused: claims.map((c) => ({ id: c._id, refusal: refusal('not_offered') })), accepted: [], swaps: [], swapsRefused: swaps.map((m) => ({ id: m.id, refusal: refusal('swap_changed') })) }, null);
+      await this.decide(
+        {
+          refused: claims.map((c) => ({ id: c._id, refusal: refusal('not_offered') })),
+          accepted: [],
+          swaps: [],
+          swapsRefused: swaps.map((m) => ({ id: m.id, refusal: refusal('swap_changed') })),
+        },
+        null,
+      );
       return null;
     }
     const accepted: ClaimDoc[] = [];
@@ -241,7 +249,13 @@ export class ClaimWorker {
         decided = true;
       };
       try {
-        version = (await publishPlan(models, round._id, round.rosterId as string, CLAIMS_PUBLISHER, { ifVersion: round.baseVersion, afterCommit, ...(known ? { known } : {}) })).version;
+        version = (
+          await publishPlan(models, round._id, round.rosterId as string, CLAIMS_PUBLISHER, {
+            ifVersion: round.baseVersion,
+            afterCommit,
+            ...(known ? { known } : {}),
+          })
+        ).version;
       } catch (error) {
         if (error instanceof StaleVersionError) return this.endRound(round._id); // its claims wait for the next round
         if (error instanceof AppError && error.code === 'conflict') return; // another publish: next pass
@@ -250,17 +264,27 @@ export class ClaimWorker {
     }
     if (!decided) await this.decide(round, version);
     await this.endRound(round._id);
-    this.logger.info({ planId: round._id, claims: round.accepted.length, refused: round.refused.length, swaps: round.swaps?.length ?? 0, version }, 'open-shift claims and swaps published');
+    this.logger.info(
+      { planId: round._id, claims: round.accepted.length, refused: round.refused.length, swaps: round.swaps?.length ?? 0, version },
+      'open-shift claims and swaps published',
+    );
   }
 
   /** Step 4: each claim's and swap's outcome. A round recorded before swaps existed has none. */
   private async decide(outcome: Pick<RoundDoc, 'refused' | 'accepted' | 'swaps' | 'swapsRefused'>, version: number | null): Promise<void> {
     const { models } = this;
     const decidedAt = new Date();
-    for (const { id, refusal } of outcome.refused) await models.Claim.updateOne({ _id: id, status: 'pending' }, { $set: { status: 'refused', refusal, decidedAt } });
-    if (outcome.accepted.length) await models.Claim.updateMany({ _id: { $in: outcome.accepted }, status: 'pending' }, { $set: { status: 'published', publishedVersion: version, decidedAt } });
-    for (const { id, refusal } of outcome.swapsRefused ?? []) await models.Swap.updateOne({ _id: id, outcome: null }, { $set: { outcome: { status: 'refused', refusal }, decidedAt } });
-    if (outcome.swaps?.length) await models.Swap.updateMany({ _id: { $in: outcome.swaps }, outcome: null }, { $set: { outcome: { status: 'published', version }, decidedAt } });
+    for (const { id, refusal } of outcome.refused)
+      await models.Claim.updateOne({ _id: id, status: 'pending' }, { $set: { status: 'refused', refusal, decidedAt } });
+    if (outcome.accepted.length)
+      await models.Claim.updateMany(
+        { _id: { $in: outcome.accepted }, status: 'pending' },
+        { $set: { status: 'published', publishedVersion: version, decidedAt } },
+      );
+    for (const { id, refusal } of outcome.swapsRefused ?? [])
+      await models.Swap.updateOne({ _id: id, outcome: null }, { $set: { outcome: { status: 'refused', refusal }, decidedAt } });
+    if (outcome.swaps?.length)
+      await models.Swap.updateMany({ _id: { $in: outcome.swaps }, outcome: null }, { $set: { outcome: { status: 'published', version }, decidedAt } });
     signalClaimsChanged();
   }
 
@@ -332,7 +356,10 @@ function swapMoveOf(facts: SwapFacts): SwapChange {
 /** The live roster with the accepted claims and swaps on it, as a roster of its own. */
 function withChanges(board: ClaimBoard, accepted: ClaimDoc[], swaps: SwapChange[]): StoredRoster {
   const { roster } = board;
-  const digest = createHash('sha256').update([...accepted.map((c) => c._id), ...swaps.map((m) => m.id)].sort().join('\n')).digest('hex').slice(0, 16);
+  const digest = createHash('sha256')
+    .update([...accepted.map((c) => c._id), ...swaps.map((m) => m.id)].sort().join('\n'))
+    .digest('hex')
+    .slice(0, 16);
   const added: Assignment[] = accepted.map((c) => ({ cadreId: c.cadreId, gateId: c.gateId, start: new Date(c.start), end: new Date(c.end), pinned: false }));
   const byShift = new Map<string, number>();
   for (const c of accepted) byShift.set(`${c.gateId}|${new Date(c.start).getTime()}`, (byShift.get(`${c.gateId}|${new Date(c.start).getTime()}`) ?? 0) + 1);
@@ -355,7 +382,10 @@ function withChanges(board: ClaimBoard, accepted: ClaimDoc[], swaps: SwapChange[
   const kept = roster.assignments.filter((a) => !given.has(`${a.cadreId}|${a.gateId}|${new Date(a.start).getTime()}`));
   const known = new Set(roster.cadres.map((c) => c.id));
   const newcomers = [...accepted.map((c) => c.cadreId), ...swaps.map((m) => m.takerCadreId)];
-  const joining = [...new Set(newcomers)].filter((id) => !known.has(id)).map((id) => board.people.get(id)).filter((c) => c !== undefined);
+  const joining = [...new Set(newcomers)]
+    .filter((id) => !known.has(id))
+    .map((id) => board.people.get(id))
+    .filter((c) => c !== undefined);
   const { publication: _publication, ...stored } = roster;
   const notes = [
     ...(added.length ? [`${added.length} open place(s) claimed on version ${roster.publication.version}`] : []),

@@ -91,16 +91,25 @@ export async function offerSwap(
   now = new Date(),
 ): Promise<SwapRecord> {
   const board = await liveBoard(models, request.planId);
-  const mine = board.roster.assignments.find((a) => a.cadreId === cadreId && a.gateId === request.gateId && new Date(a.start).getTime() === request.start.getTime());
+  const mine = board.roster.assignments.find(
+    (a) => a.cadreId === cadreId && a.gateId === request.gateId && new Date(a.start).getTime() === request.start.getTime(),
+  );
   if (!mine) throw new AppError('conflict', `你在"${request.planId}"的当前版本中没有这个班次 / you are not on this shift in the live version`);
   if (request.start.getTime() <= now.getTime()) throw new ClaimRefused(refusal('swap_expired'));
   if (request.toCadreId !== undefined) {
     if (request.toCadreId === cadreId) throw new ClaimRefused(refusal('swap_own'));
-    const why = trySwap(board, { fromCadreId: cadreId, gateId: request.gateId, start: request.start, takerCadreId: request.toCadreId, inReturn: null }, { keep: false });
+    const why = trySwap(
+      board,
+      { fromCadreId: cadreId, gateId: request.gateId, start: request.start, takerCadreId: request.toCadreId, inReturn: null },
+      { keep: false },
+    );
     if (why) throw new ClaimRefused(why);
   }
   // Tapped twice: the open offer of this shift stands.
-  const earlier = await swapFactsOf(models, await models.Swap.find({ planId: request.planId, gateId: request.gateId, start: request.start, fromCadreId: cadreId, outcome: null }).lean<SwapDoc[]>());
+  const earlier = await swapFactsOf(
+    models,
+    await models.Swap.find({ planId: request.planId, gateId: request.gateId, start: request.start, fromCadreId: cadreId, outcome: null }).lean<SwapDoc[]>(),
+  );
   const open = earlier.find((f) => statusOf(f, board, now).status === 'open' && f.doc.toCadreId === (request.toCadreId ?? null));
   if (open) return toRecord(open, board, now);
   const doc: SwapDoc = {
@@ -138,8 +147,11 @@ export async function acceptSwap(
   let inReturn: ShiftRef | null = null;
   if (request.inReturn) {
     const given = request.inReturn;
-    const own = board.roster.assignments.find((a) => a.cadreId === cadreId && a.gateId === given.gateId && new Date(a.start).getTime() === given.start.getTime());
-    if (!own || given.start.getTime() <= now.getTime()) throw new AppError('conflict', '你在当前版本中没有这个班次，不能拿来交换 / you hold no such upcoming shift to give in return');
+    const own = board.roster.assignments.find(
+      (a) => a.cadreId === cadreId && a.gateId === given.gateId && new Date(a.start).getTime() === given.start.getTime(),
+    );
+    if (!own || given.start.getTime() <= now.getTime())
+      throw new AppError('conflict', '你在当前版本中没有这个班次，不能拿来交换 / you hold no such upcoming shift to give in return');
     inReturn = { gateId: own.gateId, start: new Date(own.start), end: new Date(own.end) };
   }
   const fit = trySwap(board, { ...facts.doc, takerCadreId: cadreId, inReturn }, { keep: false });
@@ -176,9 +188,16 @@ export async function decideSwap(models: Models, principal: Principal, swapId: s
     throw new AppError('forbidden', `only a head of ${facts.doc.village} or a planner decides this swap`);
   }
   const board = await cachedBoard(models, facts.doc.planId);
-  if (statusOf(facts, board, now).status !== 'awaiting_approval') throw new AppError('conflict', `swap "${swapId}" is not waiting for approval (${statusOf(facts, board, now).status})`);
+  if (statusOf(facts, board, now).status !== 'awaiting_approval')
+    throw new AppError('conflict', `swap "${swapId}" is not waiting for approval (${statusOf(facts, board, now).status})`);
   try {
-    await models.SwapStep.create({ _id: `${swapId}:decision`, swapId, kind: approve ? 'approve' : 'decline', by: `${principal.role}:${principal.tokenId}`, inReturn: null } satisfies SwapStepDoc);
+    await models.SwapStep.create({
+      _id: `${swapId}:decision`,
+      swapId,
+      kind: approve ? 'approve' : 'decline',
+      by: `${principal.role}:${principal.tokenId}`,
+      inReturn: null,
+    } satisfies SwapStepDoc);
   } catch (error) {
     if ((error as { code?: number }).code === 11000) throw new AppError('conflict', `swap "${swapId}" was decided already`);
     throw error;
@@ -193,7 +212,11 @@ export async function getSwap(models: Models, swapId: string, now = new Date()):
 }
 
 /** Swaps of these villages (all when null), or of one person (offered, taken or offered to them by name), soonest first. */
-export async function listSwaps(models: Models, query: { villages: string[] | null; cadreId?: string; status?: SwapStatus }, now = new Date()): Promise<SwapRecord[]> {
+export async function listSwaps(
+  models: Models,
+  query: { villages: string[] | null; cadreId?: string; status?: SwapStatus },
+  now = new Date(),
+): Promise<SwapRecord[]> {
   const filter: Record<string, unknown> = {};
   if (query.villages) filter.village = { $in: query.villages };
   const docs = await models.Swap.find(filter).sort({ start: 1, _id: 1 }).limit(2000).lean<SwapDoc[]>();
@@ -205,7 +228,10 @@ export async function listSwaps(models: Models, query: { villages: string[] | nu
 
 /** Open offers this person could accept now (named to them or to anyone), soonest first. */
 export async function swapsOpenTo(models: Models, cadreId: string, now = new Date()): Promise<SwapRecord[]> {
-  const docs = await models.Swap.find({ outcome: null, start: { $gt: now }, fromCadreId: { $ne: cadreId } }).sort({ start: 1, _id: 1 }).limit(2000).lean<SwapDoc[]>();
+  const docs = await models.Swap.find({ outcome: null, start: { $gt: now }, fromCadreId: { $ne: cadreId } })
+    .sort({ start: 1, _id: 1 })
+    .limit(2000)
+    .lean<SwapDoc[]>();
   const facts = (await swapFactsOf(models, docs)).filter((f) => f.taker === null && (f.doc.toCadreId === null || f.doc.toCadreId === cadreId));
   const out: SwapRecord[] = [];
   for (const f of facts) {
@@ -258,15 +284,30 @@ export function trySwap(board: ClaimBoard, move: SwapMove, { keep }: { keep: boo
     apply();
     undo.push(revert);
   };
-  step(() => state.remove(a, s), () => state.place(a, g, s));
-  if (back) step(() => state.remove(b, back.s as number), () => state.place(b, back.g as number, back.s as number));
+  step(
+    () => state.remove(a, s),
+    () => state.place(a, g, s),
+  );
+  if (back)
+    step(
+      () => state.remove(b, back.s as number),
+      () => state.place(b, back.g as number, back.s as number),
+    );
   let why = ruleRefusal(board, b, g, s) ?? (leadLost(board, a, b, g, s) ? refusal('swap_lead') : null);
-  if (!why) step(() => state.place(b, g, s), () => state.remove(b, s));
+  if (!why)
+    step(
+      () => state.place(b, g, s),
+      () => state.remove(b, s),
+    );
   if (!why && back) {
     const [bg, bs] = [back.g as number, back.s as number];
     const theirs = ruleRefusal(board, a, bg, bs) ?? (leadLost(board, b, a, bg, bs) ? refusal('swap_lead') : null);
     if (theirs) why = forOfferer(theirs);
-    else step(() => state.place(a, bg, bs), () => state.remove(a, bs));
+    else
+      step(
+        () => state.place(a, bg, bs),
+        () => state.remove(a, bs),
+      );
   }
   if (why || !keep) for (const revert of undo.reverse()) revert();
   return why;
@@ -287,7 +328,8 @@ export function statusOf(facts: SwapFacts, board: ClaimBoard | null, now: Date):
   if (decision?.kind === 'decline') return { status: 'declined', refusal: null };
   if (new Date(doc.start).getTime() <= now.getTime()) return { status: 'expired', refusal: refusal('swap_expired') };
   // The shift changed since it was offered (a re-plan moved it): the offer lapses.
-  const holds = (cadreId: string | undefined) => board?.roster.assignments.some((a) => a.cadreId === cadreId && a.gateId === doc.gateId && new Date(a.start).getTime() === new Date(doc.start).getTime());
+  const holds = (cadreId: string | undefined) =>
+    board?.roster.assignments.some((a) => a.cadreId === cadreId && a.gateId === doc.gateId && new Date(a.start).getTime() === new Date(doc.start).getTime());
   // Between its round's commit and the outcome written right after, the board already shows
   // the shift with the taker: that is this swap being published, not a change.
   if (board && !holds(doc.fromCadreId) && !(taker?.kind === 'accept' && holds(taker.by))) return { status: 'expired', refusal: refusal('swap_changed') };
@@ -314,9 +356,20 @@ export async function swapFactsOf(models: Models, docs: SwapDoc[]): Promise<Swap
   const byId = new Map(steps.map((s) => [s._id, s] as const));
   const policies = new Map<string, boolean>();
   for (const planId of new Set(docs.map((d) => d.planId))) {
-    policies.set(planId, await getPlan(models, planId).then((p) => p.spec.openShiftPolicy.swapsNeedApproval, () => false));
+    policies.set(
+      planId,
+      await getPlan(models, planId).then(
+        (p) => p.spec.openShiftPolicy.swapsNeedApproval,
+        () => false,
+      ),
+    );
   }
-  return docs.map((doc) => ({ doc, taker: byId.get(`${doc._id}:taker`) ?? null, decision: byId.get(`${doc._id}:decision`) ?? null, needsApproval: policies.get(doc.planId) ?? false }));
+  return docs.map((doc) => ({
+    doc,
+    taker: byId.get(`${doc._id}:taker`) ?? null,
+    decision: byId.get(`${doc._id}:decision`) ?? null,
+    needsApproval: policies.get(doc.planId) ?? false,
+  }));
 }
 
 async function recordsOf(models: Models, facts: SwapFacts[], now: Date): Promise<SwapRecord[]> {
@@ -328,7 +381,10 @@ async function recordsOf(models: Models, facts: SwapFacts[], now: Date): Promise
 function toRecord(facts: SwapFacts, board: ClaimBoard | null, now: Date): SwapRecord {
   const { doc, taker, decision } = facts;
   const { status, refusal: why } = statusOf(facts, board, now);
-  const inReturn = taker?.kind === 'accept' && taker.inReturn ? { gateId: taker.inReturn.gateId, start: new Date(taker.inReturn.start), end: new Date(taker.inReturn.end) } : null;
+  const inReturn =
+    taker?.kind === 'accept' && taker.inReturn
+      ? { gateId: taker.inReturn.gateId, start: new Date(taker.inReturn.start), end: new Date(taker.inReturn.end) }
+      : null;
   return {
     id: doc._id,
     planId: doc.planId,

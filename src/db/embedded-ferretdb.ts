@@ -23,8 +23,7 @@ export interface EmbeddedFerretDb {
 export async function startEmbeddedFerretDb(options: { dataDir: string; port?: number; logLevel?: string }): Promise<EmbeddedFerretDb> {
   if (!existsSync(FERRETDB_BINARY)) {
     throw new Error(
-      `Embedded FerretDB is not built (${FERRETDB_BINARY} missing). Run "npm run setup:ferretdb" ` +
-        '(needs Go), or set MONGODB_URI to a MongoDB 6+ server.',
+      `Embedded FerretDB is not built (${FERRETDB_BINARY} missing). Run "npm run setup:ferretdb" ` + '(needs Go), or set MONGODB_URI to a MongoDB 6+ server.',
     );
   }
   const dataDir = resolve(options.dataDir);

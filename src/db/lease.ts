@@ -62,9 +62,12 @@ export class Lease<D = unknown> {
 
   /** Renews the lease every third of its time until released. */
   keepAlive(): this {
-    this.timer ??= setInterval(() => {
-      void this.renew().catch(() => undefined);
-    }, Math.max(50, Math.floor(this.ttlMs / 3)));
+    this.timer ??= setInterval(
+      () => {
+        void this.renew().catch(() => undefined);
+      },
+      Math.max(50, Math.floor(this.ttlMs / 3)),
+    );
     this.timer.unref();
     return this;
   }

@@ -211,10 +211,7 @@ export const feedSchema = new Schema<any>(
 );
 
 /** Small counters; `directory.revId` is the last directory write (see directory/write-protocol.ts). */
-export const metaSchema = new Schema<any>(
-  { _id: { type: String, required: true }, revId: { type: String, default: null } },
-  plain,
-);
+export const metaSchema = new Schema<any>({ _id: { type: String, required: true }, revId: { type: String, default: null } }, plain);
 
 /**
  * A lease: who holds a named resource (the directory, publishing, a solve job) and until
@@ -279,10 +276,7 @@ export const feedMapSchema = new Schema<any>(
 );
 
 /** The one queued or running solve of a plan (`_id` = plan id): inserted, so single-flight. */
-export const activeSolveSchema = new Schema<any>(
-  { _id: { type: String, required: true }, solveId: { type: String, required: true } },
-  plain,
-);
+export const activeSolveSchema = new Schema<any>({ _id: { type: String, required: true }, solveId: { type: String, required: true } }, plain);
 
 // Explicit document types: mongoose's InferSchemaType exhausts tsc's heap on these schemas.
 export type GateDoc = Gate;

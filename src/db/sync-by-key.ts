@@ -21,7 +21,12 @@ export interface SyncPlan {
   keepOnly?: string[];
 }
 
-export async function diffByKey<T extends object>(model: AnyModel, key: keyof T & string, records: readonly T[], options: { replace: boolean }): Promise<SyncPlan> {
+export async function diffByKey<T extends object>(
+  model: AnyModel,
+  key: keyof T & string,
+  records: readonly T[],
+  options: { replace: boolean },
+): Promise<SyncPlan> {
   const ids = records.map((r) => String(r[key]));
   const existing = await model.find({ _id: { $in: ids } }).lean<Record<string, unknown>[]>();
   const stored = new Map(existing.map((doc) => [String(doc._id), doc]));

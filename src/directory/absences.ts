@@ -52,9 +52,12 @@ export async function checkAbsence(models: Models, principal: Principal, input: 
 
 /** A span an absence may have: "to" after "from", at most MAX_DAYS long. */
 export function checkSpan(input: { from: Date; to: Date }): void {
-  if (!(input.from < input.to)) throw new AppError('validation_failed', '"to" must be after "from"', { problems: [{ field: 'to', message: '"to" must be after "from"' }] });
+  if (!(input.from < input.to))
+    throw new AppError('validation_failed', '"to" must be after "from"', { problems: [{ field: 'to', message: '"to" must be after "from"' }] });
   if (input.to.getTime() - input.from.getTime() > MAX_DAYS * 86_400_000) {
-    throw new AppError('validation_failed', `an absence is at most ${MAX_DAYS} days; add another for longer`, { problems: [{ field: 'to', message: `an absence is at most ${MAX_DAYS} days` }] });
+    throw new AppError('validation_failed', `an absence is at most ${MAX_DAYS} days; add another for longer`, {
+      problems: [{ field: 'to', message: `an absence is at most ${MAX_DAYS} days` }],
+    });
   }
 }
 
@@ -62,7 +65,11 @@ export function checkSpan(input: { from: Date; to: Date }): void {
  * Writes the unavailable window (and the reason) of a person already checked; idempotent:
  * the same window again changes nothing (`created` false).
  */
-export async function writeAbsenceWindow(models: Models, cadre: Pick<Cadre, 'id' | 'name' | 'village'>, input: AbsenceInput): Promise<{ absence: Absence; created: boolean }> {
+export async function writeAbsenceWindow(
+  models: Models,
+  cadre: Pick<Cadre, 'id' | 'name' | 'village'>,
+  input: AbsenceInput,
+): Promise<{ absence: Absence; created: boolean }> {
   const created = await writeDirectory(models, async () => {
     const stored = await models.Availability.findOne({ _id: cadre.id }).lean<AvailabilityDoc>();
     const windows = (stored?.windows ?? []).map(({ start, end, kind }) => ({ start, end, kind }));
@@ -89,7 +96,8 @@ export async function listAbsences(
   query: { cadreId?: string; village?: string; from?: Date; to?: Date },
 ): Promise<Absence[]> {
   if (principal.role === 'cadre') throw new AppError('forbidden', 'absences are for planners and village heads');
-  const villages = principal.role === 'village_head' ? principal.villages.filter((v) => !query.village || v === query.village) : query.village ? [query.village] : null;
+  const villages =
+    principal.role === 'village_head' ? principal.villages.filter((v) => !query.village || v === query.village) : query.village ? [query.village] : null;
   const cadreFilter: Record<string, unknown> = {};
   if (villages) cadreFilter.village = { $in: villages };
   if (query.cadreId) cadreFilter._id = query.cadreId;
@@ -104,10 +112,20 @@ export async function listAbsences(
       if (w.kind !== 'unavailable') continue;
       if (query.from && w.end <= query.from) continue;
       if (query.to && w.start >= query.to) continue;
-      absences.push({ id: absenceId(cadre.id, w.start, w.end), cadreId: cadre.id, cadreName: cadre.name, village: cadre.village, from: w.start, to: w.end, reason: '' });
+      absences.push({
+        id: absenceId(cadre.id, w.start, w.end),
+        cadreId: cadre.id,
+        cadreName: cadre.name,
+        village: cadre.village,
+        from: w.start,
+        to: w.end,
+        reason: '',
+      });
     }
   }
-  const reasons = await notes(models).find({ _id: { $in: absences.map((a) => a.id) } }).lean<{ _id: string; reason: string }[]>();
+  const reasons = await notes(models)
+    .find({ _id: { $in: absences.map((a) => a.id) } })
+    .lean<{ _id: string; reason: string }[]>();
   const reasonOf = new Map(reasons.map((r) => [r._id, r.reason]));
   return absences
     .map((a) => ({ ...a, reason: reasonOf.get(a.id) ?? '' }))
@@ -148,7 +166,6 @@ export async function cadreInScope(models: Models, principal: Principal, cadreId
   return cadre as Pick<Cadre, 'id' | 'name' | 'village'>;
 }
 
-
 export function absenceId(cadreId: string, from: Date, to: Date): string {
   return `ab_${Buffer.from(`${cadreId}\u0000${from.getTime()}\u0000${to.getTime()}`).toString('base64url')}`;
 }
@@ -169,7 +186,10 @@ interface NoteDoc {
   reason: string;
 }
 
-const noteSchema = new Schema<NoteDoc>({ _id: { type: String, required: true }, reason: { type: String, default: '' } }, { versionKey: false, timestamps: true });
+const noteSchema = new Schema<NoteDoc>(
+  { _id: { type: String, required: true }, reason: { type: String, default: '' } },
+  { versionKey: false, timestamps: true },
+);
 
 /** The reasons' collection, on the directory's own connection. */
 function notes(models: Models): Model<NoteDoc> {

@@ -26,11 +26,7 @@ export interface PageRequest {
 
 const HIDDEN = { _id: 0, createdAt: 0, updatedAt: 0 } as const;
 
-export async function listGates(
-  models: Models,
-  principal: Principal,
-  query: PageRequest & { village?: string; town?: string },
-): Promise<Page<Gate>> {
+export async function listGates(models: Models, principal: Principal, query: PageRequest & { village?: string; town?: string }): Promise<Page<Gate>> {
   refuseCadreToken(principal);
   // The scope narrows the requested village, never the other way round.
   const filter: Filter = villageScope(principal, 'village');

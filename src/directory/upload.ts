@@ -9,13 +9,7 @@ import { diffByKey, type SyncCounts } from '../db/sync-by-key.js';
 import type { AvailabilityWindow } from '../domain/types.js';
 import { AppError, type RowProblem } from '../errors.js';
 import { writeDirectory } from './write-protocol.js';
-import {
-  parseInThread,
-  type IntakeContext,
-  type IntakeLimits,
-  type IntakeResult,
-  type UploadFile,
-} from '../intake/index.js';
+import { parseInThread, type IntakeContext, type IntakeLimits, type IntakeResult, type UploadFile } from '../intake/index.js';
 
 export type UploadEntity = 'gates' | 'cadres' | 'availability';
 
@@ -47,7 +41,10 @@ export async function uploadCadres(models: Models, file: UploadFile, options: Up
   return writeDirectory(models, async () => {
     const { counts, put, keepOnly } = await diffByKey(models.Cadre, 'id', cadres, options);
     // People no longer listed take their availability with them.
-    return { ops: [{ collection: 'Cadre', put, keepOnly }, ...(keepOnly ? [{ collection: 'Availability' as const, keepOnly }] : [])], result: withWarnings(counts, warnings) };
+    return {
+      ops: [{ collection: 'Cadre', put, keepOnly }, ...(keepOnly ? [{ collection: 'Availability' as const, keepOnly }] : [])],
+      result: withWarnings(counts, warnings),
+    };
   });
 }
 

@@ -9,7 +9,10 @@ import { isLocalDate } from './time.js';
 
 export const campaignSpecSchema = z
   .strictObject({
-    start: z.string().refine(isLocalDate, 'not a date YYYY-MM-DD').describe('First local day of the campaign, YYYY-MM-DD; weekly caps count 7-day blocks from it'),
+    start: z
+      .string()
+      .refine(isLocalDate, 'not a date YYYY-MM-DD')
+      .describe('First local day of the campaign, YYYY-MM-DD; weekly caps count 7-day blocks from it'),
     windowDays: z
       .number()
       .int()

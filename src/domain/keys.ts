@@ -35,11 +35,7 @@ export function compareByStartGate(
   a: Pick<Assignment, 'start' | 'gateId'> & { cadreId?: string },
   b: Pick<Assignment, 'start' | 'gateId'> & { cadreId?: string },
 ): number {
-  return (
-    a.start.getTime() - b.start.getTime() ||
-    compareCodes(a.gateId, b.gateId) ||
-    compareCodes(a.cadreId ?? '', b.cadreId ?? '')
-  );
+  return a.start.getTime() - b.start.getTime() || compareCodes(a.gateId, b.gateId) || compareCodes(a.cadreId ?? '', b.cadreId ?? '');
 }
 
 /** Plain code-point order for machine ids (locale-independent). */

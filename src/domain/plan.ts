@@ -16,14 +16,10 @@ export const planRulesSchema = z
       .positive()
       .max(168)
       .default(48)
-      .describe("Maximum hours per 7-day block from the plan's first day (in a campaign: from the campaign's start); duty in other plans counts; a cadre may override it with their own cap"),
-    maxConsecutiveNights: z
-      .number()
-      .int()
-      .min(0)
-      .max(31)
-      .default(3)
-      .describe('Maximum night shifts (overlapping 00:00-06:00 local) on consecutive nights'),
+      .describe(
+        "Maximum hours per 7-day block from the plan's first day (in a campaign: from the campaign's start); duty in other plans counts; a cadre may override it with their own cap",
+      ),
+    maxConsecutiveNights: z.number().int().min(0).max(31).default(3).describe('Maximum night shifts (overlapping 00:00-06:00 local) on consecutive nights'),
   })
   .describe('Hard rules of the roster');
 
@@ -45,7 +41,9 @@ export const absencePolicySchema = z
       .min(0)
       .max(744)
       .default(48)
-      .describe('After an accepted absence the published roster is re-planned; fill-ins for shifts starting within this many hours are published at once, the rest wait as a draft for the planner'),
+      .describe(
+        'After an accepted absence the published roster is re-planned; fill-ins for shifts starting within this many hours are published at once, the rest wait as a draft for the planner',
+      ),
   })
   .describe('Self-reported absences and the automatic re-plan that follows an accepted absence');
 
@@ -60,7 +58,10 @@ export const rollPolicySchema = z
       .max(168)
       .default(24)
       .describe('Published shifts starting within this many hours of a roll stay exactly as published; the rest is re-planned with as few changes as possible'),
-    publish: z.enum(['publish', 'draft']).default('publish').describe('publish: a roll publishes its re-plan as the next version at once; draft: it waits for a planner'),
+    publish: z
+      .enum(['publish', 'draft'])
+      .default('publish')
+      .describe('publish: a roll publishes its re-plan as the next version at once; draft: it waits for a planner'),
     dailyAt: z
       .string()
       .refine((t) => {
@@ -69,7 +70,9 @@ export const rollPolicySchema = z
       }, 'not a local time HH:mm before 24:00')
       .nullable()
       .default(null)
-      .describe('Local time (the plan\'s zone) at which the plan rolls by itself each day, keeping its length: ended days drop, new days are added; null = only when asked'),
+      .describe(
+        "Local time (the plan's zone) at which the plan rolls by itself each day, keeping its length: ended days drop, new days are added; null = only when asked",
+      ),
   })
   .describe('Rolling the horizon: keep planning the next days while what is published for the next hours stays put');
 
@@ -90,11 +93,15 @@ export const openShiftPolicySchema = z
       .min(0)
       .max(1440)
       .default(0)
-      .describe('Volunteers and dispatched cadres see an offered gap this many minutes before village cadres do (counted from when the gap is first offered: the later of its version\'s publish and the start of the offer window)'),
+      .describe(
+        "Volunteers and dispatched cadres see an offered gap this many minutes before village cadres do (counted from when the gap is first offered: the later of its version's publish and the start of the offer window)",
+      ),
     swapsNeedApproval: z
       .boolean()
       .default(false)
-      .describe('A swap two people agreed on applies only after the head of the offered shift\'s village (or a planner) approves it; false = it applies as soon as it is accepted and both rosters stay legal'),
+      .describe(
+        "A swap two people agreed on applies only after the head of the offered shift's village (or a planner) approves it; false = it applies as soon as it is accepted and both rosters stay legal",
+      ),
   })
   .describe('Open shifts and swaps: gaps offered to the people who could fill them (first claim wins), and shifts people trade among themselves');
 
@@ -104,11 +111,7 @@ export const planSpecSchema = z
   .strictObject({
     start: z.string().refine(isLocalDate, 'not a date YYYY-MM-DD').describe('First local day of the plan, YYYY-MM-DD'),
     days: z.number().int().min(1).max(31).describe('Number of days the plan covers (1-31)'),
-    timezone: z
-      .string()
-      .default('Asia/Shanghai')
-      .refine(isValidTimeZone, 'not an IANA time zone')
-      .describe('IANA time zone for shift boundaries and nights'),
+    timezone: z.string().default('Asia/Shanghai').refine(isValidTimeZone, 'not an IANA time zone').describe('IANA time zone for shift boundaries and nights'),
     shiftHours: z
       .number()
       .int()
@@ -140,7 +143,9 @@ export const planSpecSchema = z
       .max(64)
       .nullable()
       .default(null)
-      .describe('The campaign this plan belongs to (POST /api/v1/campaigns): its rules hold across the edges of the other plans of the campaign and fairness counts what each person carried in it to date; null = a plan on its own'),
+      .describe(
+        'The campaign this plan belongs to (POST /api/v1/campaigns): its rules hold across the edges of the other plans of the campaign and fairness counts what each person carried in it to date; null = a plan on its own',
+      ),
     rollPolicy: rollPolicySchema.default(ROLL_POLICY_DEFAULTS),
     openShiftPolicy: openShiftPolicySchema.default(OPEN_SHIFT_POLICY_DEFAULTS),
   })

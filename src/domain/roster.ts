@@ -28,14 +28,7 @@ export interface Assignment {
  *   (never written by the solver: added when a published roster is read live, src/ground/)
  */
 export type GapReason =
-  | 'no_one_eligible'
-  | 'no_one_available'
-  | 'busy_elsewhere'
-  | 'eligible_at_hour_cap'
-  | 'rest_rule'
-  | 'no_lead_available'
-  | 'deadline'
-  | 'no_show';
+  'no_one_eligible' | 'no_one_available' | 'busy_elsewhere' | 'eligible_at_hour_cap' | 'rest_rule' | 'no_lead_available' | 'deadline' | 'no_show';
 
 export const GAP_REASONS: readonly GapReason[] = [
   'no_one_eligible',

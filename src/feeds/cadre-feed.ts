@@ -40,10 +40,7 @@ export function cadreFeedEvents(input: CadreFeedContentInput): FeedEventContent[
         end: a.end,
         summary: dutySummary(gate),
         location: gateLocation(gate),
-        description: [
-          `同班 / On duty with: ${nameList(input.partnersOf(a))}`,
-          shiftTimeLine(a.start, a.end, input.timeZone),
-        ].join('\n'),
+        description: [`同班 / On duty with: ${nameList(input.partnersOf(a))}`, shiftTimeLine(a.start, a.end, input.timeZone)].join('\n'),
       };
     });
 }
@@ -69,7 +66,5 @@ export function partnerNames(
     onShift.set(key, ids);
   }
   return (assignment) =>
-    (onShift.get(gateShiftKey(assignment.gateId, assignment.start)) ?? [])
-      .filter((id) => id !== assignment.cadreId)
-      .map((id) => personName(cadresById, id));
+    (onShift.get(gateShiftKey(assignment.gateId, assignment.start)) ?? []).filter((id) => id !== assignment.cadreId).map((id) => personName(cadresById, id));
 }

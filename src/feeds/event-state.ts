@@ -31,9 +31,7 @@ export interface EventState {
 
 /** Hash of everything the event shows. */
 export function eventFingerprint(event: FeedEventContent): string {
-  return sha256Hex(
-    JSON.stringify([event.start.toISOString(), event.end.toISOString(), event.summary, event.location, event.description]),
-  );
+  return sha256Hex(JSON.stringify([event.start.toISOString(), event.end.toISOString(), event.summary, event.location, event.description]));
 }
 
 /**
@@ -44,11 +42,7 @@ export function eventFingerprint(event: FeedEventContent): string {
  * SEQUENCE than the copy a calendar may still hold, and the calendar takes it.
  * Throws on a duplicate uid (a programmer error: two events would overwrite each other).
  */
-export function nextEventStates(
-  previous: ReadonlyMap<string, EventState>,
-  events: readonly FeedEventContent[],
-  publishedAt: Date,
-): Map<string, EventState> {
+export function nextEventStates(previous: ReadonlyMap<string, EventState>, events: readonly FeedEventContent[], publishedAt: Date): Map<string, EventState> {
   const next = new Map<string, EventState>();
   for (const event of events) {
     if (next.has(event.uid)) throw new Error(`duplicate event uid ${event.uid}`);

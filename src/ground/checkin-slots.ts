@@ -44,12 +44,23 @@ export function gateShifts(roster: RosterOfPlan, gateId: string): { start: Date;
 export function slotFor(rosters: readonly RosterOfPlan[], gateId: string, cadreId: string, at: Date): Slot | null {
   const t = at.getTime();
   const within = (s: { start: Date; end: Date }) => s.start.getTime() - EARLY_MS <= t && t < s.end.getTime();
-  const onNowFirst = (a: { start: Date }, b: { start: Date }) => Number(b.start.getTime() <= t) - Number(a.start.getTime() <= t) || a.start.getTime() - b.start.getTime();
+  const onNowFirst = (a: { start: Date }, b: { start: Date }) =>
+    Number(b.start.getTime() <= t) - Number(a.start.getTime() <= t) || a.start.getTime() - b.start.getTime();
   const own = rosters
-    .flatMap((r) => r.assignments.filter((a) => a.gateId === gateId && a.cadreId === cadreId && within(a)).map((a) => ({ planId: r.planId, gateId, start: a.start, end: a.end, rostered: true })))
+    .flatMap((r) =>
+      r.assignments
+        .filter((a) => a.gateId === gateId && a.cadreId === cadreId && within(a))
+        .map((a) => ({ planId: r.planId, gateId, start: a.start, end: a.end, rostered: true })),
+    )
     .sort(onNowFirst);
   if (own[0]) return own[0];
-  const walkIn = rosters.flatMap((r) => gateShifts(r, gateId).filter(within).map((s) => ({ planId: r.planId, gateId, start: s.start, end: s.end, rostered: false }))).sort(onNowFirst);
+  const walkIn = rosters
+    .flatMap((r) =>
+      gateShifts(r, gateId)
+        .filter(within)
+        .map((s) => ({ planId: r.planId, gateId, start: s.start, end: s.end, rostered: false })),
+    )
+    .sort(onNowFirst);
   return walkIn[0] ?? null;
 }
 
@@ -57,6 +68,10 @@ export function slotFor(rosters: readonly RosterOfPlan[], gateId: string, cadreI
 export function checkOutCandidates(rosters: readonly RosterOfPlan[], gateId: string, at: Date): { planId: string; start: Date; end: Date }[] {
   const t = at.getTime();
   return rosters
-    .flatMap((r) => gateShifts(r, gateId).filter((s) => s.start.getTime() - EARLY_MS <= t && t < s.end.getTime() + LATE_CHECK_OUT_MS).map((s) => ({ planId: r.planId, ...s })))
+    .flatMap((r) =>
+      gateShifts(r, gateId)
+        .filter((s) => s.start.getTime() - EARLY_MS <= t && t < s.end.getTime() + LATE_CHECK_OUT_MS)
+        .map((s) => ({ planId: r.planId, ...s })),
+    )
     .sort((a, b) => b.start.getTime() - a.start.getTime());
 }

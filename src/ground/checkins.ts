@@ -46,11 +46,24 @@ export async function checkInOf(models: Models, slot: Slot, cadreId: string): Pr
 
 export async function checkIn(models: Models, input: { cadreId: string; gateId: string; at: Date; via: CheckIn['via'] }): Promise<CheckInResult> {
   const slot = await slotAt(models, input.gateId, input.cadreId, input.at);
-  if (!slot) throw new AppError('validation_failed', `no published roster needs anyone at gate "${input.gateId}" at that time`, { problems: [{ field: 'at', message: 'no shift at this gate then' }] });
+  if (!slot)
+    throw new AppError('validation_failed', `no published roster needs anyone at gate "${input.gateId}" at that time`, {
+      problems: [{ field: 'at', message: 'no shift at this gate then' }],
+    });
   const _id = checkInId(slot.planId, slot.gateId, slot.start, input.cadreId);
   let created = true;
   try {
-    await models.CheckIn.create({ _id, planId: slot.planId, gateId: slot.gateId, cadreId: input.cadreId, start: slot.start, end: slot.end, checkedInAt: input.at, checkedOutAt: null, via: input.via });
+    await models.CheckIn.create({
+      _id,
+      planId: slot.planId,
+      gateId: slot.gateId,
+      cadreId: input.cadreId,
+      start: slot.start,
+      end: slot.end,
+      checkedInAt: input.at,
+      checkedOutAt: null,
+      via: input.via,
+    });
   } catch (error) {
     if ((error as { code?: number }).code !== 11000) throw error;
     created = false;
@@ -71,10 +84,17 @@ export async function checkOut(models: Models, input: { cadreId: string; gateId:
     .map(toCheckIn)
     .filter((c): c is CheckIn => c !== null && c.checkedOutAt === null && c.checkedInAt.getTime() <= input.at.getTime())
     .sort((a, b) => b.start.getTime() - a.start.getTime())[0];
-  if (!open) throw new AppError('validation_failed', 'not checked in at this gate now', { problems: [{ field: 'gateId', message: 'no open check-in at this gate' }] });
+  if (!open)
+    throw new AppError('validation_failed', 'not checked in at this gate now', { problems: [{ field: 'gateId', message: 'no open check-in at this gate' }] });
   const _id = checkInId(open.planId, open.gateId, open.start, open.cadreId);
   await models.CheckIn.updateOne({ _id }, { $set: { checkedOutAt: input.at } });
-  const slot = (await slotAt(models, open.gateId, open.cadreId, open.start)) ?? { planId: open.planId, gateId: open.gateId, start: open.start, end: open.end, rostered: true };
+  const slot = (await slotAt(models, open.gateId, open.cadreId, open.start)) ?? {
+    planId: open.planId,
+    gateId: open.gateId,
+    start: open.start,
+    end: open.end,
+    rostered: true,
+  };
   return { checkIn: { ...open, checkedOutAt: input.at }, walkIn: !slot.rostered, created: false, ...(await placeOf(models, { ...slot, planId: open.planId })) };
 }
 

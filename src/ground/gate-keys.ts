@@ -40,7 +40,9 @@ export async function gateOfSecret(models: Models, secret: string): Promise<stri
 /** When each gate's code was issued, for the gates that have one. */
 export async function trackedSince(models: Models, gateIds: readonly string[]): Promise<Map<string, Date>> {
   if (!gateIds.length) return new Map();
-  const docs = await models.GateKey.find({ _id: { $in: gateIds.map((id) => `gate:${id}`) } }, { gateId: 1, issuedAt: 1 }).lean<{ gateId: string; issuedAt: Date }[]>();
+  const docs = await models.GateKey.find({ _id: { $in: gateIds.map((id) => `gate:${id}`) } }, { gateId: 1, issuedAt: 1 }).lean<
+    { gateId: string; issuedAt: Date }[]
+  >();
   return new Map(docs.map((d) => [d.gateId, new Date(d.issuedAt)]));
 }
 

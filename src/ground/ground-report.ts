@@ -38,7 +38,12 @@ export function emptyGround(): GroundFigures {
   return { placesPlanned: 0, checkedIn: 0, noShows: 0, walkIns: 0, inspections: 0, problemsFound: 0, problemsFixed: 0, problemsOpen: 0 };
 }
 
-export function groundReport(report: DailyReport, gates: readonly Gate[], presence: Iterable<GateShiftPresence>, inspections: readonly Inspection[]): GroundedDailyReport {
+export function groundReport(
+  report: DailyReport,
+  gates: readonly Gate[],
+  presence: Iterable<GateShiftPresence>,
+  inspections: readonly Inspection[],
+): GroundedDailyReport {
   const villageOf = new Map(gates.map((g) => [g.id, g.village]));
   const byVillage = new Map<string, GroundFigures>();
   const of = (village: string | undefined): GroundFigures | undefined => {
@@ -68,7 +73,10 @@ export function groundReport(report: DailyReport, gates: readonly Gate[], presen
     figures.problemsFixed += inspection.problems.filter((p) => !p.open).length;
   }
   const sum = (list: readonly GroundFigures[]): GroundFigures =>
-    list.reduce((a, b) => Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v + b[k as keyof GroundFigures]])) as unknown as GroundFigures, emptyGround());
+    list.reduce(
+      (a, b) => Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v + b[k as keyof GroundFigures]])) as unknown as GroundFigures,
+      emptyGround(),
+    );
   const towns = report.towns.map((town) => {
     const villages = town.villages.map((v) => ({ ...v, ground: byVillage.get(v.village) ?? emptyGround() }));
     return { ...town, ground: sum(villages.map((v) => v.ground)), villages };

@@ -35,7 +35,14 @@ export async function readGroundedRoster(
 /** The daily report, with the ground's figures (./ground-report.ts), its day's bounds as text in the plan's offset. */
 export type DailyReportView = InstantsAsText<GroundedDailyReport>;
 
-export async function readGroundedReport(models: Models, principal: Principal, planId: string, date: string, version?: number, ground?: GroundSettings): Promise<DailyReportView> {
+export async function readGroundedReport(
+  models: Models,
+  principal: Principal,
+  planId: string,
+  date: string,
+  version?: number,
+  ground?: GroundSettings,
+): Promise<DailyReportView> {
   const { roster, gates, report } = await readDailyReport(models, principal, planId, date, version);
   const [grounded, inspections] = await Promise.all([ground ? groundRoster(models, roster, ground) : null, listInspections(models, principal, {})]);
   return instantsAsText(groundReport(report, gates, grounded?.presence.values() ?? [], inspections), roster.timezone);

@@ -27,7 +27,13 @@ export interface GroundedRoster<R extends StoredRoster> {
 }
 
 export async function groundRoster<R extends StoredRoster>(models: Models, roster: R, settings: GroundSettings): Promise<GroundedRoster<R>> {
-  const [checkIns, since] = await Promise.all([checkInsOfPlan(models, roster.planId), trackedSince(models, roster.gates.map((g) => g.id))]);
+  const [checkIns, since] = await Promise.all([
+    checkInsOfPlan(models, roster.planId),
+    trackedSince(
+      models,
+      roster.gates.map((g) => g.id),
+    ),
+  ]);
   const presence = presenceOf(roster, checkIns, { now: settings.now(), noShowAfterMs: settings.noShowAfterMs, trackedSince: since });
   if (!checkIns.length && !since.size) return { roster, presence };
   const names = new Map(roster.cadres.map((c) => [c.id, c.name]));

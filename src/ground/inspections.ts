@@ -102,11 +102,15 @@ export interface InspectionQuery {
 }
 
 export async function recordInspection(models: Models, principal: Principal, input: InspectionInput): Promise<{ inspection: Inspection; created: boolean }> {
-  if (principal.role !== 'inspector' && principal.role !== 'planner') throw new AppError('forbidden', 'inspections are recorded by inspection squads (inspector tokens) and planners');
+  if (principal.role !== 'inspector' && principal.role !== 'planner')
+    throw new AppError('forbidden', 'inspections are recorded by inspection squads (inspector tokens) and planners');
   const gate = await models.Gate.findOne({ _id: input.gateId }).lean<{ id: string; name: string; village: string; town: string }>();
   if (!gate) throw new AppError('validation_failed', `unknown gate "${input.gateId}"`, { problems: [{ field: 'gateId', message: 'unknown gate' }] });
-  if (principal.role === 'inspector' && !inspectorCovers(principal, gate.town)) throw new AppError('forbidden', `gate "${gate.id}" is in ${gate.town}, outside this squad’s towns`);
-  const id = input.clientRef ? `in_${createHash('sha256').update(`${principal.tokenId}\n${input.clientRef}`).digest('hex').slice(0, 20)}` : `in_${randomBytes(10).toString('hex')}`;
+  if (principal.role === 'inspector' && !inspectorCovers(principal, gate.town))
+    throw new AppError('forbidden', `gate "${gate.id}" is in ${gate.town}, outside this squad’s towns`);
+  const id = input.clientRef
+    ? `in_${createHash('sha256').update(`${principal.tokenId}\n${input.clientRef}`).digest('hex').slice(0, 20)}`
+    : `in_${randomBytes(10).toString('hex')}`;
   const staffed = await staffAt(models, gate.id, input.at);
   const doc: InspectionDoc = {
     _id: id,
@@ -154,7 +158,8 @@ export async function getInspection(models: Models, principal: Principal, id: st
 
 /** A village head (or a planner) marks an open problem fixed, with a note. */
 export async function fixProblem(models: Models, principal: Principal, id: string, index: number, note: string, now: Date): Promise<Inspection> {
-  if (principal.role !== 'village_head' && principal.role !== 'planner') throw new AppError('forbidden', 'problems are marked fixed by the village head (or a planner)');
+  if (principal.role !== 'village_head' && principal.role !== 'planner')
+    throw new AppError('forbidden', 'problems are marked fixed by the village head (or a planner)');
   const inspection = await getInspection(models, principal, id);
   const problem = inspection.problems[index];
   if (!problem) throw new AppError('not_found', `inspection "${id}" has no problem ${index}`);
@@ -176,11 +181,20 @@ function readable(principal: Principal, place: { village: string; town: string }
 }
 
 /** Rostered and checked-in people at the gate-shift on at `at`, in the first live plan that has one. */
-async function staffAt(models: Models, gateId: string, at: Date): Promise<{ planId: string | null; staffRostered: number | null; staffCheckedIn: number | null }> {
+async function staffAt(
+  models: Models,
+  gateId: string,
+  at: Date,
+): Promise<{ planId: string | null; staffRostered: number | null; staffCheckedIn: number | null }> {
   const t = at.getTime();
   for (const roster of await liveRosters(models)) {
     const shift = gateShifts(roster, gateId).find((s) => s.start.getTime() <= t && t < s.end.getTime());
-    if (shift) return { planId: roster.planId, staffRostered: rosteredAt(roster, gateId, shift.start), staffCheckedIn: await checkedInAt(models, roster.planId, gateId, shift.start, at) };
+    if (shift)
+      return {
+        planId: roster.planId,
+        staffRostered: rosteredAt(roster, gateId, shift.start),
+        staffCheckedIn: await checkedInAt(models, roster.planId, gateId, shift.start, at),
+      };
   }
   return { planId: null, staffRostered: null, staffCheckedIn: null };
 }
@@ -204,7 +218,16 @@ async function loadInspection(models: Models, id: string): Promise<Inspection> {
 function toInspection(doc: InspectionDoc): Inspection {
   const problems = (doc.problems ?? []).map((p, index) => {
     const fixedAt = p.fixedAt ? new Date(p.fixedAt) : null;
-    return { index, category: p.category, text: p.text, fixedOnSpot: Boolean(p.fixedOnSpot), fixedAt, fixedNote: p.fixedNote ?? '', fixedBy: p.fixedBy ?? null, open: fixedAt === null };
+    return {
+      index,
+      category: p.category,
+      text: p.text,
+      fixedOnSpot: Boolean(p.fixedOnSpot),
+      fixedAt,
+      fixedNote: p.fixedNote ?? '',
+      fixedBy: p.fixedBy ?? null,
+      open: fixedAt === null,
+    };
   });
   return {
     id: doc._id,

@@ -65,7 +65,13 @@ export class NoShowSweep {
           line.mobiles = line.names.map((id) => people.get(id)?.mobile ?? null).filter((m): m is string => m !== null);
           line.names = line.names.map((id) => people.get(id)?.name ?? id);
         }
-        const message = noShowMessage(`noshow:${roster.planId}|${group.village}|${group.start.getTime()}`, group.village, shiftSpan(group.start, group.end, roster.timezone), group.lines, Math.round(this.settings.noShowAfterMs / 60_000));
+        const message = noShowMessage(
+          `noshow:${roster.planId}|${group.village}|${group.start.getTime()}`,
+          group.village,
+          shiftSpan(group.start, group.end, roster.timezone),
+          group.lines,
+          Math.round(this.settings.noShowAfterMs / 60_000),
+        );
         for (const channel of channelsFor(channels, 'gap', { village: group.village, town: group.town })) routed.push({ channel, message });
       }
     }
@@ -73,7 +79,9 @@ export class NoShowSweep {
   }
 
   private async people(ids: string[]): Promise<Map<string, { name: string; mobile: string | null }>> {
-    const docs = await this.models.Cadre.find({ _id: { $in: [...new Set(ids)] } }, { _id: 1, name: 1, phone: 1 }).lean<{ _id: string; name: string; phone: string | null }[]>();
+    const docs = await this.models.Cadre.find({ _id: { $in: [...new Set(ids)] } }, { _id: 1, name: 1, phone: 1 }).lean<
+      { _id: string; name: string; phone: string | null }[]
+    >();
     return new Map(docs.map((d) => [d._id, { name: d.name, mobile: mobileOf(d.phone) }]));
   }
 }

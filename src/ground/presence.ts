@@ -62,7 +62,16 @@ export function presenceOf(roster: RosterRows, checkIns: readonly CheckIn[], opt
     let shift = shifts.get(key);
     if (!shift) {
       const since = options.trackedSince.get(row.gateId);
-      shift = { gateId: row.gateId, start: row.start, end: row.end, rostered: [], walkIns: [], plannedMissing: 0, uncoveredNoShows: 0, tracked: since !== undefined && row.start.getTime() >= since.getTime() };
+      shift = {
+        gateId: row.gateId,
+        start: row.start,
+        end: row.end,
+        rostered: [],
+        walkIns: [],
+        plannedMissing: 0,
+        uncoveredNoShows: 0,
+        tracked: since !== undefined && row.start.getTime() >= since.getTime(),
+      };
       shifts.set(key, shift);
     }
     return shift;
@@ -98,7 +107,12 @@ export function presenceOf(roster: RosterRows, checkIns: readonly CheckIn[], opt
  * seat of the gate-shift (needed) against the people present (filled), so it also holds any
  * planned shortfall there; readers take the largest shortfall per gate-shift (`missingSeats`).
  */
-export function liveGaps(roster: RosterRows, presence: ReadonlyMap<string, GateShiftPresence>, nameOf: (cadreId: string) => string, noShowAfterMs: number): Gap[] {
+export function liveGaps(
+  roster: RosterRows,
+  presence: ReadonlyMap<string, GateShiftPresence>,
+  nameOf: (cadreId: string) => string,
+  noShowAfterMs: number,
+): Gap[] {
   const gaps: Gap[] = [];
   for (const g of roster.gaps) {
     const walkIns = presence.get(gateShiftKey(g.gateId, g.start))?.walkIns.length ?? 0;

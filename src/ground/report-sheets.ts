@@ -43,7 +43,10 @@ export async function reportXlsx(report: DailyReportView): Promise<Buffer> {
   };
   sheet('汇总', `一日一报 ${report.date}（全区汇总）`, '镇街', [...report.towns.map((t): [string, Row] => [t.town, t]), ['全区合计', report.district]]);
   for (const town of report.towns) {
-    sheet(sheetName(town.town), `一日一报 ${report.date} · ${town.town}`, '村社', [...town.villages.map((v): [string, Row] => [v.village, v]), [`${town.town}合计`, town]]);
+    sheet(sheetName(town.town), `一日一报 ${report.date} · ${town.town}`, '村社', [
+      ...town.villages.map((v): [string, Row] => [v.village, v]),
+      [`${town.town}合计`, town],
+    ]);
   }
   return Buffer.from(await book.xlsx.writeBuffer());
 }

@@ -106,14 +106,24 @@ export function createApp(deps: AppDeps): Express {
   api.use(limits.uploads);
   // Uploads read their own raw bytes (any format, UPLOAD_LIMIT_MB), so they come before the
   // JSON parser that the other routes use.
-  api.use(directoryRoutes({ models, timeZone: config.TIMEZONE, uploadLimitBytes: config.UPLOAD_LIMIT_MB * 1024 * 1024, intakeLimits: intakeLimitsOf(config) }, registry));
+  api.use(
+    directoryRoutes(
+      { models, timeZone: config.TIMEZONE, uploadLimitBytes: config.UPLOAD_LIMIT_MB * 1024 * 1024, intakeLimits: intakeLimitsOf(config) },
+      registry,
+    ),
+  );
   api.use(express.json({ limit: '1mb' }));
   api.use('/tokens', tokenRoutes(models, config.TIMEZONE, registry));
   api.use(absenceRoutes({ models, timeZone: config.TIMEZONE }, registry));
   api.use(channelRoutes(models, config.TIMEZONE, registry));
   const ground = groundSettings(config, deps.clock);
   api.use(planRoutes({ models, onSolveRequested: deps.onSolveRequested, ground }, registry));
-  api.use(campaignRoutes({ models, timeZone: config.TIMEZONE, now: ground.now, onSolveRequested: deps.onSolveRequested, onRollRequested: deps.onRollRequested }, registry));
+  api.use(
+    campaignRoutes(
+      { models, timeZone: config.TIMEZONE, now: ground.now, onSolveRequested: deps.onSolveRequested, onRollRequested: deps.onRollRequested },
+      registry,
+    ),
+  );
   api.use(groundRoutes({ models, ground, config }, registry));
   api.use(claimRoutes({ models, timeZone: config.TIMEZONE, now: ground.now, claimWaitMs: config.CLAIM_WAIT_MS }, registry));
   api.use(swapRoutes({ models, timeZone: config.TIMEZONE, now: ground.now, claimWaitMs: config.CLAIM_WAIT_MS }, registry));
@@ -127,7 +137,18 @@ export function createApp(deps: AppDeps): Express {
     res.json(withServer(document, config.PUBLIC_BASE_URL ?? `${req.protocol}://${req.get('host')}`));
   });
 
-  if (deps.pages) app.use(deps.pages.routes({ models, config, onSolveRequested: deps.onSolveRequested, onRollRequested: deps.onRollRequested, secretUrlLimit: limits.secretUrls, uploadLimit: limits.uploads, ground }));
+  if (deps.pages)
+    app.use(
+      deps.pages.routes({
+        models,
+        config,
+        onSolveRequested: deps.onSolveRequested,
+        onRollRequested: deps.onRollRequested,
+        secretUrlLimit: limits.secretUrls,
+        uploadLimit: limits.uploads,
+        ground,
+      }),
+    );
   app.use(notFoundHandler);
   app.use(errorHandler(deps.pages));
   return app;
@@ -141,7 +162,15 @@ const readySchema = z.strictObject({ status: z.enum(['ready', 'database unreacha
  * (test/integration/openapi.test.ts) waives redocly's operation-4xx-response for exactly these two.
  */
 function documentProbes(registry: OpenAPIRegistry): void {
-  registry.registerPath({ method: 'get', path: '/healthz', operationId: 'getHealth', tags: ['health'], summary: 'Process is up', security: [], responses: { 200: jsonResponse('Up', healthSchema) } });
+  registry.registerPath({
+    method: 'get',
+    path: '/healthz',
+    operationId: 'getHealth',
+    tags: ['health'],
+    summary: 'Process is up',
+    security: [],
+    responses: { 200: jsonResponse('Up', healthSchema) },
+  });
   registry.registerPath({
     method: 'get',
     path: '/readyz',

@@ -47,7 +47,11 @@ function toAppError(err: unknown): AppError | null {
   const type = (err as { type?: string }).type;
   if (type === 'entity.too.large') {
     const limit = (err as { limit?: unknown }).limit;
-    return new AppError('payload_too_large', 'the body is larger than allowed (uploads: UPLOAD_LIMIT_MB; other requests: 1 MB)', typeof limit === 'number' ? { limitBytes: limit } : {});
+    return new AppError(
+      'payload_too_large',
+      'the body is larger than allowed (uploads: UPLOAD_LIMIT_MB; other requests: 1 MB)',
+      typeof limit === 'number' ? { limitBytes: limit } : {},
+    );
   }
   if (type === 'entity.parse.failed') return new AppError('bad_request', 'the request body is not valid JSON');
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') return new AppError('unsupported_media_type', 'unsupported body encoding');

@@ -52,10 +52,16 @@ export const instantOutSchema = z
  */
 export const nullableInstantSchema = z.union([instantOutSchema, z.null()]);
 
-const emptyDetails = z.strictObject({}).openapi('NoDetails', { description: 'Nothing more to say; always present, so clients can read `details` unconditionally' });
+const emptyDetails = z
+  .strictObject({})
+  .openapi('NoDetails', { description: 'Nothing more to say; always present, so clients can read `details` unconditionally' });
 
 const doubleBookingSchema = z
-  .strictObject({ cadreId: z.string(), start: instantOutSchema, otherPlanId: z.string().describe('The published plan that already has this person on duty then') })
+  .strictObject({
+    cadreId: z.string(),
+    start: instantOutSchema,
+    otherPlanId: z.string().describe('The published plan that already has this person on duty then'),
+  })
   .openapi('DoubleBooking');
 
 /** Why a person may not claim an open shift (src/claims/refusals.ts). */
@@ -86,7 +92,9 @@ const DETAILS = {
       z.strictObject({ refusal: claimRefusalSchema }).openapi('ClaimRefusedDetails'),
       emptyDetails,
     ])
-    .describe('A solve already in progress (`solveId`); people already on duty in another published plan (`doubleBooked`); an open shift this person may not claim (`refusal`); or another upload or publish being written right now (no details: send it again in a moment)'),
+    .describe(
+      'A solve already in progress (`solveId`); people already on duty in another published plan (`doubleBooked`); an open shift this person may not claim (`refusal`); or another upload or publish being written right now (no details: send it again in a moment)',
+    ),
   payload_too_large: z
     .strictObject({
       problems: z.array(rowProblemSchema).optional().describe('The reason as a row-1 problem, in English and Chinese'),

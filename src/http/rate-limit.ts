@@ -37,16 +37,37 @@ export interface RateLimits {
 }
 
 export function rateLimits(config: Config): RateLimits {
-  const rejected = (...statuses: number[]) => (res: Response) => statuses.includes(res.statusCode);
+  const rejected =
+    (...statuses: number[]) =>
+    (res: Response) =>
+      statuses.includes(res.statusCode);
   return {
     secretUrls: [
-      requestLimit({ id: 'secret_url_requests', what: 'requests to secret links from this address', limit: config.RATE_LIMIT_SECRET_REQUESTS_PER_MIN, windowMs: MINUTE_MS }, clientAddress),
-      failureLimit({ id: 'failed_secret_lookups', what: 'unknown secrets from this address', limit: config.RATE_LIMIT_FAILED_SECRETS_PER_MIN, windowMs: MINUTE_MS }, rejected(401, 404)),
+      requestLimit(
+        {
+          id: 'secret_url_requests',
+          what: 'requests to secret links from this address',
+          limit: config.RATE_LIMIT_SECRET_REQUESTS_PER_MIN,
+          windowMs: MINUTE_MS,
+        },
+        clientAddress,
+      ),
+      failureLimit(
+        { id: 'failed_secret_lookups', what: 'unknown secrets from this address', limit: config.RATE_LIMIT_FAILED_SECRETS_PER_MIN, windowMs: MINUTE_MS },
+        rejected(401, 404),
+      ),
     ],
-    failedAuth: failureLimit({ id: 'failed_auth', what: 'rejected tokens from this address', limit: config.RATE_LIMIT_FAILED_AUTH_PER_MIN, windowMs: MINUTE_MS }, rejected(401)),
+    failedAuth: failureLimit(
+      { id: 'failed_auth', what: 'rejected tokens from this address', limit: config.RATE_LIMIT_FAILED_AUTH_PER_MIN, windowMs: MINUTE_MS },
+      rejected(401),
+    ),
     // PUT is the upload verb (API and console) and nothing else uses it, so the limit can be
     // mounted on a whole authenticated router and count only uploads.
-    uploads: requestLimit({ id: 'uploads', what: 'uploads with this token', limit: config.RATE_LIMIT_UPLOADS_PER_HOUR, windowMs: HOUR_MS }, (req) => `token:${principalOf(req).tokenId}`, (req) => req.method === 'PUT'),
+    uploads: requestLimit(
+      { id: 'uploads', what: 'uploads with this token', limit: config.RATE_LIMIT_UPLOADS_PER_HOUR, windowMs: HOUR_MS },
+      (req) => `token:${principalOf(req).tokenId}`,
+      (req) => req.method === 'PUT',
+    ),
   };
 }
 

@@ -11,7 +11,10 @@ import type { SolveTimings } from '../roster/solves.js';
 import { instantOutSchema as instant, nullableInstantSchema } from './openapi.js';
 import { roleSchema } from './schemas.js';
 
-const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).describe('Local date YYYY-MM-DD');
+const localDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .describe('Local date YYYY-MM-DD');
 const engine = z.enum(['highs', 'jslp']);
 
 export const planRulesOutSchema = z
@@ -66,9 +69,7 @@ export const planSpecOutSchema = z
   })
   .openapi('PlanSpec', { description: 'A plan with every default filled in' });
 
-export const pinnedShiftSchema = z
-  .strictObject({ cadreId: z.string(), gateId: z.string(), start: instant.describe('Shift start') })
-  .openapi('PinnedShift');
+export const pinnedShiftSchema = z.strictObject({ cadreId: z.string(), gateId: z.string(), start: instant.describe('Shift start') }).openapi('PinnedShift');
 
 export const planSchema = z
   .strictObject({
@@ -77,7 +78,9 @@ export const planSchema = z
     spec: planSpecOutSchema,
     pins: z.array(pinnedShiftSchema).optional().describe('Planners only'),
     publishedVersion: z.number().int().nullable().describe('The current published version; null before the first publish'),
-    origin: localDate.describe('The first day the plan was created with; a roll moves spec.start forward, this stays (outside a campaign, weekly blocks count from it)'),
+    origin: localDate.describe(
+      'The first day the plan was created with; a roll moves spec.start forward, this stays (outside a campaign, weekly blocks count from it)',
+    ),
     activeSolveId: z.string().nullable().optional().describe('Planners only: the queued or running solve'),
     createdAt: instant,
     updatedAt: instant,
@@ -111,21 +114,24 @@ export const solveSummarySchema = z
       .strictObject({ kept: z.number().int(), removed: z.number().int(), added: z.number().int(), otherPeopleChanged: z.number().int() })
       .nullable()
       .describe('Re-plans only: against the published roster'),
-    fixableImbalances: z.number().int().describe('Single shifts that could move from someone 2+ shifts heavier to an eligible colleague (in a campaign: heavier to date)'),
+    fixableImbalances: z
+      .number()
+      .int()
+      .describe('Single shifts that could move from someone 2+ shifts heavier to an eligible colleague (in a campaign: heavier to date)'),
     loadSpread: loadSpreadSchema.optional().describe("This plan's hours per offered hour"),
     campaign: z
       .strictObject({ loadSpread: loadSpreadSchema, hours: spreadSchema, nights: spreadSchema })
       .optional()
       .describe('In a campaign: the same figures for the campaign to date (its fairness window), this plan included'),
     leadShortfalls: z.number().int(),
-    leadBound: z
-      .strictObject({ value: z.number().int(), method: z.string() })
-      .optional()
-      .describe('Proven: no roster has fewer lead shortfalls than this'),
+    leadBound: z.strictObject({ value: z.number().int(), method: z.string() }).optional().describe('Proven: no roster has fewer lead shortfalls than this'),
     solveMs: z.number(),
     engine,
     subproblems: z.number().int(),
-    stages: z.array(z.strictObject({ name: z.string(), ms: z.number() })).optional().describe('Wall time per stage of the solve'),
+    stages: z
+      .array(z.strictObject({ name: z.string(), ms: z.number() }))
+      .optional()
+      .describe('Wall time per stage of the solve'),
     notes: z.array(z.string()).optional().describe('What a planner should know about how the solve went'),
   })
   .openapi('SolveSummary');
@@ -167,7 +173,9 @@ const solveTimingsSchema = z
       .strictObject({
         threadStartMs: ms('Starting the solve thread: its loader, the solver modules, the input copied in'),
         modelMs: ms('The model build (the solver stage `index`: slots, needs, availability, pins)'),
-        stages: z.record(z.string(), z.number().int().min(0)).describe('Each solver stage by name, ms (villages, towns, district, leads, fairness; re-plan or monolithic instead)'),
+        stages: z
+          .record(z.string(), z.number().int().min(0))
+          .describe('Each solver stage by name, ms (villages, towns, district, leads, fairness; re-plan or monolithic instead)'),
         boundsMs: ms('The whole-district bounds (max-flow of places and of leads); the villages’ and towns’ own certificates are in their stages'),
         reportMs: ms('Gaps with reasons, metrics, the fixable-imbalance count'),
         resultMs: ms('The result copied back from the thread'),
@@ -194,7 +202,13 @@ export const solveJobSchema = z
     outcome: z.enum(['optimal', 'feasible', 'deadline']).nullable().describe('optimal: filled = proven upper bound; deadline: best roster when time ran out'),
     metrics: solveSummarySchema.nullable(),
     snapshot: z
-      .strictObject({ gates: z.number().int(), cadres: z.number().int(), windows: z.number().int(), pins: z.number().int(), previousAssignments: z.number().int() })
+      .strictObject({
+        gates: z.number().int(),
+        cadres: z.number().int(),
+        windows: z.number().int(),
+        pins: z.number().int(),
+        previousAssignments: z.number().int(),
+      })
       .nullable()
       .describe('What the solve read'),
     timings: solveTimingsSchema.nullable().describe('Where a finished solve’s time went; null until done'),
@@ -234,7 +248,9 @@ export const gapViewSchema = z
     filled: z.number().int(),
     reason: z
       .enum(['no_one_eligible', 'no_one_available', 'busy_elsewhere', 'eligible_at_hour_cap', 'rest_rule', 'no_lead_available', 'deadline', 'no_show'])
-      .describe('no_show: rostered, but nobody checked in NO_SHOW_AFTER_MIN minutes after the start (current version only; a late check-in or a walk-in clears it)'),
+      .describe(
+        'no_show: rostered, but nobody checked in NO_SHOW_AFTER_MIN minutes after the start (current version only; a late check-in or a walk-in clears it)',
+      ),
     detail: z.string().describe('One sentence a planner can act on'),
     detailZh: z.string(),
   })
@@ -285,7 +301,9 @@ const groundFiguresSchema = z
   .openapi('GroundFigures', { description: 'What happened on the ground: check-ins and inspections (一日一报)' });
 
 const villageReportSchema = z.strictObject({ village: z.string(), town: z.string(), ...coverageFigures, ground: groundFiguresSchema }).openapi('VillageReport');
-const townReportSchema = z.strictObject({ town: z.string(), ...coverageFigures, ground: groundFiguresSchema, villages: z.array(villageReportSchema) }).openapi('TownReport');
+const townReportSchema = z
+  .strictObject({ town: z.string(), ...coverageFigures, ground: groundFiguresSchema, villages: z.array(villageReportSchema) })
+  .openapi('TownReport');
 
 export const dailyReportSchema = z
   .strictObject({

@@ -38,7 +38,10 @@ export const idParamSchema = z.strictObject({ id: z.string().min(1) });
  */
 export const instantSchema = z
   .string()
-  .refine((text) => isLocalDate(text.slice(0, 10)) && !Number.isNaN(Date.parse(text)), 'not an ISO 8601 date and time that exists, e.g. 2021-12-13T08:00:00+08:00')
+  .refine(
+    (text) => isLocalDate(text.slice(0, 10)) && !Number.isNaN(Date.parse(text)),
+    'not an ISO 8601 date and time that exists, e.g. 2021-12-13T08:00:00+08:00',
+  )
   .transform((text) => new Date(text));
 
 export const replaceQuerySchema = z.strictObject({

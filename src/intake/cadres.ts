@@ -75,7 +75,14 @@ const cadreParser: EntityParser<CadreColumn, ReturnType<typeof fields>, Cadre> =
 /** `东村；西村、庄市街道` -> distinct names; `*` or `全区` anywhere in the list means anywhere. */
 function splitPlaces(text: string | null): string[] {
   if (text === null) return [];
-  const places = [...new Set(text.split(SERVES_SEPARATOR).map((p) => p.trim()).filter((p) => p !== ''))];
+  const places = [
+    ...new Set(
+      text
+        .split(SERVES_SEPARATOR)
+        .map((p) => p.trim())
+        .filter((p) => p !== ''),
+    ),
+  ];
   return places.some((p) => ANYWHERE.has(p)) ? [SERVES_ANYWHERE] : places;
 }
 

@@ -42,7 +42,12 @@ const BOOTSTRAP = `import('tsx/esm/api').then((tsx) => { tsx.register(); return 
  * moved to the thread when they own their memory (else copied): `file.body` must not be used
  * afterwards.
  */
-export function parseInThread<E extends Entity>(entity: E, file: UploadFile, ctx: IntakeContext, limits: IntakeLimits = DEFAULT_LIMITS): Promise<IntakeResult<Records[E]>> {
+export function parseInThread<E extends Entity>(
+  entity: E,
+  file: UploadFile,
+  ctx: IntakeContext,
+  limits: IntakeLimits = DEFAULT_LIMITS,
+): Promise<IntakeResult<Records[E]>> {
   return defaultPool.parse(entity, file, ctx, limits);
 }
 

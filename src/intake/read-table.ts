@@ -35,7 +35,8 @@ export async function readTable(file: UploadFile, limits: IntakeLimits): Promise
   const format = formatOf(file.contentType);
   const result = format === 'csv' ? readCsv(file, limits) : format === 'xlsx' ? await readXlsx(file.body, limits) : readJson(file.body, limits);
   if (!result.ok) return result;
-  if (result.table.headers.every((h) => h === '')) return fileProblem({ en: 'the file is empty (文件为空): expected a header row and at least one data row', zh: '文件为空：应有一行表头和至少一行数据' });
+  if (result.table.headers.every((h) => h === ''))
+    return fileProblem({ en: 'the file is empty (文件为空): expected a header row and at least one data row', zh: '文件为空：应有一行表头和至少一行数据' });
   if (result.table.rows.length === 0) return fileProblem({ en: 'the file has a header row but no data rows (没有数据行)', zh: '文件只有表头，没有数据行' });
   return result;
 }

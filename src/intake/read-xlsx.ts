@@ -46,7 +46,13 @@ export async function readXlsx(body: Buffer, limits: IntakeLimits): Promise<Tabl
 
   // exceljs wants a stream; a stream of stored entries in this order never spills a sheet to a temp file.
   const source = Readable.from(storedZip(files));
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(source, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' });
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(source, {
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    worksheets: 'emit',
+    entries: 'ignore',
+  });
   const table = new TableBuilder(limits.maxRows);
   try {
     for await (const sheet of reader) {

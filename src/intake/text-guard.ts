@@ -57,6 +57,10 @@ export function idProblem(text: string): Bilingual | null {
 /** Why a JSON value of this type may not stand in a column of type `json`, or null (a string always may). */
 export function jsonTypeProblem(cell: unknown, json: 'string' | 'number' | 'boolean'): Bilingual | null {
   if (cell === null || typeof cell === 'string' || typeof cell === json) return null;
-  const expected = { string: { en: 'text (a JSON string)', zh: '文字（JSON 字符串）' }, number: { en: 'a number', zh: '数字' }, boolean: { en: 'true or false', zh: 'true 或 false' } }[json];
+  const expected = {
+    string: { en: 'text (a JSON string)', zh: '文字（JSON 字符串）' },
+    number: { en: 'a number', zh: '数字' },
+    boolean: { en: 'true or false', zh: 'true 或 false' },
+  }[json];
   return { en: `expected ${expected.en}, not the ${typeof cell} ${JSON.stringify(cell)}`, zh: `此列应为${expected.zh}，不能是 ${JSON.stringify(cell)}` };
 }

@@ -60,7 +60,8 @@ export function integer(min: number, max: number, fallback: number | null) {
   return cellSchema((_, text) => {
     if (text === '') return fallback ?? null;
     const n = Number(text);
-    if (!/^\d+$/.test(text) || !Number.isInteger(n) || n < min || n > max) return invalid(`expected a whole number from ${min} to ${max}`, `请填写 ${min} 到 ${max} 之间的整数`);
+    if (!/^\d+$/.test(text) || !Number.isInteger(n) || n < min || n > max)
+      return invalid(`expected a whole number from ${min} to ${max}`, `请填写 ${min} 到 ${max} 之间的整数`);
     return n;
   });
 }
@@ -105,14 +106,19 @@ export const optionalDate = cellSchema((cell, text) => {
 export function localDateTime(timeZone: string) {
   return cellSchema((_, text) => {
     if (text === '') return empty();
-    return parseLocalDateTime(text.replaceAll('/', '-'), timeZone) ?? invalid('expected a local date and time YYYY-MM-DD HH:mm, e.g. 2021-12-13 08:00', '日期时间格式应为 年-月-日 时:分，例如 2021-12-13 08:00');
+    return (
+      parseLocalDateTime(text.replaceAll('/', '-'), timeZone) ??
+      invalid('expected a local date and time YYYY-MM-DD HH:mm, e.g. 2021-12-13 08:00', '日期时间格式应为 年-月-日 时:分，例如 2021-12-13 08:00')
+    );
   });
 }
 
 /** Phone numbers as people write them: digits, `+`, `-` and spaces. */
 export const optionalPhone = cellSchema((_, text) => {
   if (text === '') return null;
-  return /^\+?[\d\s-]{5,20}$/.test(text) ? text : invalid('expected a phone number: digits, +, - and spaces, e.g. 13812345678', '手机号只能包含数字、+、- 和空格，例如 13812345678');
+  return /^\+?[\d\s-]{5,20}$/.test(text)
+    ? text
+    : invalid('expected a phone number: digits, +, - and spaces, e.g. 13812345678', '手机号只能包含数字、+、- 和空格，例如 13812345678');
 });
 
 /** One of a fixed set of values, written in English or Chinese; `what` names the column. */

@@ -107,7 +107,15 @@ export class AlertSweep {
           planId: roster.planId,
           gateId: gap.gateId,
           town: gate.town,
-          line: { gateName: gate.name, village: gate.village, start: gap.start, end: gap.end, missing: gap.needed - gap.filled, needed: gap.needed, reasonZh: gap.detailZh },
+          line: {
+            gateName: gate.name,
+            village: gate.village,
+            start: gap.start,
+            end: gap.end,
+            missing: gap.needed - gap.filled,
+            needed: gap.needed,
+            reasonZh: gap.detailZh,
+          },
         });
       }
     }
@@ -131,21 +139,53 @@ export class AlertSweep {
           !told.has(`filled@${channel.id}|${placeId(a.planId, a.gateId, new Date(a.start))}`),
       );
       if (!fresh.length && !filled.length) continue;
-      const ids = [...fresh.map((l) => `gap@${channel.id}|${placeId(l.planId, l.gateId, l.line.start)}`), ...filled.map((a) => a._id.replace(/^gap@/, 'filled@'))].sort();
+      const ids = [
+        ...fresh.map((l) => `gap@${channel.id}|${placeId(l.planId, l.gateId, l.line.start)}`),
+        ...filled.map((a) => a._id.replace(/^gap@/, 'filled@')),
+      ].sort();
       const key = `gap:${createHash('sha256').update(ids.join('\n')).digest('hex').slice(0, 24)}`;
       const scope = channel.villages.join('、') || channel.towns.join('、') || '全区';
-      const filledLines = filled.map((a) => ({ gateName: gateNameOf(rosters, a.planId, a.gateId), village: villageOf(rosters, a.planId, a.gateId), start: new Date(a.start), end: new Date(a.end), missing: 0, needed: 0, reasonZh: '' }));
-      routed.push({ channel, message: gapAlertMessage(key, scope, fresh.map((l) => l.line), filledLines, this.options.timeZone) });
-      for (const l of fresh) markers.push({ _id: `gap@${channel.id}|${placeId(l.planId, l.gateId, l.line.start)}`, channelId: channel.id, planId: l.planId, gateId: l.gateId, start: l.line.start, end: l.line.end, missing: l.line.missing });
+      const filledLines = filled.map((a) => ({
+        gateName: gateNameOf(rosters, a.planId, a.gateId),
+        village: villageOf(rosters, a.planId, a.gateId),
+        start: new Date(a.start),
+        end: new Date(a.end),
+        missing: 0,
+        needed: 0,
+        reasonZh: '',
+      }));
+      routed.push({
+        channel,
+        message: gapAlertMessage(
+          key,
+          scope,
+          fresh.map((l) => l.line),
+          filledLines,
+          this.options.timeZone,
+        ),
+      });
+      for (const l of fresh)
+        markers.push({
+          _id: `gap@${channel.id}|${placeId(l.planId, l.gateId, l.line.start)}`,
+          channelId: channel.id,
+          planId: l.planId,
+          gateId: l.gateId,
+          start: l.line.start,
+          end: l.line.end,
+          missing: l.line.missing,
+        });
       for (const a of filled) markers.push({ ...a, _id: a._id.replace(/^gap@/, 'filled@') });
     }
     await stageMessages(this.models, 0, routed, now);
-    if (markers.length) await this.models.Announced.insertMany(markers, { ordered: false }).catch((e: { code?: number; writeErrors?: unknown[] }) => {
-      if (e.code !== 11000 && !e.writeErrors) throw e;
-    });
+    if (markers.length)
+      await this.models.Announced.insertMany(markers, { ordered: false }).catch((e: { code?: number; writeErrors?: unknown[] }) => {
+        if (e.code !== 11000 && !e.writeErrors) throw e;
+      });
     // A gap told and since past is history. A filled place can open again: then it is a new gap.
     const past = announced.filter((a) => new Date(a.end).getTime() < now.getTime() - HORIZON_MS).map((a) => a._id);
-    const reopened = announced.filter((a) => a._id.startsWith('filled@') && openIds.has(placeId(a.planId, a.gateId, new Date(a.start)))).flatMap((a) => [a._id, a._id.replace(/^filled@/, 'gap@')]);
+    const reopened = announced
+      .filter((a) => a._id.startsWith('filled@') && openIds.has(placeId(a.planId, a.gateId, new Date(a.start))))
+      .flatMap((a) => [a._id, a._id.replace(/^filled@/, 'gap@')]);
     if (past.length || reopened.length) await this.models.Announced.deleteMany({ _id: { $in: [...past, ...reopened] } });
   }
 
@@ -184,7 +224,11 @@ export class AlertSweep {
       });
     const routed: { channel: Channel; message: Message }[] = [];
     for (const channel of channelsFor(channels, 'daily_report')) {
-      const towns = channel.towns.length ? channel.towns : channel.villages.length ? [...new Set(channel.villages.map((v) => townOfVillage.get(v) ?? ''))].filter(Boolean) : allTowns;
+      const towns = channel.towns.length
+        ? channel.towns
+        : channel.villages.length
+          ? [...new Set(channel.villages.map((v) => townOfVillage.get(v) ?? ''))].filter(Boolean)
+          : allTowns;
       const per: TownFigures[] = towns.map((town) => ({ town, today: figures(town, today), tomorrow: figures(town, tomorrow), campaigns: toDate(town) }));
       routed.push({ channel, message: dailyReportMessage(`daily:${today}`, today, per, publishesToday) });
     }
@@ -201,7 +245,9 @@ export class AlertSweep {
   /** People with an unavailable window overlapping each date, per town of their village. */
   private async absentPeopleByTownAndDay(townOfVillage: Map<string, string>, dates: string[]): Promise<Map<string, number>> {
     const tz = this.options.timeZone;
-    const docs = await this.models.Availability.find({ 'windows.kind': 'unavailable' }).lean<{ _id: string; windows: { start: Date; end: Date; kind: string }[] }[]>();
+    const docs = await this.models.Availability.find({ 'windows.kind': 'unavailable' }).lean<
+      { _id: string; windows: { start: Date; end: Date; kind: string }[] }[]
+    >();
     const people = await this.models.Cadre.find({ _id: { $in: docs.map((d) => d._id) } }, { village: 1 }).lean<{ _id: string; village: string }[]>();
     const villageOf = new Map(people.map((p) => [p._id, p.village]));
     const counts = new Map<string, number>();

@@ -93,7 +93,16 @@ export function channelsFor(channels: readonly Channel[], event: EventKind, plac
 type ChannelDoc = Omit<Channel, 'id'> & { _id: string; createdAt: Date };
 
 function toChannel(doc: ChannelDoc): Channel {
-  return { id: doc._id, kind: doc.kind, url: doc.url, secret: doc.secret ?? null, label: doc.label ?? '', villages: doc.villages ?? [], towns: doc.towns ?? [], events: doc.events ?? [] };
+  return {
+    id: doc._id,
+    kind: doc.kind,
+    url: doc.url,
+    secret: doc.secret ?? null,
+    label: doc.label ?? '',
+    villages: doc.villages ?? [],
+    towns: doc.towns ?? [],
+    events: doc.events ?? [],
+  };
 }
 
 function viewOf(doc: ChannelDoc): ChannelView {
@@ -133,7 +142,10 @@ function checkTarget(kind: ChannelKind, url: string): void {
   if (kind === 'email') {
     const addresses = mailRecipients(url);
     if (!/^mailto:/i.test(url) || !addresses.length || addresses.some((a) => !/^[^@\s]+@[^@\s]+$/.test(a))) {
-      throw new AppError('validation_failed', 'an email channel’s url is mailto: with one or more addresses, e.g. mailto:planner@town.gov.cn,office@town.gov.cn');
+      throw new AppError(
+        'validation_failed',
+        'an email channel’s url is mailto: with one or more addresses, e.g. mailto:planner@town.gov.cn,office@town.gov.cn',
+      );
     }
     return;
   }
@@ -148,8 +160,11 @@ function checkTarget(kind: ChannelKind, url: string): void {
 
 async function checkPlacesExist(models: Models, villages: string[], towns: string[]): Promise<void> {
   if (!villages.length && !towns.length) return;
-  const gates = await models.Gate.find(villages.length ? { village: { $in: villages } } : { town: { $in: towns } }, { village: 1, town: 1 }).lean<{ village: string; town: string }[]>();
+  const gates = await models.Gate.find(villages.length ? { village: { $in: villages } } : { town: { $in: towns } }, { village: 1, town: 1 }).lean<
+    { village: string; town: string }[]
+  >();
   const known = new Set(gates.map((g) => (villages.length ? g.village : g.town)));
   const unknown = (villages.length ? villages : towns).filter((p) => !known.has(p));
-  if (unknown.length) throw new AppError('validation_failed', `unknown ${villages.length ? 'village(s)' : 'town(s)'}: ${unknown.join(', ')} (upload their gates first)`);
+  if (unknown.length)
+    throw new AppError('validation_failed', `unknown ${villages.length ? 'village(s)' : 'town(s)'}: ${unknown.join(', ')} (upload their gates first)`);
 }

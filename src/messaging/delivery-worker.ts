@@ -93,7 +93,9 @@ export class DeliveryWorker {
   /** One pass: every channel with a due message sends what it may. Returns parts delivered. */
   async runOnce(now = Date.now()): Promise<number> {
     // A failing sweep (gap alerts, daily report) must not stop messages already written.
-    await this.options.onTick?.().catch((error: unknown) => this.logger.warn({ err: errorSummary(error) }, 'gap alerts or daily report could not be prepared; trying again'));
+    await this.options
+      .onTick?.()
+      .catch((error: unknown) => this.logger.warn({ err: errorSummary(error) }, 'gap alerts or daily report could not be prepared; trying again'));
     const live = await liveState(this.models);
     // One scan of the (small) outbox: what to send, and what finished long enough ago to archive.
     const all = await this.models.Outbox.find({}, { parts: 0 }).lean<Omit<OutboxDoc, 'parts'>[]>();
@@ -187,7 +189,12 @@ export class DeliveryWorker {
       if (outcome.result === 'delivered') {
         delivered += 1;
         const last = i === doc.parts.length - 1;
-        await this.update(doc._id, last ? { status: 'sent', partsSent: i + 1, uncertain: false, lastAnswer: answer, sentAt: new Date(), sendingLease: null } : { status: 'pending', partsSent: i + 1, uncertain: false, lastAnswer: answer });
+        await this.update(
+          doc._id,
+          last
+            ? { status: 'sent', partsSent: i + 1, uncertain: false, lastAnswer: answer, sentAt: new Date(), sendingLease: null }
+            : { status: 'pending', partsSent: i + 1, uncertain: false, lastAnswer: answer },
+        );
         this.heldUntil.delete(channel.id);
         resent = false;
         continue;

@@ -16,7 +16,11 @@ export interface MailSettings {
 
 const transports = new Map<string, Transporter>();
 
-export async function sendMail(channel: Channel, part: Part, ctx: { mail: MailSettings; resent: boolean; key: string; partIndex: number; timeoutMs: number }): Promise<SendOutcome> {
+export async function sendMail(
+  channel: Channel,
+  part: Part,
+  ctx: { mail: MailSettings; resent: boolean; key: string; partIndex: number; timeoutMs: number },
+): Promise<SendOutcome> {
   const { smtpUrl, from } = ctx.mail;
   if (!smtpUrl) return { result: 'refused', answer: 'SMTP_URL is not set: email channels cannot send' };
   let transport = transports.get(smtpUrl);

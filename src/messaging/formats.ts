@@ -76,7 +76,9 @@ function toPart(title: string, blocks: Block[]): Part {
 
 /** A block too long for one part on its own, cut into pieces that fit. */
 function cutBlock(kind: ChannelKind, title: string, block: Block): Block[] {
-  const limit = (block.mentions.length ? PART_LIMIT_BYTES[kind].mentions : PART_LIMIT_BYTES[kind].plain) - bytes(partText(kind, { title: `${title}（99/99）`, text: '', mentions: block.mentions }));
+  const limit =
+    (block.mentions.length ? PART_LIMIT_BYTES[kind].mentions : PART_LIMIT_BYTES[kind].plain) -
+    bytes(partText(kind, { title: `${title}（99/99）`, text: '', mentions: block.mentions }));
   if (bytes(block.text) <= limit) return [block];
   const pieces: Block[] = [];
   let piece = '';

@@ -62,7 +62,15 @@ export async function stageMessages(models: Models, gen: number, routed: readonl
     };
   });
   // A message sent long enough ago has moved to the delivery log: it exists already.
-  const archived = new Set((await findByIds<{ _id: string }>(models.DeliveryLog, all.map((d) => d._id), { _id: 1 })).map((d) => d._id));
+  const archived = new Set(
+    (
+      await findByIds<{ _id: string }>(
+        models.DeliveryLog,
+        all.map((d) => d._id),
+        { _id: 1 },
+      )
+    ).map((d) => d._id),
+  );
   const docs = all.filter((d) => !archived.has(d._id));
   if (!docs.length) return 0;
   try {
@@ -165,10 +173,12 @@ export async function archiveFinished(models: Models, ids: readonly string[]): P
   const docs = await models.Outbox.find({ _id: { $in: ids } }).lean<OutboxDoc[]>();
   if (docs.length) {
     // The driver's insert keeps createdAt/updatedAt as they were (mongoose would restamp them).
-    await models.DeliveryLog.collection.insertMany(docs as never[], { ordered: false }).catch((error: { code?: number; writeErrors?: { code?: number; err?: { code?: number } }[] }) => {
-      const dupOnly = error.code === 11000 || (error.writeErrors?.length && error.writeErrors.every((w) => (w.code ?? w.err?.code) === 11000));
-      if (!dupOnly) throw error;
-    });
+    await models.DeliveryLog.collection
+      .insertMany(docs as never[], { ordered: false })
+      .catch((error: { code?: number; writeErrors?: { code?: number; err?: { code?: number } }[] }) => {
+        const dupOnly = error.code === 11000 || (error.writeErrors?.length && error.writeErrors.every((w) => (w.code ?? w.err?.code) === 11000));
+        if (!dupOnly) throw error;
+      });
   }
   await models.Outbox.deleteMany({ _id: { $in: ids } });
 }

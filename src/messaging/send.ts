@@ -28,7 +28,13 @@ export async function sendPart(channel: Channel, part: Part, ctx: SendContext): 
   let status: number;
   let text: string;
   try {
-    const res = await fetch(request.url, { method: 'POST', headers: request.headers, body: request.body, signal: AbortSignal.timeout(ctx.timeoutMs), redirect: 'error' });
+    const res = await fetch(request.url, {
+      method: 'POST',
+      headers: request.headers,
+      body: request.body,
+      signal: AbortSignal.timeout(ctx.timeoutMs),
+      redirect: 'error',
+    });
     status = res.status;
     text = await res.text();
   } catch (error) {

@@ -90,9 +90,7 @@ export function shiftChangeMessages(input: ShiftChangeInput): { village: string;
     const lines = [`${person?.name ?? cadreId}${person?.mobile ? ` @${person.mobile}` : ''} 班次有变：`];
     for (const a of sortByStart(change.lost)) lines.push(`× 取消 ${shiftSpan(a.start, a.end, input.timeZone)} ${gateName(a)}`);
     for (const a of sortByStart(change.gained)) {
-      const with_ = (partners.get(`${a.gateId}|${a.start.getTime()}`) ?? [])
-        .filter((id) => id !== cadreId)
-        .map((id) => input.people.get(id)?.name ?? id);
+      const with_ = (partners.get(`${a.gateId}|${a.start.getTime()}`) ?? []).filter((id) => id !== cadreId).map((id) => input.people.get(id)?.name ?? id);
       lines.push(`✓ 新增 ${shiftSpan(a.start, a.end, input.timeZone)} ${gateName(a)}，搭班：${with_.length ? with_.join('、') : '无（单人值守）'}`);
     }
     const link = input.linkOf?.(cadreId);
@@ -134,7 +132,12 @@ export function publishSummaryMessage(input: SummaryInput): Message {
     `岗位：已排 ${filled} / 需 ${input.needed}（${pct}%），缺口 ${input.gaps.length} 个班次共 ${empty} 人。`,
     input.changedPeople === null ? '首次发布。' : `班次有变的人员：${input.changedPeople} 人。`,
   ];
-  return { event: 'publish_summary', key: `summary:${input.planId}:${input.version}`, title: `发布：${input.planName} 第${input.version}版`, blocks: [{ text: lines.join('\n'), mentions: [] }] };
+  return {
+    event: 'publish_summary',
+    key: `summary:${input.planId}:${input.version}`,
+    title: `发布：${input.planName} 第${input.version}版`,
+    blocks: [{ text: lines.join('\n'), mentions: [] }],
+  };
 }
 
 function sortByStart(list: Assignment[]): Assignment[] {
@@ -202,7 +205,10 @@ export function dailyReportMessage(key: string, date: string, towns: readonly To
     `${label}（${d.date.slice(5)}）：在岗 ${d.filled}/${d.needed} 人次（${pct(d)}），缺口 ${d.gapShifts} 个班次，请假/不可值班 ${d.absentPeople} 人`;
   const toDate = (c: CampaignToDate) =>
     `专项「${c.name}」至今（${c.from.slice(5)} 至 ${c.to.slice(5)}，${c.people} 人）：每人工时 最少 ${c.hours.min} / 中位 ${c.hours.median} / 最多 ${c.hours.max} 小时，夜班 最多 ${c.nights.max} 个`;
-  const blocks: Block[] = towns.map((t) => ({ text: [`【${t.town}】`, day('今日', t.today), day('明日', t.tomorrow), ...(t.campaigns ?? []).map(toDate)].join('\n'), mentions: [] }));
+  const blocks: Block[] = towns.map((t) => ({
+    text: [`【${t.town}】`, day('今日', t.today), day('明日', t.tomorrow), ...(t.campaigns ?? []).map(toDate)].join('\n'),
+    mentions: [],
+  }));
   blocks.push({ text: `今日排班发布 ${publishesToday} 次。`, mentions: [] });
   return { event: 'daily_report', key, title: `一日一报 ${date}`, blocks };
 }

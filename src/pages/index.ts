@@ -27,10 +27,7 @@ export const servicePages: PagesPort = {
 
 export function pageRoutes(deps: PageDeps): Router {
   const router = Router();
-  router.use(
-    '/pages-static',
-    express.static(fileURLToPath(new URL('./public', import.meta.url)), { maxAge: '1h', index: false, fallthrough: false }),
-  );
+  router.use('/pages-static', express.static(fileURLToPath(new URL('./public', import.meta.url)), { maxAge: '1h', index: false, fallthrough: false }));
   // Here rather than in app.ts so that a refusal answers as a page (pageErrors).
   router.use(SECRET_PAGE_PATHS, deps.secretUrlLimit);
   router.use(villageRoutes(deps.models, deps.config.TIMEZONE, deps.ground));
@@ -62,12 +59,18 @@ const pageErrors: ErrorRequestHandler = (err, req, res, next) => {
     // The Chinese page says what the failure means by its code; the service's own specific
     // message follows as secondary text, so nothing about what was wrong is lost.
     if (ctx.lang === 'zh' && !problems.length && appError.message) details.push(appError.message);
-    return sendPage(res, ctx, 'message', {
-      title: ctx.t('errorTitle'),
-      message: errorMessage(appError, ctx.lang),
-      details,
-      backHref: backFor(req, ctx),
-    }, appError.status);
+    return sendPage(
+      res,
+      ctx,
+      'message',
+      {
+        title: ctx.t('errorTitle'),
+        message: errorMessage(appError, ctx.lang),
+        details,
+        backHref: backFor(req, ctx),
+      },
+      appError.status,
+    );
   }
   req.log?.error({ err }, 'page failed');
   sendPage(res, ctx, 'message', { title: ctx.t('errorTitle'), message: 'internal error' }, 500);

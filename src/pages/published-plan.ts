@@ -21,7 +21,10 @@ export async function publishedPlans(models: Models): Promise<PublishedPlanChoic
   return latest.sort((a, b) => b.at - a.at).map(({ planId, name }) => ({ planId, name }));
 }
 
-export async function choosePublishedPlan(models: Models, asked: string | undefined): Promise<{ chosen: PublishedPlanChoice | null; all: PublishedPlanChoice[] }> {
+export async function choosePublishedPlan(
+  models: Models,
+  asked: string | undefined,
+): Promise<{ chosen: PublishedPlanChoice | null; all: PublishedPlanChoice[] }> {
   const all = await publishedPlans(models);
   const chosen = (asked ? all.find((p) => p.planId === asked) : undefined) ?? all[0] ?? null;
   return { chosen, all };

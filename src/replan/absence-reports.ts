@@ -11,7 +11,18 @@
  */
 import type { Principal } from '../auth/tokens.js';
 import type { Models } from '../db/models.js';
-import { absenceId, absenceReason, cadreInScope, checkAbsence, checkSpan, listAbsences, removeAbsence, writeAbsenceWindow, type Absence, type AbsenceInput } from '../directory/absences.js';
+import {
+  absenceId,
+  absenceReason,
+  cadreInScope,
+  checkAbsence,
+  checkSpan,
+  listAbsences,
+  removeAbsence,
+  writeAbsenceWindow,
+  type Absence,
+  type AbsenceInput,
+} from '../directory/absences.js';
 import type { Cadre } from '../domain/types.js';
 import { AppError } from '../errors.js';
 import { replanFaultPoint } from './faults.js';
@@ -111,10 +122,18 @@ export async function listAbsenceRecords(
   const records: AbsenceRecord[] = windows.map((w) => withReport(w, reports.get(w.id)));
   const waiting = [...reports.values()].filter((r) => r.status === 'reported' && (!query.from || r.to > query.from) && (!query.to || r.from < query.to));
   if (waiting.length) {
-    const people = await peopleInScope(models, principal, waiting.map((r) => r.cadreId), query.village);
+    const people = await peopleInScope(
+      models,
+      principal,
+      waiting.map((r) => r.cadreId),
+      query.village,
+    );
     for (const r of waiting) {
       const person = people.get(r.cadreId);
-      if (person) records.push(withReport({ id: r._id, cadreId: r.cadreId, cadreName: person.name, village: person.village, from: r.from, to: r.to, reason: r.reason }, r));
+      if (person)
+        records.push(
+          withReport({ id: r._id, cadreId: r.cadreId, cadreName: person.name, village: person.village, from: r.from, to: r.to, reason: r.reason }, r),
+        );
     }
   }
   return records.sort((a, b) => a.from.getTime() - b.from.getTime() || a.cadreId.localeCompare(b.cadreId));
@@ -136,7 +155,8 @@ export async function selfReport(models: Models, cadreId: string, request: SelfR
   if (!person) throw new AppError('not_found', 'no such person');
   const plans = await livePlans(models);
   const span = 'shift' in request ? ownShift(plans, cadreId, request.shift) : request.span;
-  if (span.to <= now) throw new AppError('validation_failed', 'the span has already ended', { problems: [{ field: 'to', message: 'the span has already ended' }] });
+  if (span.to <= now)
+    throw new AppError('validation_failed', 'the span has already ended', { problems: [{ field: 'to', message: 'the span has already ended' }] });
   checkSpan(span);
   const notEnded = shiftsOf(plans, cadreId, span).filter((s) => s.end > now);
   const tooSoon = notEnded.filter((s) => s.start.getTime() < now.getTime() + s.policy.minLeadHours * 3_600_000);
@@ -184,7 +204,10 @@ export async function reportOf(models: Models, id: string): Promise<ReportDoc | 
   return models.AbsenceReport.findOne({ _id: id }).lean<ReportDoc>();
 }
 
-async function insertReport(models: Models, r: { id: string; cadre: Person; input: AbsenceInput; source: ReportDoc['source']; accepted: boolean }): Promise<void> {
+async function insertReport(
+  models: Models,
+  r: { id: string; cadre: Person; input: AbsenceInput; source: ReportDoc['source']; accepted: boolean },
+): Promise<void> {
   try {
     await models.AbsenceReport.create({
       _id: r.id,
@@ -204,14 +227,20 @@ async function insertReport(models: Models, r: { id: string; cadre: Person; inpu
 }
 
 async function markAccepted(models: Models, id: string, by: string): Promise<void> {
-  await models.AbsenceReport.updateOne({ _id: id, status: 'reported' }, { $set: { status: 'accepted', acceptedAt: new Date(), acceptedBy: by, replan: 'pending' } });
+  await models.AbsenceReport.updateOne(
+    { _id: id, status: 'reported' },
+    { $set: { status: 'accepted', acceptedAt: new Date(), acceptedBy: by, replan: 'pending' } },
+  );
 }
 
 async function recordOf(models: Models, id: string, person: Person): Promise<AbsenceRecord> {
   const report = await reportOf(models, id);
   if (!report) throw new AppError('not_found', 'no such absence');
   const reason = await absenceReason(models, id);
-  return withReport({ id, cadreId: person.id, cadreName: person.name, village: person.village, from: report.from, to: report.to, reason: reason || report.reason }, report);
+  return withReport(
+    { id, cadreId: person.id, cadreName: person.name, village: person.village, from: report.from, to: report.to, reason: reason || report.reason },
+    report,
+  );
 }
 
 function withReport(absence: Absence, report: ReportDoc | undefined | null): AbsenceRecord {
@@ -232,9 +261,16 @@ async function peopleInScope(models: Models, principal: Principal, ids: string[]
   return new Map(visible.map((p) => [p.id, p]));
 }
 
-function ownShift(plans: Awaited<ReturnType<typeof livePlans>>, cadreId: string, shift: { planId: string; gateId: string; start: Date }): { from: Date; to: Date } {
+function ownShift(
+  plans: Awaited<ReturnType<typeof livePlans>>,
+  cadreId: string,
+  shift: { planId: string; gateId: string; start: Date },
+): { from: Date; to: Date } {
   const plan = plans.find((p) => p.planId === shift.planId);
   const a = plan?.roster.assignments.find((x) => x.cadreId === cadreId && x.gateId === shift.gateId && new Date(x.start).getTime() === shift.start.getTime());
-  if (!a) throw new AppError('validation_failed', 'that is not one of your published shifts', { problems: [{ field: 'shift', message: 'not one of your published shifts' }] });
+  if (!a)
+    throw new AppError('validation_failed', 'that is not one of your published shifts', {
+      problems: [{ field: 'shift', message: 'not one of your published shifts' }],
+    });
   return { from: new Date(a.start), to: new Date(a.end) };
 }

@@ -18,13 +18,18 @@ export interface Contact {
 const STAND_INS = 3;
 
 export async function whomToCall(models: Models, village: string, exceptCadreId: string): Promise<Contact[]> {
-  const heads = await models.ApiToken.find({ role: 'village_head', revokedAt: null, villages: village, personId: { $ne: null } }, { personId: 1 }).lean<Pick<ApiTokenDoc, 'personId'>[]>();
+  const heads = await models.ApiToken.find({ role: 'village_head', revokedAt: null, villages: village, personId: { $ne: null } }, { personId: 1 }).lean<
+    Pick<ApiTokenDoc, 'personId'>[]
+  >();
   const headIds = [...new Set(heads.map((h) => h.personId).filter((id): id is string => !!id && id !== exceptCadreId))];
-  const withPhone = (people: Pick<Cadre, 'id' | 'name' | 'phone'>[]) => people.filter((p) => p.phone && p.id !== exceptCadreId).sort((a, b) => a.id.localeCompare(b.id));
+  const withPhone = (people: Pick<Cadre, 'id' | 'name' | 'phone'>[]) =>
+    people.filter((p) => p.phone && p.id !== exceptCadreId).sort((a, b) => a.id.localeCompare(b.id));
   if (headIds.length) {
     const people = withPhone(await models.Cadre.find({ _id: { $in: headIds } }, { id: 1, name: 1, phone: 1 }).lean<Pick<Cadre, 'id' | 'name' | 'phone'>[]>());
     if (people.length) return people.map((p) => ({ name: p.name, phone: p.phone as string, kind: 'head' }));
   }
-  const cadres = withPhone(await models.Cadre.find({ village, role: 'village_cadre' }, { id: 1, name: 1, phone: 1 }).lean<Pick<Cadre, 'id' | 'name' | 'phone'>[]>());
+  const cadres = withPhone(
+    await models.Cadre.find({ village, role: 'village_cadre' }, { id: 1, name: 1, phone: 1 }).lean<Pick<Cadre, 'id' | 'name' | 'phone'>[]>(),
+  );
   return cadres.slice(0, STAND_INS).map((p) => ({ name: p.name, phone: p.phone as string, kind: 'village_cadre' }));
 }

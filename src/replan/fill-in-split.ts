@@ -63,7 +63,10 @@ export function splitReplan(input: SplitInput): SplitResult {
     const was = new Set((before.get(key) ?? []).map((a) => a.cadreId));
     const is = new Set((after.get(key) ?? []).map((a) => a.cadreId));
     for (const id of was) if (!is.has(id)) losesAt.set(id, [...(losesAt.get(id) ?? []), key]);
-    gainsAt.set(key, [...is].filter((id) => !was.has(id)));
+    gainsAt.set(
+      key,
+      [...is].filter((id) => !was.has(id)),
+    );
   }
 
   const future = [...changed].filter((k) => startOf(k) >= now);
@@ -75,7 +78,11 @@ export function splitReplan(input: SplitInput): SplitResult {
       for (const lost of losesAt.get(person) ?? []) {
         if (taken.has(lost)) continue;
         if (startOf(lost) < now) {
-          return { ...unchanged(input), heldBack: future.length, note: 'the re-plan moves someone off a shift that has already started; all of it waits for the planner' };
+          return {
+            ...unchanged(input),
+            heldBack: future.length,
+            note: 'the re-plan moves someone off a shift that has already started; all of it waits for the planner',
+          };
         }
         taken.add(lost);
         queue.push(lost);
@@ -83,10 +90,7 @@ export function splitReplan(input: SplitInput): SplitResult {
     }
   }
 
-  const assignments = [
-    ...input.previous.assignments.filter((a) => !taken.has(keyOf(a))),
-    ...input.replanned.assignments.filter((a) => taken.has(keyOf(a))),
-  ];
+  const assignments = [...input.previous.assignments.filter((a) => !taken.has(keyOf(a))), ...input.replanned.assignments.filter((a) => taken.has(keyOf(a)))];
   const gaps = [...input.previous.gaps.filter((g) => !taken.has(keyOf(g))), ...input.replanned.gaps.filter((g) => taken.has(keyOf(g)))];
   return { assignments, gaps, applied: taken.size, heldBack: future.length - taken.size, note: null };
 }

@@ -148,7 +148,11 @@ export class ReplanWorker {
     const needs = new Map<string, ReportDoc[]>();
     for (const report of pending) {
       const handled = new Set((report.replanResults ?? []).map((r) => r.planId));
-      const touched = new Set(shiftsOf(plans, report.cadreId, report).filter((s) => s.start >= now).map((s) => s.planId));
+      const touched = new Set(
+        shiftsOf(plans, report.cadreId, report)
+          .filter((s) => s.start >= now)
+          .map((s) => s.planId),
+      );
       const waiting = [...touched].filter((p) => !handled.has(p));
       if (!waiting.length && !inOpenRound.has(report._id)) {
         await models.AbsenceReport.updateOne({ _id: report._id, replan: 'pending' }, { $set: { replan: 'done' } });
@@ -225,7 +229,13 @@ export class ReplanWorker {
       try {
         const plan = await getPlan(models, round._id);
         const deadlineSeconds = Math.min(REPLAN_DEADLINE_S, plan.spec.deadlineSeconds ?? REPLAN_DEADLINE_S);
-        await requestSolve(models, round._id, { deadlineSeconds, keepBefore: round.keepBefore ?? now, moveBudgetMs: REPLAN_MOVE_BUDGET_MS }, REPLAN_PUBLISHER, solveId);
+        await requestSolve(
+          models,
+          round._id,
+          { deadlineSeconds, keepBefore: round.keepBefore ?? now, moveBudgetMs: REPLAN_MOVE_BUDGET_MS },
+          REPLAN_PUBLISHER,
+          solveId,
+        );
         this.options.onSolveRequested?.();
       } catch (error) {
         // The planner's own solve runs: ask again at the next pass.
@@ -242,7 +252,11 @@ export class ReplanWorker {
       await this.dropRound(round, 'another version was published while re-planning; re-planning again from it');
       return null;
     }
-    const [previous, replanned, plan] = await Promise.all([publishedRosterAt(models, round._id, round.baseVersion), loadRoster(models, solveId), getPlan(models, round._id)]);
+    const [previous, replanned, plan] = await Promise.all([
+      publishedRosterAt(models, round._id, round.baseVersion),
+      loadRoster(models, solveId),
+      getPlan(models, round._id),
+    ]);
     if (!previous) throw new Error(`plan ${round._id} has no version ${round.baseVersion}`);
     const publishBefore = new Date(now.getTime() + plan.spec.absencePolicy.publishFillInsWithinHours * 3_600_000);
     // What the solve kept as history is history for the split too.
@@ -260,7 +274,14 @@ export class ReplanWorker {
         assignments: split.assignments,
         gaps: split.gaps,
         pinConflicts: replanned.pinConflicts.filter((c) => pinned.has(`${c.pin.cadreId}|${c.pin.gateId}|${new Date(c.pin.start).getTime()}`)),
-        metrics: { ...replanned.metrics, placesFilled: split.assignments.length, notes: [...(replanned.metrics.notes ?? []), `fill-ins of re-plan ${solveId} for shifts starting before ${publishBefore.toISOString()}${split.heldBack ? '; the rest waits as its draft' : ''}`] },
+        metrics: {
+          ...replanned.metrics,
+          placesFilled: split.assignments.length,
+          notes: [
+            ...(replanned.metrics.notes ?? []),
+            `fill-ins of re-plan ${solveId} for shifts starting before ${publishBefore.toISOString()}${split.heldBack ? '; the rest waits as its draft' : ''}`,
+          ],
+        },
       }).catch((error: { code?: number }) => {
         if (error.code !== 11000) throw error; // stored before a crash: the same roster
       });
@@ -289,14 +310,22 @@ export class ReplanWorker {
         replanFaultPoint('replan:after-publish');
       }
     }
-    const result: ReplanResult = { planId: round._id, solveId: round.solveId as string, publishedVersion: round.publishId ? version : null, draftSolveId: round.draftSolveId };
+    const result: ReplanResult = {
+      planId: round._id,
+      solveId: round.solveId as string,
+      publishedVersion: round.publishId ? version : null,
+      draftSolveId: round.draftSolveId,
+    };
     for (const id of round.absenceIds) {
       const report = await models.AbsenceReport.findOne({ _id: id }, { replanResults: 1 }).lean<Pick<ReportDoc, 'replanResults'>>();
       if (!report || (report.replanResults ?? []).some((r) => r.solveId === result.solveId)) continue;
       await models.AbsenceReport.updateOne({ _id: id }, { $push: { replanResults: result } });
     }
     await models.Replan.updateOne({ _id: round._id }, { $set: { phase: 'idle', endedAtVersion: version, failures: 0 } });
-    this.logger.info({ planId: round._id, absences: round.absenceIds.length, version: result.publishedVersion, draft: result.draftSolveId }, 'absence re-plan done');
+    this.logger.info(
+      { planId: round._id, absences: round.absenceIds.length, version: result.publishedVersion, draft: result.draftSolveId },
+      'absence re-plan done',
+    );
   }
 
   /** The round ends without a result; its absences stay pending and start a new one. */

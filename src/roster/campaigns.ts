@@ -49,9 +49,16 @@ export async function updateCampaign(models: Models, id: string, change: { name?
   const campaign = await getCampaign(models, id);
   const spec = change.spec ? parseCampaignSpec({ ...campaign.spec, ...change.spec }) : campaign.spec;
   if (spec.start > campaign.spec.start) {
-    const members = await models.Plan.find({ 'spec.campaignId': id }, { _id: 1, spec: 1, origin: 1 }).lean<{ _id: string; spec: { start: string }; origin?: string }[]>();
+    const members = await models.Plan.find({ 'spec.campaignId': id }, { _id: 1, spec: 1, origin: 1 }).lean<
+      { _id: string; spec: { start: string }; origin?: string }[]
+    >();
     const early = members.find((p) => (p.origin ?? p.spec.start) < spec.start);
-    if (early) throw new AppError('validation_failed', `plan "${early._id}" starts on ${early.origin ?? early.spec.start}, before ${spec.start}: a campaign starts no later than its plans`, { problems: [{ field: 'start', message: 'after a plan of the campaign starts' }] });
+    if (early)
+      throw new AppError(
+        'validation_failed',
+        `plan "${early._id}" starts on ${early.origin ?? early.spec.start}, before ${spec.start}: a campaign starts no later than its plans`,
+        { problems: [{ field: 'start', message: 'after a plan of the campaign starts' }] },
+      );
   }
   await withDocLock(`campaign:${id}`, () => models.Campaign.updateOne({ _id: id }, { $set: { name: change.name ?? campaign.name, spec } }));
   return getCampaign(models, id);
@@ -62,7 +69,10 @@ export async function campaignForPlan(models: Models, campaignId: string, planSt
   const doc = await models.Campaign.findOne({ _id: campaignId }).lean<CampaignDoc>();
   if (!doc) throw new AppError('validation_failed', `no campaign "${campaignId}"`, { problems: [{ field: 'campaignId', message: 'no such campaign' }] });
   const campaign = toCampaign(doc);
-  if (planStart < campaign.spec.start) throw new AppError('validation_failed', `the plan starts on ${planStart}, before its campaign (${campaign.spec.start})`, { problems: [{ field: 'start', message: `before the campaign's start ${campaign.spec.start}` }] });
+  if (planStart < campaign.spec.start)
+    throw new AppError('validation_failed', `the plan starts on ${planStart}, before its campaign (${campaign.spec.start})`, {
+      problems: [{ field: 'start', message: `before the campaign's start ${campaign.spec.start}` }],
+    });
   return campaign;
 }
 

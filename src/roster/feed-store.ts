@@ -72,7 +72,10 @@ export async function readFeed(models: Models, kind: FeedKind, subject: string):
   // A publish may retire the generation between reading the pointer and the feed: re-read.
   const cache = feedCacheFor(models);
   for (let attempt = 0; attempt < 3; attempt++) {
-    const live = await cache.liveGeneration(async () => (await liveState(models)).gen, (gen) => liveFeedMap(models, gen));
+    const live = await cache.liveGeneration(
+      async () => (await liveState(models)).gen,
+      (gen) => liveFeedMap(models, gen),
+    );
     const key = `${kind}:${subject}`;
     if (live.map && !live.map.has(key)) break; // never rendered: nobody rostered it
     const id = feedDocId(live, key);
@@ -166,7 +169,11 @@ export async function renderNextGeneration(models: Models, input: GenerationInpu
 }
 
 /** People and villages whose feeds a publish must render again (see renderNextGeneration). */
-export function touchedFeeds(previous: PublishedRoster | null, current: PublishedRoster, gatesById: ReadonlyMap<string, Gate>): { cadreIds: Set<string>; villages: Set<string> } {
+export function touchedFeeds(
+  previous: PublishedRoster | null,
+  current: PublishedRoster,
+  gatesById: ReadonlyMap<string, Gate>,
+): { cadreIds: Set<string>; villages: Set<string> } {
   const both = [previous, current].filter((r): r is PublishedRoster => r !== null);
   const villageOf = (gateId: string): string | undefined => gatesById.get(gateId)?.village;
   if (!previous || namesChanged(previous, current)) {
@@ -236,11 +243,13 @@ export async function liveMapOf(models: Models, gen: number): Promise<Map<string
 /** Feed documents no generation from `map` on points at (older documents of re-rendered feeds, and anything older). */
 export async function staleFeedIds(models: Models, map: ReadonlyMap<string, number>, liveGen: number): Promise<string[]> {
   const ids = await models.Feed.find({ gen: { $lte: liveGen } }, { _id: 1 }).lean<{ _id: string }[]>();
-  return ids.map(({ _id }) => _id).filter((id) => {
-    const key = feedKeyOf(id);
-    const gen = map.get(key);
-    return gen === undefined || id !== feedId(gen, key);
-  });
+  return ids
+    .map(({ _id }) => _id)
+    .filter((id) => {
+      const key = feedKeyOf(id);
+      const gen = map.get(key);
+      return gen === undefined || id !== feedId(gen, key);
+    });
 }
 
 interface LiveFeed extends FeedState {
@@ -270,7 +279,15 @@ async function liveFeedStates(models: Models, map: ReadonlyMap<string, number>, 
   return out;
 }
 
-function feedDoc(gen: number, key: string, ics: string, states: Map<string, EventState>, previous: FeedState | undefined, publishedAt: Date, rendered: Map<string, LiveFeed>): object {
+function feedDoc(
+  gen: number,
+  key: string,
+  ics: string,
+  states: Map<string, EventState>,
+  previous: FeedState | undefined,
+  publishedAt: Date,
+  rendered: Map<string, LiveFeed>,
+): object {
   const { etag, lastModified } = nextFeedState(previous, ics, publishedAt);
   rendered.set(feedId(gen, key), { etag, lastModified, states });
   return { _id: feedId(gen, key), gen, ics, etag, lastModified, states: JSON.stringify([...states.values()]) };

@@ -14,7 +14,10 @@ export interface LiveState {
 
 export async function liveState(models: Models): Promise<LiveState> {
   // Generations committed before the feed map had its own document still carry it: leave it out.
-  const [doc] = await models.Generation.find({}, { feedKeys: 0, feedGens: 0 }).sort({ _id: -1 }).limit(1).lean<{ _id: number; versions: Record<string, number> }[]>();
+  const [doc] = await models.Generation.find({}, { feedKeys: 0, feedGens: 0 })
+    .sort({ _id: -1 })
+    .limit(1)
+    .lean<{ _id: number; versions: Record<string, number> }[]>();
   return doc ? { gen: doc._id, versions: doc.versions ?? {} } : { gen: 0, versions: {} };
 }
 

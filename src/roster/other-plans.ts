@@ -15,7 +15,10 @@ export interface DoubleBooking {
  * A roster solved before the other plan was published can have them; publishing it would
  * put one person at two gates at once.
  */
-export function doubleBookings(assignments: readonly { cadreId: string; start: Date; end: Date }[], others: readonly { planId: string; assignments: readonly { cadreId: string; start: Date; end: Date }[] }[]): DoubleBooking[] {
+export function doubleBookings(
+  assignments: readonly { cadreId: string; start: Date; end: Date }[],
+  others: readonly { planId: string; assignments: readonly { cadreId: string; start: Date; end: Date }[] }[],
+): DoubleBooking[] {
   const elsewhere = new Map<string, { start: number; end: number; planId: string }[]>();
   for (const other of others) {
     for (const a of other.assignments) {

@@ -5,7 +5,17 @@
 import { randomBytes } from 'node:crypto';
 import { withDocLock } from '../db/doc-lock.js';
 import type { Models } from '../db/models.js';
-import { ABSENCE_POLICY_DEFAULTS, OPEN_SHIFT_POLICY_DEFAULTS, ROLL_POLICY_DEFAULTS, planSpecSchema, type AbsencePolicy, type OpenShiftPolicy, type PlanSpec, type PlanSpecInput, type RollPolicy } from '../domain/plan.js';
+import {
+  ABSENCE_POLICY_DEFAULTS,
+  OPEN_SHIFT_POLICY_DEFAULTS,
+  ROLL_POLICY_DEFAULTS,
+  planSpecSchema,
+  type AbsencePolicy,
+  type OpenShiftPolicy,
+  type PlanSpec,
+  type PlanSpecInput,
+  type RollPolicy,
+} from '../domain/plan.js';
 import { addDays, formatClock, localInstant, parseClock } from '../domain/time.js';
 import { AppError, fieldProblemsOf } from '../errors.js';
 import { campaignForPlan } from './campaigns.js';
@@ -85,7 +95,8 @@ export async function updatePlan(models: Models, id: string, change: { name?: st
       })
     : plan.spec;
   // The plan's days so far (from its origin) must lie inside the campaign it joins.
-  if (spec.campaignId && (spec.campaignId !== plan.spec.campaignId || spec.start !== plan.spec.start)) await campaignForPlan(models, spec.campaignId, spec.start < plan.origin ? spec.start : plan.origin);
+  if (spec.campaignId && (spec.campaignId !== plan.spec.campaignId || spec.start !== plan.spec.start))
+    await campaignForPlan(models, spec.campaignId, spec.start < plan.origin ? spec.start : plan.origin);
   await withDocLock(`plan:${id}`, () => models.Plan.updateOne({ _id: id }, { $set: { name: change.name ?? plan.name, spec } }));
   return getPlan(models, id);
 }
@@ -96,7 +107,10 @@ export async function addPin(models: Models, planId: string, pin: Pin): Promise<
   if (!gate) throw new AppError('validation_failed', `no gate "${pin.gateId}"`);
   if (!cadre) throw new AppError('validation_failed', `no person "${pin.cadreId}"`);
   if (!isShiftStart(plan.spec, pin.start)) {
-    throw new AppError('validation_failed', `the pin's start is not the start of a shift of this plan: shifts start at ${shiftClockTimes(plan.spec).join(', ')} local time (${plan.spec.timezone}) on ${plan.spec.start} and the ${plan.spec.days - 1} days after`);
+    throw new AppError(
+      'validation_failed',
+      `the pin's start is not the start of a shift of this plan: shifts start at ${shiftClockTimes(plan.spec).join(', ')} local time (${plan.spec.timezone}) on ${plan.spec.start} and the ${plan.spec.days - 1} days after`,
+    );
   }
   if (plan.pins.some((p) => samePin(p, pin))) return plan;
   await withDocLock(`plan:${planId}`, () => models.Plan.updateOne({ _id: planId }, { $push: { pins: pin } }));
@@ -106,7 +120,9 @@ export async function addPin(models: Models, planId: string, pin: Pin): Promise<
 export async function removePin(models: Models, planId: string, pin: Pin): Promise<Plan> {
   const plan = await getPlan(models, planId);
   if (!plan.pins.some((p) => samePin(p, pin))) throw new AppError('not_found', 'no such pin on this plan');
-  await withDocLock(`plan:${planId}`, () => models.Plan.updateOne({ _id: planId }, { $pull: { pins: { cadreId: pin.cadreId, gateId: pin.gateId, start: pin.start } } }));
+  await withDocLock(`plan:${planId}`, () =>
+    models.Plan.updateOne({ _id: planId }, { $pull: { pins: { cadreId: pin.cadreId, gateId: pin.gateId, start: pin.start } } }),
+  );
   return getPlan(models, planId);
 }
 
@@ -157,7 +173,13 @@ function toPlan(doc: PlanDoc, activeSolveId: string | null): Plan {
     id: doc._id,
     name: doc.name,
     // Plans stored before a field existed get its default (e.g. absencePolicy).
-    spec: { campaignId: null, ...doc.spec, absencePolicy: { ...ABSENCE_POLICY_DEFAULTS, ...doc.spec?.absencePolicy }, rollPolicy: { ...ROLL_POLICY_DEFAULTS, ...doc.spec?.rollPolicy }, openShiftPolicy: { ...OPEN_SHIFT_POLICY_DEFAULTS, ...doc.spec?.openShiftPolicy } },
+    spec: {
+      campaignId: null,
+      ...doc.spec,
+      absencePolicy: { ...ABSENCE_POLICY_DEFAULTS, ...doc.spec?.absencePolicy },
+      rollPolicy: { ...ROLL_POLICY_DEFAULTS, ...doc.spec?.rollPolicy },
+      openShiftPolicy: { ...OPEN_SHIFT_POLICY_DEFAULTS, ...doc.spec?.openShiftPolicy },
+    },
     pins: (doc.pins ?? []).map((p) => ({ cadreId: p.cadreId, gateId: p.gateId, start: new Date(p.start) })),
     publishedVersion: doc.publishedVersion ?? null,
     origin: doc.origin ?? doc.spec.start,

@@ -251,7 +251,10 @@ async function adoptLegacyPointers(models: Models): Promise<void> {
 }
 
 function refuseDoubleBookings(current: PublishedRoster, rosters: PublishedRoster[]): void {
-  const clashes = doubleBookings(current.assignments, rosters.filter((r) => r.planId !== current.planId));
+  const clashes = doubleBookings(
+    current.assignments,
+    rosters.filter((r) => r.planId !== current.planId),
+  );
   if (clashes.length === 0) return;
   throw new AppError(
     'conflict',

@@ -109,7 +109,13 @@ export async function publishedRosterAt(models: Models, planId: string, version:
 async function readPublishedRoster(models: Models, planId: string, version: number): Promise<PublishedRoster | null> {
   const doc = await models.Publication.findOne({ _id: `${planId}:${version}` }).lean<Publication>();
   if (!doc) return null;
-  const publication: Publication = { planId: doc.planId, version: doc.version, solveId: doc.solveId, publishedAt: doc.publishedAt, publishedBy: doc.publishedBy };
+  const publication: Publication = {
+    planId: doc.planId,
+    version: doc.version,
+    solveId: doc.solveId,
+    publishedAt: doc.publishedAt,
+    publishedBy: doc.publishedBy,
+  };
   return { ...(await loadRoster(models, doc.solveId)), publication };
 }
 

@@ -11,15 +11,7 @@ import type { Cadre, Gate, Role } from '../domain/types.js';
 import { isoWithOffset } from '../domain/time.js';
 import type { SolveMetrics } from '../solver/index.js';
 import { AppError } from '../errors.js';
-import {
-  dailyReport,
-  filterRoster,
-  gapsToCsv,
-  rosterDiff,
-  rosterToCsv,
-  type RosterDiff,
-  type RosterFilter,
-} from './views/index.js';
+import { dailyReport, filterRoster, gapsToCsv, rosterDiff, rosterToCsv, type RosterDiff, type RosterFilter } from './views/index.js';
 import { loadRoster, publishedRoster, requirePublished, type PublishedRoster, type StoredRoster } from './publish.js';
 import type { DailyReport } from './views/daily-report.js';
 
@@ -110,10 +102,22 @@ export function scopedRosterView(roster: PublishedRoster, principal: Principal, 
 }
 
 /** A solve's draft roster: planners only (checked by the route). */
-export async function readDraftRoster(models: Models, solveId: string, query: VillagesQuery): Promise<{ view: RosterView; csv: () => string; gapsCsv: () => string }> {
+export async function readDraftRoster(
+  models: Models,
+  solveId: string,
+  query: VillagesQuery,
+): Promise<{ view: RosterView; csv: () => string; gapsCsv: () => string }> {
   const roster = await loadRoster(models, solveId);
   const rows = filterRoster(roster, gateIndex(roster), query);
-  const view: RosterView = { planId: roster.planId, version: null, solveId, publishedAt: null, timezone: roster.timezone, ...toViews(roster, rows), ...plannerFigures(roster) };
+  const view: RosterView = {
+    planId: roster.planId,
+    version: null,
+    solveId,
+    publishedAt: null,
+    timezone: roster.timezone,
+    ...toViews(roster, rows),
+    ...plannerFigures(roster),
+  };
   return { view, ...csvOf(roster, rows) };
 }
 
@@ -121,7 +125,13 @@ export async function readDraftRoster(models: Models, solveId: string, query: Vi
  * The daily report of a published version in the caller's scope, with the roster and gates it
  * counted (src/ground/grounded-read.ts adds the ground's figures).
  */
-export async function readDailyReport(models: Models, principal: Principal, planId: string, date: string, version?: number): Promise<{ roster: PublishedRoster; gates: Gate[]; report: DailyReport }> {
+export async function readDailyReport(
+  models: Models,
+  principal: Principal,
+  planId: string,
+  date: string,
+  version?: number,
+): Promise<{ roster: PublishedRoster; gates: Gate[]; report: DailyReport }> {
   if (principal.role !== 'planner' && principal.role !== 'village_head') throw new AppError('forbidden', 'the daily report is for planners and village heads');
   const roster = await requirePublished(models, planId, version);
   const rows = scoped(roster, principal, {});
@@ -168,11 +178,34 @@ function toViews(roster: StoredRoster, rows: { assignments: Assignment[]; gaps: 
     assignments: rows.assignments.map((a) => {
       const gate = gates.get(a.gateId);
       const cadre = cadres.get(a.cadreId);
-      return { cadreId: a.cadreId, cadreName: cadre?.name ?? '', role: cadre?.role ?? '', gateId: a.gateId, gateName: gate?.name ?? '', village: gate?.village ?? '', town: gate?.town ?? '', start: at(a.start), end: at(a.end), pinned: a.pinned };
+      return {
+        cadreId: a.cadreId,
+        cadreName: cadre?.name ?? '',
+        role: cadre?.role ?? '',
+        gateId: a.gateId,
+        gateName: gate?.name ?? '',
+        village: gate?.village ?? '',
+        town: gate?.town ?? '',
+        start: at(a.start),
+        end: at(a.end),
+        pinned: a.pinned,
+      };
     }),
     gaps: rows.gaps.map((g) => {
       const gate = gates.get(g.gateId);
-      return { gateId: g.gateId, gateName: gate?.name ?? '', village: gate?.village ?? '', town: gate?.town ?? '', start: at(g.start), end: at(g.end), needed: g.needed, filled: g.filled, reason: g.reason, detail: g.detail, detailZh: g.detailZh };
+      return {
+        gateId: g.gateId,
+        gateName: gate?.name ?? '',
+        village: gate?.village ?? '',
+        town: gate?.town ?? '',
+        start: at(g.start),
+        end: at(g.end),
+        needed: g.needed,
+        filled: g.filled,
+        reason: g.reason,
+        detail: g.detail,
+        detailZh: g.detailZh,
+      };
     }),
   };
 }

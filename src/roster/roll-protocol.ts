@@ -103,13 +103,28 @@ export function rolledHorizon(spec: Plan['spec'], now: Date, how: { extend: numb
   const start = spec.start > today ? spec.start : today;
   const end = 'extend' in how ? addDays(spec.start, spec.days + how.extend) : addDays(start, spec.days);
   const days = daysBetween(start, end);
-  if (days < 1) throw new AppError('validation_failed', `the plan ended on ${addDays(spec.start, spec.days - 1)}: roll it by at least ${daysBetween(addDays(spec.start, spec.days), today) + 1} days`, { problems: [{ field: 'days', message: 'too few to reach today' }] });
-  if (days > 31) throw new AppError('validation_failed', `a plan covers at most 31 days; this roll would make it ${days} (from ${start})`, { problems: [{ field: 'days', message: 'more than 31 days from today' }] });
+  if (days < 1)
+    throw new AppError(
+      'validation_failed',
+      `the plan ended on ${addDays(spec.start, spec.days - 1)}: roll it by at least ${daysBetween(addDays(spec.start, spec.days), today) + 1} days`,
+      { problems: [{ field: 'days', message: 'too few to reach today' }] },
+    );
+  if (days > 31)
+    throw new AppError('validation_failed', `a plan covers at most 31 days; this roll would make it ${days} (from ${start})`, {
+      problems: [{ field: 'days', message: 'more than 31 days from today' }],
+    });
   return { start, days };
 }
 
 /** Starts a roll (steps 1-3); the worker (or the next request) carries it on. */
-export async function requestRoll(models: Models, planId: string, how: { extend: number } | { keepLength: true }, now: Date, requestedBy: string, onSolveRequested?: () => void): Promise<RollRound> {
+export async function requestRoll(
+  models: Models,
+  planId: string,
+  how: { extend: number } | { keepLength: true },
+  now: Date,
+  requestedBy: string,
+  onSolveRequested?: () => void,
+): Promise<RollRound> {
   const plan = await getPlan(models, planId);
   const to = rolledHorizon(plan.spec, now, how);
   const baseVersion = (await liveState(models)).versions[planId] ?? null;
@@ -212,7 +227,12 @@ async function publishing(models: Models, round: RollRound): Promise<RollRound> 
   const live = current === null ? null : await models.Publication.findOne({ _id: `${round.planId}:${current}` }, { solveId: 1 }).lean<{ solveId: string }>();
   if (live?.solveId === solveId) return end(models, round, { publishedVersion: current, draftSolveId: null, error: null });
   if (current !== round.baseVersion) {
-    if (round.resolves >= MAX_RESOLVES) return end(models, round, { publishedVersion: null, draftSolveId: solveId, error: 'other versions kept being published while rolling; the roll waits as a draft' });
+    if (round.resolves >= MAX_RESOLVES)
+      return end(models, round, {
+        publishedVersion: null,
+        draftSolveId: solveId,
+        error: 'other versions kept being published while rolling; the roll waits as a draft',
+      });
     // Solve again from what is published now, so the roll never undoes it.
     const again: RollRound = { ...round, phase: 'solving', solveId: newSolveId(), baseVersion: current, resolves: round.resolves + 1 };
     await writeRound(models, again);
@@ -317,11 +337,17 @@ export class RollWorker {
       if (last?.dailyOn === today || (last && last.phase !== 'idle')) continue;
       const keep = rolledHorizon(plan.spec, now, { keepLength: true });
       // Record the day first: a roll that cannot start (nothing to move, a conflict) is not retried all day.
-      await models.Roll.updateOne({ _id: plan.id }, { $set: last ? { dailyOn: today } : { dailyOn: today, phase: 'idle', publish: plan.spec.rollPolicy.publish } }, { upsert: true });
+      await models.Roll.updateOne(
+        { _id: plan.id },
+        { $set: last ? { dailyOn: today } : { dailyOn: today, phase: 'idle', publish: plan.spec.rollPolicy.publish } },
+        { upsert: true },
+      );
       if (keep.start === plan.spec.start && keep.days === plan.spec.days) continue;
-      await requestRoll(models, plan.id, { keepLength: true }, now, `daily at ${formatClock(parseClock(at) ?? 0)}`, this.options.onSolveRequested).catch((error: unknown) => {
-        this.logger.warn({ err: error, planId: plan.id }, 'daily roll could not start');
-      });
+      await requestRoll(models, plan.id, { keepLength: true }, now, `daily at ${formatClock(parseClock(at) ?? 0)}`, this.options.onSolveRequested).catch(
+        (error: unknown) => {
+          this.logger.warn({ err: error, planId: plan.id }, 'daily roll could not start');
+        },
+      );
     }
   }
 

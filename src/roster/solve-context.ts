@@ -62,14 +62,21 @@ export async function solveSurroundings(models: Models, plan: { id: string; spec
     offered: own?.offered ? ledgerBefore(own.offered, plan.spec.start) : null,
   };
   const previous = own?.assignments.filter((a) => new Date(a.start).getTime() >= from);
-  const fixedDuty: FixedDuty[] = [...history.assignments, ...live.filter((r) => r.planId !== plan.id).flatMap((r) => r.assignments)].map(({ cadreId, start, end }) => ({ cadreId, start: new Date(start), end: new Date(end) }));
+  const fixedDuty: FixedDuty[] = [...history.assignments, ...live.filter((r) => r.planId !== plan.id).flatMap((r) => r.assignments)].map(
+    ({ cadreId, start, end }) => ({ cadreId, start: new Date(start), end: new Date(end) }),
+  );
   const campaignId = plan.spec.campaignId;
   if (!campaignId) return { context: { fixedDuty, weekAnchor: plan.origin }, previous, history };
 
   const campaign = await getCampaign(models, campaignId);
   const members = new Set((await models.Plan.find({ 'spec.campaignId': campaignId }, { _id: 1 }).lean<{ _id: string }[]>()).map((p) => p._id));
   members.add(plan.id);
-  const prior = campaignToDate(plan.spec, campaign, history, live.filter((r) => r.planId !== plan.id && members.has(r.planId)));
+  const prior = campaignToDate(
+    plan.spec,
+    campaign,
+    history,
+    live.filter((r) => r.planId !== plan.id && members.has(r.planId)),
+  );
   return { context: { fixedDuty, weekAnchor: campaign.spec.start, prior }, previous, history };
 }
 
@@ -91,7 +98,10 @@ function campaignToDate(spec: PlanSpec, campaign: Campaign, history: PlanHistory
     timezone: spec.timezone,
     until: horizonEnd(spec).getTime(),
     offeredBefore: spec.start,
-    rosters: [{ assignments: history.assignments, offered: history.offered }, ...others.map((r) => ({ assignments: r.assignments, offered: r.offered ?? null }))],
+    rosters: [
+      { assignments: history.assignments, offered: history.offered },
+      ...others.map((r) => ({ assignments: r.assignments, offered: r.offered ?? null })),
+    ],
   });
   // The solver counts weeks from the plan's first 7-day block of the campaign.
   const firstBlock = Math.floor(daysBetween(campaign.spec.start, spec.start) / 7);

@@ -272,7 +272,9 @@ export class SolveWorker {
 
   /** The oldest solve that is queued, or running under a lease nobody holds any more. */
   private async take(): Promise<{ job: SolveDoc; lease: Lease } | null> {
-    const candidates = await this.models.Solve.find({ status: { $in: ['queued', 'running'] } }, { _id: 1 }).sort({ createdAt: 1 }).lean<{ _id: string }[]>();
+    const candidates = await this.models.Solve.find({ status: { $in: ['queued', 'running'] } }, { _id: 1 })
+      .sort({ createdAt: 1 })
+      .lean<{ _id: string }[]>();
     for (const { _id } of candidates) {
       const taken = await acquireLease(this.models, `solve:${_id}`, { ttlMs: SOLVE_LEASE_TTL_MS, owner: this.id });
       if (!taken.ok) continue;
@@ -331,15 +333,23 @@ export class SolveWorker {
     const snapshotRead = Date.now();
     const { context, previous, history } = await solveSurroundings(models, plan);
     const contextRead = Date.now();
-    await withDocLock(`solve:${solveId}`, () => models.Solve.updateOne(
-      { _id: solveId },
-      {
-        $set: {
-          snapshot: { gates: snapshot.gates.length, cadres: snapshot.cadres.length, windows: snapshot.availability.length, pins: plan.pins.length, previousAssignments: previous?.length ?? 0 },
-          progress: { phase: 'solving', fraction: 0.05 },
+    await withDocLock(`solve:${solveId}`, () =>
+      models.Solve.updateOne(
+        { _id: solveId },
+        {
+          $set: {
+            snapshot: {
+              gates: snapshot.gates.length,
+              cadres: snapshot.cadres.length,
+              windows: snapshot.availability.length,
+              pins: plan.pins.length,
+              previousAssignments: previous?.length ?? 0,
+            },
+            progress: { phase: 'solving', fraction: 0.05 },
+          },
         },
-      },
-    ));
+      ),
+    );
     let lastWrite = 0;
     let solved = false;
     // Pins before the horizon (a roll moved it) are history, kept as published.

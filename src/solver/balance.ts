@@ -57,7 +57,12 @@ export function countFixableImbalances(state: RosterState, w: Float64Array): num
  * where it costs no hours fairness. `movable` limits which people may be touched (re-plan).
  * `converged` is false when the deadline stopped it first.
  */
-export function balance(state: RosterState, w: Float64Array, movable: (p: number) => boolean = () => true, deadlineAt = Infinity): { moves: number; converged: boolean } {
+export function balance(
+  state: RosterState,
+  w: Float64Array,
+  movable: (p: number) => boolean = () => true,
+  deadlineAt = Infinity,
+): { moves: number; converged: boolean } {
   const P = state.inst.people.length;
   let moves = 0;
   for (let pass = 0; pass < 50 && Date.now() < deadlineAt; pass++) {
@@ -90,8 +95,7 @@ function balanceNights(state: RosterState, w: Float64Array, movable: (p: number)
     if (!movable(p) || (state.nights[p] ?? 0) < 1 || state.nightsToDate(p) < 2) continue;
     for (const s of state.slotsOf(p)) {
       if (inst.slotNight[s] === null || state.pinned.has(p * S + s)) continue;
-      const fewerNights = (q: number) =>
-        movable(q) && state.nightsToDate(q) + 2 <= state.nightsToDate(p) + 1e-9 && costChange(state, w, p, q) <= 1e-9;
+      const fewerNights = (q: number) => movable(q) && state.nightsToDate(q) + 2 <= state.nightsToDate(p) + 1e-9 && costChange(state, w, p, q) <= 1e-9;
       if (handOver(state, p, s, fewerNights)) moved++;
     }
   }

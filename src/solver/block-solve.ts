@@ -93,7 +93,13 @@ export async function solveBlock(inst: Instance, block: Block, engine: LpEngine,
   const m = buildBlockModel(inst, block, groups);
   const model = m.builder.model;
   const integers = model.variables.reduce((n, v) => n + (v.integer ? 1 : 0), 0);
-  const answer = (values: Float64Array, provenCoverage: number | null, provenLeadShort: number | null, status: BlockSolution['status'], solves: number): BlockSolution => {
+  const answer = (
+    values: Float64Array,
+    provenCoverage: number | null,
+    provenLeadShort: number | null,
+    status: BlockSolution['status'],
+    solves: number,
+  ): BlockSolution => {
     const placements = disaggregate(inst, block, groups, m, values);
     return { placements, filled: placements.length, provenCoverage, provenLeadShort, status, solves };
   };
@@ -114,7 +120,8 @@ export async function solveBlock(inst: Instance, block: Block, engine: LpEngine,
     if (lp) {
       const cap = Math.floor(lp.objective + 1e-6);
       const coverageOnly = opts.coverageOnly ?? false;
-      if (cap <= opts.certifyAt && coverageOnly && (m.leadShort.size === 0 || opts.leadsMet)) return { placements: [], filled: 0, provenCoverage: opts.certifyAt, provenLeadShort: null, status: 'certified', solves };
+      if (cap <= opts.certifyAt && coverageOnly && (m.leadShort.size === 0 || opts.leadsMet))
+        return { placements: [], filled: 0, provenCoverage: opts.certifyAt, provenLeadShort: null, status: 'certified', solves };
       // The caller's places are the most there are: only its leads remain to be proven.
       if (cap <= opts.certifyAt && coverageOnly) placesKept = opts.certifyAt;
       // Among the LP points with `cap` places, the one closest to the caller's roster: rounding
@@ -155,7 +162,8 @@ export async function solveBlock(inst: Instance, block: Block, engine: LpEngine,
     // Shortfalls are counts: the relaxation's minimum, rounded up, bounds every roster keeping
     // the places; gate-shifts the block cannot staff at all are shortfalls whatever it does.
     const fewest = lp ? Math.ceil(-lp.objective - 1e-6) + unstaffable : -1;
-    if (fewest >= opts.leadCertifyAt) return { placements: [], filled: 0, provenCoverage: placesKept ?? null, provenLeadShort: opts.leadCertifyAt, status: 'certified', solves };
+    if (fewest >= opts.leadCertifyAt)
+      return { placements: [], filled: 0, provenCoverage: placesKept ?? null, provenLeadShort: opts.leadCertifyAt, status: 'certified', solves };
     if (lp && opts.incumbent) {
       const sub = await neighbourhood(engine, model, m, leadObjective(m), lp.values, worksOf(inst, opts.incumbent), opts.deadlineAt);
       solves++;
@@ -167,11 +175,12 @@ export async function solveBlock(inst: Instance, block: Block, engine: LpEngine,
   // unless coverage only. (Places and leads in one weighted objective took 3-6x as long as
   // places alone on short-handed villages: the weights blur the LP bound.)
   const leads = m.leadShort.size > 0 ? [{ name: 'lead', costs: leadObjective(m) }] : [];
-  const stages: { name: string; costs: Costs }[] = opts.leadsOnly || placesKept !== undefined
-    ? [...leads]
-    : block.previous
-    ? [{ name: 'coverage', costs: placesObjective(m) }, { name: 'stability', costs: stabilityTerms(inst, block, m).costs }, ...leads]
-    : [{ name: 'coverage', costs: placesObjective(m) }, ...leads];
+  const stages: { name: string; costs: Costs }[] =
+    opts.leadsOnly || placesKept !== undefined
+      ? [...leads]
+      : block.previous
+        ? [{ name: 'coverage', costs: placesObjective(m) }, { name: 'stability', costs: stabilityTerms(inst, block, m).costs }, ...leads]
+        : [{ name: 'coverage', costs: placesObjective(m) }, ...leads];
   if (!opts.coverageOnly) stages.push({ name: 'fairness', costs: fairnessTerms(inst, block, m, opts.fairness) });
   let best: Float64Array | null = null;
   let status: BlockSolution['status'] = 'optimal';
@@ -209,7 +218,8 @@ export async function solveBlock(inst: Instance, block: Block, engine: LpEngine,
     if (stage.name === 'coverage') provenCoverage = countZ(m.z, solution);
     // The caller proves leads its cheaper ways first (repair, floors, the lead LP) and runs
     // the leads MILP only if those fall short.
-    if (stage.name === 'coverage' && opts.leadsByCaller && stages[i + 1]?.name === 'lead') return answer(solution.values, provenCoverage, null, 'placesProven', solves);
+    if (stage.name === 'coverage' && opts.leadsByCaller && stages[i + 1]?.name === 'lead')
+      return answer(solution.values, provenCoverage, null, 'placesProven', solves);
     if (stage.name === 'lead') provenLeadShort = countZ(m.leadShort, solution) + unstaffable;
     if (i < stages.length - 1) fixStage(model, stage.costs, solution, stage.name);
   }
@@ -251,7 +261,15 @@ const NEIGHBOURHOOD_SHARE = 0.35;
  * restricted MILP is feasible (the incumbent is in it) and typically a small fraction of the
  * block. Returns its optimum, or null when it did not finish within its share of the time.
  */
-async function neighbourhood(engine: LpEngine, model: LpModel, m: BlockModel, costs: Costs, lpValues: Float64Array, works: ReadonlySet<number>, deadlineAt: number): Promise<LpSolution | null> {
+async function neighbourhood(
+  engine: LpEngine,
+  model: LpModel,
+  m: BlockModel,
+  costs: Costs,
+  lpValues: Float64Array,
+  works: ReadonlySet<number>,
+  deadlineAt: number,
+): Promise<LpSolution | null> {
   const variables = model.variables.map((v, i) => ({ ...v, cost: costs.get(i) ?? 0 }));
   for (const [key, v] of m.y) {
     const value = works.has(key) ? 1 : 0;
@@ -270,7 +288,14 @@ async function neighbourhood(engine: LpEngine, model: LpModel, m: BlockModel, co
  * optimum instead freed, on a town of night-heavy seed 1, thousands of person-slots the
  * neighbourhood then had to search; a roster a few places short needs far fewer changes.)
  */
-async function nearestRelaxation(engine: LpEngine, model: LpModel, m: BlockModel, cap: number, works: ReadonlySet<number>, deadlineAt: number): Promise<LpSolution | null> {
+async function nearestRelaxation(
+  engine: LpEngine,
+  model: LpModel,
+  m: BlockModel,
+  cap: number,
+  works: ReadonlySet<number>,
+  deadlineAt: number,
+): Promise<LpSolution | null> {
   const agreement: Costs = new Map();
   for (const [key, v] of m.y) agreement.set(v, works.has(key) ? 1 : -1);
   const z = [...m.z.values()];

@@ -83,7 +83,12 @@ export function villageBlocks(inst: Instance): { blocks: Block[]; spanners: numb
 /** One block holding everything: the monolithic model (benchmark comparison). */
 export function wholeBlock(inst: Instance): Block {
   const people = inst.people.flatMap((_, p) => ((inst.eligibleGates[p]?.length ?? 0) > 0 ? [p] : []));
-  return freshBlock(inst, 'district', people, inst.gates.map((_, g) => g));
+  return freshBlock(
+    inst,
+    'district',
+    people,
+    inst.gates.map((_, g) => g),
+  );
 }
 
 /** `people` over `gates` with the gates' whole need: nothing placed, pinned or previous. */

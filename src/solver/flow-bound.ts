@@ -32,7 +32,10 @@ class Dinic {
   }
   edge(a: number, b: number, c: number): void {
     if (c <= 0) return;
-    for (const [u, v, w] of [[a, b, c], [b, a, 0]] as const) {
+    for (const [u, v, w] of [
+      [a, b, c],
+      [b, a, 0],
+    ] as const) {
       this.to.push(v);
       this.cap.push(w);
       this.next.push(this.head[u] as number);

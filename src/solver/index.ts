@@ -49,7 +49,23 @@ import { villagesStage } from './stages/villages.js';
 import { districtStage, scopes, townsStage } from './stages/towns.js';
 import type { LowerBound, SolveInput, SolveOptions, SolveResult, StageTiming, UpperBound } from './types.js';
 
-export type { Pin, PinConflict, SolveInput, SolveOptions, SolveResult, SolveMetrics, PersonLoad, EngineName, LowerBound, StageTiming, SolveContext, FixedDuty, PriorLoad, LoadSpread, OfferedLedger } from './types.js';
+export type {
+  Pin,
+  PinConflict,
+  SolveInput,
+  SolveOptions,
+  SolveResult,
+  SolveMetrics,
+  PersonLoad,
+  EngineName,
+  LowerBound,
+  StageTiming,
+  SolveContext,
+  FixedDuty,
+  PriorLoad,
+  LoadSpread,
+  OfferedLedger,
+} from './types.js';
 
 const DEFAULT_DEADLINE_MS = 60_000;
 /** Time kept back from the deadline for the report (gaps, metrics), so the answer arrives on time. */
@@ -98,7 +114,10 @@ export async function solveRoster(input: SolveInput, options: SolveOptions = {})
     subproblems = 1;
     if (result.refused) ctx.notes.push(result.refused);
     if (result.timedOut) expired();
-    bound = { value: result.proven ?? flowBound(inst, block.people, block.gates), method: result.proven !== null ? 'monolithic coverage MILP optimum' : 'max-flow relaxation' };
+    bound = {
+      value: result.proven ?? flowBound(inst, block.people, block.gates),
+      method: result.proven !== null ? 'monolithic coverage MILP optimum' : 'max-flow relaxation',
+    };
     timed('monolithic');
   } else if (replan) {
     progress('re-plan', 0.1);
@@ -125,16 +144,28 @@ export async function solveRoster(input: SolveInput, options: SolveOptions = {})
     const flow = flowBound(inst, everyone, allGates);
     bound =
       districtBound < flow
-        ? { value: districtBound, method: `village maxima (${v.placeMilps} by coverage MILP, the rest by max-flow) + town coordination (${t.resolved} towns re-solved, ${t.proved} proven) + max-flow of district-wide people into town shortfalls` }
+        ? {
+            value: districtBound,
+            method: `village maxima (${v.placeMilps} by coverage MILP, the rest by max-flow) + town coordination (${t.resolved} towns re-solved, ${t.proved} proven) + max-flow of district-wide people into town shortfalls`,
+          }
         : { value: flow, method: 'max-flow relaxation (weekly and aligned-24 h caps, one gate per shift)' };
     // A village whose lead gates only its own cadres may lead keeps its own lead bound (valid
     // for any roster); the other villages share leads from outside (cadres who span villages),
     // and for those the max-flow of every lead into their lead gate-shifts is the bound. The
     // two sets of gates draw on disjoint leads, so the bounds add up.
-    const ownLeads = (b: (typeof blocks)[number]): boolean => b.gates.every((g) => !inst.gates[g]?.leadRequired || (inst.eligiblePeople[g] ?? []).every((p) => !outsideLeads.has(p)));
+    const ownLeads = (b: (typeof blocks)[number]): boolean =>
+      b.gates.every((g) => !inst.gates[g]?.leadRequired || (inst.eligiblePeople[g] ?? []).every((p) => !outsideLeads.has(p)));
     const ownLeadBound = blocks.filter(ownLeads).reduce((n, b) => n + (v.leadBound.get(b.name) ?? 0), 0);
-    const sharedLeadBound = leadFlowBound(inst, everyone, blocks.filter((b) => !ownLeads(b)).flatMap((b) => b.gates));
-    if (ownLeadBound + sharedLeadBound > leadBound.value) leadBound = { value: ownLeadBound + sharedLeadBound, method: `per village: max-flow of village cadres into lead gate-shifts, a leads-only MILP, or, where only the village's own people serve, the fewest leads given its maximum cover (so a bound among rosters of maximum cover; ${v.leadMilps} villages needed the engine for leads); where cadres from outside may lead, max-flow of every lead` };
+    const sharedLeadBound = leadFlowBound(
+      inst,
+      everyone,
+      blocks.filter((b) => !ownLeads(b)).flatMap((b) => b.gates),
+    );
+    if (ownLeadBound + sharedLeadBound > leadBound.value)
+      leadBound = {
+        value: ownLeadBound + sharedLeadBound,
+        method: `per village: max-flow of village cadres into lead gate-shifts, a leads-only MILP, or, where only the village's own people serve, the fewest leads given its maximum cover (so a bound among rosters of maximum cover; ${v.leadMilps} villages needed the engine for leads); where cadres from outside may lead, max-flow of every lead`,
+      };
     timed('bounds');
   }
 
@@ -189,7 +220,9 @@ export async function solveRoster(input: SolveInput, options: SolveOptions = {})
       changesVsPrevious: replan ? changes(input.previous ?? [], assignments, (a) => stillValid(inst, a)) : null,
       fixableImbalances: fixable,
       loadSpread: loadSpread(loads),
-      ...(withPrior ? { campaign: { loadSpread: loadSpread(toDate), hours: spread(toDate.map((l) => l.hours)), nights: spread(toDate.map((l) => l.nights)) } } : {}),
+      ...(withPrior
+        ? { campaign: { loadSpread: loadSpread(toDate), hours: spread(toDate.map((l) => l.hours)), nights: spread(toDate.map((l) => l.nights)) } }
+        : {}),
       leadShortfalls: leadShort,
       leadBound,
       solveMs: Date.now() - started,
@@ -219,7 +252,13 @@ function toAssignments(inst: Instance, state: RosterState): Assignment[] {
       const g = (state.gateAt[p * S + s] ?? 0) - 1;
       if (g < 0) continue;
       const start = inst.slotStart[s] as number;
-      out.push({ cadreId: c.id, gateId: inst.gates[g]?.id as string, start: new Date(start), end: new Date(start + inst.shiftMs), pinned: state.pinned.has(p * S + s) });
+      out.push({
+        cadreId: c.id,
+        gateId: inst.gates[g]?.id as string,
+        start: new Date(start),
+        end: new Date(start + inst.shiftMs),
+        pinned: state.pinned.has(p * S + s),
+      });
     }
   });
   return out;
@@ -232,4 +271,3 @@ function stillValid(inst: Instance, a: Assignment): boolean {
   const S = inst.slotCount;
   return (inst.avail[where.p * S + where.s] ?? 0) > 0 && (inst.eligibleGates[where.p] ?? []).includes(where.g) && (inst.need[where.g * S + where.s] ?? 0) > 0;
 }
-

@@ -211,7 +211,12 @@ export function buildInstance(plan: PlanSpec, gatesIn: Gate[], cadres: Cadre[], 
 }
 
 /** context.prior in this plan's units: hours worked become slots of its shift length. */
-function priorLoads(context: SolveContext, personIndex: Map<string, number>, people: number, shiftHours: number): Pick<Instance, 'hasPrior' | 'priorLoad' | 'priorNights' | 'priorOffered'> {
+function priorLoads(
+  context: SolveContext,
+  personIndex: Map<string, number>,
+  people: number,
+  shiftHours: number,
+): Pick<Instance, 'hasPrior' | 'priorLoad' | 'priorNights' | 'priorOffered'> {
   const priorLoad = new Float64Array(people);
   const priorNights = new Float64Array(people);
   const priorOffered = new Map<number, { week: number; hours: number }[]>();

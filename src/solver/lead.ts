@@ -13,7 +13,12 @@ import type { RosterState } from './roster-state.js';
 /** Who may be moved or placed at gate g (default: everyone who may serve it). */
 export type LeadCandidates = (g: number) => readonly number[];
 
-export function repairLeads(state: RosterState, gates: readonly number[] = state.inst.gates.map((_, g) => g), candidates?: LeadCandidates, deadlineAt = Infinity): number {
+export function repairLeads(
+  state: RosterState,
+  gates: readonly number[] = state.inst.gates.map((_, g) => g),
+  candidates?: LeadCandidates,
+  deadlineAt = Infinity,
+): number {
   const inst = state.inst;
   const of: LeadCandidates = candidates ?? ((g) => inst.eligiblePeople[g] ?? []);
   const S = inst.slotCount;

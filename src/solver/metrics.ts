@@ -49,7 +49,7 @@ export function offeredToDate(inst: Instance): Float64Array {
     for (const [w, n] of openSlotsByWeek(inst, p)) hours.set(w, (hours.get(w) ?? 0) + n * L);
     let total = 0;
     for (const h of hours.values()) total += Math.min(cap, h);
-    (out)[p] = total / L;
+    out[p] = total / L;
   });
   toDateCache.set(inst, out);
   return out;
@@ -161,7 +161,11 @@ export function loadSpread(rows: readonly { hours: number; offeredHours: number 
   const ratios = rows.filter((r) => r.offeredHours >= 24).map((r) => r.hours / r.offeredHours);
   const s = spread(ratios);
   const round = (x: number): number => Math.round(x * 1000) / 1000;
-  return { people: ratios.length, hoursPerOffered: { min: round(s.min), median: round(s.median), max: round(s.max) }, ratio: s.min > 0 ? round(s.max / s.min) : null };
+  return {
+    people: ratios.length,
+    hoursPerOffered: { min: round(s.min), median: round(s.median), max: round(s.max) },
+    ratio: s.min > 0 ? round(s.max / s.min) : null,
+  };
 }
 
 export function preferencesMet(inst: Instance, state: RosterState): { preferredShiftsWorked: number; preferredShiftsOffered: number } {
@@ -176,7 +180,11 @@ export function preferencesMet(inst: Instance, state: RosterState): { preferredS
 }
 
 /** Compare with the published roster: kept, removed, added, and people who lost or moved a shift they could have kept. */
-export function changes(previous: Assignment[], next: Assignment[], stillValid: (a: Assignment) => boolean): { kept: number; removed: number; added: number; otherPeopleChanged: number } {
+export function changes(
+  previous: Assignment[],
+  next: Assignment[],
+  stillValid: (a: Assignment) => boolean,
+): { kept: number; removed: number; added: number; otherPeopleChanged: number } {
   const key = (a: Assignment): string => `${a.cadreId}|${a.gateId}|${a.start.getTime()}`;
   const nextKeys = new Set(next.map(key));
   const prevKeys = new Set(previous.map(key));

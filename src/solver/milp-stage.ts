@@ -55,7 +55,14 @@ export interface MilpStageOptions {
   noFullModel?: readonly ('coverage' | 'lead')[];
 }
 
-export async function resolveWithMilp(inst: Instance, state: RosterState, people: readonly number[], gates: readonly number[], engine: LpEngine, opts: MilpStageOptions): Promise<MilpStageResult> {
+export async function resolveWithMilp(
+  inst: Instance,
+  state: RosterState,
+  people: readonly number[],
+  gates: readonly number[],
+  engine: LpEngine,
+  opts: MilpStageOptions,
+): Promise<MilpStageResult> {
   const S = inst.slotCount;
   const before: { p: number; g: number; s: number; pinned: boolean }[] = [];
   for (const p of people) {
@@ -114,7 +121,12 @@ export async function resolveWithMilp(inst: Instance, state: RosterState, people
     const floor = Math.max(opts.leadFloor ?? 0, leadFloor(inst, people, gates, block.leadPresent ?? []));
     let provenLeadShort: number | null = short <= floor ? short : null;
     if (provenLeadShort === null && Date.now() < opts.until) {
-      const r = await resolveWithMilp(inst, state, people, gates, engine, { until: opts.until, name: opts.name, placesKept: filled, ...(opts.noFullModel ? { noFullModel: opts.noFullModel } : {}) });
+      const r = await resolveWithMilp(inst, state, people, gates, engine, {
+        until: opts.until,
+        name: opts.name,
+        placesKept: filled,
+        ...(opts.noFullModel ? { noFullModel: opts.noFullModel } : {}),
+      });
       provenLeadShort = r.provenLeadShort;
     }
     return { proven: filled, provenLeadShort, filled, timedOut: false };

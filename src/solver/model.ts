@@ -69,6 +69,12 @@ export class ModelBuilder {
 
   /** Sum of vars (all coefficients 1) at most ub. */
   atMost(label: string, vars: number[], ub: number): void {
-    this.addRow(label, vars, vars.map(() => 1), -Infinity, ub);
+    this.addRow(
+      label,
+      vars,
+      vars.map(() => 1),
+      -Infinity,
+      ub,
+    );
   }
 }

@@ -83,7 +83,10 @@ export function fairnessTerms(inst: Instance, block: Block, m: BlockModel, mode:
   const most = new Map<number, number>();
   for (const [p, slots] of m.slotsOf) {
     const weeks = new Set(slots.map((s) => inst.slotWeek[s] ?? 0));
-    const cap = Math.min(slots.length, [...weeks].reduce((n, w) => n + weekCapOf(inst, p, w), 0));
+    const cap = Math.min(
+      slots.length,
+      [...weeks].reduce((n, w) => n + weekCapOf(inst, p, w), 0),
+    );
     most.set(p, cap);
     offered.set(p, inst.hasPrior ? (offeredToDate(inst)[p] ?? 0) : cap);
   }

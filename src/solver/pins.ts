@@ -54,8 +54,7 @@ export function applyPins(inst: Instance, state: RosterState, pins: Pin[]): PinC
     else if (EDGE_TEXT[inst.unavailReason[p * S + s] ?? 0]) {
       const [rule, text] = EDGE_TEXT[inst.unavailReason[p * S + s] ?? 0] as [string, string];
       fail(rule, `Pin of ${pin.cadreId} breaks a rule: ${text}.`);
-    }
-    else if (state.open(g, s) <= 0) fail('gateFull', `Gate ${pin.gateId} already has its ${inst.need[g * S + s]} people pinned in that shift.`);
+    } else if (state.open(g, s) <= 0) fail('gateFull', `Gate ${pin.gateId} already has its ${inst.need[g * S + s]} people pinned in that shift.`);
     else {
       const rule = state.refusal(p, s);
       if (rule !== null) fail(rule, `Pin of ${pin.cadreId} breaks a rule: ${RULE_TEXT[rule]}.`);

@@ -121,7 +121,13 @@ export function leadRows(inst: Instance, block: Block, m: BlockModel): void {
         const v = m.z.get((k * G + gi) * S + s);
         if (group.lead && v !== undefined) vars.push(v);
       });
-      m.builder.addRow(`lead:g${gi}:s${s}`, vars, vars.map(() => 1), 1, Infinity);
+      m.builder.addRow(
+        `lead:g${gi}:s${s}`,
+        vars,
+        vars.map(() => 1),
+        1,
+        Infinity,
+      );
     }
   });
 }
@@ -143,7 +149,12 @@ export function dayHoursRows(inst: Instance, m: BlockModel): void {
   for (const [p, slots] of m.slotsOf) {
     for (const edge of inst.edgeWindows.get(p) ?? []) {
       const inWindow = slots.filter((t) => t >= edge.from && t < edge.to);
-      if (inWindow.length > edge.cap) m.builder.atMost(`hours24hEdge:p${p}:s${edge.from}-${edge.to}`, inWindow.map((t) => m.y.get(p * S + t) as number), edge.cap);
+      if (inWindow.length > edge.cap)
+        m.builder.atMost(
+          `hours24hEdge:p${p}:s${edge.from}-${edge.to}`,
+          inWindow.map((t) => m.y.get(p * S + t) as number),
+          edge.cap,
+        );
     }
   }
 }
@@ -158,7 +169,11 @@ function slidingWindows(inst: Instance, m: BlockModel, rule: string, width: numb
       const key = inWindow.join(',');
       if (key === last) continue;
       last = key;
-      m.builder.atMost(`${rule}:p${p}:s${s}`, inWindow.map((t) => m.y.get(p * S + t) as number), cap);
+      m.builder.atMost(
+        `${rule}:p${p}:s${s}`,
+        inWindow.map((t) => m.y.get(p * S + t) as number),
+        cap,
+      );
     }
   }
 }
@@ -224,7 +239,11 @@ function nightRowsWithFixed(m: BlockModel, p: number, byNight: Map<number, numbe
     const key = days.join(',') + '|' + fixedIn;
     if (seen.has(key)) continue;
     seen.add(key);
-    m.builder.atMost(`consecutiveNights:p${p}:d${d}`, days.map((e) => worked.get(e) as number), Math.max(0, N - fixedIn));
+    m.builder.atMost(
+      `consecutiveNights:p${p}:d${d}`,
+      days.map((e) => worked.get(e) as number),
+      Math.max(0, N - fixedIn),
+    );
   }
 }
 

@@ -73,7 +73,9 @@ describe('open shifts on a phone', () => {
     expect(await offered.count()).toBeGreaterThan(0);
     const place = (await offered.first().getAttribute('data-open-shift')) as string;
     expect(await second.locator(`[data-open-shift="${place}"]`).count()).toBe(1);
-    expect(await first.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    expect(
+      await first.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth),
+    ).toBeLessThanOrEqual(360);
 
     await offered.first().locator('button[type=submit]').click();
     await first.waitForSelector('[data-claim-flash]');
@@ -105,7 +107,9 @@ describe('open shifts on a phone', () => {
     await giver.waitForSelector('[data-swap-flash]');
     expect(await giver.textContent('[data-swap-flash]')).toContain('换班已发出');
     expect(await giver.getAttribute('[data-my-swaps] li', 'data-status')).toBe('open');
-    expect(await giver.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    expect(
+      await giver.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth),
+    ).toBeLessThanOrEqual(360);
 
     const taker = await open('N02');
     const offered = taker.locator('[data-open-swap]');
@@ -119,7 +123,9 @@ describe('open shifts on a phone', () => {
     await giver.reload();
     expect(await giver.getAttribute('[data-my-swaps] li', 'data-status')).toBe('published');
     const swaps = await request(h.app).get('/api/v1/swaps').set('Authorization', `Bearer ${h.plannerToken}`);
-    expect(swaps.body.items.map((w: { fromCadreId: string; takerCadreId: string; status: string }) => [w.fromCadreId, w.takerCadreId, w.status])).toEqual([['N01', 'N02', 'published']]);
+    expect(swaps.body.items.map((w: { fromCadreId: string; takerCadreId: string; status: string }) => [w.fromCadreId, w.takerCadreId, w.status])).toEqual([
+      ['N01', 'N02', 'published'],
+    ]);
     // The village head's page lists it among the village's swaps, who to whom.
     const head = (await issueToken(h.models, { role: 'village_head', villages: [EAST] })).token;
     const village = await (await browser.newContext(PHONE)).newPage();

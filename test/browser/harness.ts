@@ -78,7 +78,16 @@ export async function startBrowserHarness(options: { clock?: () => Date } = {}):
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     // roster.lan reaches this server as a LAN host name would (not loopback, not https).
-    args: [`--host-resolver-rules=MAP ${LAN_HOST} 127.0.0.1`, '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      `--host-resolver-rules=MAP ${LAN_HOST} 127.0.0.1`,
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   const plannerToken = (await issueToken(models, { role: 'planner', label: 'browser test' })).token;
 

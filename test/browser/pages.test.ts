@@ -58,133 +58,154 @@ describe('pages in a browser', () => {
     await h?.close();
   }, 60_000);
 
-  it('when a planner uses the console, then the district is uploaded, solved and published', async () => {
-    const context = await newContext({ viewport: { width: 1100, height: 900 }, locale: 'zh-CN' });
-    const page = await context.newPage();
-    await page.goto(`${h.baseUrl}/planner`);
-    await page.fill('input[name=token]', h.plannerToken);
-    await page.click('button[type=submit]');
-    await page.waitForSelector('#uploads');
+  it(
+    'when a planner uses the console, then the district is uploaded, solved and published',
+    async () => {
+      const context = await newContext({ viewport: { width: 1100, height: 900 }, locale: 'zh-CN' });
+      const page = await context.newPage();
+      await page.goto(`${h.baseUrl}/planner`);
+      await page.fill('input[name=token]', h.plannerToken);
+      await page.click('button[type=submit]');
+      await page.waitForSelector('#uploads');
 
-    // A wrong file is refused whole, with its problems as a table of row / column / value / message.
-    await page.setInputFiles('[data-upload-input="cadres"]', join(DISTRICT, 'cadres.csv'));
-    await page.waitForSelector('[data-upload-result="cadres"] table.problems');
-    expect(await page.locator('[data-upload-result="cadres"] table.problems tbody tr').count()).toBeGreaterThan(0);
-    expect(await page.locator('[data-upload-result="cadres"] table.problems th').allTextContents()).toEqual(['行', '列', '值', '说明']);
-    // The page is Chinese, so each problem is said in Chinese (people before gates: unknown village).
-    expect(await page.locator('[data-upload-result="cadres"] table.problems tbody td:nth-child(4)').first().textContent()).toMatch(/^村社".+"不存在/);
+      // A wrong file is refused whole, with its problems as a table of row / column / value / message.
+      await page.setInputFiles('[data-upload-input="cadres"]', join(DISTRICT, 'cadres.csv'));
+      await page.waitForSelector('[data-upload-result="cadres"] table.problems');
+      expect(await page.locator('[data-upload-result="cadres"] table.problems tbody tr').count()).toBeGreaterThan(0);
+      expect(await page.locator('[data-upload-result="cadres"] table.problems th').allTextContents()).toEqual(['行', '列', '值', '说明']);
+      // The page is Chinese, so each problem is said in Chinese (people before gates: unknown village).
+      expect(await page.locator('[data-upload-result="cadres"] table.problems tbody td:nth-child(4)').first().textContent()).toMatch(/^村社".+"不存在/);
 
-    // Without the session's CSRF token a change is refused, even with the cookie.
-    const forged = await page.request.post(`${h.baseUrl}/planner/plans`, { form: { name: 'x', start: '2021-12-13', days: '1', shiftHours: '8' } });
-    expect(forged.status()).toBe(403);
+      // Without the session's CSRF token a change is refused, even with the cookie.
+      const forged = await page.request.post(`${h.baseUrl}/planner/plans`, { form: { name: 'x', start: '2021-12-13', days: '1', shiftHours: '8' } });
+      expect(forged.status()).toBe(403);
 
-    for (const entity of ['gates', 'cadres', 'availability']) {
-      await page.$eval(`[data-upload-result="${entity}"]`, (el) => el.replaceChildren());
-      await page.setInputFiles(`[data-upload-input="${entity}"]`, join(DISTRICT, `${entity}.csv`));
-      await page.waitForSelector(`[data-upload-result="${entity}"] [data-upload-ok], [data-upload-result="${entity}"] [data-upload-error]`);
-      expect(await page.locator(`[data-upload-result="${entity}"] [data-upload-error]`).count(), `${entity} upload`).toBe(0);
-    }
+      for (const entity of ['gates', 'cadres', 'availability']) {
+        await page.$eval(`[data-upload-result="${entity}"]`, (el) => el.replaceChildren());
+        await page.setInputFiles(`[data-upload-input="${entity}"]`, join(DISTRICT, `${entity}.csv`));
+        await page.waitForSelector(`[data-upload-result="${entity}"] [data-upload-ok], [data-upload-result="${entity}"] [data-upload-error]`);
+        expect(await page.locator(`[data-upload-result="${entity}"] [data-upload-error]`).count(), `${entity} upload`).toBe(0);
+      }
 
-    await page.fill('#new-plan input[name=name]', '镇海区 2021-12-13 周');
-    await page.fill('#new-plan input[name=start]', '2021-12-13');
-    await page.fill('#new-plan input[name=days]', '7');
-    await page.click('#new-plan button[type=submit]');
-    await page.waitForURL(/\/planner\/plans\/p_/);
-    planId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop() ?? '');
+      await page.fill('#new-plan input[name=name]', '镇海区 2021-12-13 周');
+      await page.fill('#new-plan input[name=start]', '2021-12-13');
+      await page.fill('#new-plan input[name=days]', '7');
+      await page.click('#new-plan button[type=submit]');
+      await page.waitForURL(/\/planner\/plans\/p_/);
+      planId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop() ?? '');
 
-    await page.click('[data-action=solve]');
-    await page.waitForURL(/\?solve=s_/);
-    const filled = Number(await page.textContent('[data-places-filled]'));
-    expect(filled).toBeGreaterThan(0);
-    expect(await page.locator('svg.chart rect').count()).toBeGreaterThan(10);
-    await saveScreenshot(page, 'planner');
+      await page.click('[data-action=solve]');
+      await page.waitForURL(/\?solve=s_/);
+      const filled = Number(await page.textContent('[data-places-filled]'));
+      expect(filled).toBeGreaterThan(0);
+      expect(await page.locator('svg.chart rect').count()).toBeGreaterThan(10);
+      await saveScreenshot(page, 'planner');
 
-    // Publishing goes through a confirmation that shows what changes.
-    await page.click('[data-action=publish]');
-    await page.waitForSelector('[data-confirm=publish]');
-    await page.click('[data-action=confirm]');
-    await page.waitForSelector('[data-published-flash]');
-    expect(await page.textContent('[data-published-version]')).toBe('1');
-    await context.close();
-  }, TEST_TIMEOUT);
+      // Publishing goes through a confirmation that shows what changes.
+      await page.click('[data-action=publish]');
+      await page.waitForSelector('[data-confirm=publish]');
+      await page.click('[data-action=confirm]');
+      await page.waitForSelector('[data-published-flash]');
+      expect(await page.textContent('[data-published-version]')).toBe('1');
+      await context.close();
+    },
+    TEST_TIMEOUT,
+  );
 
-  it('when a village head opens their link on a phone, then the page lists the gaps the API reports, and nothing of other villages', async () => {
-    expect(planId).not.toBe('');
-    const allGaps = (await h.api<{ gaps: GapRow[] }>(`/plans/${planId}/gaps`)).gaps;
-    const byVillage = countBy(allGaps, (g) => g.village);
-    // The village with the most gaps shows the most; another village is the one it must not see.
-    const [villageA] = [...byVillage].sort((a, b) => b[1] - a[1])[0] ?? [''];
-    const villages = (await h.api<{ items: { village: string }[] }>('/villages')).items.map((v) => v.village);
-    const villageB = villages.find((v) => v !== villageA && byVillage.has(v)) ?? villages.find((v) => v !== villageA) ?? '';
-    const headToken = (await issueToken(h.models, { role: 'village_head', villages: [villageA] })).token;
+  it(
+    'when a village head opens their link on a phone, then the page lists the gaps the API reports, and nothing of other villages',
+    async () => {
+      expect(planId).not.toBe('');
+      const allGaps = (await h.api<{ gaps: GapRow[] }>(`/plans/${planId}/gaps`)).gaps;
+      const byVillage = countBy(allGaps, (g) => g.village);
+      // The village with the most gaps shows the most; another village is the one it must not see.
+      const [villageA] = [...byVillage].sort((a, b) => b[1] - a[1])[0] ?? [''];
+      const villages = (await h.api<{ items: { village: string }[] }>('/villages')).items.map((v) => v.village);
+      const villageB = villages.find((v) => v !== villageA && byVillage.has(v)) ?? villages.find((v) => v !== villageA) ?? '';
+      const headToken = (await issueToken(h.models, { role: 'village_head', villages: [villageA] })).token;
 
-    const apiGaps = (await h.api<{ gaps: GapRow[] }>(`/plans/${planId}/gaps`, headToken)).gaps;
-    expect(apiGaps.length).toBeGreaterThan(0);
-    expect(apiGaps.every((g) => g.village === villageA)).toBe(true);
-    const expected = new Set(apiGaps.map((g) => `${g.gateName}|${localShift(g.start, g.end)}`));
+      const apiGaps = (await h.api<{ gaps: GapRow[] }>(`/plans/${planId}/gaps`, headToken)).gaps;
+      expect(apiGaps.length).toBeGreaterThan(0);
+      expect(apiGaps.every((g) => g.village === villageA)).toBe(true);
+      const expected = new Set(apiGaps.map((g) => `${g.gateName}|${localShift(g.start, g.end)}`));
 
-    const context = await newContext(PHONE);
-    const page = await context.newPage();
-    const url = `${h.baseUrl}/village?token=${encodeURIComponent(headToken)}&at=${encodeURIComponent(AT)}`;
-    await page.goto(url);
-    await page.waitForSelector('.summary');
-    const shown = await page.$$eval('li.gap', (items) => items.map((li) => `${li.getAttribute('data-gate')}|${li.getAttribute('data-start')}`));
-    expect(new Set(shown)).toEqual(expected);
-    expect(shown.length).toBe(expected.size);
-    expect(await page.textContent('h1')).toContain(villageA);
+      const context = await newContext(PHONE);
+      const page = await context.newPage();
+      const url = `${h.baseUrl}/village?token=${encodeURIComponent(headToken)}&at=${encodeURIComponent(AT)}`;
+      await page.goto(url);
+      await page.waitForSelector('.summary');
+      const shown = await page.$$eval('li.gap', (items) => items.map((li) => `${li.getAttribute('data-gate')}|${li.getAttribute('data-start')}`));
+      expect(new Set(shown)).toEqual(expected);
+      expect(shown.length).toBe(expected.size);
+      expect(await page.textContent('h1')).toContain(villageA);
 
-    // Tapping a gap cell shows why it is empty.
-    const gapCell = page.locator('td.cell.gap button, td.cell.empty button').first();
-    await gapCell.click();
-    const panel = page.locator('.panel:not([hidden])');
-    await expect.poll(() => panel.count(), { timeout: WAIT, interval: 100 }).toBe(1);
-    expect(await panel.locator('.reason').count()).toBeGreaterThan(0);
+      // Tapping a gap cell shows why it is empty.
+      const gapCell = page.locator('td.cell.gap button, td.cell.empty button').first();
+      await gapCell.click();
+      const panel = page.locator('.panel:not([hidden])');
+      await expect.poll(() => panel.count(), { timeout: WAIT, interval: 100 }).toBe(1);
+      expect(await panel.locator('.reason').count()).toBeGreaterThan(0);
 
-    // The page fits a 360 px phone: only the grid scrolls sideways, not the page.
-    expect(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
-    await saveScreenshot(page, 'village');
+      // The page fits a 360 px phone: only the grid scrolls sideways, not the page.
+      expect(
+        await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth),
+      ).toBeLessThanOrEqual(360);
+      await saveScreenshot(page, 'village');
 
-    // Nothing of village B, whatever the query asks for.
-    for (const extra of ['', `&village=${encodeURIComponent(villageB)}`, `&villages=${encodeURIComponent(villageB)}`, `&plan=${encodeURIComponent(planId)}&village=${encodeURIComponent(villageB)}`]) {
-      await page.goto(`${url}${extra}`);
-      const text = await page.textContent('body');
-      expect(text).not.toContain(villageB);
-      expect(await page.$$eval('li.gap', (items) => items.length)).toBe(expected.size);
-    }
-    // Another role's token is no village page.
-    const cadreToken = (await issueToken(h.models, { role: 'cadre', cadreId: (await h.firstCadreOf(planId, villageB)) ?? '' })).token;
-    const wrong = await page.goto(`${h.baseUrl}/village?token=${encodeURIComponent(cadreToken)}`);
-    expect(wrong?.status()).toBe(403);
-    const none = await page.goto(`${h.baseUrl}/village?token=nope`);
-    expect(none?.status()).toBe(401);
-    await context.close();
-  }, TEST_TIMEOUT);
+      // Nothing of village B, whatever the query asks for.
+      for (const extra of [
+        '',
+        `&village=${encodeURIComponent(villageB)}`,
+        `&villages=${encodeURIComponent(villageB)}`,
+        `&plan=${encodeURIComponent(planId)}&village=${encodeURIComponent(villageB)}`,
+      ]) {
+        await page.goto(`${url}${extra}`);
+        const text = await page.textContent('body');
+        expect(text).not.toContain(villageB);
+        expect(await page.$$eval('li.gap', (items) => items.length)).toBe(expected.size);
+      }
+      // Another role's token is no village page.
+      const cadreToken = (await issueToken(h.models, { role: 'cadre', cadreId: (await h.firstCadreOf(planId, villageB)) ?? '' })).token;
+      const wrong = await page.goto(`${h.baseUrl}/village?token=${encodeURIComponent(cadreToken)}`);
+      expect(wrong?.status()).toBe(403);
+      const none = await page.goto(`${h.baseUrl}/village?token=nope`);
+      expect(none?.status()).toBe(401);
+      await context.close();
+    },
+    TEST_TIMEOUT,
+  );
 
-  it('when a person opens their link, then they see their shifts and the subscribe link of their feed', async () => {
-    const roster = await h.api<{ assignments: { cadreId: string; village: string; start: string }[] }>(`/plans/${planId}/roster`);
-    const cadreId = roster.assignments.find((a) => a.start >= AT.slice(0, 10))?.cadreId ?? roster.assignments[0]?.cadreId ?? '';
-    const own = roster.assignments.filter((a) => a.cadreId === cadreId);
-    const links = await h.api<{ url: string; webcal: string }>(`/cadres/${encodeURIComponent(cadreId)}/feed-token`, undefined, 'POST');
-    const feedSecret = /\/feeds\/([^/]+)\.ics$/.exec(links.url)?.[1] ?? '';
+  it(
+    'when a person opens their link, then they see their shifts and the subscribe link of their feed',
+    async () => {
+      const roster = await h.api<{ assignments: { cadreId: string; village: string; start: string }[] }>(`/plans/${planId}/roster`);
+      const cadreId = roster.assignments.find((a) => a.start >= AT.slice(0, 10))?.cadreId ?? roster.assignments[0]?.cadreId ?? '';
+      const own = roster.assignments.filter((a) => a.cadreId === cadreId);
+      const links = await h.api<{ url: string; webcal: string }>(`/cadres/${encodeURIComponent(cadreId)}/feed-token`, undefined, 'POST');
+      const feedSecret = /\/feeds\/([^/]+)\.ics$/.exec(links.url)?.[1] ?? '';
 
-    const context = await newContext(PHONE);
-    const page = await context.newPage();
-    await page.goto(`${h.baseUrl}/me?token=${encodeURIComponent(feedSecret)}&at=${encodeURIComponent(AT)}`);
-    expect(await page.getAttribute('#subscribe', 'href')).toBe(links.webcal);
-    expect(await page.inputValue('#feed-url')).toBe(links.url);
-    expect(await page.getAttribute('img.qr', 'src')).toMatch(/^data:image\/png;base64,/);
-    expect(await page.locator('li.shift').count()).toBe(own.length);
-    expect(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
-    await saveScreenshot(page, 'person');
+      const context = await newContext(PHONE);
+      const page = await context.newPage();
+      await page.goto(`${h.baseUrl}/me?token=${encodeURIComponent(feedSecret)}&at=${encodeURIComponent(AT)}`);
+      expect(await page.getAttribute('#subscribe', 'href')).toBe(links.webcal);
+      expect(await page.inputValue('#feed-url')).toBe(links.url);
+      expect(await page.getAttribute('img.qr', 'src')).toMatch(/^data:image\/png;base64,/);
+      expect(await page.locator('li.shift').count()).toBe(own.length);
+      expect(
+        await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth),
+      ).toBeLessThanOrEqual(360);
+      await saveScreenshot(page, 'person');
 
-    // English on request; a village feed's secret is not a person page.
-    await page.goto(`${h.baseUrl}/me?token=${encodeURIComponent(feedSecret)}&lang=en`);
-    expect(await page.textContent('#subscribe')).toBe('Subscribe to calendar');
-    const villageFeed = await h.api<{ url: string }>(`/villages/${encodeURIComponent(own[0]?.village ?? '')}/feed-token`, undefined, 'POST');
-    const villageSecret = /\/feeds\/([^/]+)\.ics$/.exec(villageFeed.url)?.[1] ?? '';
-    expect((await page.goto(`${h.baseUrl}/me?token=${encodeURIComponent(villageSecret)}`))?.status()).toBe(404);
-    await context.close();
-  }, TEST_TIMEOUT);
+      // English on request; a village feed's secret is not a person page.
+      await page.goto(`${h.baseUrl}/me?token=${encodeURIComponent(feedSecret)}&lang=en`);
+      expect(await page.textContent('#subscribe')).toBe('Subscribe to calendar');
+      const villageFeed = await h.api<{ url: string }>(`/villages/${encodeURIComponent(own[0]?.village ?? '')}/feed-token`, undefined, 'POST');
+      const villageSecret = /\/feeds\/([^/]+)\.ics$/.exec(villageFeed.url)?.[1] ?? '';
+      expect((await page.goto(`${h.baseUrl}/me?token=${encodeURIComponent(villageSecret)}`))?.status()).toBe(404);
+      await context.close();
+    },
+    TEST_TIMEOUT,
+  );
 });
 
 function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, number> {

@@ -30,7 +30,10 @@ export async function publishedEastPlan(robots: RobotServer, name: string): Prom
   const planner = await t.token({ role: 'planner' });
   await seedRosterDistrict(t.app, planner);
   const group = `${name}-east`;
-  expect((await api(t.app, planner).post('/api/v1/channels', { kind: 'wecom', url: robots.urlOf('wecom', group), villages: [EAST], events: ['shift_changed'] })).status).toBe(201);
+  expect(
+    (await api(t.app, planner).post('/api/v1/channels', { kind: 'wecom', url: robots.urlOf('wecom', group), villages: [EAST], events: ['shift_changed'] }))
+      .status,
+  ).toBe(201);
   const day = addDays(localDate(new Date(), ZONE), 1);
   const planId = (await api(t.app, planner).post('/api/v1/plans', { name: '明日值守', start: day, days: 1 })).body.id as string;
   await publish(t.app, planner, planId, await solve(t.app, planner, testWorker(t.models), planId));

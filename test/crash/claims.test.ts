@@ -50,22 +50,36 @@ describe('killed between a claim and its publish', () => {
       const svc = await startServiceProcess(crashEnv(s.t.dbName));
       try {
         // Assert
-        const claims = await eventually(async () => {
-          const items = (await svc.api('GET', '/api/v1/claims', s.planner)).body?.items ?? [];
-          return items.length && items.every((c: { status: string }) => c.status !== 'pending') ? items : undefined;
-        }, 90_000, 'the claim to be decided');
+        const claims = await eventually(
+          async () => {
+            const items = (await svc.api('GET', '/api/v1/claims', s.planner)).body?.items ?? [];
+            return items.length && items.every((c: { status: string }) => c.status !== 'pending') ? items : undefined;
+          },
+          90_000,
+          'the claim to be decided',
+        );
         expect(claims.map((c: { status: string; publishedVersion: number | null }) => [c.status, c.publishedVersion])).toEqual([['published', 2]]);
         const plan = await svc.api('GET', `/api/v1/plans/${s.planId}`, s.planner);
         expect(plan.body.publishedVersion, 'one new version, not two').toBe(2);
-        const roster = (await svc.api('GET', `/api/v1/plans/${s.planId}/roster`, s.planner)).body.assignments as { cadreId: string; gateId: string; start: string }[];
-        expect(roster.filter((r) => r.cadreId === NEWCOMER.id).map((r) => [r.gateId, Date.parse(r.start)])).toEqual([[s.shift.gateId, Date.parse(s.shift.start)]]);
+        const roster = (await svc.api('GET', `/api/v1/plans/${s.planId}/roster`, s.planner)).body.assignments as {
+          cadreId: string;
+          gateId: string;
+          start: string;
+        }[];
+        expect(roster.filter((r) => r.cadreId === NEWCOMER.id).map((r) => [r.gateId, Date.parse(r.start)])).toEqual([
+          [s.shift.gateId, Date.parse(s.shift.start)],
+        ]);
         const feed = await fetch(`${svc.baseUrl}${s.feedPath}`);
         expect(parseFeed(await feed.text()).events.map((e) => e.start.getTime())).toEqual([Date.parse(s.shift.start)]);
 
-        const docs = await eventually(async () => {
-          const all = await s.t.models.Outbox.find({ gen: { $gt: 1 } }).lean<OutboxDoc[]>();
-          return all.length && all.every((d) => d.status === 'sent') ? all : undefined;
-        }, 60_000, 'every message to be sent');
+        const docs = await eventually(
+          async () => {
+            const all = await s.t.models.Outbox.find({ gen: { $gt: 1 } }).lean<OutboxDoc[]>();
+            return all.length && all.every((d) => d.status === 'sent') ? all : undefined;
+          },
+          60_000,
+          'every message to be sent',
+        );
         const parts = docs.reduce((n, d) => n + d.parts.length, 0);
         const told = robots.received.filter((r) => r.robot === s.group);
         expect(told.length, 'the east group is told once').toBe(parts);

@@ -13,17 +13,7 @@ import { inject } from 'vitest';
 import { FAULT_POINTS, type FaultPoint } from '../../src/faults.js';
 import { eventUid } from '../../src/feeds/uid.js';
 import { csvText, csvUpload, put, sheetOf } from '../helpers/fixtures.js';
-import {
-  ROSTER_CADRES,
-  api,
-  createRosterPlan,
-  feedPath,
-  parseFeed,
-  publish,
-  seedRosterDistrict,
-  solve,
-  testWorker,
-} from '../helpers/roster-fixtures.js';
+import { ROSTER_CADRES, api, createRosterPlan, feedPath, parseFeed, publish, seedRosterDistrict, solve, testWorker } from '../helpers/roster-fixtures.js';
 import { eventually, startServiceProcess, type ServiceProcess } from '../helpers/service-process.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -81,7 +71,9 @@ async function expectFeedsMatchRoster(svc: ServiceProcess, s: Setup): Promise<nu
   for (const [cadreId, path] of s.feeds) {
     const feed = await fetch(`${svc.baseUrl}${path}`);
     expect(feed.status).toBe(200);
-    const uids = parseFeed(await feed.text()).events.map((e) => e.uid).sort();
+    const uids = parseFeed(await feed.text())
+      .events.map((e) => e.uid)
+      .sort();
     const expected = (roster.body.assignments as { cadreId: string; gateId: string; start: string }[])
       .filter((a) => a.cadreId === cadreId)
       .map((a) => eventUid(a.cadreId, a.gateId, new Date(a.start), s.planId))
@@ -100,10 +92,14 @@ async function expectServiceWorks(svc: ServiceProcess, s: Setup): Promise<void> 
   expect(upload.status, JSON.stringify(upload.body)).toBe(200);
   const queued = await svc.api('POST', `/api/v1/plans/${s.planId}/solve`, s.planner, {});
   expect(queued.status, JSON.stringify(queued.body)).toBe(202);
-  const done = await eventually(async () => {
-    const job = await svc.api('GET', `/api/v1/solves/${queued.body.id}`, s.planner);
-    return job.body.status === 'done' || job.body.status === 'failed' ? job.body : undefined;
-  }, 90_000, 'the solve after restart');
+  const done = await eventually(
+    async () => {
+      const job = await svc.api('GET', `/api/v1/solves/${queued.body.id}`, s.planner);
+      return job.body.status === 'done' || job.body.status === 'failed' ? job.body : undefined;
+    },
+    90_000,
+    'the solve after restart',
+  );
   expect(done.status, JSON.stringify(done)).toBe('done');
   const before = (await svc.api('GET', `/api/v1/plans/${s.planId}`, s.planner)).body.publishedVersion ?? 0;
   const published = await svc.api('POST', `/api/v1/plans/${s.planId}/publish`, s.planner, { solveId: queued.body.id });
@@ -174,10 +170,14 @@ describe('crash during a solve', () => {
 
     const svc = await startServiceProcess(env(s.t));
     try {
-      const job = await eventually(async () => {
-        const res = await svc.api('GET', `/api/v1/solves/${solveId}`, s.planner);
-        return res.body.status === 'done' || res.body.status === 'failed' ? res.body : undefined;
-      }, 90_000, 'the interrupted solve to be finished by the new worker');
+      const job = await eventually(
+        async () => {
+          const res = await svc.api('GET', `/api/v1/solves/${solveId}`, s.planner);
+          return res.body.status === 'done' || res.body.status === 'failed' ? res.body : undefined;
+        },
+        90_000,
+        'the interrupted solve to be finished by the new worker',
+      );
       expect(job.status, JSON.stringify(job)).toBe('done');
       const published = await svc.api('POST', `/api/v1/plans/${s.planId}/publish`, s.planner, { solveId });
       expect(published.status, JSON.stringify(published.body)).toBe(201);

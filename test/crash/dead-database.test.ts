@@ -54,12 +54,20 @@ describe('a dead embedded database', () => {
     const svc = await startServiceProcess(env);
     services.push(svc);
     const planner = plannerToken(env.DATA_DIR!);
-    for (const [entity, rows] of [['gates', ROSTER_GATES], ['cadres', ROSTER_CADRES], ['availability', ROSTER_AVAILABILITY]] as const) {
+    for (const [entity, rows] of [
+      ['gates', ROSTER_GATES],
+      ['cadres', ROSTER_CADRES],
+      ['availability', ROSTER_AVAILABILITY],
+    ] as const) {
       expect((await svc.api('PUT', `/api/v1/${entity}`, planner, csvText(sheetOf(entity, rows)), 'text/csv')).status).toBe(200);
     }
     const plan = await svc.api('POST', '/api/v1/plans', planner, { name: 'dead db', start: PLAN_START, days: PLAN_DAYS });
     const queued = await svc.api('POST', `/api/v1/plans/${plan.body.id}/solve`, planner, {});
-    await eventually(async () => ((await svc.api('GET', `/api/v1/solves/${queued.body.id}`, planner)).body.status === 'done' ? true : undefined), 60_000, 'solve');
+    await eventually(
+      async () => ((await svc.api('GET', `/api/v1/solves/${queued.body.id}`, planner)).body.status === 'done' ? true : undefined),
+      60_000,
+      'solve',
+    );
     expect((await svc.api('POST', `/api/v1/plans/${plan.body.id}/publish`, planner, { solveId: queued.body.id })).status).toBe(201);
     const link = await svc.api('POST', '/api/v1/cadres/A01/feed-token', planner, {});
     const feedUrl = `${svc.baseUrl}${new URL(link.body.url).pathname}`;
@@ -71,7 +79,9 @@ describe('a dead embedded database', () => {
     await new Promise((r) => setTimeout(r, 100));
 
     const down = await timed(() => svc.api('GET', '/api/v1/gates', planner));
-    console.log(`[dead-database] API while FerretDB is down: ${down.value.status} in ${down.ms.toFixed(0)} ms, Retry-After ${down.value.headers.get('retry-after')}`);
+    console.log(
+      `[dead-database] API while FerretDB is down: ${down.value.status} in ${down.ms.toFixed(0)} ms, Retry-After ${down.value.headers.get('retry-after')}`,
+    );
     expect(down.value.status).toBe(503);
     expect(down.value.headers.get('retry-after')).toBe('5');
     expect(down.value.body.error.code).toBe('unavailable');
@@ -92,10 +102,14 @@ describe('a dead embedded database', () => {
     expect(cached.value.status, 'the feed is served from memory').toBe(200);
     expect(await cached.value.text()).toBe(ics);
 
-    const back = await eventually(async () => {
-      const res = await svc.api('GET', '/api/v1/gates', planner);
-      return res.status === 200 ? res : undefined;
-    }, 30_000, 'the API to answer after FerretDB was restarted');
+    const back = await eventually(
+      async () => {
+        const res = await svc.api('GET', '/api/v1/gates', planner);
+        return res.status === 200 ? res : undefined;
+      },
+      30_000,
+      'the API to answer after FerretDB was restarted',
+    );
     expect(back.body.items.length).toBe(ROSTER_GATES.length);
     expect((await fetch(`${svc.baseUrl}/readyz`)).status).toBe(200);
   });

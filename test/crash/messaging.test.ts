@@ -84,10 +84,14 @@ const isResend = (r: { text: string; resent?: boolean }) => r.text.includes(RESE
 
 /** Waits until the outbox has nothing open, then compares what the robots got with it. */
 async function expectAllDelivered(s: Setup): Promise<{ expected: number; got: string[] }> {
-  const docs = await eventually(async () => {
-    const all = await s.t.models.Outbox.find({}).lean<OutboxDoc[]>();
-    return all.every((d) => d.status === 'sent') ? all : undefined;
-  }, 60_000, 'every message to be sent');
+  const docs = await eventually(
+    async () => {
+      const all = await s.t.models.Outbox.find({}).lean<OutboxDoc[]>();
+      return all.every((d) => d.status === 'sent') ? all : undefined;
+    },
+    60_000,
+    'every message to be sent',
+  );
   const expected = docs.reduce((n, d) => n + d.parts.length, 0);
   const got = mine(s).map((r) => `${r.kind}|${r.robot}|${r.title}|${r.text.replace(`\n${RESEND_NOTE}`, '')}`);
   return { expected, got };

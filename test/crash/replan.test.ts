@@ -53,7 +53,12 @@ async function setUp(name: string) {
   const dayOnly = new Set(ROSTER_CADRES.filter((c) => c.night_ok === 'no' && c.village === EAST).map((c) => String(c.id)));
   const absent = rows.find((r) => dayOnly.has(r.cadreId) && r.start.startsWith(day1))?.cadreId as string;
   expect(absent).toBeDefined();
-  const absence = { cadreId: absent, from: localInstant(day1, 0, ZONE).toISOString(), to: localInstant(addDays(day1, 2), 0, ZONE).toISOString(), reason: '发热' };
+  const absence = {
+    cadreId: absent,
+    from: localInstant(day1, 0, ZONE).toISOString(),
+    to: localInstant(addDays(day1, 2), 0, ZONE).toISOString(),
+    reason: '发热',
+  };
   return { t, planner, planId, absence, hook, keys: [`${name}-east`, hook] };
 }
 
@@ -71,26 +76,39 @@ describe('killed between accepting an absence and publishing its fill-ins', () =
       const svc = await startServiceProcess(crashEnv(s.t.dbName, undefined, { worker: true }));
       try {
         // Assert
-        const done = await eventually(async () => {
-          const items = (await svc.api('GET', `/api/v1/absences?cadreId=${s.absence.cadreId}`, s.planner)).body?.items ?? [];
-          const absence = items.find((a: { from: string }) => Date.parse(a.from) === Date.parse(s.absence.from));
-          return absence?.replan?.status === 'done' ? absence : undefined;
-        }, 90_000, 'the re-plan to finish');
+        const done = await eventually(
+          async () => {
+            const items = (await svc.api('GET', `/api/v1/absences?cadreId=${s.absence.cadreId}`, s.planner)).body?.items ?? [];
+            const absence = items.find((a: { from: string }) => Date.parse(a.from) === Date.parse(s.absence.from));
+            return absence?.replan?.status === 'done' ? absence : undefined;
+          },
+          90_000,
+          'the re-plan to finish',
+        );
         expect(done.replan.results.map((r: { publishedVersion: number | null }) => r.publishedVersion)).toEqual([2]);
         const plan = await svc.api('GET', `/api/v1/plans/${s.planId}`, s.planner);
         expect(plan.body.publishedVersion, 'one new version, not two').toBe(2);
         const roster = (await svc.api('GET', `/api/v1/plans/${s.planId}/roster`, s.planner)).body.assignments as { cadreId: string; start: string }[];
         expect(roster.filter((r) => r.cadreId === s.absence.cadreId && Date.parse(r.start) < Date.parse(s.absence.from) + 86_400_000)).toEqual([]);
 
-        const docs = await eventually(async () => {
-          const all = await s.t.models.Outbox.find({ gen: { $gt: 1 } }).lean<OutboxDoc[]>();
-          return all.length && all.every((d) => d.status === 'sent') ? all : undefined;
-        }, 60_000, 'every message to be sent');
+        const docs = await eventually(
+          async () => {
+            const all = await s.t.models.Outbox.find({ gen: { $gt: 1 } }).lean<OutboxDoc[]>();
+            return all.length && all.every((d) => d.status === 'sent') ? all : undefined;
+          },
+          60_000,
+          'every message to be sent',
+        );
         // The webhook is the one channel that gets the publish summary; its posts carry their key.
         const hookChannel = docs.find((d) => d.event === 'publish_summary')?.channelId;
         const hooks = robots.received.filter((r) => r.robot === s.hook && r.title !== '发布：两日值守 第1版');
         const keys = hooks.map((r) => decodeURIComponent(r.idempotencyKey ?? '').replace(/#\d+$/, '')).sort();
-        expect(keys, 'each webhook message once').toEqual(docs.filter((d) => d.channelId === hookChannel).map((d) => d.key).sort());
+        expect(keys, 'each webhook message once').toEqual(
+          docs
+            .filter((d) => d.channelId === hookChannel)
+            .map((d) => d.key)
+            .sort(),
+        );
         expect(keys.some((k) => k.startsWith('shift:'))).toBe(true);
         const east = docs.filter((d) => d.channelId !== hookChannel).reduce((n, d) => n + d.parts.length, 0);
         expect(east).toBeGreaterThan(0);

@@ -33,7 +33,13 @@ async function setUp() {
 }
 
 function env(dbName: string, fault?: string): Record<string, string> {
-  return { MONGODB_URI: `${inject('mongoUri')}${dbName}`, RUN_WORKER: 'true', RUN_DELIVERY: 'false', ...(process.env.SHOW_OUTPUT ? { LOG_LEVEL: 'info' } : {}), ...(fault ? { FAULT_AT: fault } : {}) };
+  return {
+    MONGODB_URI: `${inject('mongoUri')}${dbName}`,
+    RUN_WORKER: 'true',
+    RUN_DELIVERY: 'false',
+    ...(process.env.SHOW_OUTPUT ? { LOG_LEVEL: 'info' } : {}),
+    ...(fault ? { FAULT_AT: fault } : {}),
+  };
 }
 
 const key = (r: { cadreId: string; gateId: string; start: string }) => `${r.cadreId}|${r.gateId}|${new Date(r.start).toISOString()}`;
@@ -53,10 +59,14 @@ describe('killed while rolling a plan', () => {
       const svc = await startServiceProcess(env(s.t.dbName));
       try {
         // Assert
-        const roll = await eventually(async () => {
-          const r = await svc.api('GET', `/api/v1/plans/${s.planId}/roll`, s.planner);
-          return r.status === 200 && r.body.phase === 'idle' ? r.body : undefined;
-        }, 120_000, 'the roll to finish');
+        const roll = await eventually(
+          async () => {
+            const r = await svc.api('GET', `/api/v1/plans/${s.planId}/roll`, s.planner);
+            return r.status === 200 && r.body.phase === 'idle' ? r.body : undefined;
+          },
+          120_000,
+          'the roll to finish',
+        );
         expect(roll.result).toEqual({ publishedVersion: 2, draftSolveId: null, error: null });
         const plan = await svc.api('GET', `/api/v1/plans/${s.planId}`, s.planner);
         expect(plan.body.publishedVersion, 'one new version, not two').toBe(2);
@@ -68,17 +78,33 @@ describe('killed while rolling a plan', () => {
         expect(freeze).toBeGreaterThanOrEqual(asked + 24 * 3_600_000 - 1000);
         const kept = new Set(after.map(key));
         for (const r of s.before.filter((x) => Date.parse(x.start) < freeze)) expect(kept.has(key(r)), `published ${key(r)} kept`).toBe(true);
-        const frozenNow = after.filter((x) => Date.parse(x.start) < freeze && Date.parse(x.start) >= asked).map(key).sort();
-        const frozenBefore = s.before.filter((x) => Date.parse(x.start) < freeze && Date.parse(x.start) >= asked).map(key).sort();
+        const frozenNow = after
+          .filter((x) => Date.parse(x.start) < freeze && Date.parse(x.start) >= asked)
+          .map(key)
+          .sort();
+        const frozenBefore = s.before
+          .filter((x) => Date.parse(x.start) < freeze && Date.parse(x.start) >= asked)
+          .map(key)
+          .sort();
         for (const k of frozenBefore) expect(frozenNow).toContain(k);
-        expect(after.some((r) => r.start.startsWith(addDays(s.yesterday, 3))), 'the new day is planned').toBe(true);
+        expect(
+          after.some((r) => r.start.startsWith(addDays(s.yesterday, 3))),
+          'the new day is planned',
+        ).toBe(true);
 
         // Every person of the live roster: their feed holds exactly their shifts.
         for (const cadreId of [...new Set(after.map((r) => r.cadreId))].slice(0, 4)) {
           const link = await svc.api('POST', `/api/v1/cadres/${cadreId}/feed-token`, s.planner);
           const feed = await fetch(`${svc.baseUrl}${new URL(link.body.url).pathname}`);
-          const starts = parseFeed(await feed.text()).events.map((e) => e.start.toISOString()).sort();
-          expect(starts, cadreId).toEqual(after.filter((r) => r.cadreId === cadreId).map((r) => new Date(r.start).toISOString()).sort());
+          const starts = parseFeed(await feed.text())
+            .events.map((e) => e.start.toISOString())
+            .sort();
+          expect(starts, cadreId).toEqual(
+            after
+              .filter((r) => r.cadreId === cadreId)
+              .map((r) => new Date(r.start).toISOString())
+              .sort(),
+          );
         }
         const versions = await svc.api('GET', `/api/v1/plans/${s.planId}/versions`, s.planner);
         expect(versions.body.items.map((v: { version: number }) => v.version)).toEqual([1, 2]);

@@ -60,13 +60,21 @@ describe('killed between a swap and its publish', () => {
       const svc = await startServiceProcess(crashEnv(s.t.dbName));
       try {
         // Assert
-        const swap = await eventually(async () => {
-          const body = (await svc.api('GET', `/api/v1/swaps/${s.swapId}`, s.planner)).body;
-          return body?.status === 'published' ? body : undefined;
-        }, 90_000, 'the swap to be published');
+        const swap = await eventually(
+          async () => {
+            const body = (await svc.api('GET', `/api/v1/swaps/${s.swapId}`, s.planner)).body;
+            return body?.status === 'published' ? body : undefined;
+          },
+          90_000,
+          'the swap to be published',
+        );
         expect(swap.publishedVersion).toBe(2);
         expect((await svc.api('GET', `/api/v1/plans/${s.planId}`, s.planner)).body.publishedVersion, 'one new version, not two').toBe(2);
-        const roster = (await svc.api('GET', `/api/v1/plans/${s.planId}/roster`, s.planner)).body.assignments as { cadreId: string; gateId: string; start: string }[];
+        const roster = (await svc.api('GET', `/api/v1/plans/${s.planId}/roster`, s.planner)).body.assignments as {
+          cadreId: string;
+          gateId: string;
+          start: string;
+        }[];
         const holders = roster.filter((r) => r.gateId === s.shift.gateId && Date.parse(r.start) === Date.parse(s.shift.start)).map((r) => r.cadreId);
         expect(holders).toContain(NEWCOMER.id);
         expect(holders).not.toContain(s.shift.cadreId);
@@ -74,10 +82,14 @@ describe('killed between a swap and its publish', () => {
         expect(await events(s.feeds.taker)).toEqual([Date.parse(s.shift.start)]);
         expect(await events(s.feeds.giver)).not.toContain(Date.parse(s.shift.start));
 
-        const docs = await eventually(async () => {
-          const all = await s.t.models.Outbox.find({ gen: { $gt: 1 } }).lean<OutboxDoc[]>();
-          return all.length && all.every((d) => d.status === 'sent') ? all : undefined;
-        }, 60_000, 'every message to be sent');
+        const docs = await eventually(
+          async () => {
+            const all = await s.t.models.Outbox.find({ gen: { $gt: 1 } }).lean<OutboxDoc[]>();
+            return all.length && all.every((d) => d.status === 'sent') ? all : undefined;
+          },
+          60_000,
+          'every message to be sent',
+        );
         const parts = docs.reduce((n, d) => n + d.parts.length, 0);
         const told = robots.received.filter((r) => r.robot === s.group);
         expect(told.length, 'the east group is told once').toBe(parts);

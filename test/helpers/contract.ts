@@ -65,7 +65,13 @@ export class ContractChecker {
     this.routes = Object.keys(doc.paths)
       .map((template) => ({
         template,
-        pattern: new RegExp(`^${template.split(/\{[^}]+\}/).map(escapeRegExp).join('([^/]+)')}/?$`, 'i'),
+        pattern: new RegExp(
+          `^${template
+            .split(/\{[^}]+\}/)
+            .map(escapeRegExp)
+            .join('([^/]+)')}/?$`,
+          'i',
+        ),
         params: (template.match(/\{/g) ?? []).length,
       }))
       .sort((a, b) => a.params - b.params);
@@ -87,19 +93,29 @@ export class ContractChecker {
     const operation = this.doc.paths[route.template]?.[method] as Operation;
     const name = `${operation.operationId ?? `${method} ${route.template}`}`;
     const response = operation.responses?.[String(answer.status)];
-    if (!response) return [`${where}: status ${answer.status} is not documented for ${name} (documented: ${Object.keys(operation.responses ?? {}).join(', ')})`];
+    if (!response)
+      return [`${where}: status ${answer.status} is not documented for ${name} (documented: ${Object.keys(operation.responses ?? {}).join(', ')})`];
     const problems: string[] = [];
     for (const [header, spec] of Object.entries(response.headers ?? {})) {
       if (spec.required && answer.headers[header.toLowerCase()] === undefined) problems.push(`${where}: ${name} must send the header ${header}`);
     }
     if (answer.body.length === 0 || answer.method.toLowerCase() === 'head') {
-      if (response.content && Object.keys(response.content).length > 0 && answer.method.toLowerCase() !== 'head') problems.push(`${where}: ${name} documents a body but sent none`);
+      if (response.content && Object.keys(response.content).length > 0 && answer.method.toLowerCase() !== 'head')
+        problems.push(`${where}: ${name} documents a body but sent none`);
       if (problems.length === 0) this.record(name, answer.status);
       return problems;
     }
-    const mediaType = String(answer.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+    const mediaType =
+      String(answer.headers['content-type'] ?? '')
+        .split(';')[0]
+        ?.trim()
+        .toLowerCase() ?? '';
     const media = response.content?.[mediaType];
-    if (!media) return [...problems, `${where}: ${name} answered ${mediaType || 'a body without Content-Type'}, documented: ${Object.keys(response.content ?? {}).join(', ') || 'no body'}`];
+    if (!media)
+      return [
+        ...problems,
+        `${where}: ${name} answered ${mediaType || 'a body without Content-Type'}, documented: ${Object.keys(response.content ?? {}).join(', ') || 'no body'}`,
+      ];
     if (mediaType !== 'application/json') {
       if (problems.length === 0) this.record(name, answer.status);
       return problems;
@@ -132,7 +148,9 @@ export class ContractChecker {
       return [`${where}: the body is not JSON`];
     }
     if (validate(body)) return [];
-    const errors = (validate.errors ?? []).slice(0, 8).map((e) => `${e.instancePath || '/'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
+    const errors = (validate.errors ?? [])
+      .slice(0, 8)
+      .map((e) => `${e.instancePath || '/'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
     return [`${where}: the body does not match ${what}: ${errors.join('; ')}; body: ${answer.body.toString('utf8').slice(0, 300)}`];
   }
 }
@@ -141,7 +159,10 @@ function rewriteRefs(value: Json): Json {
   if (Array.isArray(value)) return value.map(rewriteRefs);
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, k === '$ref' && typeof v === 'string' ? v.replace(/^#\/components\/schemas\//, 'openapi.json#/$defs/') : rewriteRefs(v)]),
+      Object.entries(value).map(([k, v]) => [
+        k,
+        k === '$ref' && typeof v === 'string' ? v.replace(/^#\/components\/schemas\//, 'openapi.json#/$defs/') : rewriteRefs(v),
+      ]),
     );
   }
   return value;

@@ -124,7 +124,8 @@ export async function publish(app: Express, planner: string, planId: string, sol
 export type { AssignmentView, GapView } from '../../src/roster/read.js';
 
 /** Same person, gate and shift start (as an instant, whatever the offset notation). */
-export const assignmentKey = (a: { cadreId: string; gateId: string; start: string | Date }): string => `${a.cadreId}|${a.gateId}|${new Date(a.start).toISOString()}`;
+export const assignmentKey = (a: { cadreId: string; gateId: string; start: string | Date }): string =>
+  `${a.cadreId}|${a.gateId}|${new Date(a.start).toISOString()}`;
 export const placeKey = (a: { gateId: string; start: string | Date }): string => `${a.gateId}|${new Date(a.start).toISOString()}`;
 
 /** One VEVENT, as a real iCalendar parser reads it. */
@@ -166,12 +167,15 @@ export const feedPath = (url: string): string => new URL(url).pathname;
 
 /** GETs a feed with the decoded text as `res.body` (one place to read it, on 200 and 304 alike). */
 export function getFeed(app: Express, path: string, headers: Record<string, string> = {}): request.Test {
-  const req = request(app).get(path).buffer(true).parse((res, done) => {
-    let body = '';
-    res.setEncoding('utf8');
-    res.on('data', (chunk: string) => (body += chunk));
-    res.on('end', () => done(null, body));
-  });
+  const req = request(app)
+    .get(path)
+    .buffer(true)
+    .parse((res, done) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => done(null, body));
+    });
   for (const [k, v] of Object.entries(headers)) req.set(k, v);
   return req;
 }

@@ -92,7 +92,9 @@ describe('absences', () => {
 
     expect(res.status).toBe(204);
     expect(again.status).toBe(404);
-    expect(await windowsOf('A03')).toEqual([expect.objectContaining({ kind: 'unavailable', start: '2021-12-13T08:00:00+08:00', end: '2021-12-13T16:00:00+08:00' })]);
+    expect(await windowsOf('A03')).toEqual([
+      expect.objectContaining({ kind: 'unavailable', start: '2021-12-13T08:00:00+08:00', end: '2021-12-13T16:00:00+08:00' }),
+    ]);
   });
 });
 
@@ -120,7 +122,10 @@ describe('HTTPS-only headers', () => {
   });
 
   it('when PUBLIC_BASE_URL is https, or TLS_AT_PROXY is set, then both are sent', async () => {
-    const envs: Record<string, string>[] = [{ PUBLIC_BASE_URL: 'https://duty.example.gov.cn' }, { TLS_AT_PROXY: 'true', PUBLIC_BASE_URL: 'http://roster.lan:3000' }];
+    const envs: Record<string, string>[] = [
+      { PUBLIC_BASE_URL: 'https://duty.example.gov.cn' },
+      { TLS_AT_PROXY: 'true', PUBLIC_BASE_URL: 'http://roster.lan:3000' },
+    ];
     for (const env of envs) {
       const https = await createTestApp(env);
       try {
@@ -133,5 +138,3 @@ describe('HTTPS-only headers', () => {
     }
   });
 });
-
-

@@ -23,7 +23,11 @@ const ROUTES: { name: string; call: (app: TestApp['app'], token: string, cadreId
   },
   {
     name: 'POST /absences',
-    call: (app, tk, id) => request(app).post('/api/v1/absences').set('Authorization', `Bearer ${tk}`).send({ cadreId: id, from: '2021-12-20T08:00:00+08:00', to: '2021-12-20T12:00:00+08:00' }),
+    call: (app, tk, id) =>
+      request(app)
+        .post('/api/v1/absences')
+        .set('Authorization', `Bearer ${tk}`)
+        .send({ cadreId: id, from: '2021-12-20T08:00:00+08:00', to: '2021-12-20T12:00:00+08:00' }),
     allowed: { planner: ['self', 'other'], village_head: ['self'], cadre: [], inspector: [] },
   },
   {

@@ -46,7 +46,10 @@ describe('authentication', () => {
     const before = await t.models.Gate.countDocuments();
 
     // Act
-    const res = await request(t.app).put('/api/v1/gates?replace=true').set('Content-Type', 'text/csv').send(Buffer.from('id,name,village,town\r\nX,x,东村,庄市街道\r\n'));
+    const res = await request(t.app)
+      .put('/api/v1/gates?replace=true')
+      .set('Content-Type', 'text/csv')
+      .send(Buffer.from('id,name,village,town\r\nX,x,东村,庄市街道\r\n'));
 
     // Assert
     expect(res.status).toBe(401);
@@ -55,7 +58,11 @@ describe('authentication', () => {
 
   it('when a token is revoked through DELETE /api/v1/tokens/:id, then it gets 401 from then on', async () => {
     // Arrange
-    const issued = await request(t.app).post('/api/v1/tokens').set('Authorization', `Bearer ${planner}`).send({ role: 'planner', label: 'to revoke' }).expect(201);
+    const issued = await request(t.app)
+      .post('/api/v1/tokens')
+      .set('Authorization', `Bearer ${planner}`)
+      .send({ role: 'planner', label: 'to revoke' })
+      .expect(201);
     await get(t.app, issued.body.token, '/api/v1/gates').expect(200);
 
     // Act
@@ -103,7 +110,12 @@ describe('planner-only endpoints', () => {
 
   it.each(cases)('when a $role token calls $call, then 403 forbidden and nothing changes', async ({ token, send }) => {
     // Arrange
-    const before = [await t.models.Gate.countDocuments(), await t.models.Cadre.countDocuments(), await t.models.Availability.countDocuments(), await t.models.ApiToken.countDocuments()];
+    const before = [
+      await t.models.Gate.countDocuments(),
+      await t.models.Cadre.countDocuments(),
+      await t.models.Availability.countDocuments(),
+      await t.models.ApiToken.countDocuments(),
+    ];
 
     // Act
     const res = await send(token());
@@ -111,14 +123,22 @@ describe('planner-only endpoints', () => {
     // Assert
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe('forbidden');
-    expect([await t.models.Gate.countDocuments(), await t.models.Cadre.countDocuments(), await t.models.Availability.countDocuments(), await t.models.ApiToken.countDocuments()]).toEqual(before);
+    expect([
+      await t.models.Gate.countDocuments(),
+      await t.models.Cadre.countDocuments(),
+      await t.models.Availability.countDocuments(),
+      await t.models.ApiToken.countDocuments(),
+    ]).toEqual(before);
   });
 });
 
 describe('token management', () => {
   it('when a planner issues a token, then 201 returns a secret of at least 128 random bits once, and it works', async () => {
     // Act
-    const res = await request(t.app).post('/api/v1/tokens').set('Authorization', `Bearer ${planner}`).send({ role: 'village_head', villages: ['东村'], label: 'head of 东村' });
+    const res = await request(t.app)
+      .post('/api/v1/tokens')
+      .set('Authorization', `Bearer ${planner}`)
+      .send({ role: 'village_head', villages: ['东村'], label: 'head of 东村' });
 
     // Assert
     expect(res.status).toBe(201);

@@ -17,7 +17,9 @@ describe('uploads with a safe reading', () => {
     ];
     const res = await put(f.t.app, f.planner, 'availability', csvUpload(sheetOf('availability', rows)));
     expect(res.status).toBe(200);
-    expect(res.body.warnings).toEqual([expect.objectContaining({ row: 3, column: 'kind', value: 'preferred', message: expect.stringContaining('unavailable wins') })]);
+    expect(res.body.warnings).toEqual([
+      expect.objectContaining({ row: 3, column: 'kind', value: 'preferred', message: expect.stringContaining('unavailable wins') }),
+    ]);
     const stored = await get(f.t.app, f.planner, '/api/v1/availability?cadreId=A02');
     expect(stored.body.items[0].windows.map((w: { kind: string }) => w.kind).sort()).toEqual(['preferred', 'unavailable']);
   });

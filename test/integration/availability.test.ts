@@ -63,6 +63,14 @@ describe('availability replacement', () => {
 
     // Assert
     expect(res.status).toBe(422);
-    expect(res.body.error.details.problems).toEqual([{ row: 2, column: 'cadre_id', value: 'P404', message: expect.stringContaining('unknown person'), messageZh: expect.stringContaining('人员编号"P404"不存在') }]);
+    expect(res.body.error.details.problems).toEqual([
+      {
+        row: 2,
+        column: 'cadre_id',
+        value: 'P404',
+        message: expect.stringContaining('unknown person'),
+        messageZh: expect.stringContaining('人员编号"P404"不存在'),
+      },
+    ]);
   });
 });

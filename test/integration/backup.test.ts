@@ -90,7 +90,9 @@ describe('backup and restore', () => {
     expect(statSync(file).size).toBe(summary.bytes);
     expect(readFileSync(file).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
     expect(summary.counts).toEqual(restored.counts);
-    expect(Object.keys(summary.counts)).toEqual(expect.arrayContaining(['plans', 'rosters', 'publications', 'feeds', 'feedtokens', 'apitokens', 'gates', 'cadres']));
+    expect(Object.keys(summary.counts)).toEqual(
+      expect.arrayContaining(['plans', 'rosters', 'publications', 'feeds', 'feedtokens', 'apitokens', 'gates', 'cadres']),
+    );
     expect(summary.counts.rosters).toBeGreaterThanOrEqual(2);
     expect(await dump(target)).toEqual(await dump(connectionOf(source)));
     expect(await indexes(target)).toEqual(await indexes(connectionOf(source)));
@@ -109,7 +111,9 @@ describe('backup and restore', () => {
       expect(feed.bytes.equals(before.feeds[i]!.bytes), feed.path).toBe(true);
     }
     // And it carries on: a conditional poll is a 304, a new publish works on the restored state.
-    const poll = await request(app).get(cadreFeed).set('If-None-Match', before.feeds[0]!.etag ?? '');
+    const poll = await request(app)
+      .get(cadreFeed)
+      .set('If-None-Match', before.feeds[0]!.etag ?? '');
     expect(poll.status).toBe(304);
     const worker = testWorker(registerModels(target));
     expect(await publish(app, planner, planId, await solve(app, planner, worker, planId))).toBe(3);
@@ -120,7 +124,17 @@ describe('backup and restore', () => {
     const file = join(dir, 'again.jsonl.gz');
     await backupDatabase(connectionOf(source), file);
     const target = await freshDatabase();
-    await registerModels(target).Gate.create({ _id: 'X1', id: 'X1', name: '旧门', village: '旧村', town: '旧镇', staffPerShift: 1, coverFrom: '00:00', coverTo: '24:00', leadRequired: false });
+    await registerModels(target).Gate.create({
+      _id: 'X1',
+      id: 'X1',
+      name: '旧门',
+      village: '旧村',
+      town: '旧镇',
+      staffPerShift: 1,
+      coverFrom: '00:00',
+      coverTo: '24:00',
+      leadRequired: false,
+    });
 
     // Act
     const refused = await restoreDatabase(target, file).catch((error: unknown) => error);

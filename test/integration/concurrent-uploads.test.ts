@@ -32,7 +32,11 @@ describe('uploads at the same time', () => {
     await held.lease.release();
     const accepted = await put(f.t.app, f.planner, 'cadres', csvUpload(sheetOf('cadres', renamed('甲'))));
     expect(accepted.status).toBe(200);
-    expect(await storedNames()).toEqual(renamed('甲').map((c) => String(c.name)).sort());
+    expect(await storedNames()).toEqual(
+      renamed('甲')
+        .map((c) => String(c.name))
+        .sort(),
+    );
   });
 
   it('when two uploads race, then each answers 200 or 409 and the people stored are one whole file', async () => {
@@ -42,6 +46,9 @@ describe('uploads at the same time', () => {
     expect(answers.some((a) => a.status === 200)).toBe(true);
     const names = await storedNames();
     const whole = files.map((rows) => rows.map((c) => String(c.name)).sort());
-    expect(whole.some((file) => JSON.stringify(file) === JSON.stringify(names)), 'one whole file, not a mix').toBe(true);
+    expect(
+      whole.some((file) => JSON.stringify(file) === JSON.stringify(names)),
+      'one whole file, not a mix',
+    ).toBe(true);
   });
 });

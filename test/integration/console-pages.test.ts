@@ -31,23 +31,34 @@ afterAll(async () => {
   await t.close();
 });
 
-const post = (path: string, form: Record<string, string>) => request(t.app).post(path).set('Cookie', cookie).type('form').send({ _csrf: csrf, ...form });
+const post = (path: string, form: Record<string, string>) =>
+  request(t.app)
+    .post(path)
+    .set('Cookie', cookie)
+    .type('form')
+    .send({ _csrf: csrf, ...form });
 
 describe('console forms', () => {
   it('when an availability file with a preferred day over an unavailable block is uploaded in the console, then it is written and the warning is listed in Chinese', async () => {
     const csv = 'cadre_id,start,end,kind\r\nA05,2021-12-13 08:00,2021-12-13 17:00,unavailable\r\nA05,2021-12-13 00:00,2021-12-14 00:00,preferred\r\n';
-    const res = await request(t.app).put('/planner/upload/availability?replace=0').set('Cookie', cookie).set('X-CSRF-Token', csrf).set('content-type', 'text/csv').send(csv);
+    const res = await request(t.app)
+      .put('/planner/upload/availability?replace=0')
+      .set('Cookie', cookie)
+      .set('X-CSRF-Token', csrf)
+      .set('content-type', 'text/csv')
+      .send(csv);
     expect(res.status).toBe(200);
     expect(res.text).toContain('data-upload-ok');
     expect(res.text).toContain('已写入，但有 1 处请核对');
     expect(res.text).toContain('与第 2 行（2021-12-13 08:00 至 2021-12-13 17:00');
   });
 
-
   it('when a planner adds an absence, then 303 back to the console, which confirms it; the window is stored beside the others', async () => {
     const res = await post('/planner/absences', { cadre: '王芳 (A03)', from: '2021-12-14T00:00', to: '2021-12-14T08:00', reason: '隔离' });
     expect(res.status).toBe(303);
-    const page = await request(t.app).get(res.headers.location ?? '').set('Cookie', cookie);
+    const page = await request(t.app)
+      .get(res.headers.location ?? '')
+      .set('Cookie', cookie);
     expect(page.text).toContain('已登记：王芳 2021-12-14 00:00 至 2021-12-14 08:00 不能值班');
     const windows = (await api(t.app, planner).get('/api/v1/availability?cadreId=A03')).body.items[0].windows;
     expect(windows).toHaveLength(2);

@@ -15,7 +15,19 @@ import { createLogger } from '../../src/logger.js';
 import { checkerOf } from '../helpers/contract.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { csvUpload, put, sheetOf } from '../helpers/fixtures.js';
-import { EAST, PLAN_START, ROSTER_CADRES, api, createRosterPlan, feedPath, getFeed, publish, seedRosterDistrict, solve, testWorker } from '../helpers/roster-fixtures.js';
+import {
+  EAST,
+  PLAN_START,
+  ROSTER_CADRES,
+  api,
+  createRosterPlan,
+  feedPath,
+  getFeed,
+  publish,
+  seedRosterDistrict,
+  solve,
+  testWorker,
+} from '../helpers/roster-fixtures.js';
 
 interface Operation {
   operationId: string;
@@ -124,7 +136,9 @@ describe('every operation, a success and an error', () => {
     // Swaps, where the plan asks for the head's approval: a later shift is offered, the
     // newcomer accepts it (202, waiting), a planner approves; another offer is withdrawn.
     await ok(p.patch(`/api/v1/plans/${planId}`, { openShiftPolicy: { swapsNeedApproval: true } }));
-    const later = (roster.body.assignments as { cadreId: string; gateId: string; start: string; end: string }[]).filter((a) => new Date(a.start) > NOW && a.cadreId.startsWith('A'));
+    const later = (roster.body.assignments as { cadreId: string; gateId: string; start: string; end: string }[]).filter(
+      (a) => new Date(a.start) > NOW && a.cadreId.startsWith('A'),
+    );
     let offered: string | undefined;
     for (const a of later) {
       const holder = api(t.app, await t.token({ role: 'cadre', cadreId: a.cadreId }));
@@ -146,12 +160,22 @@ describe('every operation, a success and an error', () => {
     await ok(giver.post(`/api/v1/swaps/${taken.body.id}/withdraw`, {}));
 
     // On the ground: a person on duty now checks in and out; a squad inspects and fixes.
-    const now = (roster.body.assignments as { cadreId: string; gateId: string; start: string; end: string }[]).find((a) => new Date(a.start) <= NOW && NOW < new Date(a.end))!;
+    const now = (roster.body.assignments as { cadreId: string; gateId: string; start: string; end: string }[]).find(
+      (a) => new Date(a.start) <= NOW && NOW < new Date(a.end),
+    )!;
     const cadre = api(t.app, await t.token({ role: 'cadre', cadreId: now.cadreId }));
     await ok(cadre.post('/api/v1/checkins', { gateId: now.gateId }));
     await ok(cadre.post('/api/v1/checkins/check-out', { gateId: now.gateId }));
     const squad = api(t.app, await t.token({ role: 'inspector' }));
-    const inspection = await ok(squad.post('/api/v1/inspections', { gateId: now.gateId, staffSeen: 1, visitorRegistration: true, temperatureChecks: false, problems: [{ category: 'no_temperature', text: '未测温' }] }));
+    const inspection = await ok(
+      squad.post('/api/v1/inspections', {
+        gateId: now.gateId,
+        staffSeen: 1,
+        visitorRegistration: true,
+        temperatureChecks: false,
+        problems: [{ category: 'no_temperature', text: '未测温' }],
+      }),
+    );
     await ok(squad.get('/api/v1/inspections'));
     await ok(squad.get(`/api/v1/inspections/${inspection.body.id}`));
     await ok(p.post(`/api/v1/inspections/${inspection.body.id}/problems/0/fix`, { note: '已补充测温' })); // the village puts it right

@@ -18,7 +18,12 @@ afterAll(async () => {
 /** Data rows of a CSV sample (no quoted newlines in these files) and distinct keys in column 0. */
 function sampleOf(name: string): { body: Buffer; rows: number; keys: number } {
   const body = readFileSync(new URL(`../../data/district/${name}.csv`, import.meta.url));
-  const lines = body.toString('utf8').replace(/^\uFEFF/, '').split(/\r?\n/).slice(1).filter((l) => l.trim() !== '');
+  const lines = body
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .slice(1)
+    .filter((l) => l.trim() !== '');
   return { body, rows: lines.length, keys: new Set(lines.map((l) => l.split(',')[0])).size };
 }
 

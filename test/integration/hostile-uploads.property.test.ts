@@ -42,10 +42,29 @@ function gateColumns(format: Format, i: number): Record<string, Pick[]> {
   return {
     id: [good(`G${i}`), good(`门岗-${i}`), bad('$gt'), bad(`G.${i}`), bad('x'.repeat(65)), ...(json ? [bad(7)] : []), ...everywhereBad(format)],
     // `$` and `.` are fine in a name: it is stored as text and read back as sent.
-    name: [good('东门'), good('$where'), good('St. Mary 门'), good('名'.repeat(100)), bad('名'.repeat(101)), ...(json ? [bad(42), bad(true)] : []), ...everywhereBad(format)],
+    name: [
+      good('东门'),
+      good('$where'),
+      good('St. Mary 门'),
+      good('名'.repeat(100)),
+      bad('名'.repeat(101)),
+      ...(json ? [bad(42), bad(true)] : []),
+      ...everywhereBad(format),
+    ],
     village: [good('东村')],
     town: [good('庄市街道')],
-    staff_per_shift: [good(json ? 3 : '3', 3), good('2', 2), bad('0'), bad('21'), bad('-1'), bad('1e20'), bad('2.5'), bad('abc'), ...(json ? [bad(1e20), bad(true)] : []), ...everywhereBad(format)],
+    staff_per_shift: [
+      good(json ? 3 : '3', 3),
+      good('2', 2),
+      bad('0'),
+      bad('21'),
+      bad('-1'),
+      bad('1e20'),
+      bad('2.5'),
+      bad('abc'),
+      ...(json ? [bad(1e20), bad(true)] : []),
+      ...everywhereBad(format),
+    ],
     cover_from: [good('08:00'), good('06:30'), bad('25:00'), bad('08:60'), bad('24:30'), ...everywhereBad(format)],
     cover_to: [good('20:00')],
     active_from: [good('2021-12-13'), good('', null), bad('2021-02-30'), bad('2021-13-01'), bad('2021-12-32'), bad('0000-00-00'), ...everywhereBad(format)],
@@ -136,46 +155,77 @@ async function holds(entity: Entity, format: Format, picks: Record<string, Pick>
 }
 
 describe('hostile uploads as properties', () => {
-  it.each(['json', 'csv', 'xlsx'] as const)('when gates arrive as %s with any mix of good and hostile cells, then a hostile file is refused with a code and nothing written, and a good one reads back as exactly its rows', async (format) => {
-    await fc.assert(
-      fc.asyncProperty(rowsOf((i) => gateColumns(format, i)), (picks) =>
-        holds('gates', format, picks, async (rows) => {
-          const items = (await get(t.app, planner, '/api/v1/gates?pageSize=1000')).body.items;
-          const expected = rows.map((row) => ({
-            // Columns the file leaves out take their defaults.
-            activeTo: null,
-            ...Object.fromEntries(Object.entries(row).map(([k, p]) => [STORED_NAME[k], p.stored])),
-          }));
-          expect(items).toEqual(expect.arrayContaining(expected.map((e) => expect.objectContaining(e))));
-          expect(items).toHaveLength(rows.length);
-        }),
-      ),
-      { seed: SEED, numRuns: RUNS },
-    );
-  });
+  it.each(['json', 'csv', 'xlsx'] as const)(
+    'when gates arrive as %s with any mix of good and hostile cells, then a hostile file is refused with a code and nothing written, and a good one reads back as exactly its rows',
+    async (format) => {
+      await fc.assert(
+        fc.asyncProperty(
+          rowsOf((i) => gateColumns(format, i)),
+          (picks) =>
+            holds('gates', format, picks, async (rows) => {
+              const items = (await get(t.app, planner, '/api/v1/gates?pageSize=1000')).body.items;
+              const expected = rows.map((row) => ({
+                // Columns the file leaves out take their defaults.
+                activeTo: null,
+                ...Object.fromEntries(Object.entries(row).map(([k, p]) => [STORED_NAME[k], p.stored])),
+              }));
+              expect(items).toEqual(expect.arrayContaining(expected.map((e) => expect.objectContaining(e))));
+              expect(items).toHaveLength(rows.length);
+            }),
+        ),
+        { seed: SEED, numRuns: RUNS },
+      );
+    },
+  );
 
-  it.each(['json', 'csv', 'xlsx'] as const)('when availability arrives as %s with instants that may not exist, then a hostile file is refused with a code and nothing written, and a good one reads back as exactly its windows', async (format) => {
-    // Arrange: the gates and people the windows name.
-    await put(t.app, planner, 'gates', { body: Buffer.from(JSON.stringify([{ id: 'G1', name: '东门', village: '东村', town: '庄市街道' }])), contentType: JSON_TYPE }, '?replace=true').expect(200);
-    await put(t.app, planner, 'cadres', { body: Buffer.from(JSON.stringify([1, 2, 3, 4].map((i) => ({ id: `P${i}`, name: `人${i}`, role: 'volunteer', village: '东村' })))), contentType: JSON_TYPE }, '?replace=true').expect(200);
-    const columns = (i: number): Record<string, Pick[]> => ({
-      cadre_id: [good(`P${i}`), bad('$ne'), bad(`P.${i}`), bad('P404'), ...everywhereBad(format)],
-      start: [good('2021-12-14 08:00', '2021-12-14T08:00:00+08:00'), bad('2021-02-30 08:00'), bad('2021-12-14 25:00'), bad('2021-12-14'), ...everywhereBad(format)],
-      end: [good('2021-12-14 17:00', '2021-12-14T17:00:00+08:00'), bad('2021-12-14 24:01'), bad('2021-13-14 17:00')],
-      kind: [good('unavailable'), good('不可值班', 'unavailable'), bad('sometimes'), ...(format === 'json' ? [bad(0)] : []), ...everywhereBad(format)],
-    });
+  it.each(['json', 'csv', 'xlsx'] as const)(
+    'when availability arrives as %s with instants that may not exist, then a hostile file is refused with a code and nothing written, and a good one reads back as exactly its windows',
+    async (format) => {
+      // Arrange: the gates and people the windows name.
+      await put(
+        t.app,
+        planner,
+        'gates',
+        { body: Buffer.from(JSON.stringify([{ id: 'G1', name: '东门', village: '东村', town: '庄市街道' }])), contentType: JSON_TYPE },
+        '?replace=true',
+      ).expect(200);
+      await put(
+        t.app,
+        planner,
+        'cadres',
+        {
+          body: Buffer.from(JSON.stringify([1, 2, 3, 4].map((i) => ({ id: `P${i}`, name: `人${i}`, role: 'volunteer', village: '东村' })))),
+          contentType: JSON_TYPE,
+        },
+        '?replace=true',
+      ).expect(200);
+      const columns = (i: number): Record<string, Pick[]> => ({
+        cadre_id: [good(`P${i}`), bad('$ne'), bad(`P.${i}`), bad('P404'), ...everywhereBad(format)],
+        start: [
+          good('2021-12-14 08:00', '2021-12-14T08:00:00+08:00'),
+          bad('2021-02-30 08:00'),
+          bad('2021-12-14 25:00'),
+          bad('2021-12-14'),
+          ...everywhereBad(format),
+        ],
+        end: [good('2021-12-14 17:00', '2021-12-14T17:00:00+08:00'), bad('2021-12-14 24:01'), bad('2021-13-14 17:00')],
+        kind: [good('unavailable'), good('不可值班', 'unavailable'), bad('sometimes'), ...(format === 'json' ? [bad(0)] : []), ...everywhereBad(format)],
+      });
 
-    await fc.assert(
-      fc.asyncProperty(rowsOf(columns), (picks) =>
-        holds('availability', format, picks, async (rows) => {
-          const items = (await get(t.app, planner, '/api/v1/availability?pageSize=1000')).body.items;
-          expect(items).toEqual(
-            expect.arrayContaining(rows.map((r) => ({ cadreId: r.cadre_id!.stored, windows: [{ start: r.start!.stored, end: r.end!.stored, kind: r.kind!.stored }] }))),
-          );
-          expect(items).toHaveLength(rows.length);
-        }),
-      ),
-      { seed: SEED, numRuns: RUNS },
-    );
-  });
+      await fc.assert(
+        fc.asyncProperty(rowsOf(columns), (picks) =>
+          holds('availability', format, picks, async (rows) => {
+            const items = (await get(t.app, planner, '/api/v1/availability?pageSize=1000')).body.items;
+            expect(items).toEqual(
+              expect.arrayContaining(
+                rows.map((r) => ({ cadreId: r.cadre_id!.stored, windows: [{ start: r.start!.stored, end: r.end!.stored, kind: r.kind!.stored }] })),
+              ),
+            );
+            expect(items).toHaveLength(rows.length);
+          }),
+        ),
+        { seed: SEED, numRuns: RUNS },
+      );
+    },
+  );
 });

@@ -53,15 +53,18 @@ describe('filters', () => {
     expect(byPerson.body.items.map((a: { cadreId: string }) => a.cadreId)).toEqual(['P1']);
   });
 
-  it.each(['/api/v1/cadres?role=mayor', '/api/v1/gates?page=0', '/api/v1/gates?pageSize=5000', '/api/v1/gates?page=abc'])('when a query is invalid (%s), then 422 naming the parameter', async (path) => {
-    // Act
-    const res = await get(t.app, planner, path);
+  it.each(['/api/v1/cadres?role=mayor', '/api/v1/gates?page=0', '/api/v1/gates?pageSize=5000', '/api/v1/gates?page=abc'])(
+    'when a query is invalid (%s), then 422 naming the parameter',
+    async (path) => {
+      // Act
+      const res = await get(t.app, planner, path);
 
-    // Assert
-    expect(res.status).toBe(422);
-    expect(res.body.error.code).toBe('validation_failed');
-    expect(res.body.error.details.problems.map((p: { field: string }) => p.field)).toEqual([/[?&](\w+)=/.exec(path)?.[1]]);
-  });
+      // Assert
+      expect(res.status).toBe(422);
+      expect(res.body.error.code).toBe('validation_failed');
+      expect(res.body.error.details.problems.map((p: { field: string }) => p.field)).toEqual([/[?&](\w+)=/.exec(path)?.[1]]);
+    },
+  );
 });
 
 describe('pagination', () => {

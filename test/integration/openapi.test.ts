@@ -109,7 +109,10 @@ describe('openapi document', () => {
     for (const route of EXERCISED) {
       const [method, path] = route.split(' ') as [string, string];
       const responses = Object.keys(doc.paths[path]?.[method]?.responses ?? {});
-      expect(responses.some((s) => s.startsWith('2')), route).toBe(true);
+      expect(
+        responses.some((s) => s.startsWith('2')),
+        route,
+      ).toBe(true);
       expect(responses, route).toContain('401');
     }
     expect(Object.keys(doc.paths['/api/v1/gates']!.put!.responses!)).toEqual(expect.arrayContaining(['200', '403', '413', '415', '422']));
@@ -170,7 +173,19 @@ describe('openapi document: completeness', () => {
 
     // Assert
     expect(errors.sort()).toEqual(
-      ['BadRequestError', 'ConflictError', 'ForbiddenError', 'InternalError', 'NotFoundError', 'PayloadTooLargeError', 'RateLimitedError', 'UnauthorizedError', 'UnavailableError', 'UnsupportedMediaTypeError', 'ValidationFailedError'].sort(),
+      [
+        'BadRequestError',
+        'ConflictError',
+        'ForbiddenError',
+        'InternalError',
+        'NotFoundError',
+        'PayloadTooLargeError',
+        'RateLimitedError',
+        'UnauthorizedError',
+        'UnavailableError',
+        'UnsupportedMediaTypeError',
+        'ValidationFailedError',
+      ].sort(),
     );
     for (const name of errors) {
       const inner = schemas[name]?.properties?.error as { required?: string[]; properties?: Record<string, object> } | undefined;
@@ -193,12 +208,18 @@ describe('openapi document: linters', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gate-duty-openapi-'));
     writeFileSync(join(dir, 'openapi.json'), JSON.stringify(doc, null, 2));
     writeFileSync(join(dir, 'redocly.yaml'), 'extends:\n  - recommended\n');
-    writeFileSync(join(dir, '.redocly.lint-ignore.yaml'), "openapi.json:\n  operation-4xx-response:\n    - '#/paths/~1healthz/get/responses'\n    - '#/paths/~1readyz/get/responses'\n");
+    writeFileSync(
+      join(dir, '.redocly.lint-ignore.yaml'),
+      "openapi.json:\n  operation-4xx-response:\n    - '#/paths/~1healthz/get/responses'\n    - '#/paths/~1readyz/get/responses'\n",
+    );
 
     try {
       // Act
       const bin = join(process.cwd(), 'node_modules/.bin/redocly');
-      const { stdout } = await promisify(execFile)(bin, ['lint', 'openapi.json', '--format=json'], { cwd: dir, env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' } });
+      const { stdout } = await promisify(execFile)(bin, ['lint', 'openapi.json', '--format=json'], {
+        cwd: dir,
+        env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+      });
       const report = JSON.parse(stdout) as { totals: { errors: number; warnings: number; ignored: number }; problems: unknown[] };
 
       // Assert
@@ -211,7 +232,10 @@ describe('openapi document: linters', () => {
 
   it('when a standard validator (ajv 2020-12) reads the served document, then nullable instants take null and an instant, solve metrics take their own fields, and no allOf branch forbids its siblings’ properties', () => {
     // The document exactly as served, its schemas under $defs so that its $refs resolve.
-    const schemas = JSON.parse(JSON.stringify(doc.components?.schemas ?? {}).replaceAll('#/components/schemas/', 'served.json#/$defs/')) as Record<string, unknown>;
+    const schemas = JSON.parse(JSON.stringify(doc.components?.schemas ?? {}).replaceAll('#/components/schemas/', 'served.json#/$defs/')) as Record<
+      string,
+      unknown
+    >;
     const ajv = new Ajv2020({ strict: false, allErrors: true });
     ajv.addSchema({ $id: 'served.json', $defs: schemas });
     const of = (ref: string) => ajv.compile({ $ref: `served.json#/$defs/${ref}` });
@@ -231,7 +255,8 @@ describe('openapi document: linters', () => {
       if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${where}[${i}]`, found));
       else if (value && typeof value === 'object') {
         const branches = (value as { allOf?: { additionalProperties?: unknown; type?: unknown }[] }).allOf;
-        if (branches && branches.length > 1 && branches.some((b) => b.additionalProperties === false || (Array.isArray(b.type) && b.type.includes('null')))) found.push(where);
+        if (branches && branches.length > 1 && branches.some((b) => b.additionalProperties === false || (Array.isArray(b.type) && b.type.includes('null'))))
+          found.push(where);
         for (const [k, v] of Object.entries(value)) walk(v, `${where}/${k}`, found);
       }
       return found;
@@ -296,7 +321,15 @@ describe('contract checker', () => {
   it('when an instant is written in UTC with Z, then it is reported', () => {
     // Act
     const problems = checker.check(
-      answer({ url: '/api/v1/availability', json: { items: [{ cadreId: 'P1', windows: [{ start: '2021-12-14T00:00:00.000Z', end: '2021-12-14T09:00:00+08:00', kind: 'unavailable' }] }], page: 1, pageSize: 100, total: 1 } }),
+      answer({
+        url: '/api/v1/availability',
+        json: {
+          items: [{ cadreId: 'P1', windows: [{ start: '2021-12-14T00:00:00.000Z', end: '2021-12-14T09:00:00+08:00', kind: 'unavailable' }] }],
+          page: 1,
+          pageSize: 100,
+          total: 1,
+        },
+      }),
     );
 
     // Assert
@@ -306,7 +339,12 @@ describe('contract checker', () => {
   it('when an error has no details or a 429 has no Retry-After, then it is reported', () => {
     // Act
     const noDetails = checker.check(answer({ status: 404, url: '/api/v1/gates/G9', json: { error: { code: 'not_found', message: 'no gate' } } }));
-    const noRetry = checker.check(answer({ status: 429, json: { error: { code: 'rate_limited', message: 'slow down', details: { limit: 'failed_auth', max: 30, windowSeconds: 60, retryAfterSeconds: 5 } } } }));
+    const noRetry = checker.check(
+      answer({
+        status: 429,
+        json: { error: { code: 'rate_limited', message: 'slow down', details: { limit: 'failed_auth', max: 30, windowSeconds: 60, retryAfterSeconds: 5 } } },
+      }),
+    );
 
     // Assert
     expect(noDetails).toEqual([expect.stringContaining("must have required property 'details'")]);
@@ -326,7 +364,9 @@ describe('errors', () => {
 
     // Act
     const unauthorized = await request(t.app).get('/api/v1/gates');
-    const notFound = await request(t.app).get('/api/v1/nothing-here').set('Authorization', `Bearer ${await t.token({ role: 'planner' })}`);
+    const notFound = await request(t.app)
+      .get('/api/v1/nothing-here')
+      .set('Authorization', `Bearer ${await t.token({ role: 'planner' })}`);
 
     // Assert
     expect(head).toBeNull(); // a cadre token needs a known person

@@ -70,7 +70,12 @@ describe.each(['village_head', 'cadre'] as const)('%s', (role) => {
 
     // Assert
     expect(one.status).toBe(200);
-    expect(one.body).toMatchObject({ id: planId, name: expect.any(String), publishedVersion: 1, spec: { start: '2021-12-13', days: 2, timezone: 'Asia/Shanghai' } });
+    expect(one.body).toMatchObject({
+      id: planId,
+      name: expect.any(String),
+      publishedVersion: 1,
+      spec: { start: '2021-12-13', days: 2, timezone: 'Asia/Shanghai' },
+    });
     expect(one.body).not.toHaveProperty('pins');
     expect(one.body).not.toHaveProperty('activeSolveId');
     expect(one.body.spec).not.toHaveProperty('gateIds');

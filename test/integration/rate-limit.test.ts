@@ -182,7 +182,8 @@ describe('rejected tokens', () => {
 
     // Act
     const statuses = [];
-    for (let i = 0; i < 20; i++) statuses.push((await request(t.app).get('/api/v1/villages').set('X-Forwarded-For', address).set('Authorization', `Bearer ${planner}`)).status);
+    for (let i = 0; i < 20; i++)
+      statuses.push((await request(t.app).get('/api/v1/villages').set('X-Forwarded-For', address).set('Authorization', `Bearer ${planner}`)).status);
 
     // Assert
     expect(statuses.every((s) => s === 200)).toBe(true);
@@ -247,7 +248,12 @@ describe('uploads', () => {
 describe('configuration', () => {
   it('when the limits are 0, then nothing is refused', async () => {
     // Arrange
-    const off = await createTestApp({ RATE_LIMIT_FAILED_SECRETS_PER_MIN: '0', RATE_LIMIT_FAILED_AUTH_PER_MIN: '0', RATE_LIMIT_SECRET_REQUESTS_PER_MIN: '0', RATE_LIMIT_UPLOADS_PER_HOUR: '0' });
+    const off = await createTestApp({
+      RATE_LIMIT_FAILED_SECRETS_PER_MIN: '0',
+      RATE_LIMIT_FAILED_AUTH_PER_MIN: '0',
+      RATE_LIMIT_SECRET_REQUESTS_PER_MIN: '0',
+      RATE_LIMIT_UPLOADS_PER_HOUR: '0',
+    });
     try {
       // Act
       const statuses = new Set<number>();

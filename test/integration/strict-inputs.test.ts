@@ -80,7 +80,9 @@ function probes(): Probe[] {
     if (!template.startsWith('/api/v1/')) continue;
     for (const [method, op] of Object.entries(ops)) {
       const call = (token: string, query: string, body?: unknown) => {
-        const r = request(t.app)[method as 'get'](`${pathOf(template)}${query}`).set('Authorization', `Bearer ${token}`);
+        const r = request(t.app)
+          [method as 'get'](`${pathOf(template)}${query}`)
+          .set('Authorization', `Bearer ${token}`);
         return body === undefined ? r : r.send(body as object);
       };
       const query = (op.parameters ?? []).filter((p) => p.in === 'query');
@@ -95,8 +97,10 @@ function probes(): Probe[] {
       // Uploads document the file as a string; their rows are walked by the upload tests.
       if (json.type === 'object') {
         out.push({ operation: op.operationId, kind: 'unknown body field', field: UNKNOWN, send: (tk) => call(tk, '', { [UNKNOWN]: 1 }) });
-        const [name, schema] = Object.entries(json.properties ?? {}).find(([n]) => json.required?.includes(n)) ?? Object.entries(json.properties ?? {})[0] ?? [];
-        if (name) out.push({ operation: op.operationId, kind: 'wrong-typed body field', field: name, send: (tk) => call(tk, '', { [name]: wrongValue(schema!) }) });
+        const [name, schema] =
+          Object.entries(json.properties ?? {}).find(([n]) => json.required?.includes(n)) ?? Object.entries(json.properties ?? {})[0] ?? [];
+        if (name)
+          out.push({ operation: op.operationId, kind: 'wrong-typed body field', field: name, send: (tk) => call(tk, '', { [name]: wrongValue(schema!) }) });
       }
     }
   }

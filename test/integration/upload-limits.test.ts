@@ -12,7 +12,22 @@ import { createDeflateRaw, crc32, deflateRawSync } from 'node:zlib';
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readZipDirectory, unpackEntry } from '../../src/intake/zip.js';
-import { AVAILABILITY, GATES, JSON_TYPE, XLSX_TYPE, clearDirectory, csvUpload, jsonUpload, put, seedDirectory, sheetOf, xlsxUpload, type Entity, type Row, type Upload } from '../helpers/fixtures.js';
+import {
+  AVAILABILITY,
+  GATES,
+  JSON_TYPE,
+  XLSX_TYPE,
+  clearDirectory,
+  csvUpload,
+  jsonUpload,
+  put,
+  seedDirectory,
+  sheetOf,
+  xlsxUpload,
+  type Entity,
+  type Row,
+  type Upload,
+} from '../helpers/fixtures.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
@@ -66,14 +81,24 @@ describe('cell limits', () => {
     console.log(`[limits] gates CSV with one 17 MB cell (${mb(file.body.length)}) -> ${res.status}, response ${res.text.length} bytes`);
     expect(res.body.error.details).toEqual({
       total: 1,
-      problems: [{ row: 6, column: 'name', value: `${'A'.repeat(100)}…`, message: expect.stringContaining('at most 100'), messageZh: expect.stringContaining('最多 100 个') }],
+      problems: [
+        {
+          row: 6,
+          column: 'name',
+          value: `${'A'.repeat(100)}…`,
+          message: expect.stringContaining('at most 100'),
+          messageZh: expect.stringContaining('最多 100 个'),
+        },
+      ],
     });
     expect(res.text.length).toBeLessThan(2000);
   });
 
   it('when a gate name is 1 MB, then 422 and nothing is written', async () => {
     const res = await expectRefused('gates', jsonUpload(sheetOf('gates', [gate(1, '门'.repeat(MB))])), 422);
-    expect(res.body.error.details.problems).toEqual([expect.objectContaining({ row: 2, column: 'name', message: expect.stringContaining(`${MB} characters, at most 100`) })]);
+    expect(res.body.error.details.problems).toEqual([
+      expect.objectContaining({ row: 2, column: 'name', message: expect.stringContaining(`${MB} characters, at most 100`) }),
+    ]);
   });
 
   it('when names carry NUL, ESC and BEL, then each row is a 422 problem naming the character, and nothing is written', async () => {
@@ -81,7 +106,9 @@ describe('cell limits', () => {
 
     const res = await expectRefused('gates', csvUpload(sheetOf('gates', rows, 'zh')), 422);
 
-    expect(res.body.error.details.problems.map((p: { row: number; column: string; message: string }) => [p.row, p.column, p.message.match(/U\+\w+ \w+/)?.[0]])).toEqual([
+    expect(
+      res.body.error.details.problems.map((p: { row: number; column: string; message: string }) => [p.row, p.column, p.message.match(/U\+\w+ \w+/)?.[0]]),
+    ).toEqual([
       [2, '门岗名称', 'U+0000 NUL'],
       [3, '门岗名称', 'U+001B ESC'],
       [4, '门岗名称', 'U+0007 BEL'],
@@ -121,14 +148,24 @@ describe('row limit', () => {
 
     console.log(`[limits] availability CSV of 50,001 rows (${mb(file.body.length)}) -> 413 in ${(performance.now() - started).toFixed(0)} ms`);
     expect(res.body.error.message).toContain('more than 50,000 data rows');
-    expect(res.body.error.details).toMatchObject({ maxRows: 50_000, total: 1, problems: [{ row: 1, column: '', value: '', messageZh: expect.stringContaining('超过 50,000 行') }] });
+    expect(res.body.error.details).toMatchObject({
+      maxRows: 50_000,
+      total: 1,
+      problems: [{ row: 1, column: '', value: '', messageZh: expect.stringContaining('超过 50,000 行') }],
+    });
   });
 
   it('when UPLOAD_MAX_ROWS is set, then that is the limit', async () => {
     const small = await createTestApp({ UPLOAD_MAX_ROWS: '10' });
     try {
       const token = await small.token({ role: 'planner' });
-      const rows = (n: number) => csvUpload(sheetOf('gates', Array.from({ length: n }, (_, i) => gate(i))));
+      const rows = (n: number) =>
+        csvUpload(
+          sheetOf(
+            'gates',
+            Array.from({ length: n }, (_, i) => gate(i)),
+          ),
+        );
 
       const over = await put(small.app, token, 'gates', rows(11));
       const at = await put(small.app, token, 'gates', rows(10));
@@ -147,7 +184,9 @@ describe('row limit', () => {
 
     const { result: res, ms, rssPeak, rssBefore } = await measured(() => expectRefused('gates', file, 413));
 
-    console.log(`[limits] 100,000-row xlsx (${mb(file.body.length)}) -> ${res.status} in ${ms.toFixed(0)} ms; RSS ${mb(rssBefore)} before, peak ${mb(rssPeak)}`);
+    console.log(
+      `[limits] 100,000-row xlsx (${mb(file.body.length)}) -> ${res.status} in ${ms.toFixed(0)} ms; RSS ${mb(rssBefore)} before, peak ${mb(rssPeak)}`,
+    );
     expect(rssPeak - rssBefore).toBeLessThan(400 * MB);
   });
 });
@@ -158,7 +197,9 @@ describe('xlsx zip bomb', () => {
 
     const { result: res, ms, rssPeak, rssBefore } = await measured(() => expectRefused('gates', file, 413));
 
-    console.log(`[limits] zip bomb: ${mb(file.body.length)} xlsx unpacking to 200 MB -> ${res.status} in ${ms.toFixed(0)} ms; RSS ${mb(rssBefore)} before, peak ${mb(rssPeak)} (+${mb(rssPeak - rssBefore)})`);
+    console.log(
+      `[limits] zip bomb: ${mb(file.body.length)} xlsx unpacking to 200 MB -> ${res.status} in ${ms.toFixed(0)} ms; RSS ${mb(rssBefore)} before, peak ${mb(rssPeak)} (+${mb(rssPeak - rssBefore)})`,
+    );
     expect(res.body.error.message).toContain('unpacks to 200.0 MB, more than the 64 MB allowed');
     expect(ms).toBeLessThan(5000);
     expect(rssPeak - rssBefore).toBeLessThan(150 * MB);
@@ -307,7 +348,9 @@ async function measured<T>(act: () => Promise<T>): Promise<{ result: T; ms: numb
  */
 async function zipBomb(size: number): Promise<Upload> {
   const base = await xlsxUpload(sheetOf('gates', GATES));
-  const head = Buffer.from('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>');
+  const head = Buffer.from(
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>',
+  );
   const tail = Buffer.from('</t></is></c></row></sheetData></worksheet>');
   const fill = Buffer.alloc(MB, 'A');
   const deflate = createDeflateRaw();

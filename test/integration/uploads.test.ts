@@ -47,32 +47,35 @@ const byCadre = <T extends { cadreId: string }>(items: T[]): T[] => [...items].s
 describe('uploads in every format and header language', () => {
   const cases = FORMATS.flatMap((format) => (['en', 'zh'] as Lang[]).map((lang) => ({ format, lang })));
 
-  it.each(cases)('when gates, people and availability are uploaded as $format with $lang headers, then all are created and read back as written', async ({ format, lang }) => {
-    // Arrange
-    const cadres = lang === 'zh' ? CADRES_ZH : CADRES;
-    const availability = lang === 'zh' ? AVAILABILITY_ZH : AVAILABILITY;
-    const gatesFile = await uploadOf(sheetOf('gates', GATES, lang), format);
-    const cadresFile = await uploadOf(sheetOf('cadres', cadres, lang), format);
-    const availabilityFile = await uploadOf(sheetOf('availability', availability, lang), format);
+  it.each(cases)(
+    'when gates, people and availability are uploaded as $format with $lang headers, then all are created and read back as written',
+    async ({ format, lang }) => {
+      // Arrange
+      const cadres = lang === 'zh' ? CADRES_ZH : CADRES;
+      const availability = lang === 'zh' ? AVAILABILITY_ZH : AVAILABILITY;
+      const gatesFile = await uploadOf(sheetOf('gates', GATES, lang), format);
+      const cadresFile = await uploadOf(sheetOf('cadres', cadres, lang), format);
+      const availabilityFile = await uploadOf(sheetOf('availability', availability, lang), format);
 
-    // Act
-    const gatesRes = await put(t.app, planner, 'gates', gatesFile);
-    const cadresRes = await put(t.app, planner, 'cadres', cadresFile);
-    const availabilityRes = await put(t.app, planner, 'availability', availabilityFile);
-    const again = await put(t.app, planner, 'cadres', cadresFile);
+      // Act
+      const gatesRes = await put(t.app, planner, 'gates', gatesFile);
+      const cadresRes = await put(t.app, planner, 'cadres', cadresFile);
+      const availabilityRes = await put(t.app, planner, 'availability', availabilityFile);
+      const again = await put(t.app, planner, 'cadres', cadresFile);
 
-    // Assert
-    expect(gatesRes.status, JSON.stringify(gatesRes.body)).toBe(200);
-    expect(gatesRes.body).toEqual({ created: 4, updated: 0, unchanged: 0, removed: 0 });
-    expect(cadresRes.status, JSON.stringify(cadresRes.body)).toBe(200);
-    expect(cadresRes.body).toEqual({ created: 4, updated: 0, unchanged: 0, removed: 0 });
-    expect(availabilityRes.status, JSON.stringify(availabilityRes.body)).toBe(200);
-    expect(availabilityRes.body).toEqual({ created: 2, updated: 0, unchanged: 0, removed: 0 });
-    expect(again.body).toEqual({ created: 0, updated: 0, unchanged: 4, removed: 0 });
-    expect(byId((await get(t.app, planner, '/api/v1/gates').expect(200)).body.items)).toEqual(STORED_GATES);
-    expect(byId((await get(t.app, planner, '/api/v1/cadres').expect(200)).body.items)).toEqual(STORED_CADRES);
-    expect(byCadre((await get(t.app, planner, '/api/v1/availability').expect(200)).body.items)).toEqual(STORED_AVAILABILITY);
-  });
+      // Assert
+      expect(gatesRes.status, JSON.stringify(gatesRes.body)).toBe(200);
+      expect(gatesRes.body).toEqual({ created: 4, updated: 0, unchanged: 0, removed: 0 });
+      expect(cadresRes.status, JSON.stringify(cadresRes.body)).toBe(200);
+      expect(cadresRes.body).toEqual({ created: 4, updated: 0, unchanged: 0, removed: 0 });
+      expect(availabilityRes.status, JSON.stringify(availabilityRes.body)).toBe(200);
+      expect(availabilityRes.body).toEqual({ created: 2, updated: 0, unchanged: 0, removed: 0 });
+      expect(again.body).toEqual({ created: 0, updated: 0, unchanged: 4, removed: 0 });
+      expect(byId((await get(t.app, planner, '/api/v1/gates').expect(200)).body.items)).toEqual(STORED_GATES);
+      expect(byId((await get(t.app, planner, '/api/v1/cadres').expect(200)).body.items)).toEqual(STORED_CADRES);
+      expect(byCadre((await get(t.app, planner, '/api/v1/availability').expect(200)).body.items)).toEqual(STORED_AVAILABILITY);
+    },
+  );
 
   it('when the same data is re-uploaded in every other format and language, then every row is unchanged', async () => {
     // Arrange
@@ -83,7 +86,12 @@ describe('uploads in every format and header language', () => {
         // Act
         const gates = await put(t.app, planner, 'gates', await uploadOf(sheetOf('gates', GATES, lang), format));
         const cadres = await put(t.app, planner, 'cadres', await uploadOf(sheetOf('cadres', lang === 'zh' ? CADRES_ZH : CADRES, lang), format));
-        const windows = await put(t.app, planner, 'availability', await uploadOf(sheetOf('availability', lang === 'zh' ? AVAILABILITY_ZH : AVAILABILITY, lang), format));
+        const windows = await put(
+          t.app,
+          planner,
+          'availability',
+          await uploadOf(sheetOf('availability', lang === 'zh' ? AVAILABILITY_ZH : AVAILABILITY, lang), format),
+        );
 
         // Assert
         const where = `${format}/${lang}`;
@@ -109,7 +117,9 @@ describe('uploads in every format and header language', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body).toEqual({ created: 1, updated: 0, unchanged: 0, removed: 0 });
     const stored = await get(t.app, planner, '/api/v1/availability?cadreId=P2').expect(200);
-    expect(stored.body.items).toEqual([{ cadreId: 'P2', windows: [{ start: '2021-12-14T08:00:00+08:00', end: '2021-12-14T17:00:00+08:00', kind: 'unavailable' }] }]);
+    expect(stored.body.items).toEqual([
+      { cadreId: 'P2', windows: [{ start: '2021-12-14T08:00:00+08:00', end: '2021-12-14T17:00:00+08:00', kind: 'unavailable' }] },
+    ]);
   });
 
   it('when a GBK CSV says charset=gbk in its Content-Type, then it is decoded as GBK', async () => {
@@ -131,7 +141,11 @@ describe('uploads in every format and header language', () => {
     const availability = { body: readFileSync(new URL('../../data/village/availability.xlsx', import.meta.url)), contentType: XLSX_TYPE };
 
     // Act
-    const results = [await put(t.app, planner, 'gates', gates), await put(t.app, planner, 'cadres', cadres), await put(t.app, planner, 'availability', availability)];
+    const results = [
+      await put(t.app, planner, 'gates', gates),
+      await put(t.app, planner, 'cadres', cadres),
+      await put(t.app, planner, 'availability', availability),
+    ];
 
     // Assert
     for (const res of results) expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -161,7 +175,10 @@ describe('counts across re-uploads', () => {
   it('when a person row is edited and a new one added, then counts say updated 1 and created 1', async () => {
     // Arrange
     await seedDirectory(t.app, planner);
-    const rows = [...CADRES.map((c) => (c.id === 'P3' ? { ...c, max_hours_week: 30 } : c)), { id: 'P5', name: '赵敏', phone: '', role: 'volunteer', village: '西村', serves: '', max_hours_week: '', night_ok: '' }];
+    const rows = [
+      ...CADRES.map((c) => (c.id === 'P3' ? { ...c, max_hours_week: 30 } : c)),
+      { id: 'P5', name: '赵敏', phone: '', role: 'volunteer', village: '西村', serves: '', max_hours_week: '', night_ok: '' },
+    ];
 
     // Act
     const res = await put(t.app, planner, 'cadres', csvUpload(sheetOf('cadres', rows)));

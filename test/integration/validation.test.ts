@@ -68,7 +68,18 @@ async function expectRefused(entity: Entity, upload: Upload, problems: { row: nu
   expect(await snapshot()).toEqual(before);
 }
 
-const NEW_GATE = { id: 'G9', name: '新门', village: '东村', town: '庄市街道', staff_per_shift: 2, cover_from: '', cover_to: '', active_from: '', active_to: '', lead_required: '' };
+const NEW_GATE = {
+  id: 'G9',
+  name: '新门',
+  village: '东村',
+  town: '庄市街道',
+  staff_per_shift: 2,
+  cover_from: '',
+  cover_to: '',
+  active_from: '',
+  active_to: '',
+  lead_required: '',
+};
 const NEW_CADRE = { id: 'P9', name: '新人', phone: '', role: 'volunteer', village: '东村', serves: '', max_hours_week: '', night_ok: '' };
 
 describe('row problems', () => {
@@ -131,7 +142,9 @@ describe('row problems', () => {
   it('when dates and times are malformed, then each bad cell is reported and nothing is written', async () => {
     // Arrange
     const gates = csvUpload(sheetOf('gates', [NEW_GATE, { ...NEW_GATE, id: 'G10', active_from: '2021-13-45', cover_from: '25:00' }]));
-    const windows = csvUpload(sheetOf('availability', [{ cadre_id: 'P2', start: 'tomorrow 8am', end: '2021-12-14 17:00', kind: 'available' }, ...AVAILABILITY]));
+    const windows = csvUpload(
+      sheetOf('availability', [{ cadre_id: 'P2', start: 'tomorrow 8am', end: '2021-12-14 17:00', kind: 'available' }, ...AVAILABILITY]),
+    );
 
     // Act + Assert
     await expectRefused('gates', gates, [
@@ -143,7 +156,12 @@ describe('row problems', () => {
 
   it('when the header has an unknown column, then row 1 names it and nothing is written', async () => {
     // Arrange
-    const file = csvUpload(sheetOf('gates', GATES.map((g) => ({ ...g, colour: 'red' }))));
+    const file = csvUpload(
+      sheetOf(
+        'gates',
+        GATES.map((g) => ({ ...g, colour: 'red' })),
+      ),
+    );
 
     // Act + Assert
     await expectRefused('gates', file, [{ row: 1, column: 'colour', value: 'colour', message: /unknown column "colour"/ }]);
@@ -200,7 +218,10 @@ describe('row problems', () => {
 
   it('when an id starts with "$" or holds a ".", in any format, then the id cell is named and nothing is written', async () => {
     // Arrange
-    const gates = [{ ...NEW_GATE, id: '$where' }, { ...NEW_GATE, id: 'G.1' }];
+    const gates = [
+      { ...NEW_GATE, id: '$where' },
+      { ...NEW_GATE, id: 'G.1' },
+    ];
     const people = [{ ...NEW_CADRE, id: '$gt' }];
     const windows = [{ cadre_id: 'a.b', start: '2021-12-14 08:00', end: '2021-12-14 17:00', kind: 'unavailable' }];
 
@@ -210,7 +231,9 @@ describe('row problems', () => {
       { row: 3, column: 'id', value: 'G.1', message: /may not contain "\."/ },
     ]);
     await expectRefused('cadres', await xlsxUpload(sheetOf('cadres', people)), [{ row: 2, column: 'id', value: '$gt', message: /may not start with "\$"/ }]);
-    await expectRefused('availability', jsonUpload(sheetOf('availability', windows)), [{ row: 2, column: 'cadre_id', value: 'a.b', message: /may not contain "\."/ }]);
+    await expectRefused('availability', jsonUpload(sheetOf('availability', windows)), [
+      { row: 2, column: 'cadre_id', value: 'a.b', message: /may not contain "\."/ },
+    ]);
   });
 });
 
@@ -226,7 +249,10 @@ describe('file problems', () => {
 
   it('when CSV bytes are valid in neither UTF-8 nor GB18030, then the answer says wrong encoding and nothing is written', async () => {
     // Arrange: 0xFF never occurs in UTF-8 or GB18030.
-    const file = { body: Buffer.concat([Buffer.from(csvText(sheetOf('gates', [NEW_GATE])), 'utf8'), Buffer.from([0xff, 0xff, 0x0d, 0x0a])]), contentType: CSV_TYPE };
+    const file = {
+      body: Buffer.concat([Buffer.from(csvText(sheetOf('gates', [NEW_GATE])), 'utf8'), Buffer.from([0xff, 0xff, 0x0d, 0x0a])]),
+      contentType: CSV_TYPE,
+    };
 
     // Act + Assert
     await expectRefused('gates', file, [{ row: 1, column: '', message: /wrong encoding/ }]);
@@ -251,7 +277,10 @@ describe('file problems', () => {
 
   it('when a CSV with a UTF-8 BOM holds GBK bytes, then the answer says wrong encoding and nothing is written', async () => {
     // Arrange
-    const file = { body: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), iconv.encode(csvText(sheetOf('gates', [NEW_GATE], 'zh')), 'gbk')]), contentType: CSV_TYPE };
+    const file = {
+      body: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), iconv.encode(csvText(sheetOf('gates', [NEW_GATE], 'zh')), 'gbk')]),
+      contentType: CSV_TYPE,
+    };
 
     // Act + Assert
     await expectRefused('gates', file, [{ row: 1, column: '', message: /wrong encoding/ }]);
@@ -297,7 +326,10 @@ describe('transport refusals', () => {
       await small.close();
     });
 
-    const big = sheetOf('gates', Array.from({ length: 40 }, (_, i) => ({ ...NEW_GATE, id: `G${100 + i}` })));
+    const big = sheetOf(
+      'gates',
+      Array.from({ length: 40 }, (_, i) => ({ ...NEW_GATE, id: `G${100 + i}` })),
+    );
 
     it.each([
       ['CSV', () => csvUpload(big)],

@@ -34,7 +34,18 @@ export interface CallInput<O extends OperationId> {
   headers?: Record<string, string>;
 }
 
-type ErrorBody = Schemas['BadRequestError' | 'UnauthorizedError' | 'ForbiddenError' | 'NotFoundError' | 'ConflictError' | 'PayloadTooLargeError' | 'UnsupportedMediaTypeError' | 'ValidationFailedError' | 'RateLimitedError' | 'InternalError' | 'UnavailableError'];
+type ErrorBody = Schemas[
+  | 'BadRequestError'
+  | 'UnauthorizedError'
+  | 'ForbiddenError'
+  | 'NotFoundError'
+  | 'ConflictError'
+  | 'PayloadTooLargeError'
+  | 'UnsupportedMediaTypeError'
+  | 'ValidationFailedError'
+  | 'RateLimitedError'
+  | 'InternalError'
+  | 'UnavailableError'];
 
 /** A documented error answer: `status` and the error body (`error.code`, `message`, `details`). */
 export class ApiError extends Error {
@@ -89,8 +100,14 @@ export class ApiClient {
   private async send<O extends OperationId>(operationId: O, input: CallInput<O>): Promise<string> {
     const route = this.routes.get(operationId);
     if (!route) throw new Error(`the service's document has no operation "${operationId}"`);
-    const path = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(String((input.path as Record<string, string | number> | undefined)?.[name] ?? '')));
-    const query = new URLSearchParams(Object.entries((input.query ?? {}) as Record<string, unknown>).filter(([, v]) => v !== undefined).map(([k, v]): [string, string] => [k, String(v)]));
+    const path = route.path.replace(/\{(\w+)\}/g, (_m, name: string) =>
+      encodeURIComponent(String((input.path as Record<string, string | number> | undefined)?.[name] ?? '')),
+    );
+    const query = new URLSearchParams(
+      Object.entries((input.query ?? {}) as Record<string, unknown>)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]): [string, string] => [k, String(v)]),
+    );
     const url = `${this.baseUrl}${path}${query.size ? `?${query.toString()}` : ''}`;
     const headers: Record<string, string> = { authorization: `Bearer ${this.token}`, ...input.headers };
     let body: string | Uint8Array | undefined;

@@ -39,17 +39,29 @@ const absenceSchema = z
     from: instantOutSchema,
     to: instantOutSchema,
     reason: z.string().describe('Empty when none was given (or the absence came from an upload)'),
-    status: z.enum(['reported', 'accepted']).describe('reported: the person reported it on their page and it waits for a village head or planner to accept it (not yet in effect); accepted: in effect'),
-    source: z.enum(['self', 'planner', 'village_head', 'upload']).describe('Who entered it: the person (self), a planner, a village head, or an availability upload'),
+    status: z
+      .enum(['reported', 'accepted'])
+      .describe(
+        'reported: the person reported it on their page and it waits for a village head or planner to accept it (not yet in effect); accepted: in effect',
+      ),
+    source: z
+      .enum(['self', 'planner', 'village_head', 'upload'])
+      .describe('Who entered it: the person (self), a planner, a village head, or an availability upload'),
     replan: z
       .strictObject({
-        status: z.enum(['none', 'pending', 'done', 'failed']).describe('none: not accepted yet; pending: the published rosters it touches are being re-planned; done; failed (see error)'),
+        status: z
+          .enum(['none', 'pending', 'done', 'failed'])
+          .describe('none: not accepted yet; pending: the published rosters it touches are being re-planned; done; failed (see error)'),
         results: z
           .array(
             z.strictObject({
               planId: z.string(),
               solveId: z.string().optional().describe('Planners only: the re-plan solve'),
-              publishedVersion: z.number().int().nullable().describe('Version published at once with the fill-ins within the plan’s publishFillInsWithinHours; null when none were'),
+              publishedVersion: z
+                .number()
+                .int()
+                .nullable()
+                .describe('Version published at once with the fill-ins within the plan’s publishFillInsWithinHours; null when none were'),
               draftSolveId: z.string().nullable().optional().describe('Planners only: the whole re-plan as a draft, when part of it waits for the planner'),
             }),
           )
@@ -79,7 +91,10 @@ export function absenceRoutes(deps: AbsenceRouteDeps, registry: OpenAPIRegistry)
     ...a,
     from: isoWithOffset(a.from, timeZone),
     to: isoWithOffset(a.to, timeZone),
-    replan: a.replan && principal.role !== 'planner' ? { ...a.replan, results: a.replan.results.map(({ planId, publishedVersion }) => ({ planId, publishedVersion })) } : a.replan,
+    replan:
+      a.replan && principal.role !== 'planner'
+        ? { ...a.replan, results: a.replan.results.map(({ planId, publishedVersion }) => ({ planId, publishedVersion })) }
+        : a.replan,
   });
 
   router.post('/absences', allowed, async (req, res) => {
@@ -103,9 +118,17 @@ export function absenceRoutes(deps: AbsenceRouteDeps, registry: OpenAPIRegistry)
     path: '/api/v1/absences',
     operationId: 'addAbsence',
     tags: ['directory'],
-    summary: 'Mark a person absent (an unavailable window beside their other windows), accepted at once; the published rosters it touches are re-planned. Planner, or the head of their village',
+    summary:
+      'Mark a person absent (an unavailable window beside their other windows), accepted at once; the published rosters it touches are re-planned. Planner, or the head of their village',
     request: jsonBody(absenceRequestSchema),
-    responses: apiResponses({ 201: jsonResponse('The absence', absenceSchema), 200: jsonResponse('The same absence was already there; nothing changed', absenceSchema) }, 400, 403, 404, 409, 422),
+    responses: apiResponses(
+      { 201: jsonResponse('The absence', absenceSchema), 200: jsonResponse('The same absence was already there; nothing changed', absenceSchema) },
+      400,
+      403,
+      404,
+      409,
+      422,
+    ),
   });
   registry.registerPath({
     method: 'get',
@@ -121,7 +144,8 @@ export function absenceRoutes(deps: AbsenceRouteDeps, registry: OpenAPIRegistry)
     path: '/api/v1/absences/{id}/accept',
     operationId: 'acceptAbsence',
     tags: ['directory'],
-    summary: 'Accept an absence the person reported on their page (when the plan’s policy asks for acceptance): it takes effect and the published rosters it touches are re-planned. Planner, or the head of their village; accepting again changes nothing',
+    summary:
+      'Accept an absence the person reported on their page (when the plan’s policy asks for acceptance): it takes effect and the published rosters it touches are re-planned. Planner, or the head of their village; accepting again changes nothing',
     request: { params: id },
     responses: apiResponses({ 200: jsonResponse('The absence, accepted', absenceSchema) }, 403, 404, 409),
   });
@@ -130,7 +154,8 @@ export function absenceRoutes(deps: AbsenceRouteDeps, registry: OpenAPIRegistry)
     path: '/api/v1/absences/{id}',
     operationId: 'removeAbsence',
     tags: ['directory'],
-    summary: 'Remove one absence, or decline one waiting for acceptance; the person’s other windows stay (planner, or the head of their village). Shifts already re-planned stay as published',
+    summary:
+      'Remove one absence, or decline one waiting for acceptance; the person’s other windows stay (planner, or the head of their village). Shifts already re-planned stay as published',
     request: { params: id },
     responses: apiResponses({ 204: { description: 'Removed' } }, 403, 404, 409),
   });

@@ -29,7 +29,10 @@ export interface CampaignRouteDeps {
   onRollRequested?: () => void;
 }
 
-const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).describe('Local date YYYY-MM-DD');
+const localDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .describe('Local date YYYY-MM-DD');
 const createCampaignSchema = z.strictObject({ ...campaignSpecSchema.shape, name: plainText(100).min(1) }).openapi('CampaignCreate');
 const patchCampaignSchema = z
   .strictObject({
@@ -39,14 +42,19 @@ const patchCampaignSchema = z
   })
   .openapi('CampaignPatch');
 const rollRequestSchema = z
-  .strictObject({ days: z.number().int().min(1).max(31).default(1).describe('Whole days added at the end of the plan (default 1); days that have ended drop from the front') })
+  .strictObject({
+    days: z.number().int().min(1).max(31).default(1).describe('Whole days added at the end of the plan (default 1); days that have ended drop from the front'),
+  })
   .openapi('RollRequest');
 
 const campaignSchema = z
   .strictObject({
     id: z.string(),
     name: z.string(),
-    spec: z.strictObject({ start: localDate, windowDays: z.number().int().nullable().describe('Fairness counts the last this many days; null = since the start') }),
+    spec: z.strictObject({
+      start: localDate,
+      windowDays: z.number().int().nullable().describe('Fairness counts the last this many days; null = since the start'),
+    }),
     createdAt: instant,
     updatedAt: instant,
   })
@@ -59,11 +67,22 @@ const campaignFiguresSchema = z
     name: z.string(),
     from: localDate.describe('First day counted: the fairness window as the next plan would count it'),
     to: localDate.describe('Last published day of the campaign’s plans'),
-    plans: z.array(z.strictObject({ planId: z.string(), name: z.string(), version: z.number().int() })).describe('The campaign’s plans with a published version'),
+    plans: z
+      .array(z.strictObject({ planId: z.string(), name: z.string(), version: z.number().int() }))
+      .describe('The campaign’s plans with a published version'),
     loadSpread: loadSpreadSchema,
-    villages: z.array(z.strictObject({ village: z.string(), town: z.string(), people: z.number().int(), hours: spread, nights: spread, loadSpread: loadSpreadSchema })),
+    villages: z.array(
+      z.strictObject({ village: z.string(), town: z.string(), people: z.number().int(), hours: spread, nights: spread, loadSpread: loadSpreadSchema }),
+    ),
     people: z.array(
-      z.strictObject({ cadreId: z.string(), name: z.string(), village: z.string(), hours: z.number(), nights: z.number().int(), offeredHours: z.number().describe('Hours offered over the same days, within weekly caps') }),
+      z.strictObject({
+        cadreId: z.string(),
+        name: z.string(),
+        village: z.string(),
+        hours: z.number(),
+        nights: z.number().int(),
+        offeredHours: z.number().describe('Hours offered over the same days, within weekly caps'),
+      }),
     ),
   })
   .openapi('CampaignFigures');
@@ -141,11 +160,66 @@ function document(registry: OpenAPIRegistry): void {
   const campaignId = z.strictObject({ id: z.string().describe('The campaign’s id') });
   const planId = z.strictObject({ id: z.string().describe('The plan’s id') });
   const op = (config: Omit<RouteConfig, 'tags'> & { tags?: string[] }) => registry.registerPath({ tags: ['campaigns'], ...config });
-  op({ method: 'post', path: '/api/v1/campaigns', operationId: 'createCampaign', summary: 'Create a campaign (planner)', description: 'Plans join it with `campaignId` (POST /api/v1/plans, PATCH /api/v1/plans/{id}).', request: jsonBody(createCampaignSchema), responses: apiResponses({ 201: jsonResponse('The campaign', campaignSchema) }, 400, 403, 413, 415) });
-  op({ method: 'get', path: '/api/v1/campaigns', operationId: 'listCampaigns', summary: 'List campaigns, newest first (planner)', responses: apiResponses({ 200: jsonResponse('Campaigns', campaignListSchema) }, 403) });
-  op({ method: 'get', path: '/api/v1/campaigns/{id}', operationId: 'getCampaign', summary: 'One campaign (planner)', request: { params: campaignId }, responses: apiResponses({ 200: jsonResponse('The campaign', campaignSchema) }, 403, 404) });
-  op({ method: 'patch', path: '/api/v1/campaigns/{id}', operationId: 'updateCampaign', summary: 'Change a campaign (planner)', description: '422 for a start after a plan of the campaign begins.', request: { params: campaignId, ...jsonBody(patchCampaignSchema) }, responses: apiResponses({ 200: jsonResponse('The campaign', campaignSchema) }, 400, 403, 404, 413, 415, 422) });
-  op({ method: 'get', path: '/api/v1/campaigns/{id}/figures', operationId: 'getCampaignFigures', summary: 'The campaign to date (planners, village heads): hours, nights and offered hours per village and person', description: 'Over the campaign’s published plans within its fairness window. A village head sees their villages; cadre and inspector tokens answer 403.', request: { params: campaignId }, responses: apiResponses({ 200: jsonResponse('Figures', campaignFiguresSchema) }, 403, 404) });
-  op({ method: 'post', path: '/api/v1/plans/{id}/roll', operationId: 'rollPlan', tags: ['plans'], summary: 'Roll the plan forward (planner)', description: 'Adds whole days at the end, drops the days that have ended, keeps published shifts starting within the plan’s freeze window (rollPolicy.freezeHours) as they are and re-plans the rest with as few changes as possible; then publishes or leaves a draft per rollPolicy.publish. 202: the roll goes on in the background; poll GET …/roll. 409 before the plan’s first publish or while a roll is open; 422 when the days would not reach today or exceed 31.', request: { params: planId, body: { required: false, content: { 'application/json': { schema: rollRequestSchema } } } }, responses: apiResponses({ 202: jsonResponse('The roll', rollSchema) }, 400, 403, 404, 409, 413, 415, 422) });
-  op({ method: 'get', path: '/api/v1/plans/{id}/roll', operationId: 'getRoll', tags: ['plans'], summary: 'The plan’s roll in progress, or its last one (planner)', request: { params: planId }, responses: apiResponses({ 200: jsonResponse('The roll', rollSchema) }, 403, 404) });
+  op({
+    method: 'post',
+    path: '/api/v1/campaigns',
+    operationId: 'createCampaign',
+    summary: 'Create a campaign (planner)',
+    description: 'Plans join it with `campaignId` (POST /api/v1/plans, PATCH /api/v1/plans/{id}).',
+    request: jsonBody(createCampaignSchema),
+    responses: apiResponses({ 201: jsonResponse('The campaign', campaignSchema) }, 400, 403, 413, 415),
+  });
+  op({
+    method: 'get',
+    path: '/api/v1/campaigns',
+    operationId: 'listCampaigns',
+    summary: 'List campaigns, newest first (planner)',
+    responses: apiResponses({ 200: jsonResponse('Campaigns', campaignListSchema) }, 403),
+  });
+  op({
+    method: 'get',
+    path: '/api/v1/campaigns/{id}',
+    operationId: 'getCampaign',
+    summary: 'One campaign (planner)',
+    request: { params: campaignId },
+    responses: apiResponses({ 200: jsonResponse('The campaign', campaignSchema) }, 403, 404),
+  });
+  op({
+    method: 'patch',
+    path: '/api/v1/campaigns/{id}',
+    operationId: 'updateCampaign',
+    summary: 'Change a campaign (planner)',
+    description: '422 for a start after a plan of the campaign begins.',
+    request: { params: campaignId, ...jsonBody(patchCampaignSchema) },
+    responses: apiResponses({ 200: jsonResponse('The campaign', campaignSchema) }, 400, 403, 404, 413, 415, 422),
+  });
+  op({
+    method: 'get',
+    path: '/api/v1/campaigns/{id}/figures',
+    operationId: 'getCampaignFigures',
+    summary: 'The campaign to date (planners, village heads): hours, nights and offered hours per village and person',
+    description: 'Over the campaign’s published plans within its fairness window. A village head sees their villages; cadre and inspector tokens answer 403.',
+    request: { params: campaignId },
+    responses: apiResponses({ 200: jsonResponse('Figures', campaignFiguresSchema) }, 403, 404),
+  });
+  op({
+    method: 'post',
+    path: '/api/v1/plans/{id}/roll',
+    operationId: 'rollPlan',
+    tags: ['plans'],
+    summary: 'Roll the plan forward (planner)',
+    description:
+      'Adds whole days at the end, drops the days that have ended, keeps published shifts starting within the plan’s freeze window (rollPolicy.freezeHours) as they are and re-plans the rest with as few changes as possible; then publishes or leaves a draft per rollPolicy.publish. 202: the roll goes on in the background; poll GET …/roll. 409 before the plan’s first publish or while a roll is open; 422 when the days would not reach today or exceed 31.',
+    request: { params: planId, body: { required: false, content: { 'application/json': { schema: rollRequestSchema } } } },
+    responses: apiResponses({ 202: jsonResponse('The roll', rollSchema) }, 400, 403, 404, 409, 413, 415, 422),
+  });
+  op({
+    method: 'get',
+    path: '/api/v1/plans/{id}/roll',
+    operationId: 'getRoll',
+    tags: ['plans'],
+    summary: 'The plan’s roll in progress, or its last one (planner)',
+    request: { params: planId },
+    responses: apiResponses({ 200: jsonResponse('The roll', rollSchema) }, 403, 404),
+  });
 }

@@ -15,7 +15,11 @@ import { requireRole } from '../auth.js';
 import { apiResponses, instantOutSchema, jsonBody, jsonResponse, nullableInstantSchema } from '../openapi.js';
 import { idParamSchema, sendJson } from '../schemas.js';
 
-const kindSchema = z.enum(CHANNEL_KINDS).describe('wecom (企业微信群机器人), dingtalk (钉钉自定义机器人, 加签), feishu (飞书自定义机器人, 签名校验), webhook (any URL, signed JSON), email (planners, over SMTP_URL)');
+const kindSchema = z
+  .enum(CHANNEL_KINDS)
+  .describe(
+    'wecom (企业微信群机器人), dingtalk (钉钉自定义机器人, 加签), feishu (飞书自定义机器人, 签名校验), webhook (any URL, signed JSON), email (planners, over SMTP_URL)',
+  );
 const eventSchema = z.enum(EVENT_KINDS);
 
 const channelRequestSchema = z

@@ -46,8 +46,10 @@ export const checkInSchema = z
 /** Future taps are refused, as are taps older than a phone could have queued them. */
 function checkedAt(requested: Date | undefined, now: Date): Date {
   if (!requested) return now;
-  if (requested.getTime() > now.getTime() + 60_000) throw new AppError('validation_failed', '`at` is in the future', { problems: [{ field: 'at', message: 'in the future' }] });
-  if (requested.getTime() < now.getTime() - MAX_BACKDATE_MS) throw new AppError('validation_failed', '`at` is more than 12 hours ago', { problems: [{ field: 'at', message: 'more than 12 hours ago' }] });
+  if (requested.getTime() > now.getTime() + 60_000)
+    throw new AppError('validation_failed', '`at` is in the future', { problems: [{ field: 'at', message: 'in the future' }] });
+  if (requested.getTime() < now.getTime() - MAX_BACKDATE_MS)
+    throw new AppError('validation_failed', '`at` is more than 12 hours ago', { problems: [{ field: 'at', message: 'more than 12 hours ago' }] });
   return requested;
 }
 
@@ -77,22 +79,34 @@ export function checkInRoutes(deps: CheckInRouteDeps, registry: OpenAPIRegistry)
     const principal = principalOf(req);
     if (named !== undefined) assertActsFor(principal, { id: named }, ['self']);
     const cadreId = principal.cadreId;
-    if (!cadreId || !(await models.Cadre.exists({ _id: cadreId }))) throw new AppError('validation_failed', 'this token’s person is no longer in the directory');
+    if (!cadreId || !(await models.Cadre.exists({ _id: cadreId })))
+      throw new AppError('validation_failed', 'this token’s person is no longer in the directory');
     return cadreId;
   };
   const gateOf = async (gateId: string): Promise<string> => {
-    if (!(await models.Gate.exists({ _id: gateId }))) throw new AppError('validation_failed', `unknown gate "${gateId}"`, { problems: [{ field: 'gateId', message: 'unknown gate' }] });
+    if (!(await models.Gate.exists({ _id: gateId })))
+      throw new AppError('validation_failed', `unknown gate "${gateId}"`, { problems: [{ field: 'gateId', message: 'unknown gate' }] });
     return gateId;
   };
 
   router.post('/checkins', requireRole('cadre'), async (req, res) => {
     const body = checkInRequestSchema.parse(req.body);
-    const result = await checkIn(models, { cadreId: await cadreOf(req, body.cadreId), gateId: await gateOf(body.gateId), at: checkedAt(body.at, deps.now()), via: 'api' });
+    const result = await checkIn(models, {
+      cadreId: await cadreOf(req, body.cadreId),
+      gateId: await gateOf(body.gateId),
+      at: checkedAt(body.at, deps.now()),
+      via: 'api',
+    });
     sendJson(res, result.created ? 201 : 200, checkInSchema, checkInView(result));
   });
   router.post('/checkins/check-out', requireRole('cadre'), async (req, res) => {
     const body = checkInRequestSchema.parse(req.body);
-    sendJson(res, 200, checkInSchema, checkInView(await checkOut(models, { cadreId: await cadreOf(req, body.cadreId), gateId: await gateOf(body.gateId), at: checkedAt(body.at, deps.now()) })));
+    sendJson(
+      res,
+      200,
+      checkInSchema,
+      checkInView(await checkOut(models, { cadreId: await cadreOf(req, body.cadreId), gateId: await gateOf(body.gateId), at: checkedAt(body.at, deps.now()) })),
+    );
   });
 
   registry.registerPath({
@@ -104,7 +118,14 @@ export function checkInRoutes(deps: CheckInRouteDeps, registry: OpenAPIRegistry)
     description:
       'Counts for the person’s own shift at this gate (from 30 min before its start) or, if they have none then, as a walk-in at the gate-shift on now. Checking in twice is one check-in (200). 422 when no published roster needs anyone at that gate then, or for an unknown gate.',
     request: jsonBody(checkInRequestSchema),
-    responses: apiResponses({ 201: jsonResponse('Checked in', checkInSchema), 200: jsonResponse('Already checked in for this gate-shift', checkInSchema) }, 400, 403, 413, 415, 422),
+    responses: apiResponses(
+      { 201: jsonResponse('Checked in', checkInSchema), 200: jsonResponse('Already checked in for this gate-shift', checkInSchema) },
+      400,
+      403,
+      413,
+      415,
+      422,
+    ),
   });
   registry.registerPath({
     method: 'post',

@@ -54,7 +54,9 @@ const claimSchema = z
     seat: z.number().int(),
     cadreId: z.string(),
     village: z.string(),
-    status: z.enum(['pending', 'published', 'refused']).describe('pending: taken, waiting for its round to publish it; published (see publishedVersion); refused (see refusal)'),
+    status: z
+      .enum(['pending', 'published', 'refused'])
+      .describe('pending: taken, waiting for its round to publish it; published (see publishedVersion); refused (see refusal)'),
     publishedVersion: z.number().int().nullable(),
     refusal: z.union([claimRefusalSchema, z.null()]),
     createdAt: instantOutSchema,
@@ -81,7 +83,13 @@ export function claimRoutes(deps: ClaimRouteDeps, registry: OpenAPIRegistry): Ro
   const { models, timeZone } = deps;
   const at = (d: Date) => isoWithOffset(d, timeZone);
   const shiftView = (o: OpenShift) => ({ ...o, start: at(o.start), end: at(o.end), offeredSince: at(o.offeredSince) });
-  const claimView = (c: ClaimRecord) => ({ ...c, start: at(c.start), end: at(c.end), createdAt: at(c.createdAt), decidedAt: c.decidedAt ? at(c.decidedAt) : null });
+  const claimView = (c: ClaimRecord) => ({
+    ...c,
+    start: at(c.start),
+    end: at(c.end),
+    createdAt: at(c.createdAt),
+    decidedAt: c.decidedAt ? at(c.decidedAt) : null,
+  });
   const cadreOnly = requireRole('cadre');
 
   router.get('/open-shifts', cadreOnly, async (req, res) => {
@@ -121,15 +129,20 @@ export function claimRoutes(deps: ClaimRouteDeps, registry: OpenAPIRegistry): Ro
     path: '/api/v1/open-shifts',
     operationId: 'listOpenShifts',
     tags: ['rosters'],
-    summary: 'Gaps of published plans starting within the plan’s openShiftPolicy.offerWithinHours that this person could take now without breaking a rule (locality, lead, availability, rest, 24 h and weekly caps, consecutive nights, duty in other plans). Cadre token',
-    responses: apiResponses({ 200: jsonResponse('Open shifts, soonest first', z.strictObject({ items: z.array(openShiftSchema) }).openapi('OpenShiftList')) }, 403),
+    summary:
+      'Gaps of published plans starting within the plan’s openShiftPolicy.offerWithinHours that this person could take now without breaking a rule (locality, lead, availability, rest, 24 h and weekly caps, consecutive nights, duty in other plans). Cadre token',
+    responses: apiResponses(
+      { 200: jsonResponse('Open shifts, soonest first', z.strictObject({ items: z.array(openShiftSchema) }).openapi('OpenShiftList')) },
+      403,
+    ),
   });
   registry.registerPath({
     method: 'post',
     path: '/api/v1/open-shifts/claims',
     operationId: 'claimOpenShift',
     tags: ['rosters'],
-    summary: 'Claim an open shift: the first claim of a place wins; it is published at once as a new version (the person’s feed, the village page and the village group’s robot get it). Cadre token',
+    summary:
+      'Claim an open shift: the first claim of a place wins; it is published at once as a new version (the person’s feed, the village page and the village group’s robot get it). Cadre token',
     request: jsonBody(claimRequestSchema),
     responses: apiResponses(
       {

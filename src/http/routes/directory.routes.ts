@@ -42,7 +42,12 @@ type Uploader = (models: Models, file: UploadFile, options: UploadOptions) => Pr
 const UPLOADS: { path: string; what: string; upload: Uploader; operationId: string }[] = [
   { path: '/gates', what: 'gates (门岗); villages and towns come from here', upload: uploadGates, operationId: 'uploadGates' },
   { path: '/cadres', what: 'people (人员); villages must be known from gates', upload: uploadCadres, operationId: 'uploadCadres' },
-  { path: '/availability', what: 'availability windows; replaces all windows of the people named', upload: uploadAvailability, operationId: 'uploadAvailability' },
+  {
+    path: '/availability',
+    what: 'availability windows; replaces all windows of the people named',
+    upload: uploadAvailability,
+    operationId: 'uploadAvailability',
+  },
 ];
 
 export function directoryRoutes(deps: DirectoryDeps, registry: OpenAPIRegistry): Router {
@@ -102,7 +107,10 @@ export function directoryRoutes(deps: DirectoryDeps, registry: OpenAPIRegistry):
     res.status(204).end();
   });
 
-  const availabilityQuery = pageQuerySchema.extend({ cadreId: z.string().optional().describe('Only this person'), village: z.string().optional().describe('Only people of this village') });
+  const availabilityQuery = pageQuerySchema.extend({
+    cadreId: z.string().optional().describe('Only this person'),
+    village: z.string().optional().describe('Only people of this village'),
+  });
   router.get('/availability', async (req, res) => {
     const page = await queries.listAvailability(models, principalOf(req), availabilityQuery.parse(req.query));
     const at = (d: Date) => isoWithOffset(new Date(d), deps.timeZone);
@@ -131,21 +139,53 @@ function uploadFileOf(req: Request): UploadFile {
   return { body, contentType: req.get('content-type') ?? '' };
 }
 
-function documentReads(
-  registry: OpenAPIRegistry,
-  q: { gatesQuery: z.ZodObject; cadresQuery: z.ZodObject; availabilityQuery: z.ZodObject },
-): void {
+function documentReads(registry: OpenAPIRegistry, q: { gatesQuery: z.ZodObject; cadresQuery: z.ZodObject; availabilityQuery: z.ZodObject }): void {
   const idParams = z.strictObject({ id: z.string().describe('The record’s id') });
-  const scoped = 'Scoped: a village head sees their villages, a cadre token its own person. Filters only narrow: one naming something outside the token’s scope matches nothing (200, empty).';
-  const op = (method: 'get' | 'delete', path: string, operationId: string, summary: string, rest: Omit<RouteConfig, 'method' | 'path' | 'operationId' | 'summary'>) =>
-    registry.registerPath({ method, path, operationId, summary, tags: ['directory'], ...rest });
-  op('get', '/api/v1/gates', 'listGates', 'List gates (scoped; not for cadre tokens)', { description: scoped, request: { query: q.gatesQuery }, responses: apiResponses({ 200: jsonResponse('A page of gates', gatePageSchema) }, 400, 403) });
-  op('get', '/api/v1/gates/{id}', 'getGate', 'One gate (scoped; not for cadre tokens)', { request: { params: idParams }, responses: apiResponses({ 200: jsonResponse('The gate', gateSchema) }, 403, 404) });
-  op('delete', '/api/v1/gates/{id}', 'deleteGate', 'Delete a gate (planner)', { request: { params: idParams }, responses: apiResponses({ 204: { description: 'Deleted' } }, 403, 404, 409) });
-  op('get', '/api/v1/cadres', 'listCadres', 'List people (scoped; phone for planners only)', { description: scoped, request: { query: q.cadresQuery }, responses: apiResponses({ 200: jsonResponse('A page of people', cadrePageSchema) }, 400, 403) });
-  op('get', '/api/v1/cadres/{id}', 'getCadre', 'One person (scoped; phone for planners only)', { request: { params: idParams }, responses: apiResponses({ 200: jsonResponse('The person', cadreSchema) }, 403, 404) });
-  op('delete', '/api/v1/cadres/{id}', 'deleteCadre', 'Delete a person and their availability (planner)', { request: { params: idParams }, responses: apiResponses({ 204: { description: 'Deleted' } }, 403, 404, 409) });
-  op('get', '/api/v1/availability', 'listAvailability', 'Availability windows per person (scoped)', { description: scoped, request: { query: q.availabilityQuery }, responses: apiResponses({ 200: jsonResponse('A page of availability', availabilityPageSchema) }, 400, 403) });
-  op('delete', '/api/v1/availability/{id}', 'deleteAvailability', 'Delete all windows of a person (planner); the id is the person’s', { request: { params: idParams }, responses: apiResponses({ 204: { description: 'Deleted' } }, 403, 404, 409) });
-  op('get', '/api/v1/villages', 'listVillages', 'Villages with their town and gate count (scoped; not for cadre tokens)', { responses: apiResponses({ 200: jsonResponse('Villages', villageListSchema) }, 403) });
+  const scoped =
+    'Scoped: a village head sees their villages, a cadre token its own person. Filters only narrow: one naming something outside the token’s scope matches nothing (200, empty).';
+  const op = (
+    method: 'get' | 'delete',
+    path: string,
+    operationId: string,
+    summary: string,
+    rest: Omit<RouteConfig, 'method' | 'path' | 'operationId' | 'summary'>,
+  ) => registry.registerPath({ method, path, operationId, summary, tags: ['directory'], ...rest });
+  op('get', '/api/v1/gates', 'listGates', 'List gates (scoped; not for cadre tokens)', {
+    description: scoped,
+    request: { query: q.gatesQuery },
+    responses: apiResponses({ 200: jsonResponse('A page of gates', gatePageSchema) }, 400, 403),
+  });
+  op('get', '/api/v1/gates/{id}', 'getGate', 'One gate (scoped; not for cadre tokens)', {
+    request: { params: idParams },
+    responses: apiResponses({ 200: jsonResponse('The gate', gateSchema) }, 403, 404),
+  });
+  op('delete', '/api/v1/gates/{id}', 'deleteGate', 'Delete a gate (planner)', {
+    request: { params: idParams },
+    responses: apiResponses({ 204: { description: 'Deleted' } }, 403, 404, 409),
+  });
+  op('get', '/api/v1/cadres', 'listCadres', 'List people (scoped; phone for planners only)', {
+    description: scoped,
+    request: { query: q.cadresQuery },
+    responses: apiResponses({ 200: jsonResponse('A page of people', cadrePageSchema) }, 400, 403),
+  });
+  op('get', '/api/v1/cadres/{id}', 'getCadre', 'One person (scoped; phone for planners only)', {
+    request: { params: idParams },
+    responses: apiResponses({ 200: jsonResponse('The person', cadreSchema) }, 403, 404),
+  });
+  op('delete', '/api/v1/cadres/{id}', 'deleteCadre', 'Delete a person and their availability (planner)', {
+    request: { params: idParams },
+    responses: apiResponses({ 204: { description: 'Deleted' } }, 403, 404, 409),
+  });
+  op('get', '/api/v1/availability', 'listAvailability', 'Availability windows per person (scoped)', {
+    description: scoped,
+    request: { query: q.availabilityQuery },
+    responses: apiResponses({ 200: jsonResponse('A page of availability', availabilityPageSchema) }, 400, 403),
+  });
+  op('delete', '/api/v1/availability/{id}', 'deleteAvailability', 'Delete all windows of a person (planner); the id is the person’s', {
+    request: { params: idParams },
+    responses: apiResponses({ 204: { description: 'Deleted' } }, 403, 404, 409),
+  });
+  op('get', '/api/v1/villages', 'listVillages', 'Villages with their town and gate count (scoped; not for cadre tokens)', {
+    responses: apiResponses({ 200: jsonResponse('Villages', villageListSchema) }, 403),
+  });
 }

@@ -21,7 +21,10 @@ const feedHeaders = z.object({
 });
 
 const linksSchema = z
-  .strictObject({ url: z.string().url().describe('https (or http) link to the .ics'), webcal: z.string().describe('The same link as webcal://, which opens a calendar app') })
+  .strictObject({
+    url: z.string().url().describe('https (or http) link to the .ics'),
+    webcal: z.string().describe('The same link as webcal://, which opens a calendar app'),
+  })
   .openapi('FeedLinks');
 
 /** `/feeds/<token>.ics`: no bearer token; the secret in the path is the credential. */
@@ -51,7 +54,8 @@ export function feedRoutes(models: Models, registry: OpenAPIRegistry): Router {
     operationId: 'getFeed',
     tags: ['feeds'],
     summary: 'A calendar feed (iCalendar); the secret in the path is the credential',
-    description: 'ETag and Last-Modified; If-None-Match / If-Modified-Since answer 304. Unknown and revoked secrets answer 404 and count towards RATE_LIMIT_FAILED_SECRETS_PER_MIN.',
+    description:
+      'ETag and Last-Modified; If-None-Match / If-Modified-Since answer 304. Unknown and revoked secrets answer 404 and count towards RATE_LIMIT_FAILED_SECRETS_PER_MIN.',
     security: [],
     request: { params: z.object({ token: z.string().describe('The feed secret') }) },
     responses: responsesWith(
@@ -110,8 +114,24 @@ export function feedTokenRoutes(models: Models, baseUrl: (req: Request) => strin
     const path = `/api/v1${route.path.replace(':id', '{id}')}`;
     const params = z.object({ id: z.string().describe(route.kind === 'cadre' ? 'The person’s id' : 'The village’s name') });
     const noun = route.kind === 'cadre' ? 'Cadre' : 'Village';
-    registry.registerPath({ method: 'post', path, operationId: `issue${noun}FeedLink`, tags: ['feeds'], summary: `Issue or rotate the secret link of ${route.what}; shown once`, request: { params }, responses: apiResponses({ 201: jsonResponse('The links; any earlier link stops working', linksSchema) }, 403, 404) });
-    registry.registerPath({ method: 'delete', path, operationId: `revoke${noun}FeedLink`, tags: ['feeds'], summary: `Revoke the link of ${route.what}`, request: { params }, responses: apiResponses({ 204: { description: 'Revoked' } }, 403, 404) });
+    registry.registerPath({
+      method: 'post',
+      path,
+      operationId: `issue${noun}FeedLink`,
+      tags: ['feeds'],
+      summary: `Issue or rotate the secret link of ${route.what}; shown once`,
+      request: { params },
+      responses: apiResponses({ 201: jsonResponse('The links; any earlier link stops working', linksSchema) }, 403, 404),
+    });
+    registry.registerPath({
+      method: 'delete',
+      path,
+      operationId: `revoke${noun}FeedLink`,
+      tags: ['feeds'],
+      summary: `Revoke the link of ${route.what}`,
+      request: { params },
+      responses: apiResponses({ 204: { description: 'Revoked' } }, 403, 404),
+    });
   }
   return router;
 }

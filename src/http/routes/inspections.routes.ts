@@ -23,7 +23,11 @@ export interface InspectionRouteDeps {
 /** How far back a squad may date a spot check it enters late (a form filled after a night round). */
 const MAX_BACKDATE_MS = 7 * 86_400_000;
 
-const categorySchema = z.enum(PROBLEM_CATEGORIES).describe('unstaffed 无人值守, understaffed 值守人数不足, off_post 脱岗离岗, no_registration 未落实来访登记, no_temperature 未落实测温, supplies 防疫物资不足, other 其他');
+const categorySchema = z
+  .enum(PROBLEM_CATEGORIES)
+  .describe(
+    'unstaffed 无人值守, understaffed 值守人数不足, off_post 脱岗离岗, no_registration 未落实来访登记, no_temperature 未落实测温, supplies 防疫物资不足, other 其他',
+  );
 
 const inspectionRequestSchema = z
   .strictObject({
@@ -34,7 +38,13 @@ const inspectionRequestSchema = z
     visitorRegistration: z.boolean().describe('Visitors are being registered (来访登记)'),
     temperatureChecks: z.boolean().describe('Temperatures are being taken (测温)'),
     problems: z
-      .array(z.strictObject({ category: categorySchema, text: plainText(500).min(1), fixedOnSpot: z.boolean().default(false).describe('Put right before the squad left (当场整改)') }))
+      .array(
+        z.strictObject({
+          category: categorySchema,
+          text: plainText(500).min(1),
+          fixedOnSpot: z.boolean().default(false).describe('Put right before the squad left (当场整改)'),
+        }),
+      )
       .max(20)
       .default([]),
     clientRef: z
@@ -85,7 +95,11 @@ const listQuerySchema = z.strictObject({
   gateId: z.string().min(1).optional(),
   from: instantSchema.optional().describe('Only inspections at or after this instant'),
   to: instantSchema.optional().describe('Only inspections before this instant'),
-  open: z.enum(['true', 'false']).optional().transform((v) => v === 'true').describe('true: only inspections with a problem still open'),
+  open: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true')
+    .describe('true: only inspections with a problem still open'),
 });
 
 const fixRequestSchema = z.strictObject({ note: plainText(500).min(1).describe('How it was put right, e.g. 已补充一名值守人员') }).openapi('ProblemFixRequest');
@@ -106,8 +120,10 @@ export function inspectionRoutes(deps: InspectionRouteDeps, registry: OpenAPIReg
     const body = inspectionRequestSchema.parse(req.body);
     const now = deps.now();
     const at = body.at ?? now;
-    if (at.getTime() > now.getTime() + 60_000) throw new AppError('validation_failed', '`at` is in the future', { problems: [{ field: 'at', message: 'in the future' }] });
-    if (at.getTime() < now.getTime() - MAX_BACKDATE_MS) throw new AppError('validation_failed', '`at` is more than 7 days ago', { problems: [{ field: 'at', message: 'more than 7 days ago' }] });
+    if (at.getTime() > now.getTime() + 60_000)
+      throw new AppError('validation_failed', '`at` is in the future', { problems: [{ field: 'at', message: 'in the future' }] });
+    if (at.getTime() < now.getTime() - MAX_BACKDATE_MS)
+      throw new AppError('validation_failed', '`at` is more than 7 days ago', { problems: [{ field: 'at', message: 'more than 7 days ago' }] });
     const { inspection, created } = await recordInspection(models, principalOf(req), { ...body, at });
     sendJson(res, created ? 201 : 200, inspectionSchema, view(inspection));
   });
@@ -129,9 +145,17 @@ export function inspectionRoutes(deps: InspectionRouteDeps, registry: OpenAPIReg
     path: '/api/v1/inspections',
     operationId: 'recordInspection',
     summary: 'Record a spot check at a gate (inspector in its towns, or planner)',
-    description: 'The service adds who the live roster had at the gate then and who had checked in. 403 for a gate outside the squad’s towns, and for village heads and cadres.',
+    description:
+      'The service adds who the live roster had at the gate then and who had checked in. 403 for a gate outside the squad’s towns, and for village heads and cadres.',
     request: jsonBody(inspectionRequestSchema),
-    responses: apiResponses({ 201: jsonResponse('Recorded', inspectionSchema), 200: jsonResponse('Already recorded under this clientRef; nothing changed', inspectionSchema) }, 400, 403, 413, 415, 422),
+    responses: apiResponses(
+      { 201: jsonResponse('Recorded', inspectionSchema), 200: jsonResponse('Already recorded under this clientRef; nothing changed', inspectionSchema) },
+      400,
+      403,
+      413,
+      415,
+      422,
+    ),
   });
   op({
     method: 'get',

@@ -45,7 +45,12 @@ const createPlanSchema = planSpecSchema
   .extend({
     name: plainText(100).min(1),
     // No default here: a plan created into a campaign defaults to proportional (src/roster/plans.ts).
-    fairness: z.enum(['equal', 'proportional']).optional().describe('equal: hours as equal as rules allow; proportional: in proportion to the hours each person offered. Default equal, or proportional (to what each offered over the campaign) in a campaign'),
+    fairness: z
+      .enum(['equal', 'proportional'])
+      .optional()
+      .describe(
+        'equal: hours as equal as rules allow; proportional: in proportion to the hours each person offered. Default equal, or proportional (to what each offered over the campaign) in a campaign',
+      ),
   })
   .openapi('PlanCreate');
 /**
@@ -57,7 +62,8 @@ const createPlanSchema = planSpecSchema
 function patchOf(schema: z.ZodType): z.ZodType {
   let inner = schema;
   while (inner instanceof z.ZodDefault || inner instanceof z.ZodOptional) inner = inner.unwrap() as z.ZodType;
-  if (inner instanceof z.ZodObject) return z.strictObject(Object.fromEntries(Object.entries(inner.shape as Record<string, z.ZodType>).map(([k, v]) => [k, patchOf(v)]))).optional();
+  if (inner instanceof z.ZodObject)
+    return z.strictObject(Object.fromEntries(Object.entries(inner.shape as Record<string, z.ZodType>).map(([k, v]) => [k, patchOf(v)]))).optional();
   return inner.optional();
 }
 const patchPlanSchema = z
@@ -73,7 +79,9 @@ const solveRequestSchema = z
   })
   .openapi('SolveRequest');
 const publishSchema = z.strictObject({ solveId: z.string().min(1) }).openapi('PublishRequest');
-const rollbackSchema = z.strictObject({ version: z.number().int().min(1).describe('The earlier version whose roster becomes current again') }).openapi('RollbackRequest');
+const rollbackSchema = z
+  .strictObject({ version: z.number().int().min(1).describe('The earlier version whose roster becomes current again') })
+  .openapi('RollbackRequest');
 const pinSchema = z
   .strictObject({ cadreId: z.string().min(1), gateId: z.string().min(1), start: instantSchema.describe('Shift start, ISO 8601 instant') })
   .openapi('Pin');
@@ -181,7 +189,10 @@ export function planRoutes(deps: PlanRouteDeps, registry: OpenAPIRegistry): Rout
     // JSON by default; the same figures as CSV, or as the xlsx an office sends upward.
     const wanted = req.accepts(['application/json', 'text/csv', XLSX_TYPE]);
     if (wanted === XLSX_TYPE) {
-      res.attachment(`report-${date}.xlsx`).type(XLSX_TYPE).send(await reportXlsx(report));
+      res
+        .attachment(`report-${date}.xlsx`)
+        .type(XLSX_TYPE)
+        .send(await reportXlsx(report));
       return;
     }
     sendRoster(req, res, dailyReportSchema, report, () => reportCsv(report));
@@ -257,7 +268,10 @@ function document(registry: OpenAPIRegistry): void {
   const solveId = z.strictObject({ id: z.string().describe('The solve’s id') });
   const csvOr = (description: string, schema: z.ZodType, csvColumns: string) => ({
     description,
-    content: { 'application/json': { schema }, 'text/csv': { schema: z.string().describe(`UTF-8 with BOM, CRLF; local times YYYY-MM-DD HH:mm; columns ${csvColumns}`) } },
+    content: {
+      'application/json': { schema },
+      'text/csv': { schema: z.string().describe(`UTF-8 with BOM, CRLF; local times YYYY-MM-DD HH:mm; columns ${csvColumns}`) },
+    },
   });
   const rosterColumns = 'cadre_id, cadre_name, role, gate_id, gate_name, village, town, start, end, pinned';
   const gapColumns = 'gate_id, gate_name, village, town, start, end, needed, filled, reason, detail, detail_zh';
@@ -265,21 +279,206 @@ function document(registry: OpenAPIRegistry): void {
   const rosterScope =
     'Scoped: a village head sees their villages, a cadre token its own shifts; filters only narrow (one naming a village or person outside the scope matches nothing). Metrics, pin conflicts and the solve id for planners only.';
   const op = (config: Omit<RouteConfig, 'tags'> & { tags?: string[] }) => registry.registerPath({ tags: ['plans'], ...config });
-  op({ method: 'post', path: '/api/v1/plans', operationId: 'createPlan', summary: 'Create a plan (planner)', description: '422 for a campaign that does not exist or starts after the plan.', request: jsonBody(createPlanSchema), responses: apiResponses({ 201: jsonResponse('The plan', planSchema) }, 400, 403, 413, 415, 422) });
-  op({ method: 'get', path: '/api/v1/plans', operationId: 'listPlans', summary: 'List plans, newest first (any token)', description: anyToken, responses: apiResponses({ 200: jsonResponse('Plans', planListSchema) }) });
-  op({ method: 'get', path: '/api/v1/plans/{id}', operationId: 'getPlan', summary: 'One plan with its published version (any token)', description: anyToken, request: { params: id }, responses: apiResponses({ 200: jsonResponse('The plan', planSchema) }, 404) });
-  op({ method: 'patch', path: '/api/v1/plans/{id}', operationId: 'updatePlan', summary: 'Change a plan (planner); the merged plan is validated whole', request: { params: id, ...jsonBody(patchPlanSchema) }, responses: apiResponses({ 200: jsonResponse('The plan', planSchema) }, 400, 403, 404, 413, 415, 422) });
-  op({ method: 'post', path: '/api/v1/plans/{id}/solve', operationId: 'startSolve', tags: ['solves'], summary: 'Queue a solve (planner); 409 while one runs', request: { params: id, body: { required: false, content: { 'application/json': { schema: solveRequestSchema } } } }, responses: apiResponses({ 202: jsonResponse('The solve job; poll its Location', solveJobSchema, z.object({ Location: z.string().describe('/api/v1/solves/{id}') })) }, 400, 403, 404, 409, 413, 415) });
-  op({ method: 'get', path: '/api/v1/plans/{id}/solves', operationId: 'listSolves', tags: ['solves'], summary: 'A plan’s solves, newest first (planner)', request: { params: id }, responses: apiResponses({ 200: jsonResponse('Solve jobs', solveJobListSchema) }, 403, 404) });
-  op({ method: 'get', path: '/api/v1/solves/{id}', operationId: 'getSolve', tags: ['solves'], summary: 'Solve status, progress and figures (planner)', request: { params: solveId }, responses: apiResponses({ 200: jsonResponse('The solve job', solveJobSchema) }, 403, 404) });
-  op({ method: 'get', path: '/api/v1/solves/{id}/roster', operationId: 'getDraftRoster', tags: ['solves'], summary: 'Draft roster of a finished solve (planner); JSON, or CSV with Accept: text/csv', request: { params: solveId, query: rosterQuerySchema.omit({ version: true }) }, responses: apiResponses({ 200: csvOr('Assignments, gaps, metrics', rosterViewSchema, rosterColumns) }, 400, 403, 404) });
-  op({ method: 'post', path: '/api/v1/plans/{id}/publish', operationId: 'publishPlan', summary: 'Publish a solve as the plan’s next version (planner)', description: 'Publishing the current version’s solve again answers 200 and changes nothing. 409 while another publish is written, or when the roster puts people on duty who stand duty then in another published plan (`details.doubleBooked`; solve again). 422 for a solve of another plan.', request: { params: id, ...jsonBody(publishSchema) }, responses: apiResponses({ 201: jsonResponse('The new version', publishResultSchema), 200: jsonResponse('Already the current version; nothing changed', publishResultSchema) }, 400, 403, 404, 409, 413, 415, 422) });
-  op({ method: 'post', path: '/api/v1/plans/{id}/rollback', operationId: 'rollbackPlan', summary: 'Make an earlier version current again, as a new version (planner)', description: '200 when that roster already is current. 409 as for publishing.', request: { params: id, ...jsonBody(rollbackSchema) }, responses: apiResponses({ 201: jsonResponse('The new version', publishResultSchema), 200: jsonResponse('That roster is already current; nothing changed', publishResultSchema) }, 400, 403, 404, 409, 413, 415, 422) });
-  op({ method: 'get', path: '/api/v1/plans/{id}/versions', operationId: 'listVersions', tags: ['rosters'], summary: 'Published versions of a plan (any token)', description: 'Who published and from which solve for planners only.', request: { params: id }, responses: apiResponses({ 200: jsonResponse('Versions', publicationListSchema) }, 404) });
-  op({ method: 'post', path: '/api/v1/plans/{id}/pins', operationId: 'addPin', summary: 'Pin a person to a gate-shift (planner)', description: '422 for an unknown person or gate.', request: { params: id, ...jsonBody(pinSchema) }, responses: apiResponses({ 201: jsonResponse('The plan', planSchema) }, 400, 403, 404, 413, 415, 422) });
-  op({ method: 'delete', path: '/api/v1/plans/{id}/pins', operationId: 'removePin', summary: 'Remove a pin (planner)', description: 'The pin in the query (cadreId, gateId, start), or in a JSON body.', request: { params: id, query: pinSchema.partial() }, responses: apiResponses({ 200: jsonResponse('The plan', planSchema) }, 400, 403, 404) });
-  op({ method: 'get', path: '/api/v1/plans/{id}/roster', operationId: 'getRoster', tags: ['rosters'], summary: 'Published roster; JSON, or CSV with Accept: text/csv', description: rosterScope, request: { params: id, query: rosterQuerySchema }, responses: apiResponses({ 200: csvOr('The roster', rosterViewSchema, rosterColumns) }, 400, 403, 404) });
-  op({ method: 'get', path: '/api/v1/plans/{id}/gaps', operationId: 'getGaps', tags: ['rosters'], summary: 'Gaps of the published roster; JSON, or CSV with Accept: text/csv', description: rosterScope, request: { params: id, query: rosterQuerySchema }, responses: apiResponses({ 200: csvOr('The gaps', gapsViewSchema, gapColumns) }, 400, 403, 404) });
-  op({ method: 'get', path: '/api/v1/plans/{id}/report', operationId: 'getDailyReport', tags: ['rosters'], summary: 'Daily report (一日一报) per town and village (planners, village heads); JSON, CSV or xlsx by Accept', description: 'A village head’s report covers their villages; cadre and inspector tokens answer 403. Beside the roster’s coverage, `ground` counts check-ins, no-shows, walk-ins, inspections and their problems.', request: { params: id, query: reportQuerySchema }, responses: apiResponses({ 200: { description: 'The report', content: { 'application/json': { schema: dailyReportSchema }, 'text/csv': { schema: z.string().describe('UTF-8 with BOM: a row per village, town and the district; the columns of the xlsx') }, [XLSX_TYPE]: { schema: z.string().describe('Accept this type: a summary sheet (a row per town) and a sheet per town (a row per village), as an office sends it upward') } } } }, 400, 403, 404) });
-  op({ method: 'get', path: '/api/v1/plans/{id}/diff', operationId: 'getDiff', tags: ['rosters'], summary: 'Who gained and lost which shifts between two versions', description: 'Scoped like the roster.', request: { params: id, query: diffQuerySchema }, responses: apiResponses({ 200: jsonResponse('The diff', diffSchema) }, 400, 403, 404) });
+  op({
+    method: 'post',
+    path: '/api/v1/plans',
+    operationId: 'createPlan',
+    summary: 'Create a plan (planner)',
+    description: '422 for a campaign that does not exist or starts after the plan.',
+    request: jsonBody(createPlanSchema),
+    responses: apiResponses({ 201: jsonResponse('The plan', planSchema) }, 400, 403, 413, 415, 422),
+  });
+  op({
+    method: 'get',
+    path: '/api/v1/plans',
+    operationId: 'listPlans',
+    summary: 'List plans, newest first (any token)',
+    description: anyToken,
+    responses: apiResponses({ 200: jsonResponse('Plans', planListSchema) }),
+  });
+  op({
+    method: 'get',
+    path: '/api/v1/plans/{id}',
+    operationId: 'getPlan',
+    summary: 'One plan with its published version (any token)',
+    description: anyToken,
+    request: { params: id },
+    responses: apiResponses({ 200: jsonResponse('The plan', planSchema) }, 404),
+  });
+  op({
+    method: 'patch',
+    path: '/api/v1/plans/{id}',
+    operationId: 'updatePlan',
+    summary: 'Change a plan (planner); the merged plan is validated whole',
+    request: { params: id, ...jsonBody(patchPlanSchema) },
+    responses: apiResponses({ 200: jsonResponse('The plan', planSchema) }, 400, 403, 404, 413, 415, 422),
+  });
+  op({
+    method: 'post',
+    path: '/api/v1/plans/{id}/solve',
+    operationId: 'startSolve',
+    tags: ['solves'],
+    summary: 'Queue a solve (planner); 409 while one runs',
+    request: { params: id, body: { required: false, content: { 'application/json': { schema: solveRequestSchema } } } },
+    responses: apiResponses(
+      { 202: jsonResponse('The solve job; poll its Location', solveJobSchema, z.object({ Location: z.string().describe('/api/v1/solves/{id}') })) },
+      400,
+      403,
+      404,
+      409,
+      413,
+      415,
+    ),
+  });
+  op({
+    method: 'get',
+    path: '/api/v1/plans/{id}/solves',
+    operationId: 'listSolves',
+    tags: ['solves'],
+    summary: 'A plan’s solves, newest first (planner)',
+    request: { params: id },
+    responses: apiResponses({ 200: jsonResponse('Solve jobs', solveJobListSchema) }, 403, 404),
+  });
+  op({
+    method: 'get',
+    path: '/api/v1/solves/{id}',
+    operationId: 'getSolve',
+    tags: ['solves'],
+    summary: 'Solve status, progress and figures (planner)',
+    request: { params: solveId },
+    responses: apiResponses({ 200: jsonResponse('The solve job', solveJobSchema) }, 403, 404),
+  });
+  op({
+    method: 'get',
+    path: '/api/v1/solves/{id}/roster',
+    operationId: 'getDraftRoster',
+    tags: ['solves'],
+    summary: 'Draft roster of a finished solve (planner); JSON, or CSV with Accept: text/csv',
+    request: { params: solveId, query: rosterQuerySchema.omit({ version: true }) },
+    responses: apiResponses({ 200: csvOr('Assignments, gaps, metrics', rosterViewSchema, rosterColumns) }, 400, 403, 404),
+  });
+  op({
+    method: 'post',
+    path: '/api/v1/plans/{id}/publish',
+    operationId: 'publishPlan',
+    summary: 'Publish a solve as the plan’s next version (planner)',
+    description:
+      'Publishing the current version’s solve again answers 200 and changes nothing. 409 while another publish is written, or when the roster puts people on duty who stand duty then in another published plan (`details.doubleBooked`; solve again). 422 for a solve of another plan.',
+    request: { params: id, ...jsonBody(publishSchema) },
+    responses: apiResponses(
+      { 201: jsonResponse('The new version', publishResultSchema), 200: jsonResponse('Already the current version; nothing changed', publishResultSchema) },
+      400,
+      403,
+      404,
+      409,
+      413,
+      415,
+      422,
+    ),
+  });
+  op({
+    method: 'post',
+    path: '/api/v1/plans/{id}/rollback',
+    operationId: 'rollbackPlan',
+    summary: 'Make an earlier version current again, as a new version (planner)',
+    description: '200 when that roster already is current. 409 as for publishing.',
+    request: { params: id, ...jsonBody(rollbackSchema) },
+    responses: apiResponses(
+      { 201: jsonResponse('The new version', publishResultSchema), 200: jsonResponse('That roster is already current; nothing changed', publishResultSchema) },
+      400,
+      403,
+      404,
+      409,
+      413,
+      415,
+      422,
+    ),
+  });
+  op({
+    method: 'get',
+    path: '/api/v1/plans/{id}/versions',
+    operationId: 'listVersions',
+    tags: ['rosters'],
+    summary: 'Published versions of a plan (any token)',
+    description: 'Who published and from which solve for planners only.',
+    request: { params: id },
+    responses: apiResponses({ 200: jsonResponse('Versions', publicationListSchema) }, 404),
+  });
+  op({
+    method: 'post',
+    path: '/api/v1/plans/{id}/pins',
+    operationId: 'addPin',
+    summary: 'Pin a person to a gate-shift (planner)',
+    description: '422 for an unknown person or gate.',
+    request: { params: id, ...jsonBody(pinSchema) },
+    responses: apiResponses({ 201: jsonResponse('The plan', planSchema) }, 400, 403, 404, 413, 415, 422),
+  });
+  op({
+    method: 'delete',
+    path: '/api/v1/plans/{id}/pins',
+    operationId: 'removePin',
+    summary: 'Remove a pin (planner)',
+    description: 'The pin in the query (cadreId, gateId, start), or in a JSON body.',
+    request: { params: id, query: pinSchema.partial() },
+    responses: apiResponses({ 200: jsonResponse('The plan', planSchema) }, 400, 403, 404),
+  });
+  op({
+    method: 'get',
+    path: '/api/v1/plans/{id}/roster',
+    operationId: 'getRoster',
+    tags: ['rosters'],
+    summary: 'Published roster; JSON, or CSV with Accept: text/csv',
+    description: rosterScope,
+    request: { params: id, query: rosterQuerySchema },
+    responses: apiResponses({ 200: csvOr('The roster', rosterViewSchema, rosterColumns) }, 400, 403, 404),
+  });
+  op({
+    method: 'get',
+    path: '/api/v1/plans/{id}/gaps',
+    operationId: 'getGaps',
+    tags: ['rosters'],
+    summary: 'Gaps of the published roster; JSON, or CSV with Accept: text/csv',
+    description: rosterScope,
+    request: { params: id, query: rosterQuerySchema },
+    responses: apiResponses({ 200: csvOr('The gaps', gapsViewSchema, gapColumns) }, 400, 403, 404),
+  });
+  op({
+    method: 'get',
+    path: '/api/v1/plans/{id}/report',
+    operationId: 'getDailyReport',
+    tags: ['rosters'],
+    summary: 'Daily report (一日一报) per town and village (planners, village heads); JSON, CSV or xlsx by Accept',
+    description:
+      'A village head’s report covers their villages; cadre and inspector tokens answer 403. Beside the roster’s coverage, `ground` counts check-ins, no-shows, walk-ins, inspections and their problems.',
+    request: { params: id, query: reportQuerySchema },
+    responses: apiResponses(
+      {
+        200: {
+          description: 'The report',
+          content: {
+            'application/json': { schema: dailyReportSchema },
+            'text/csv': { schema: z.string().describe('UTF-8 with BOM: a row per village, town and the district; the columns of the xlsx') },
+            [XLSX_TYPE]: {
+              schema: z
+                .string()
+                .describe('Accept this type: a summary sheet (a row per town) and a sheet per town (a row per village), as an office sends it upward'),
+            },
+          },
+        },
+      },
+      400,
+      403,
+      404,
+    ),
+  });
+  op({
+    method: 'get',
+    path: '/api/v1/plans/{id}/diff',
+    operationId: 'getDiff',
+    tags: ['rosters'],
+    summary: 'Who gained and lost which shifts between two versions',
+    description: 'Scoped like the roster.',
+    request: { params: id, query: diffQuerySchema },
+    responses: apiResponses({ 200: jsonResponse('The diff', diffSchema) }, 400, 403, 404),
+  });
 }

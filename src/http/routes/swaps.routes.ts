@@ -24,7 +24,16 @@ export interface SwapRouteDeps {
   claimWaitMs?: number;
 }
 
-const SWAP_STATUSES = ['open', 'awaiting_approval', 'pending', 'published', 'refused', 'withdrawn', 'declined', 'expired'] as const satisfies readonly SwapStatus[];
+const SWAP_STATUSES = [
+  'open',
+  'awaiting_approval',
+  'pending',
+  'published',
+  'refused',
+  'withdrawn',
+  'declined',
+  'expired',
+] as const satisfies readonly SwapStatus[];
 
 const shiftRefSchema = z.strictObject({ gateId: z.string(), start: instantOutSchema, end: instantOutSchema }).openapi('SwapShift');
 
@@ -41,7 +50,9 @@ const swapSchema = z
     toCadreId: z.string().nullable().describe('The colleague it is offered to, or null for anyone who could take it'),
     status: z
       .enum(SWAP_STATUSES)
-      .describe('open: nobody took it yet; awaiting_approval: accepted, waiting for the head; pending: accepted (and approved), being published; published (see publishedVersion); refused (a rule no longer held, see refusal); withdrawn; declined by the head; expired (the shift started or changed, see refusal)'),
+      .describe(
+        'open: nobody took it yet; awaiting_approval: accepted, waiting for the head; pending: accepted (and approved), being published; published (see publishedVersion); refused (a rule no longer held, see refusal); withdrawn; declined by the head; expired (the shift started or changed, see refusal)',
+      ),
     takerCadreId: z.string().nullable(),
     inReturn: z.union([shiftRefSchema, z.null()]).describe('The taker’s shift the offerer takes in return, or null for a give-away'),
     decidedBy: z.string().nullable(),
@@ -141,7 +152,8 @@ export function swapRoutes(deps: SwapRouteDeps, registry: OpenAPIRegistry): Rout
     path: '/api/v1/swaps',
     operationId: 'offerSwap',
     tags: ['rosters'],
-    summary: 'Offer one of your own published shifts, to anyone who could take it or to a named colleague. It expires at shift start, or when the shift changes. Cadre token',
+    summary:
+      'Offer one of your own published shifts, to anyone who could take it or to a named colleague. It expires at shift start, or when the shift changes. Cadre token',
     request: jsonBody(offerSchema),
     responses: apiResponses({ 201: jsonResponse('The offer (an open offer of the same shift, if you made one already)', swapSchema) }, 403, 404, 409, 422),
   });
@@ -176,7 +188,8 @@ export function swapRoutes(deps: SwapRouteDeps, registry: OpenAPIRegistry): Rout
     path: '/api/v1/swaps/{id}/accept',
     operationId: 'acceptSwap',
     tags: ['rosters'],
-    summary: 'Accept an open offer (optionally giving one of your shifts in return): refused with the reason unless both rosters stay legal; the first acceptance wins; published at once (or after the head approves, where the plan asks). Cadre token',
+    summary:
+      'Accept an open offer (optionally giving one of your shifts in return): refused with the reason unless both rosters stay legal; the first acceptance wins; published at once (or after the head approves, where the plan asks). Cadre token',
     request: { ...idParam, ...jsonBody(acceptSchema) },
     responses: apiResponses(
       {
@@ -203,7 +216,8 @@ export function swapRoutes(deps: SwapRouteDeps, registry: OpenAPIRegistry): Rout
     path: '/api/v1/swaps/{id}/decision',
     operationId: 'decideSwap',
     tags: ['rosters'],
-    summary: 'Approve or decline an accepted swap that waits for approval (the plan’s openShiftPolicy.swapsNeedApproval): a head of the offered shift’s village, or a planner; the first word stands',
+    summary:
+      'Approve or decline an accepted swap that waits for approval (the plan’s openShiftPolicy.swapsNeedApproval): a head of the offered shift’s village, or a planner; the first word stands',
     request: { ...idParam, ...jsonBody(decisionSchema) },
     responses: apiResponses({ 200: jsonResponse('The swap as it stands', swapSchema) }, 403, 404, 409, 422),
   });

@@ -11,7 +11,9 @@ import { idParamSchema, sendJson } from '../schemas.js';
 
 const tokenRoleSchema = z
   .enum(['planner', 'village_head', 'cadre', 'inspector'])
-  .describe('planner: everything; village_head: read-only, its villages; cadre: its own data; inspector: an inspection squad, inspections and visit lists of its towns');
+  .describe(
+    'planner: everything; village_head: read-only, its villages; cadre: its own data; inspector: an inspection squad, inspections and visit lists of its towns',
+  );
 
 export const tokenRequestSchema = z
   .strictObject({
@@ -19,7 +21,13 @@ export const tokenRequestSchema = z
     villages: z.array(z.string().min(1)).optional().describe('For village_head: the villages it may read'),
     cadreId: z.string().min(1).optional().describe('For cadre: whose data it may read'),
     towns: z.array(z.string().min(1)).optional().describe('For inspector: the towns the squad covers; none = the whole district'),
-    personId: z.string().min(1).optional().describe('For village_head: the head’s own entry in the people list; people whose absence is too close to report themselves are shown this person’s phone to call'),
+    personId: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'For village_head: the head’s own entry in the people list; people whose absence is too close to report themselves are shown this person’s phone to call',
+      ),
     label: z.string().max(200).optional(),
   })
   .openapi('TokenRequest');

@@ -44,7 +44,9 @@ const visitListSchema = z
         }),
       )
       .describe('An inspector gets its own list only; a planner every list'),
-    unplanned: z.array(z.strictObject({ gateId: z.string(), reason: z.enum(['no_squad_in_scope', 'no_free_window']) })).describe('Planners only: gates due today that no list could take'),
+    unplanned: z
+      .array(z.strictObject({ gateId: z.string(), reason: z.enum(['no_squad_in_scope', 'no_free_window']) }))
+      .describe('Planners only: gates due today that no list could take'),
   })
   .openapi('VisitLists');
 
@@ -63,7 +65,16 @@ export function visitRoutes(deps: VisitRouteDeps, registry: OpenAPIRegistry): Ro
       nightHours: plan.nightHours,
       lists: plan.lists.map((l) => ({
         squadId: l.squadId,
-        visits: l.visits.map((v) => ({ gateId: v.gateId, gateName: gateNames.get(v.gateId) ?? v.gateId, village: v.village, town: v.town, start: at(v.start), end: at(v.end), night: v.night, due: v.due })),
+        visits: l.visits.map((v) => ({
+          gateId: v.gateId,
+          gateName: gateNames.get(v.gateId) ?? v.gateId,
+          village: v.village,
+          town: v.town,
+          start: at(v.start),
+          end: at(v.end),
+          night: v.night,
+          due: v.due,
+        })),
       })),
       unplanned: plan.unplanned,
     });

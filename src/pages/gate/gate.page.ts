@@ -49,14 +49,21 @@ export function gateRoutes(models: Models, ground: GroundSettings): Router {
     return cadre ? { id: subject.subject, name: cadre.name } : null;
   }
 
-  const unknownGate = (res: Parameters<typeof sendPage>[0], ctx: PageContext) => sendPage(res, ctx, 'message', { title: ctx.t('gateTitle'), message: ctx.t('gateUnknown') }, 404);
+  const unknownGate = (res: Parameters<typeof sendPage>[0], ctx: PageContext) =>
+    sendPage(res, ctx, 'message', { title: ctx.t('gateTitle'), message: ctx.t('gateUnknown') }, 404);
 
   router.get(`${GATE_PREFIX}/:secret`, async (req, res) => {
     const ctx = pageContext(req);
     const gate = await gateOf(req);
     if (!gate) return unknownGate(res, ctx);
     const person = await personOf(req);
-    const base = { title: `${gate.name} · ${ctx.t('gateTitle')}`, gate, person, done: pageQuery.parse(req.query).done, action: (what: string) => ctx.href(`${GATE_PREFIX}/${encodeURIComponent(gate.secret)}/${what}`) };
+    const base = {
+      title: `${gate.name} · ${ctx.t('gateTitle')}`,
+      gate,
+      person,
+      done: pageQuery.parse(req.query).done,
+      action: (what: string) => ctx.href(`${GATE_PREFIX}/${encodeURIComponent(gate.secret)}/${what}`),
+    };
     if (!person) return sendPage(res, ctx, 'gate', { ...base, slot: null });
     const now = ground.now();
     const slot = await slotAt(models, gate.gateId, person.id, now);
@@ -89,7 +96,9 @@ export function gateRoutes(models: Models, ground: GroundSettings): Router {
   // A path that is not valid percent-encoding fails in Express's parameter decoding (status
   // 400, not an AppError): answer it as the bad request it is, as a page.
   const badEncoding: ErrorRequestHandler = (err, _req, _res, next) => {
-    next(!(err instanceof AppError) && (err as { status?: number }).status === 400 ? new AppError('bad_request', 'the link is not valid percent-encoding') : err);
+    next(
+      !(err instanceof AppError) && (err as { status?: number }).status === 400 ? new AppError('bad_request', 'the link is not valid percent-encoding') : err,
+    );
   };
   router.use(badEncoding);
   return router;

@@ -18,7 +18,10 @@ export const PERSON_COOKIE = 'gd_person';
 const MAX_AGE_S = 90 * 86_400;
 
 export function rememberPerson(req: Request, res: Response, feedSecret: string): void {
-  res.append('Set-Cookie', stringifySetCookie(PERSON_COOKIE, feedSecret, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: GATE_PREFIX, maxAge: MAX_AGE_S }));
+  res.append(
+    'Set-Cookie',
+    stringifySetCookie(PERSON_COOKIE, feedSecret, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: GATE_PREFIX, maxAge: MAX_AGE_S }),
+  );
 }
 
 export function rememberedPerson(req: Request): string | null {

@@ -66,7 +66,8 @@ export const CLAIMS_MESSAGES = defineMessages(
   // en: the same keys
   {
     openShiftsTitle: 'Open shifts you can take',
-    openShiftsHint: 'These shifts are short of people, and you could take them without breaking any rule. First claim wins; a claim is published at once and your calendar updates.',
+    openShiftsHint:
+      'These shifts are short of people, and you could take them without breaking any rule. First claim wins; a claim is published at once and your calendar updates.',
     noOpenShifts: 'No open shift you could take right now.',
     openShiftPlaces: '{n} more needed',
     claimSubmit: 'Claim this shift',
@@ -92,7 +93,8 @@ export const CLAIMS_MESSAGES = defineMessages(
     swapApprovedFlash: 'Approved the swap between {from} and {to}; publishing.',
     swapDeclinedFlash: 'Declined the swap between {from} and {to}; the roster stays as it is.',
     swapsTitle: 'Swaps',
-    swapsHint: 'Colleagues offer these shifts, and you could take them without breaking any rule. A swap applies only if both rosters stay legal; it is published at once and calendars update.',
+    swapsHint:
+      'Colleagues offer these shifts, and you could take them without breaking any rule. A swap applies only if both rosters stay legal; it is published at once and calendars update.',
     noOpenSwaps: 'No swap you could take right now.',
     swapFrom: 'Offered by',
     swapInReturn: 'Give in return',

@@ -32,7 +32,8 @@ export const COMMON_MESSAGES = defineMessages(
     switchLang: '中文',
     errorTitle: 'Something went wrong',
     back: 'Back',
-    databaseDownPage: 'The system cannot read its data just now; try again in a moment. Keep standing duty as planned; if it is urgent, call your village head.',
+    databaseDownPage:
+      'The system cannot read its data just now; try again in a moment. Keep standing duty as planned; if it is urgent, call your village head.',
     error_validation_failed: 'The input has problems; nothing was written',
     error_unauthorized: 'The sign-in has expired or the token is not valid; sign in again',
     error_forbidden: 'Not allowed, or the page has expired; reload it and try again',

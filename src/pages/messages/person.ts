@@ -43,7 +43,8 @@ export const PERSON_MESSAGES = defineMessages(
     feedUrl: 'Calendar link',
     qrAlt: 'QR code of the calendar link',
     qrHint: 'Scan it with another phone, or long-press the link above to copy it.',
-    howIphone: 'iPhone: tap “Subscribe to calendar”, then “Subscribe”. Or Settings › Calendar › Accounts › Add Account › Other › Add Subscribed Calendar, and paste the link.',
+    howIphone:
+      'iPhone: tap “Subscribe to calendar”, then “Subscribe”. Or Settings › Calendar › Accounts › Add Account › Other › Add Subscribed Calendar, and paste the link.',
     howAndroid: 'Android (Google Calendar): on a computer open calendar.google.com, Other calendars › “+” › From URL, paste the link; the phone app syncs it.',
     howOutlook: 'Outlook: Add calendar › Subscribe from web, paste the link.',
     keepSecret: 'This link is your key: do not forward it.',

@@ -99,7 +99,8 @@ export const PLANNER_MESSAGES = defineMessages(
     open: 'Open',
     absenceCount: '{n} in all (latest first)',
     absencesTitle: 'Absences',
-    absenceHint: 'Mark someone out for a span (their other windows stay). The published roster is re-planned at once: only the affected shifts move; fill-ins soon are published and told to the work groups.',
+    absenceHint:
+      'Mark someone out for a span (their other windows stay). The published roster is re-planned at once: only the affected shifts move; fill-ins soon are published and told to the work groups.',
     absencePerson: 'Person (name or id)',
     absenceFrom: 'From',
     absenceTo: 'To',

@@ -39,7 +39,8 @@ export const PUBLISH_MESSAGES = defineMessages(
     rollDraft: '草稿待发布',
     rollFailed: '未完成：{e}',
     rollStarted: '已开始滚动，稍后刷新查看结果。',
-    campaignToDate: '专项至今（含本计划，{n} 人）：每人工时 最少 {min} · 中位 {median} · 最多 {max} 小时；夜班 最多 {nights} 个；工时/可值班时数 最大比最小 {ratio}',
+    campaignToDate:
+      '专项至今（含本计划，{n} 人）：每人工时 最少 {min} · 中位 {median} · 最多 {max} 小时；夜班 最多 {nights} 个；工时/可值班时数 最大比最小 {ratio}',
     currentVersion: '当前',
     publishedAtLabel: '发布时间',
   },
@@ -65,7 +66,8 @@ export const PUBLISH_MESSAGES = defineMessages(
     confirmRollback: 'Restore',
     rolledBack: 'Restored: now version {n}',
     rollTitle: 'Roll forward',
-    rollHint: 'Drops the days that have ended and adds days at the end; published shifts starting within {h} h stay as they are, the rest is re-planned with as few changes as possible.',
+    rollHint:
+      'Drops the days that have ended and adds days at the end; published shifts starting within {h} h stay as they are, the rest is re-planned with as few changes as possible.',
     rollDays: 'Days to add',
     rollSubmit: 'Roll',
     rollPhase: 'State',
@@ -77,7 +79,8 @@ export const PUBLISH_MESSAGES = defineMessages(
     rollDraft: 'a draft waits to be published',
     rollFailed: 'not finished: {e}',
     rollStarted: 'The roll has started; reload to see its result.',
-    campaignToDate: 'Campaign to date (this plan included, {n} people): hours per person min {min} · median {median} · max {max}; nights at most {nights}; hours per offered hour, max over min {ratio}',
+    campaignToDate:
+      'Campaign to date (this plan included, {n} people): hours per person min {min} · median {median} · max {max}; nights at most {nights}; hours per offered hour, max over min {ratio}',
     currentVersion: 'current',
     publishedAtLabel: 'Published at',
   },

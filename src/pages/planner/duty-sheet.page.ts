@@ -24,7 +24,11 @@ const printed = translator('zh');
 
 const sheetQuery = z.object({
   village: z.string().min(1).max(100),
-  gateId: z.string().max(100).optional().transform((v) => v || undefined),
+  gateId: z
+    .string()
+    .max(100)
+    .optional()
+    .transform((v) => v || undefined),
   version: z.coerce.number().int().min(1).optional().catch(undefined),
 });
 
@@ -71,7 +75,11 @@ export function dutySheetRoutes(deps: PageDeps): Router {
   async function load(req: import('express').Request) {
     const plan = await getPlan(models, z.string().min(1).max(100).parse(req.params.id));
     const query = sheetQuery.parse(req.query);
-    const roster = await readPublishedRoster(models, sessionOf(req).principal, plan.id, { village: query.village, gateId: query.gateId, version: query.version });
+    const roster = await readPublishedRoster(models, sessionOf(req).principal, plan.id, {
+      village: query.village,
+      gateId: query.gateId,
+      version: query.version,
+    });
     const sheets = dutySheets(plan, roster.view, query.village, query.gateId);
     if (!sheets.length) throw new AppError('not_found', `no gate of "${query.village}" is in this plan`);
     return { plan, query, sheets, version: roster.view.version };
@@ -82,7 +90,15 @@ export function dutySheetRoutes(deps: PageDeps): Router {
     const workbook = new ExcelJS.Workbook();
     for (const sheet of sheets) {
       const ws = workbook.addWorksheet(sheetName(sheet.gateName, workbook), {
-        pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, horizontalCentered: true, margins: { left: 0.4, right: 0.4, top: 0.5, bottom: 0.5, header: 0.2, footer: 0.2 } },
+        pageSetup: {
+          paperSize: 9,
+          orientation: 'landscape',
+          fitToPage: true,
+          fitToWidth: 1,
+          fitToHeight: 0,
+          horizontalCentered: true,
+          margins: { left: 0.4, right: 0.4, top: 0.5, bottom: 0.5, header: 0.2, footer: 0.2 },
+        },
         headerFooter: { oddFooter: `${printed('dutySheetFooter', { plan: plan.name, version: String(version) })} · &P / &N` },
       });
       ws.addRow([printed('dutySheetHeading', { village: sheet.village, gate: sheet.gateName, plan: plan.name })]).font = { bold: true, size: 14 };
@@ -90,17 +106,24 @@ export function dutySheetRoutes(deps: PageDeps): Router {
       const header = ws.addRow([printed('sheetColDate'), ...sheet.shifts]);
       header.font = { bold: true };
       for (const day of sheet.days) {
-        const row = ws.addRow([day.date, ...day.cells.map((c) => [...c.names, ...(c.missing ? [printed('dutySheetMissing', { n: c.missing })] : [])].join('\n'))]);
+        const row = ws.addRow([
+          day.date,
+          ...day.cells.map((c) => [...c.names, ...(c.missing ? [printed('dutySheetMissing', { n: c.missing })] : [])].join('\n')),
+        ]);
         row.alignment = { wrapText: true, vertical: 'top' };
         row.height = 36;
       }
       ws.columns.forEach((c, i) => (c.width = i === 0 ? 12 : 22));
-      ws.eachRow((row) => row.eachCell((cell) => (cell.border = { top: { style: 'thin' }, left: { style: 'thin' }, bottom: { style: 'thin' }, right: { style: 'thin' } })));
+      ws.eachRow((row) =>
+        row.eachCell((cell) => (cell.border = { top: { style: 'thin' }, left: { style: 'thin' }, bottom: { style: 'thin' }, right: { style: 'thin' } })),
+      );
       // Title and heading repeat on every printed page.
       ws.pageSetup.printTitlesRow = '1:2';
     }
     res.set('Cache-Control', 'no-store');
-    res.attachment(`duty-${query.village}${query.gateId ? `-${query.gateId}` : ''}-v${version}.xlsx`).type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    res
+      .attachment(`duty-${query.village}${query.gateId ? `-${query.gateId}` : ''}-v${version}.xlsx`)
+      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     res.send(Buffer.from(await workbook.xlsx.writeBuffer()));
   });
 

@@ -14,7 +14,11 @@ import { compareNames } from '../../domain/keys.js';
 
 const posterQuery = z.object({
   village: z.string().min(1).max(100),
-  gateId: z.string().max(100).optional().transform((v) => v || undefined),
+  gateId: z
+    .string()
+    .max(100)
+    .optional()
+    .transform((v) => v || undefined),
 });
 
 export function gatePosterRoutes(deps: PageDeps): Router {
@@ -22,14 +26,23 @@ export function gatePosterRoutes(deps: PageDeps): Router {
   router.get('/gate-posters', async (req, res) => {
     const ctx = pageContext(req);
     const query = posterQuery.parse(req.query);
-    const gates = (await deps.models.Gate.find({ village: query.village }, { _id: 0, id: 1, name: 1, village: 1, town: 1 }).lean<{ id: string; name: string; village: string; town: string }[]>())
+    const gates = (
+      await deps.models.Gate.find({ village: query.village }, { _id: 0, id: 1, name: 1, village: 1, town: 1 }).lean<
+        { id: string; name: string; village: string; town: string }[]
+      >()
+    )
       .filter((g) => !query.gateId || g.id === query.gateId)
       .sort((a, b) => compareNames(a.name, b.name));
     if (!gates.length) throw new AppError('not_found', `no gate of "${query.village}"${query.gateId ? ` with id "${query.gateId}"` : ''}`);
     const now = deps.ground.now();
     const posters = [];
     for (const gate of gates) posters.push({ ...gate, ...(await gateQr(deps.models, deps.config, req, gate.id, now)) });
-    sendPage(res, ctx, 'planner-gate-posters', { title: `${query.village} · ${ctx.t('posterTitle')}`, csrf: sessionOf(req).csrf, script: 'planner.js', posters });
+    sendPage(res, ctx, 'planner-gate-posters', {
+      title: `${query.village} · ${ctx.t('posterTitle')}`,
+      csrf: sessionOf(req).csrf,
+      script: 'planner.js',
+      posters,
+    });
   });
   return router;
 }

@@ -61,13 +61,24 @@ function keepBatch(batch: Batch): string {
 
 function batchOf(id: string): Batch {
   const batch = batches.get(id);
-  if (!batch || Date.now() - batch.createdAt > BATCH_TTL_MS) throw new AppError('not_found', 'this sheet of links has expired (links are shown only when issued); issue them again');
+  if (!batch || Date.now() - batch.createdAt > BATCH_TTL_MS)
+    throw new AppError('not_found', 'this sheet of links has expired (links are shown only when issued); issue them again');
   return batch;
 }
 
-const scopeQuery = z.object({ village: z.string().max(100).optional().transform((v) => v || undefined) });
+const scopeQuery = z.object({
+  village: z
+    .string()
+    .max(100)
+    .optional()
+    .transform((v) => v || undefined),
+});
 const issueForm = z.object({
-  village: z.string().max(100).optional().transform((v) => v || undefined),
+  village: z
+    .string()
+    .max(100)
+    .optional()
+    .transform((v) => v || undefined),
   /** missing: people without a link; all: rotate everyone's (old links stop working). */
   mode: z.enum(['missing', 'all']),
   heads: z.enum(['0', '1']).default('0'),
@@ -82,7 +93,9 @@ export function linkRoutes(deps: PageDeps): Router {
     const villages = (await models.Gate.distinct('village')).map(String).sort((a, b) => a.localeCompare(b, 'zh'));
     if (village && !villages.includes(village)) throw new AppError('not_found', `no village "${village}"`);
     const people = await models.Cadre.find(village ? { village } : {}, { _id: 0, id: 1, name: 1, village: 1 }).lean<Pick<Cadre, 'id' | 'name' | 'village'>[]>();
-    const linked = new Set((await models.FeedToken.distinct('subject', { kind: 'cadre', revokedAt: null, subject: { $in: people.map((p) => p.id) } })).map(String));
+    const linked = new Set(
+      (await models.FeedToken.distinct('subject', { kind: 'cadre', revokedAt: null, subject: { $in: people.map((p) => p.id) } })).map(String),
+    );
     people.sort((a, b) => a.village.localeCompare(b.village, 'zh') || a.name.localeCompare(b.name, 'zh'));
     return { villages, people, linked };
   }
@@ -148,7 +161,9 @@ export function linkRoutes(deps: PageDeps): Router {
     const id = z.string().min(1).max(40).parse(req.params.batch);
     const batch = batchOf(id);
     const workbook = new ExcelJS.Workbook();
-    const sheet = workbook.addWorksheet(printed('sheetLinks'), { pageSetup: { paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
+    const sheet = workbook.addWorksheet(printed('sheetLinks'), {
+      pageSetup: { paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+    });
     sheet.columns = [
       { header: printed('sheetColVillage'), key: 'village', width: 14 },
       { header: printed('sheetColName'), key: 'name', width: 12 },
@@ -162,7 +177,7 @@ export function linkRoutes(deps: PageDeps): Router {
     for (const r of batch.rows) {
       const row = sheet.addRow({ village: r.village, name: r.name, id: r.kind === 'head' ? '' : r.id, kind: printed(`sheetLinkKind_${r.kind}`), link: r.link });
       row.height = 90;
-      const png = (await QRCode.toBuffer(r.link, { errorCorrectionLevel: 'M', margin: 1, width: 120 }));
+      const png = await QRCode.toBuffer(r.link, { errorCorrectionLevel: 'M', margin: 1, width: 120 });
       const image = workbook.addImage({ base64: png.toString('base64'), extension: 'png' });
       sheet.addImage(image, { tl: { col: 4, row: row.number - 1 }, ext: { width: 115, height: 115 } });
     }
@@ -175,7 +190,9 @@ export function linkRoutes(deps: PageDeps): Router {
     const ctx = pageContext(req);
     const id = z.string().min(1).max(40).parse(req.params.batch);
     const batch = batchOf(id);
-    const rows = await Promise.all(batch.rows.map(async (r) => ({ ...r, qr: await QRCode.toDataURL(r.link, { errorCorrectionLevel: 'M', margin: 1, width: 160 }) })));
+    const rows = await Promise.all(
+      batch.rows.map(async (r) => ({ ...r, qr: await QRCode.toDataURL(r.link, { errorCorrectionLevel: 'M', margin: 1, width: 160 }) })),
+    );
     sendPage(res, ctx, 'planner-link-sheet', {
       title: `${batch.village ?? ctx.t('allVillages')} · ${ctx.t('linkSheetTitle')}`,
       csrf: sessionOf(req).csrf,

@@ -35,7 +35,11 @@ const planQuery = z.object({
   rolling: z.string().optional(),
 });
 const rollForm = z.object({ days: z.coerce.number().int().min(1).max(31) });
-const pinForm = z.object({ cadre: z.string().trim().max(200).default(''), gateId: z.string().trim().max(100).default(''), start: z.string().trim().max(40).default('') });
+const pinForm = z.object({
+  cadre: z.string().trim().max(200).default(''),
+  gateId: z.string().trim().max(100).default(''),
+  start: z.string().trim().max(40).default(''),
+});
 /** People per page on a confirmation's list of changes. */
 const DIFF_PAGE = 100;
 
@@ -48,7 +52,13 @@ export function planPageRoutes(deps: PageDeps): Router {
   });
 
   /** The plan page, with `extra` (a form's error and the input it keeps). */
-  async function renderPlan(req: Request, res: Response, plan: Plan, extra: { pinError?: string; pinInput?: z.infer<typeof pinForm> }, status = 200): Promise<void> {
+  async function renderPlan(
+    req: Request,
+    res: Response,
+    plan: Plan,
+    extra: { pinError?: string; pinInput?: z.infer<typeof pinForm> },
+    status = 200,
+  ): Promise<void> {
     const ctx = pageContext(req);
     const session = sessionOf(req);
     const query = planQuery.parse(req.query);
@@ -64,36 +74,48 @@ export function planPageRoutes(deps: PageDeps): Router {
     const [versions, people, gates] = await Promise.all([listPublications(models, plan.id), personOptions(models), gateOptions(models, plan)]);
     const currentSolve = versions.find((v) => v.version === plan.publishedVersion)?.solveId ?? null;
     const roll = await getRoll(models, plan.id);
-    sendPage(res, ctx, 'planner-plan', {
-      title: plan.name,
-      csrf: session.csrf,
-      script: 'planner.js',
-      plan,
-      solve,
-      solveIsCurrent: solve !== null && solve.id === currentSolve,
-      publishedFlash: query.published,
-      publishedAgain: query.again === '1',
-      rolledBackFlash: query.rolledBack,
-      rollingFlash: query.rolling === '1',
-      roll: roll?.to ? rollCard(ctx, roll) : null,
-      versions: [...versions].reverse().map((v) => ({ ...v, at: localTime(new Date(v.publishedAt), plan.spec.timezone) })),
-      view: roster?.view ?? null,
-      metrics,
-      villages: roster ? gapsByVillage(roster.view.gaps) : [],
-      chart: metrics ? hoursChart(metrics.perPerson) : null,
-      nights: metrics ? nightsSpread(metrics.perPerson) : [],
-      pins: plan.pins.map((p) => ({ ...p, iso: p.start.toISOString(), local: localTime(p.start, plan.spec.timezone), name: people.find((c) => c.id === p.cadreId)?.name ?? '', gateName: gates.find((g) => g.id === p.gateId)?.name ?? '' })),
-      pinConflicts: (roster?.view.pinConflicts as { pin: { cadreId: string; gateId: string; start: string }; message: string }[] | undefined) ?? [],
-      people,
-      gates,
-      shifts: shiftOptions(plan),
-      pinError: extra.pinError,
-      pinInput: extra.pinInput ?? { cadre: '', gateId: '', start: '' },
-      reasonLabel: (reason: string) => gapReasonLabel(reason, ctx.lang),
-      pinConflictText: (conflict: { rule?: string; message: string }) => pinConflictText(ctx, conflict),
-      outcomeLabel: (outcome: string | null) => outcomeLabel(ctx, outcome),
-      at: (iso: string) => localTime(new Date(iso), plan.spec.timezone),
-    }, status);
+    sendPage(
+      res,
+      ctx,
+      'planner-plan',
+      {
+        title: plan.name,
+        csrf: session.csrf,
+        script: 'planner.js',
+        plan,
+        solve,
+        solveIsCurrent: solve !== null && solve.id === currentSolve,
+        publishedFlash: query.published,
+        publishedAgain: query.again === '1',
+        rolledBackFlash: query.rolledBack,
+        rollingFlash: query.rolling === '1',
+        roll: roll?.to ? rollCard(ctx, roll) : null,
+        versions: [...versions].reverse().map((v) => ({ ...v, at: localTime(new Date(v.publishedAt), plan.spec.timezone) })),
+        view: roster?.view ?? null,
+        metrics,
+        villages: roster ? gapsByVillage(roster.view.gaps) : [],
+        chart: metrics ? hoursChart(metrics.perPerson) : null,
+        nights: metrics ? nightsSpread(metrics.perPerson) : [],
+        pins: plan.pins.map((p) => ({
+          ...p,
+          iso: p.start.toISOString(),
+          local: localTime(p.start, plan.spec.timezone),
+          name: people.find((c) => c.id === p.cadreId)?.name ?? '',
+          gateName: gates.find((g) => g.id === p.gateId)?.name ?? '',
+        })),
+        pinConflicts: (roster?.view.pinConflicts as { pin: { cadreId: string; gateId: string; start: string }; message: string }[] | undefined) ?? [],
+        people,
+        gates,
+        shifts: shiftOptions(plan),
+        pinError: extra.pinError,
+        pinInput: extra.pinInput ?? { cadre: '', gateId: '', start: '' },
+        reasonLabel: (reason: string) => gapReasonLabel(reason, ctx.lang),
+        pinConflictText: (conflict: { rule?: string; message: string }) => pinConflictText(ctx, conflict),
+        outcomeLabel: (outcome: string | null) => outcomeLabel(ctx, outcome),
+        at: (iso: string) => localTime(new Date(iso), plan.spec.timezone),
+      },
+      status,
+    );
   }
 
   router.post('/plans/:id/solve', async (req, res) => {
@@ -168,7 +190,11 @@ export function planPageRoutes(deps: PageDeps): Router {
     const { id } = idSchema.parse(req.params);
     const { solveId } = z.object({ solveId: z.string().min(1) }).parse(req.body);
     const publication = await publishPlan(models, id, solveId, sessionOf(req).principal.tokenId);
-    redirectTo(res, pageContext(req), `/planner/plans/${encodeURIComponent(id)}?published=${publication.version}${publication.created ? '' : '&again=1'}#versions`);
+    redirectTo(
+      res,
+      pageContext(req),
+      `/planner/plans/${encodeURIComponent(id)}?published=${publication.version}${publication.created ? '' : '&again=1'}#versions`,
+    );
   });
 
   router.get('/plans/:id/rollback', async (req, res) => {
@@ -213,7 +239,8 @@ export function planPageRoutes(deps: PageDeps): Router {
     // The picker sends an instant; a typed local time (datetime-local) is read in the plan's zone.
     const start = /[zZ]|[+-]\d{2}:\d{2}$/.test(form.start) ? new Date(form.start) : parseLocalDateTime(form.start, plan.spec.timezone);
     if (!start || Number.isNaN(start.getTime())) return refuse(ctx.t('badLocalTime', { v: form.start }));
-    if (!isShiftStart(plan.spec, start)) return refuse(ctx.t('pinOffGrid', { v: localTime(start, plan.spec.timezone), starts: shiftClockTimes(plan.spec).join('、') }));
+    if (!isShiftStart(plan.spec, start))
+      return refuse(ctx.t('pinOffGrid', { v: localTime(start, plan.spec.timezone), starts: shiftClockTimes(plan.spec).join('、') }));
     await addPin(models, plan.id, { cadreId: cadre.id, gateId: form.gateId, start });
     redirectTo(res, ctx, `/planner/plans/${encodeURIComponent(plan.id)}#pins`);
   });
@@ -233,13 +260,21 @@ const rollbackQuery = z.object({ version: z.coerce.number().int().min(1), page: 
 
 /** One page of a diff's people, with their shifts as local labels. */
 function diffPage(
-  diff: { people: { cadreId: string; gained: { cadreName: string; gateName: string; village: string; start: string; end: string }[]; lost: { cadreName: string; gateName: string; village: string; start: string; end: string }[] }[]; totals: { changedPeople: number; gained: number; lost: number; unchanged: number } },
+  diff: {
+    people: {
+      cadreId: string;
+      gained: { cadreName: string; gateName: string; village: string; start: string; end: string }[];
+      lost: { cadreName: string; gateName: string; village: string; start: string; end: string }[];
+    }[];
+    totals: { changedPeople: number; gained: number; lost: number; unchanged: number };
+  },
   page: number,
   plan: Plan,
 ) {
   const pages = Math.max(1, Math.ceil(diff.people.length / DIFF_PAGE));
   const current = Math.min(page, pages);
-  const label = (a: { gateName: string; village: string; start: string; end: string }) => `${localTime(new Date(a.start), plan.spec.timezone).slice(5)}–${localTime(new Date(a.end), plan.spec.timezone).slice(11)} ${a.village} ${a.gateName}`;
+  const label = (a: { gateName: string; village: string; start: string; end: string }) =>
+    `${localTime(new Date(a.start), plan.spec.timezone).slice(5)}–${localTime(new Date(a.end), plan.spec.timezone).slice(11)} ${a.village} ${a.gateName}`;
   return {
     totals: diff.totals,
     page: current,
@@ -261,7 +296,15 @@ function rollCard(ctx: PageContext, roll: RollRound) {
     phase: roll.phase,
     phaseLabel: ctx.t(phase),
     fromTo: roll.from && roll.to ? ctx.t('rollFromTo', { from: roll.from.start, a: roll.from.days, to: roll.to.start, b: roll.to.days }) : '',
-    outcome: !result ? null : result.error ? ctx.t('rollFailed', { e: result.error }) : result.publishedVersion !== null ? ctx.t('rollPublished', { n: result.publishedVersion }) : result.draftSolveId ? ctx.t('rollDraft') : null,
+    outcome: !result
+      ? null
+      : result.error
+        ? ctx.t('rollFailed', { e: result.error })
+        : result.publishedVersion !== null
+          ? ctx.t('rollPublished', { n: result.publishedVersion })
+          : result.draftSolveId
+            ? ctx.t('rollDraft')
+            : null,
     draftSolveId: result?.draftSolveId ?? null,
   };
 }
@@ -307,4 +350,3 @@ export function pinConflictText(ctx: PageContext, conflict: { rule?: string; mes
 function outcomeLabel(ctx: PageContext, outcome: string | null): string {
   return outcome === 'optimal' || outcome === 'feasible' || outcome === 'deadline' ? ctx.t(`outcome_${outcome}`) : (outcome ?? '–');
 }
-

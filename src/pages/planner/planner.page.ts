@@ -109,7 +109,11 @@ export function plannerRoutes(deps: PageDeps): Router {
       const ctx = pageContext(req);
       const entity = z.enum(['gates', 'cadres', 'availability']).parse(req.params.entity);
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      const counts = await UPLOADERS[entity](models, { body, contentType: req.get('content-type') ?? '' }, { replace: req.query.replace === '1', timeZone: config.TIMEZONE, limits: intakeLimitsOf(config) });
+      const counts = await UPLOADERS[entity](
+        models,
+        { body, contentType: req.get('content-type') ?? '' },
+        { replace: req.query.replace === '1', timeZone: config.TIMEZONE, limits: intakeLimitsOf(config) },
+      );
       const warnings = (counts.warnings ?? []).map((w) => ({ ...w, message: problemMessage(w, ctx.lang) }));
       res.type('html').send(renderFragment(ctx, 'upload-result', { counts, warnings, entity }));
     },
@@ -180,23 +184,32 @@ export function plannerRoutes(deps: PageDeps): Router {
     const accepted = query.accepted ? absences.find((a) => a.id === query.accepted) : undefined;
     // Re-plans whose later fill-ins wait for the planner: the draft and the plan's policy hours.
     const drafts = (await Promise.all(plans.map(async (p) => ({ plan: p, draft: await waitingDraft(models, p.id) })))).filter((d) => d.draft !== null);
-    sendPage(res, ctx, 'planner', {
-      title: ctx.t('plannerTitle'),
-      csrf: session.csrf,
-      script: 'planner.js',
-      plans,
-      people,
-      absences: [...absences].reverse().slice((query.absencePage - 1) * ABSENCES_PER_PAGE, query.absencePage * ABSENCES_PER_PAGE).map((a) => ({ ...a, fromLocal: at(a.from), toLocal: at(a.to) })),
-      drafts,
-      absenceTotal: absences.length,
-      absencePage: query.absencePage,
-      absencePages: Math.max(1, Math.ceil(absences.length / ABSENCES_PER_PAGE)),
-      absenceInput: { cadre: '', from: '', to: '', reason: '' },
-      ...(added ? { flash: ctx.t('absenceAdded', { name: added.cadreName, from: at(added.from), to: at(added.to) }) } : {}),
-      ...(query.removed ? { flash: ctx.t('absenceRemoved') } : {}),
-      ...(accepted ? { flash: ctx.t('absenceAccepted', { name: accepted.cadreName }) } : {}),
-      ...extra,
-    }, status);
+    sendPage(
+      res,
+      ctx,
+      'planner',
+      {
+        title: ctx.t('plannerTitle'),
+        csrf: session.csrf,
+        script: 'planner.js',
+        plans,
+        people,
+        absences: [...absences]
+          .reverse()
+          .slice((query.absencePage - 1) * ABSENCES_PER_PAGE, query.absencePage * ABSENCES_PER_PAGE)
+          .map((a) => ({ ...a, fromLocal: at(a.from), toLocal: at(a.to) })),
+        drafts,
+        absenceTotal: absences.length,
+        absencePage: query.absencePage,
+        absencePages: Math.max(1, Math.ceil(absences.length / ABSENCES_PER_PAGE)),
+        absenceInput: { cadre: '', from: '', to: '', reason: '' },
+        ...(added ? { flash: ctx.t('absenceAdded', { name: added.cadreName, from: at(added.from), to: at(added.to) }) } : {}),
+        ...(query.removed ? { flash: ctx.t('absenceRemoved') } : {}),
+        ...(accepted ? { flash: ctx.t('absenceAccepted', { name: accepted.cadreName }) } : {}),
+        ...extra,
+      },
+      status,
+    );
   }
 
   return router;
@@ -213,5 +226,8 @@ const uploadRefused: ErrorRequestHandler = (error, req, res, next) => {
   const problems = found.map((p) => ({ row: p.row, column: p.column, value: p.value, message: problemMessage(p, ctx.lang) }));
   // A 422 lists at most the first 1,000 problems; `total` counts them all.
   const total = (error.details as { total?: number } | undefined)?.total ?? problems.length;
-  res.status(error.status).type('html').send(renderFragment(ctx, 'upload-result', { error: errorMessage(error, ctx.lang), problems, total, entity: req.params.entity }));
+  res
+    .status(error.status)
+    .type('html')
+    .send(renderFragment(ctx, 'upload-result', { error: errorMessage(error, ctx.lang), problems, total, entity: req.params.entity }));
 };

@@ -31,10 +31,27 @@ const GAPS_PER_PAGE = 100;
 const reviewQuery = z.object({
   solve: z.string().max(100).optional(),
   version: z.coerce.number().int().min(1).optional().catch(undefined),
-  town: z.string().max(100).optional().transform((v) => v || undefined),
-  village: z.string().max(100).optional().transform((v) => v || undefined),
-  gateId: z.string().max(100).optional().transform((v) => v || undefined),
-  q: z.string().trim().max(100).optional().transform((v) => v || undefined),
+  town: z
+    .string()
+    .max(100)
+    .optional()
+    .transform((v) => v || undefined),
+  village: z
+    .string()
+    .max(100)
+    .optional()
+    .transform((v) => v || undefined),
+  gateId: z
+    .string()
+    .max(100)
+    .optional()
+    .transform((v) => v || undefined),
+  q: z
+    .string()
+    .trim()
+    .max(100)
+    .optional()
+    .transform((v) => v || undefined),
   page: z.coerce.number().int().min(1).catch(1).default(1),
 });
 type ReviewQuery = z.infer<typeof reviewQuery>;
@@ -59,7 +76,10 @@ export function reviewRoutes(deps: PageDeps): Router {
     const { view } = await readRoster(models, req, plan, query, first?.names);
     const rows = filtered(view, query);
     const { pages, page, names: pageVillages } = first ?? paged(villageNames.filter((v) => rows.assignments.some((a) => a.village === v)));
-    const shifts = shiftStarts(plan.spec).map((start) => ({ start: start.getTime(), label: shiftLabel(start, new Date(start.getTime() + plan.spec.shiftHours * 3_600_000), plan.spec.timezone) }));
+    const shifts = shiftStarts(plan.spec).map((start) => ({
+      start: start.getTime(),
+      label: shiftLabel(start, new Date(start.getTime() + plan.spec.shiftHours * 3_600_000), plan.spec.timezone),
+    }));
     const byCell = new Map<string, AssignmentView[]>();
     for (const a of query.q ? view.assignments.filter((x) => pageVillages.includes(x.village)) : rows.assignments) {
       const key = `${a.gateId}|${Date.parse(a.start)}`;
@@ -77,7 +97,10 @@ export function reviewRoutes(deps: PageDeps): Router {
           cells: shifts.map((s) => {
             const people = byCell.get(`${g.id}|${s.start}`) ?? [];
             const gap = gapAt.get(`${g.id}|${s.start}`);
-            return { names: people.map((p) => ({ id: p.cadreId, name: p.cadreName, hit: found.has(p.cadreId) && !!query.q })), gap: gap ? gap.needed - gap.filled : 0 };
+            return {
+              names: people.map((p) => ({ id: p.cadreId, name: p.cadreName, hit: found.has(p.cadreId) && !!query.q })),
+              gap: gap ? gap.needed - gap.filled : 0,
+            };
           }),
         })),
     }));
@@ -108,13 +131,25 @@ export function reviewRoutes(deps: PageDeps): Router {
     const { plan, query, view } = await load(models, req);
     const cadreId = z.string().min(1).max(100).parse(req.params.cadreId);
     const own = view.assignments.filter((a) => a.cadreId === cadreId).sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
-    const cadre = await models.Cadre.findOne({ _id: cadreId }, { _id: 0, id: 1, name: 1, village: 1, role: 1, phone: 1 }).lean<{ id: string; name: string; village: string; role: string; phone: string | null }>();
+    const cadre = await models.Cadre.findOne({ _id: cadreId }, { _id: 0, id: 1, name: 1, village: 1, role: 1, phone: 1 }).lean<{
+      id: string;
+      name: string;
+      village: string;
+      role: string;
+      phone: string | null;
+    }>();
     if (!cadre && own.length === 0) throw new AppError('not_found', `no person "${cadreId}"`);
     const shifts = own.map((a) => {
       const start = new Date(a.start);
       const end = new Date(a.end);
       const partners = view.assignments.filter((b) => b.gateId === a.gateId && b.start === a.start && b.cadreId !== cadreId).map((b) => b.cadreName);
-      return { ...a, label: shiftLabel(start, end, plan.spec.timezone), hours: (end.getTime() - start.getTime()) / 3_600_000, night: isNight(start, end, plan.spec.timezone), partners };
+      return {
+        ...a,
+        label: shiftLabel(start, end, plan.spec.timezone),
+        hours: (end.getTime() - start.getTime()) / 3_600_000,
+        night: isNight(start, end, plan.spec.timezone),
+        partners,
+      };
     });
     sendPage(res, ctx, 'planner-person', {
       title: `${cadre?.name ?? own[0]?.cadreName ?? cadreId} · ${ctx.t('reviewTitle')}`,
@@ -124,7 +159,12 @@ export function reviewRoutes(deps: PageDeps): Router {
       source: sourceLabel(ctx.t, view),
       sourceQuery: sourceQuery(query),
       shifts,
-      totals: { shifts: shifts.length, hours: shifts.reduce((s, x) => s + x.hours, 0), nights: shifts.filter((s) => s.night).length, partners: [...new Set(shifts.flatMap((s) => s.partners))] },
+      totals: {
+        shifts: shifts.length,
+        hours: shifts.reduce((s, x) => s + x.hours, 0),
+        nights: shifts.filter((s) => s.night).length,
+        partners: [...new Set(shifts.flatMap((s) => s.partners))],
+      },
     });
   });
 
@@ -146,7 +186,12 @@ export function reviewRoutes(deps: PageDeps): Router {
       missing: gaps.reduce((s, g) => s + g.needed - g.filled, 0),
       page,
       pages,
-      gaps: gaps.slice((page - 1) * GAPS_PER_PAGE, page * GAPS_PER_PAGE).map((g) => ({ ...g, label: shiftLabel(new Date(g.start), new Date(g.end), plan.spec.timezone), reasonText: gapReasonLabel(g.reason, ctx.lang), why: ctx.lang === 'zh' ? g.detailZh : g.detail })),
+      gaps: gaps.slice((page - 1) * GAPS_PER_PAGE, page * GAPS_PER_PAGE).map((g) => ({
+        ...g,
+        label: shiftLabel(new Date(g.start), new Date(g.end), plan.spec.timezone),
+        reasonText: gapReasonLabel(g.reason, ctx.lang),
+        why: ctx.lang === 'zh' ? g.detailZh : g.detail,
+      })),
     });
   });
 
@@ -159,13 +204,19 @@ export function reviewRoutes(deps: PageDeps): Router {
     const name = `${plan.id}-${view.version !== null ? `v${view.version}` : (view.solveId ?? 'draft')}-${what}`;
     res.set('Cache-Control', 'no-store');
     if (format === 'csv' && !query.q) {
-      res.attachment(`${name}.csv`).type('text/csv; charset=utf-8').send(what === 'gaps' ? csv.gaps() : csv.roster());
+      res
+        .attachment(`${name}.csv`)
+        .type('text/csv; charset=utf-8')
+        .send(what === 'gaps' ? csv.gaps() : csv.roster());
       return;
     }
     const { header, body } = what === 'gaps' ? gapTable(rows.gaps, plan) : rosterTable(rows.assignments, plan);
     if (format === 'csv') {
       const quote = (v: unknown) => (/[",\r\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
-      res.attachment(`${name}.csv`).type('text/csv; charset=utf-8').send(`\uFEFF${[header, ...body].map((r) => r.map(quote).join(',')).join('\r\n')}\r\n`);
+      res
+        .attachment(`${name}.csv`)
+        .type('text/csv; charset=utf-8')
+        .send(`\uFEFF${[header, ...body].map((r) => r.map(quote).join(',')).join('\r\n')}\r\n`);
       return;
     }
     const workbook = new ExcelJS.Workbook();
@@ -193,7 +244,9 @@ async function planAndGates(models: Models, req: Request): Promise<Pick<Loaded, 
   const plan = await getPlan(models, z.string().min(1).max(100).parse(req.params.id));
   const query = reviewQuery.parse(req.query);
   const filter = plan.spec.gateIds ? { _id: { $in: plan.spec.gateIds } } : {};
-  const gates = (await models.Gate.find(filter, { _id: 0, id: 1, name: 1, village: 1, town: 1 }).lean<Loaded['gates']>()).sort((a, b) => collator.compare(a.village, b.village) || collator.compare(a.name, b.name));
+  const gates = (await models.Gate.find(filter, { _id: 0, id: 1, name: 1, village: 1, town: 1 }).lean<Loaded['gates']>()).sort(
+    (a, b) => collator.compare(a.village, b.village) || collator.compare(a.name, b.name),
+  );
   return { plan, query, gates };
 }
 
@@ -243,7 +296,9 @@ function filterQuery(query: ReviewQuery): string {
 function rosterTable(rows: AssignmentView[], plan: Plan): { header: string[]; body: (string | number)[][] } {
   const at = (iso: string) => localTime(new Date(iso), plan.spec.timezone);
   return {
-    header: (['sheetColCadreId', 'sheetColName', 'sheetColTown', 'sheetColVillage', 'sheetColGateId', 'sheetColGate', 'sheetColStart', 'sheetColEnd'] as const).map((key) => printed(key)),
+    header: (
+      ['sheetColCadreId', 'sheetColName', 'sheetColTown', 'sheetColVillage', 'sheetColGateId', 'sheetColGate', 'sheetColStart', 'sheetColEnd'] as const
+    ).map((key) => printed(key)),
     body: rows.map((a) => [a.cadreId, a.cadreName, a.town, a.village, a.gateId, a.gateName, at(a.start), at(a.end)]),
   };
 }
@@ -251,7 +306,19 @@ function rosterTable(rows: AssignmentView[], plan: Plan): { header: string[]; bo
 function gapTable(rows: GapView[], plan: Plan): { header: string[]; body: (string | number)[][] } {
   const at = (iso: string) => localTime(new Date(iso), plan.spec.timezone);
   return {
-    header: (['sheetColTown', 'sheetColVillage', 'sheetColGateId', 'sheetColGate', 'sheetColStart', 'sheetColEnd', 'sheetColNeeded', 'sheetColFilled', 'sheetColReason'] as const).map((key) => printed(key)),
+    header: (
+      [
+        'sheetColTown',
+        'sheetColVillage',
+        'sheetColGateId',
+        'sheetColGate',
+        'sheetColStart',
+        'sheetColEnd',
+        'sheetColNeeded',
+        'sheetColFilled',
+        'sheetColReason',
+      ] as const
+    ).map((key) => printed(key)),
     body: rows.map((g) => [g.town, g.village, g.gateId, g.gateName, at(g.start), at(g.end), g.needed, g.filled, g.detailZh || g.reason]),
   };
 }
@@ -264,4 +331,3 @@ function isNight(start: Date, end: Date, timeZone: string): boolean {
   }
   return false;
 }
-

@@ -44,7 +44,10 @@ export async function plannerSession(models: Models, req: Request): Promise<Plan
 }
 
 export function setSessionCookie(req: Request, res: Response, token: string): void {
-  res.append('Set-Cookie', stringifySetCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: COOKIE_PATH, maxAge: MAX_AGE_S }));
+  res.append(
+    'Set-Cookie',
+    stringifySetCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: COOKIE_PATH, maxAge: MAX_AGE_S }),
+  );
 }
 
 export function clearSessionCookie(req: Request, res: Response): void {

@@ -20,10 +20,16 @@
     result.textContent = '…';
     var url = '/planner/upload/' + entity + '?replace=' + (replace && replace.checked ? '1' : '0') + (lang ? '&lang=' + encodeURIComponent(lang) : '');
     fetch(url, { method: 'PUT', body: file, credentials: 'same-origin', headers: { 'Content-Type': typeOf(file), 'X-CSRF-Token': csrf } })
-      .then(function (response) { return response.text(); })
+      .then(function (response) {
+        return response.text();
+      })
       // The fragment is rendered by the server's auto-escaping templates.
-      .then(function (html) { result.innerHTML = html; })
-      .catch(function (error) { result.textContent = String(error); });
+      .then(function (html) {
+        result.innerHTML = html;
+      })
+      .catch(function (error) {
+        result.textContent = String(error);
+      });
   }
 
   document.querySelectorAll('[data-upload]').forEach(function (box) {
@@ -35,8 +41,13 @@
       // Picking the same (corrected) file again must upload again.
       input.value = '';
     });
-    drop.addEventListener('dragover', function (event) { event.preventDefault(); drop.classList.add('over'); });
-    drop.addEventListener('dragleave', function () { drop.classList.remove('over'); });
+    drop.addEventListener('dragover', function (event) {
+      event.preventDefault();
+      drop.classList.add('over');
+    });
+    drop.addEventListener('dragleave', function () {
+      drop.classList.remove('over');
+    });
     drop.addEventListener('drop', function (event) {
       event.preventDefault();
       drop.classList.remove('over');
@@ -50,9 +61,15 @@
   document.querySelectorAll('[data-copy]').forEach(function (button) {
     button.addEventListener('click', function () {
       var input = button.parentNode.querySelector('input');
-      var done = function () { button.textContent = '✓'; };
+      var done = function () {
+        button.textContent = '✓';
+      };
       if (navigator.clipboard && window.isSecureContext) {
-        navigator.clipboard.writeText(input.value).then(done, function () { input.select(); document.execCommand('copy'); done(); });
+        navigator.clipboard.writeText(input.value).then(done, function () {
+          input.select();
+          document.execCommand('copy');
+          done();
+        });
       } else {
         input.select();
         document.execCommand('copy');
@@ -61,7 +78,9 @@
     });
   });
   document.querySelectorAll('[data-print]').forEach(function (button) {
-    button.addEventListener('click', function () { window.print(); });
+    button.addEventListener('click', function () {
+      window.print();
+    });
   });
 
   var solve = document.querySelector('[data-solve]');
@@ -84,13 +103,19 @@
     var render = function () {
       elapsedEl.textContent = elapsedEl.getAttribute('data-label').replace('{t}', duration(elapsed));
       var f = shown / 100;
-      estimateEl.textContent = f >= 0.1 && f < 1 && elapsed >= 2 ? '· ' + estimateEl.getAttribute('data-label').replace('{t}', duration((elapsed * (1 - f)) / f)) : '';
+      estimateEl.textContent =
+        f >= 0.1 && f < 1 && elapsed >= 2 ? '· ' + estimateEl.getAttribute('data-label').replace('{t}', duration((elapsed * (1 - f)) / f)) : '';
     };
     render();
-    setInterval(function () { elapsed += 1; render(); }, 1000);
+    setInterval(function () {
+      elapsed += 1;
+      render();
+    }, 1000);
     var poll = function () {
       fetch(solve.getAttribute('data-status-url'), { cache: 'no-store', credentials: 'same-origin' })
-        .then(function (response) { return response.json(); })
+        .then(function (response) {
+          return response.json();
+        })
         .then(function (job) {
           solve.querySelector('[data-solve-phase]').textContent = job.phaseLabel;
           solve.querySelector('[data-solve-status]').textContent = job.statusLabel;
@@ -99,7 +124,10 @@
           solve.querySelector('[data-solve-percent]').textContent = shown + '%';
           if (typeof job.elapsedSeconds === 'number') elapsed = job.elapsedSeconds;
           render();
-          if (job.status === 'done') { window.location.assign(solve.getAttribute('data-done-url')); return; }
+          if (job.status === 'done') {
+            window.location.assign(solve.getAttribute('data-done-url'));
+            return;
+          }
           if (job.status === 'failed') {
             var error = solve.querySelector('[data-solve-error]');
             error.textContent = job.error || job.statusLabel;
@@ -108,7 +136,9 @@
           }
           setTimeout(poll, 700);
         })
-        .catch(function () { setTimeout(poll, 2000); });
+        .catch(function () {
+          setTimeout(poll, 2000);
+        });
     };
     poll();
   }

@@ -32,15 +32,24 @@
 
   function refresh() {
     fetch(window.location.href, { cache: 'no-store', credentials: 'same-origin' })
-      .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
+      .then(function (response) {
+        return response.ok ? response.text() : Promise.reject(response.status);
+      })
       .then(function (html) {
         var next = new DOMParser().parseFromString(html, 'text/html').getElementById('live');
         var live = document.getElementById('live');
         if (!next || !live) return;
         var scrolls = {};
-        live.querySelectorAll('[data-scroll]').forEach(function (el) { scrolls[el.getAttribute('data-scroll')] = el.scrollLeft; });
+        live.querySelectorAll('[data-scroll]').forEach(function (el) {
+          scrolls[el.getAttribute('data-scroll')] = el.scrollLeft;
+        });
         var pageY = window.scrollY;
-        live.replaceChildren.apply(live, Array.prototype.slice.call(next.childNodes).map(function (n) { return document.importNode(n, true); }));
+        live.replaceChildren.apply(
+          live,
+          Array.prototype.slice.call(next.childNodes).map(function (n) {
+            return document.importNode(n, true);
+          }),
+        );
         live.querySelectorAll('[data-scroll]').forEach(function (el) {
           var left = scrolls[el.getAttribute('data-scroll')];
           if (left) el.scrollLeft = left;
@@ -48,7 +57,9 @@
         if (openId) showPanel(openId);
         window.scrollTo(0, pageY);
       })
-      .catch(function () { /* offline or server busy: keep what is shown, try again later */ });
+      .catch(function () {
+        /* offline or server busy: keep what is shown, try again later */
+      });
   }
 
   // Start with the current shift in view when the grid is wider than the phone.
@@ -57,6 +68,10 @@
     var gateColumn = el.querySelector('.gate-col');
     if (current) el.scrollLeft = Math.max(0, current.offsetLeft - (gateColumn ? gateColumn.offsetWidth : 0));
   });
-  setInterval(function () { if (document.visibilityState === 'visible') refresh(); }, REFRESH_MS);
-  document.addEventListener('visibilitychange', function () { if (document.visibilityState === 'visible') refresh(); });
+  setInterval(function () {
+    if (document.visibilityState === 'visible') refresh();
+  }, REFRESH_MS);
+  document.addEventListener('visibilitychange', function () {
+    if (document.visibilityState === 'visible') refresh();
+  });
 })();

@@ -82,7 +82,9 @@ interface GateShift {
 export function coverageModel(rows: { assignments: readonly AssignmentView[]; gaps: readonly GapView[] }, timeZone: string, now: Date): CoverageModel {
   const shifts = groupByGateShift(rows);
   const nowMs = now.getTime();
-  const columnStarts = [...new Map([...shifts.values()].map((s) => [s.start.getTime(), s] as const)).values()].sort((a, b) => a.start.getTime() - b.start.getTime());
+  const columnStarts = [...new Map([...shifts.values()].map((s) => [s.start.getTime(), s] as const)).values()].sort(
+    (a, b) => a.start.getTime() - b.start.getTime(),
+  );
   const columns: GridColumn[] = columnStarts.map((s) => ({
     ...shiftLabel(s.start, s.end, timeZone),
     startMs: s.start.getTime(),
@@ -116,7 +118,16 @@ export function coverageModel(rows: { assignments: readonly AssignmentView[]; ga
     if (!gate) gates.set(s.gateId, (gate = { gateName: s.gateName, village: s.village, town: s.town, cells: columns.map(() => null) }));
     gate.cells[columnOf.get(s.start.getTime()) ?? 0] = cell;
     if (missing > 0) {
-      gapItems.push({ gateName: s.gateName, village: s.village, label: cell.label, startMs: s.start.getTime(), endMs: s.end.getTime(), missing, needed: cell.needed, reasons: cell.reasons });
+      gapItems.push({
+        gateName: s.gateName,
+        village: s.village,
+        label: cell.label,
+        startMs: s.start.getTime(),
+        endMs: s.end.getTime(),
+        missing,
+        needed: cell.needed,
+        reasons: cell.reasons,
+      });
     }
   }
 
@@ -144,7 +155,11 @@ function groupByGateShift(rows: { assignments: readonly AssignmentView[]; gaps: 
     const start = new Date(row.start);
     const key = gateShiftKey(row.gateId, start);
     let shift = shifts.get(key);
-    if (!shift) shifts.set(key, (shift = { gateId: row.gateId, gateName: row.gateName, village: row.village, town: row.town, start, end: new Date(row.end), names: [], gaps: [] }));
+    if (!shift)
+      shifts.set(
+        key,
+        (shift = { gateId: row.gateId, gateName: row.gateName, village: row.village, town: row.town, start, end: new Date(row.end), names: [], gaps: [] }),
+      );
     return shift;
   };
   for (const a of rows.assignments) at(a).names.push(a.cadreName);

@@ -17,11 +17,17 @@ import { localTime } from '../time-labels.js';
 import type { PresenceLookup } from './now-model.js';
 
 /** Presence by the names the page shows; `onDutyIds` maps `gate|startMs|name` to the person. */
-export async function presenceLookup(models: Models, presence: ReadonlyMap<string, GateShiftPresence> | undefined, onDutyIds: ReadonlyMap<string, string>): Promise<PresenceLookup | undefined> {
+export async function presenceLookup(
+  models: Models,
+  presence: ReadonlyMap<string, GateShiftPresence> | undefined,
+  onDutyIds: ReadonlyMap<string, string>,
+): Promise<PresenceLookup | undefined> {
   if (!presence) return undefined;
   const walkInIds = [...new Set([...presence.values()].flatMap((p) => p.walkIns.map((w) => w.cadreId)))];
   const names = new Map(
-    walkInIds.length ? (await models.Cadre.find({ _id: { $in: walkInIds } }, { _id: 1, name: 1 }).lean<{ _id: string; name: string }[]>()).map((c) => [c._id, c.name]) : [],
+    walkInIds.length
+      ? (await models.Cadre.find({ _id: { $in: walkInIds } }, { _id: 1, name: 1 }).lean<{ _id: string; name: string }[]>()).map((c) => [c._id, c.name])
+      : [],
   );
   const at = (gateId: string, startMs: number) => presence.get(gateShiftKey(gateId, new Date(startMs)));
   return {
@@ -51,7 +57,17 @@ export async function openProblems(models: Models, principal: Principal, timeZon
   return inspections.flatMap((i) =>
     i.problems
       .filter((p) => p.open)
-      .map((p) => ({ inspectionId: i.id, index: p.index, gateName: i.gateName, village: i.village, category: PROBLEM_LABELS[p.category][lang], text: p.text, atLocal: localTime(i.at, timeZone), staffSeen: i.staffSeen, staffRostered: i.staffRostered })),
+      .map((p) => ({
+        inspectionId: i.id,
+        index: p.index,
+        gateName: i.gateName,
+        village: i.village,
+        category: PROBLEM_LABELS[p.category][lang],
+        text: p.text,
+        atLocal: localTime(i.at, timeZone),
+        staffSeen: i.staffSeen,
+        staffRostered: i.staffRostered,
+      })),
   );
 }
 

@@ -50,7 +50,13 @@ export interface NowModel {
 }
 
 /** `phoneOf` finds the phone of a name on duty at a gate-shift (names alone can be shared). */
-export function nowModel(model: CoverageModel, timeZone: string, now: Date, phoneOf: (gateId: string, startMs: number, name: string) => string | null, presence?: PresenceLookup): NowModel {
+export function nowModel(
+  model: CoverageModel,
+  timeZone: string,
+  now: Date,
+  phoneOf: (gateId: string, startMs: number, name: string) => string | null,
+  presence?: PresenceLookup,
+): NowModel {
   const nowMs = now.getTime();
   const columns = model.columns;
   const currentIndex = columns.findIndex((c) => c.current);
@@ -71,7 +77,11 @@ export function nowModel(model: CoverageModel, timeZone: string, now: Date, phon
           state: cell.state,
           filled: cell.filled,
           needed: cell.needed,
-          people: cell.names.map((name) => ({ name, phone: phoneOf(r.gateId, current.startMs, name), state: presence?.stateOf(r.gateId, current.startMs, name) ?? null })),
+          people: cell.names.map((name) => ({
+            name,
+            phone: phoneOf(r.gateId, current.startMs, name),
+            state: presence?.stateOf(r.gateId, current.startMs, name) ?? null,
+          })),
           walkIns: presence?.walkInsOf(r.gateId, current.startMs) ?? [],
         });
       }

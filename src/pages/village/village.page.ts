@@ -86,7 +86,14 @@ export function villageRoutes(models: Models, timeZone: string, ground: GroundSe
     const principal = await headOf(ctx, res, form.token);
     if (!principal) return;
     const back = pageBack(ctx, form.token, form.plan);
-    const refuse = (message: string) => sendPage(res, ctx, 'message', { title: ctx.t('absencesTitle'), message, details: [`${form.cadre} · ${form.from} – ${form.to}`], backHref: `${back}#absences` }, 422);
+    const refuse = (message: string) =>
+      sendPage(
+        res,
+        ctx,
+        'message',
+        { title: ctx.t('absencesTitle'), message, details: [`${form.cadre} · ${form.from} – ${form.to}`], backHref: `${back}#absences` },
+        422,
+      );
     const cadre = await resolvePerson(models, form.cadre, principal.villages);
     if (!cadre) return refuse(ctx.t('unknownPerson', { q: form.cadre }));
     const from = parseLocalDateTime(form.from, timeZone);
@@ -130,9 +137,9 @@ export function villageRoutes(models: Models, timeZone: string, ground: GroundSe
 
     // Only plans with gates or shifts in the head's villages are offered.
     const published = (await choosePublishedPlan(models, undefined)).all;
-    const touching = (
-      await Promise.all(published.map(async (p) => ({ p, ...(await readGroundedRoster(models, principal, p.planId, {}, ground)) })))
-    ).filter(({ view }) => view.assignments.length > 0 || view.gaps.length > 0);
+    const touching = (await Promise.all(published.map(async (p) => ({ p, ...(await readGroundedRoster(models, principal, p.planId, {}, ground)) })))).filter(
+      ({ view }) => view.assignments.length > 0 || view.gaps.length > 0,
+    );
     const all = touching.map(({ p }) => p);
     const chosenEntry = (query.plan ? touching.find(({ p }) => p.planId === query.plan) : undefined) ?? touching[0];
     if (!chosenEntry) return sendPage(res, ctx, 'message', { title: ctx.t('villageTitle'), message: ctx.t('noPublished') });
@@ -143,10 +150,18 @@ export function villageRoutes(models: Models, timeZone: string, ground: GroundSe
     // The head calls a missing guard: phones of the people on duty, looked up by gate-shift and name.
     const onDutyIds = new Map(roster.view.assignments.map((a) => [`${a.gateId}|${Date.parse(a.start)}|${a.cadreName}`, a.cadreId]));
     const phones = new Map(
-      (await models.Cadre.find({ _id: { $in: [...new Set(onDutyIds.values())] } }, { _id: 0, id: 1, phone: 1 }).lean<{ id: string; phone: string | null }[]>()).map((c) => [c.id, c.phone]),
+      (
+        await models.Cadre.find({ _id: { $in: [...new Set(onDutyIds.values())] } }, { _id: 0, id: 1, phone: 1 }).lean<{ id: string; phone: string | null }[]>()
+      ).map((c) => [c.id, c.phone]),
     );
     const presence = await presenceLookup(models, chosenEntry.presence, onDutyIds);
-    const now_ = nowModel(model, roster.view.timezone, now, (gateId, startMs, name) => phones.get(onDutyIds.get(`${gateId}|${startMs}|${name}`) ?? '') ?? null, presence);
+    const now_ = nowModel(
+      model,
+      roster.view.timezone,
+      now,
+      (gateId, startMs, name) => phones.get(onDutyIds.get(`${gateId}|${startMs}|${name}`) ?? '') ?? null,
+      presence,
+    );
     const problems = await openProblems(models, principal, roster.view.timezone, ctx.lang);
     const [people, allAbsences] = await Promise.all([personOptions(models, principal.villages), listAbsenceRecords(models, principal, {})]);
     // The list shows what has not ended a day ago; the one just added is confirmed whenever it is.
@@ -172,7 +187,11 @@ export function villageRoutes(models: Models, timeZone: string, ground: GroundSe
       reasonLabel: (reason: string) => gapReasonLabel(reason, ctx.lang),
       people,
       absences: absences.map((a) => ({ ...a, fromLocal: at(a.from), toLocal: at(a.to) })),
-      absenceFlash: added ? ctx.t('absenceAdded', { name: added.cadreName, from: at(added.from), to: at(added.to) }) : accepted ? ctx.t('absenceAccepted', { name: accepted.cadreName }) : '',
+      absenceFlash: added
+        ? ctx.t('absenceAdded', { name: added.cadreName, from: at(added.from), to: at(added.to) })
+        : accepted
+          ? ctx.t('absenceAccepted', { name: accepted.cadreName })
+          : '',
       problems,
       problemFlash: query.fixed ? ctx.t('problemFixedFlash') : '',
       claims,
@@ -185,16 +204,30 @@ export function villageRoutes(models: Models, timeZone: string, ground: GroundSe
 
 /** Open shifts of this plan the people claimed in these villages, shifts not ended a day ago, soonest first. */
 async function villageClaims(models: Models, villages: string[], planId: string, now: Date, timeZone: string) {
-  const claims = (await listClaims(models, { villages, status: 'published' })).filter((c) => c.planId === planId && c.end.getTime() > now.getTime() - 86_400_000);
+  const claims = (await listClaims(models, { villages, status: 'published' })).filter(
+    (c) => c.planId === planId && c.end.getTime() > now.getTime() - 86_400_000,
+  );
   const names = await displayNames(models, { people: claims.map((c) => c.cadreId), gates: claims.map((c) => c.gateId) });
-  return claims.map((c) => ({ id: c.id, who: names.person(c.cadreId), gate: names.gate(c.gateId), label: shiftLabel(c.start, c.end, timeZone), claimedAt: localTime(c.createdAt, timeZone), version: c.publishedVersion }));
+  return claims.map((c) => ({
+    id: c.id,
+    who: names.person(c.cadreId),
+    gate: names.gate(c.gateId),
+    label: shiftLabel(c.start, c.end, timeZone),
+    claimedAt: localTime(c.createdAt, timeZone),
+    version: c.publishedVersion,
+  }));
 }
 
 /** Swaps of this plan in these villages that wait for a head or were settled, shifts not ended a day ago, soonest first. */
 async function villageSwaps(models: Models, villages: string[], planId: string, now: Date, timeZone: string) {
   const shown = new Set(['awaiting_approval', 'pending', 'published', 'declined']);
-  const swaps = (await listSwaps(models, { villages }, now)).filter((w) => w.planId === planId && shown.has(w.status) && w.end.getTime() > now.getTime() - 86_400_000);
-  const names = await displayNames(models, { people: swaps.flatMap((w) => [w.fromCadreId, w.takerCadreId ?? '']), gates: swaps.flatMap((w) => [w.gateId, ...(w.inReturn ? [w.inReturn.gateId] : [])]) });
+  const swaps = (await listSwaps(models, { villages }, now)).filter(
+    (w) => w.planId === planId && shown.has(w.status) && w.end.getTime() > now.getTime() - 86_400_000,
+  );
+  const names = await displayNames(models, {
+    people: swaps.flatMap((w) => [w.fromCadreId, w.takerCadreId ?? '']),
+    gates: swaps.flatMap((w) => [w.gateId, ...(w.inReturn ? [w.inReturn.gateId] : [])]),
+  });
   return swaps.map((w) => ({
     id: w.id,
     status: w.status,

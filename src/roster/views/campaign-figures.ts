@@ -58,16 +58,26 @@ export async function campaignFigures(models: Models, campaignId: string, visibl
   const campaign = await getCampaign(models, campaignId);
   const { versions } = await liveState(models);
   const members = (await listPlans(models)).filter((p) => p.spec.campaignId === campaignId && versions[p.id] !== undefined);
-  const rosters = (await Promise.all(members.map((p) => publishedRosterAt(models, p.id, versions[p.id] ?? null)))).filter((r): r is PublishedRoster => r !== null);
+  const rosters = (await Promise.all(members.map((p) => publishedRosterAt(models, p.id, versions[p.id] ?? null)))).filter(
+    (r): r is PublishedRoster => r !== null,
+  );
   const timezone = members[0]?.spec.timezone ?? 'Asia/Shanghai';
   const lastEnd = Math.max(0, ...members.map((p) => horizonEnd(p.spec).getTime()));
   const to = lastEnd > 0 ? localDate(new Date(lastEnd - 1), timezone) : campaign.spec.start;
   // The window of a plan starting the day after the last published day, as the next solve would count it.
   const from = windowStart(campaign, addDays(to, 1));
-  const cadres = await models.Cadre.find({}, { _id: 0, id: 1, name: 1, village: 1, maxHoursWeek: 1 }).lean<Pick<Cadre, 'id' | 'name' | 'village' | 'maxHoursWeek'>[]>();
+  const cadres = await models.Cadre.find({}, { _id: 0, id: 1, name: 1, village: 1, maxHoursWeek: 1 }).lean<
+    Pick<Cadre, 'id' | 'name' | 'village' | 'maxHoursWeek'>[]
+  >();
   const byId = new Map(cadres.map((c) => [c.id, c] as const));
   const weeklyRule = Math.max(0, ...members.map((p) => p.spec.rules.maxHoursPerWeek));
-  const loads = campaignLoads({ windowFrom: from, timezone, until: Infinity, offeredBefore: addDays(to, 1), rosters: rosters.map((r) => ({ assignments: r.assignments, offered: r.offered ?? null })) });
+  const loads = campaignLoads({
+    windowFrom: from,
+    timezone,
+    until: Infinity,
+    offeredBefore: addDays(to, 1),
+    rosters: rosters.map((r) => ({ assignments: r.assignments, offered: r.offered ?? null })),
+  });
   const townOf = new Map(rosters.flatMap((r) => r.gates.map((g) => [g.village, g.town] as const)));
   const people: PersonToDate[] = loads
     .map((l) => {
@@ -79,7 +89,14 @@ export async function campaignFigures(models: Models, campaignId: string, visibl
     .sort((a, b) => (a.village === b.village ? (a.cadreId < b.cadreId ? -1 : 1) : a.village < b.village ? -1 : 1));
   const villages = [...new Set(people.map((p) => p.village))].map((village) => {
     const mine = people.filter((p) => p.village === village);
-    return { village, town: townOf.get(village) ?? '', people: mine.length, hours: spread(mine.map((p) => p.hours)), nights: spread(mine.map((p) => p.nights)), loadSpread: loadSpread(mine) };
+    return {
+      village,
+      town: townOf.get(village) ?? '',
+      people: mine.length,
+      hours: spread(mine.map((p) => p.hours)),
+      nights: spread(mine.map((p) => p.nights)),
+      loadSpread: loadSpread(mine),
+    };
   });
   return {
     campaignId,

@@ -71,13 +71,7 @@ interface Tally {
 const MS_PER_HOUR = 3_600_000;
 
 /** The report of local `date` (`YYYY-MM-DD`) in `timeZone`. See the module comment for rules. */
-export function dailyReport(
-  roster: RosterRows,
-  gates: readonly Gate[],
-  cadres: readonly Cadre[],
-  date: string,
-  timeZone: string,
-): DailyReport {
+export function dailyReport(roster: RosterRows, gates: readonly Gate[], cadres: readonly Cadre[], date: string, timeZone: string): DailyReport {
   const dayStart = localInstant(date, 0, timeZone);
   const dayEnd = localInstant(addDays(date, 1), 0, timeZone);
   const gatesById = indexById(gates);
@@ -128,11 +122,7 @@ export function dailyReport(
   };
 }
 
-function tallyOf(
-  byVillage: Map<string, Tally>,
-  gatesById: ReadonlyMap<string, Gate>,
-  gateId: string,
-): Tally | undefined {
+function tallyOf(byVillage: Map<string, Tally>, gatesById: ReadonlyMap<string, Gate>, gateId: string): Tally | undefined {
   const gate = gatesById.get(gateId);
   return gate === undefined ? undefined : byVillage.get(gate.village);
 }

@@ -31,18 +31,12 @@ export interface RosterFilter {
  * Rows of `roster` that match `filter`. Rows at a gate missing from `gatesById` are dropped
  * whenever a place filter or a village scope is given, since they cannot be shown to match.
  */
-export function filterRoster(
-  roster: RosterRows,
-  gatesById: ReadonlyMap<string, Gate>,
-  filter: RosterFilter,
-): { assignments: Assignment[]; gaps: Gap[] } {
+export function filterRoster(roster: RosterRows, gatesById: ReadonlyMap<string, Gate>, filter: RosterFilter): { assignments: Assignment[]; gaps: Gap[] } {
   const placeMatches = placeMatcher(gatesById, filter);
   const timeMatches = (row: { start: Date; end: Date }): boolean =>
     (filter.to === undefined || row.start < filter.to) && (filter.from === undefined || row.end > filter.from);
   return {
-    assignments: roster.assignments.filter(
-      (a) => (filter.cadreId === undefined || a.cadreId === filter.cadreId) && placeMatches(a.gateId) && timeMatches(a),
-    ),
+    assignments: roster.assignments.filter((a) => (filter.cadreId === undefined || a.cadreId === filter.cadreId) && placeMatches(a.gateId) && timeMatches(a)),
     gaps: filter.cadreId === undefined ? roster.gaps.filter((g) => placeMatches(g.gateId) && timeMatches(g)) : [],
   };
 }

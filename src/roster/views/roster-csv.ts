@@ -7,33 +7,10 @@ import type { Cadre, Gate } from '../../domain/types.js';
 import { toCsv } from './csv.js';
 
 /** Columns of {@link rosterToCsv}. */
-export const ROSTER_CSV_COLUMNS = [
-  'cadre_id',
-  'cadre_name',
-  'role',
-  'gate_id',
-  'gate_name',
-  'village',
-  'town',
-  'start',
-  'end',
-  'pinned',
-] as const;
+export const ROSTER_CSV_COLUMNS = ['cadre_id', 'cadre_name', 'role', 'gate_id', 'gate_name', 'village', 'town', 'start', 'end', 'pinned'] as const;
 
 /** Columns of {@link gapsToCsv}. */
-export const GAPS_CSV_COLUMNS = [
-  'gate_id',
-  'gate_name',
-  'village',
-  'town',
-  'start',
-  'end',
-  'needed',
-  'filled',
-  'reason',
-  'detail',
-  'detail_zh',
-] as const;
+export const GAPS_CSV_COLUMNS = ['gate_id', 'gate_name', 'village', 'town', 'start', 'end', 'needed', 'filled', 'reason', 'detail', 'detail_zh'] as const;
 
 /**
  * Assignments as CSV (UTF-8 with BOM, CRLF), rows in the given order; times are local

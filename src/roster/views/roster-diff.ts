@@ -54,9 +54,7 @@ export function rosterDiff(from: readonly Assignment[], to: readonly Assignment[
   }
 
   const all = [...people.values()];
-  const changed = all
-    .filter((p) => p.gained.length > 0 || p.lost.length > 0)
-    .sort((a, b) => compareCodes(a.cadreId, b.cadreId));
+  const changed = all.filter((p) => p.gained.length > 0 || p.lost.length > 0).sort((a, b) => compareCodes(a.cadreId, b.cadreId));
   for (const p of changed) {
     p.gained.sort(compareByStartGate);
     p.lost.sort(compareByStartGate);

@@ -122,4 +122,3 @@ function run(worker: Worker, job: Job): void {
   worker.on('error', onError);
   worker.postMessage({ text: job.text, options: job.options, columns: job.columns, big: job.columns > BIG_MODEL_COLUMNS });
 }
-

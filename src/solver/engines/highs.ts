@@ -20,7 +20,12 @@ export const highsEngine: LpEngine = {
     const text = toLpText(model);
     // Writing the text counts against the budget; HiGHS's own clock starts after parsing.
     const limit = Math.max(0.05, options.timeLimitSec - (Date.now() - began) / 1000);
-    const answer = await solveInHighsThread(text, { output_flag: false, time_limit: limit, mip_rel_gap: options.relativeGap ?? 1e-6, mip_abs_gap: 1e-7 }, model.variables.length, limit * 1000);
+    const answer = await solveInHighsThread(
+      text,
+      { output_flag: false, time_limit: limit, mip_rel_gap: options.relativeGap ?? 1e-6, mip_abs_gap: 1e-7 },
+      model.variables.length,
+      limit * 1000,
+    );
     if (answer.overran) return { status: 'timeout', values, objective: NaN };
     if (answer.error !== undefined) return { status: 'error', values, objective: NaN, message: answer.error };
     const status = answer.status;

@@ -101,7 +101,10 @@ export const jslpEngine: LpEngine = {
       });
     });
     const started = Date.now();
-    const result = await solveInThread({ optimize: 'obj', opType: model.sense, constraints, variables, ints, options: { timeout: limitMs, tolerance: options.relativeGap ?? 0 } }, limitMs);
+    const result = await solveInThread(
+      { optimize: 'obj', opType: model.sense, constraints, variables, ints, options: { timeout: limitMs, tolerance: options.relativeGap ?? 0 } },
+      limitMs,
+    );
     if (result === null) return { status: 'timeout', values, objective: NaN, message: `javascript-lp-solver stopped after ${limitMs} ms` };
     const timedOut = Date.now() - started >= limitMs;
     if (!result.feasible) return { status: timedOut ? 'timeout' : 'infeasible', values, objective: NaN };

@@ -27,7 +27,14 @@ const COUPLED_LIMIT = 6000;
  * whether or not a roster keeping them would fill as many. A move is only made by the MILP,
  * and only when it buys coverage.
  */
-export async function replanStage(inst: Instance, state: RosterState, previous: ReadonlyMap<number, number>, engine: LpEngine, deadlineAt: number, moveBudgetMs = Infinity): Promise<{ bound: UpperBound; subproblems: number; timedOut: boolean }> {
+export async function replanStage(
+  inst: Instance,
+  state: RosterState,
+  previous: ReadonlyMap<number, number>,
+  engine: LpEngine,
+  deadlineAt: number,
+  moveBudgetMs = Infinity,
+): Promise<{ bound: UpperBound; subproblems: number; timedOut: boolean }> {
   const S = inst.slotCount;
   const allGates = inst.gates.map((_, g) => g);
   const everyone = inst.people.map((_, p) => p);

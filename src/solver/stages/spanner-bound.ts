@@ -26,7 +26,13 @@ export interface SpannerArea {
 }
 
 /** Upper bound on places `people` can add to the areas, or null if the engine gave no answer in time. */
-export async function spannerBound(inst: Instance, people: readonly number[], areas: SpannerArea, engine: LpEngine, deadlineAt: number): Promise<number | null> {
+export async function spannerBound(
+  inst: Instance,
+  people: readonly number[],
+  areas: SpannerArea,
+  engine: LpEngine,
+  deadlineAt: number,
+): Promise<number | null> {
   const S = inst.slotCount;
   const areaNeed = new Map<string, Int32Array>();
   inst.gates.forEach((_, g) => {

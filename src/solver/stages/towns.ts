@@ -57,7 +57,14 @@ export function scopes(ctx: StageContext, spanners: readonly number[]): { byTown
  * `villageLeadBound`: each village's lower bound on lead shortfalls valid for any roster, or
  * null when people from outside the villages can lead (then no such sum holds).
  */
-export async function townsStage(ctx: StageContext, blocks: Block[], villageMax: ReadonlyMap<string, number>, villageLeadBound: ReadonlyMap<string, number> | null, byTown: ReadonlyMap<string, number[]>, progress: (f: number) => void): Promise<TownsOutcome> {
+export async function townsStage(
+  ctx: StageContext,
+  blocks: Block[],
+  villageMax: ReadonlyMap<string, number>,
+  villageLeadBound: ReadonlyMap<string, number> | null,
+  byTown: ReadonlyMap<string, number[]>,
+  progress: (f: number) => void,
+): Promise<TownsOutcome> {
   const { inst, state, engine } = ctx;
   const townOf = (b: Block): string => inst.gates[b.gates[0] as number]?.town ?? '';
   const towns = [...new Set(blocks.map(townOf))];
@@ -82,7 +89,9 @@ export async function townsStage(ctx: StageContext, blocks: Block[], villageMax:
     // Chains may hand a village person's shift to a town person and fill a place with the
     // village person instead.
     const villageOfGate = new Map(villages.flatMap((b) => b.gates.map((g) => [g, b.name] as const)));
-    const chainOf = new Map(gates.map((g) => [g, [...(inst.eligiblePeople[g] ?? []).filter((p) => mine.has(p) || localsOf.get(villageOfGate.get(g) ?? '')?.has(p))]] as const));
+    const chainOf = new Map(
+      gates.map((g) => [g, [...(inst.eligiblePeople[g] ?? []).filter((p) => mine.has(p) || localsOf.get(villageOfGate.get(g) ?? '')?.has(p))]] as const),
+    );
     const candidates = (g: number): readonly number[] => chainOf.get(g) ?? [];
     augment(state, gates, candidates, 1, 3, ctx.deadlineAt);
     const villageCap = new Map(villages.map((b) => [b.name, Math.max(0, neededAt(ctx, b.gates) - (villageMax.get(b.name) ?? 0))] as const));
@@ -100,23 +109,35 @@ export async function townsStage(ctx: StageContext, blocks: Block[], villageMax:
     const openGates = open.flatMap((b) => b.gates);
     const group = [...people, ...open.flatMap((b) => b.people)];
     if (group.length * inst.slotCount > TOWN_MODEL_LIMIT) {
-      ctx.notes.push(`${town}: coordination model of ${group.length} people not built (limit ${Math.floor(TOWN_MODEL_LIMIT / inst.slotCount)}); gap to its bound reported`);
+      ctx.notes.push(
+        `${town}: coordination model of ${group.length} people not built (limit ${Math.floor(TOWN_MODEL_LIMIT / inst.slotCount)}); gap to its bound reported`,
+      );
       out.townMax.set(town, bound);
       continue;
     }
     const fixed = filledAt(ctx, gates) - open.reduce((n, b) => n + ownFill(b), 0) - state.placesHeld(people);
-    tasks.push({ size: group.length, run: async () => {
-      // Leads already at the villages' own bounds need no town leads MILP (seconds on big towns).
-      const leadFloor = villageLeadBound ? open.reduce((n, b) => n + (villageLeadBound.get(b.name) ?? 0), 0) : 0;
-      // A village's own people fill at most its maximum in any roster: rows that cut the LP
-      // points where they fill fractionally more (the full MILP of night-heavy seed 3's
-      // hardest town took 1.7 s with them, 3.2 s without).
-      const peopleCaps = open.map((b) => ({ label: `villageMax:${b.name}`, people: b.people, cap: villageMax.get(b.name) ?? Infinity }));
-      const r = await resolveWithMilp(inst, state, group, openGates, engine, { until: boxed(ctx, TOWN_BOX_SECONDS), name: town, coverageCap: bound - fixed, certify: true, leadFloor, peopleCaps });
-      if (r.refused) ctx.notes.push(r.refused);
-      if (r.proven !== null) out.proved++;
-      out.townMax.set(town, r.proven !== null ? fixed + r.proven : bound);
-    } });
+    tasks.push({
+      size: group.length,
+      run: async () => {
+        // Leads already at the villages' own bounds need no town leads MILP (seconds on big towns).
+        const leadFloor = villageLeadBound ? open.reduce((n, b) => n + (villageLeadBound.get(b.name) ?? 0), 0) : 0;
+        // A village's own people fill at most its maximum in any roster: rows that cut the LP
+        // points where they fill fractionally more (the full MILP of night-heavy seed 3's
+        // hardest town took 1.7 s with them, 3.2 s without).
+        const peopleCaps = open.map((b) => ({ label: `villageMax:${b.name}`, people: b.people, cap: villageMax.get(b.name) ?? Infinity }));
+        const r = await resolveWithMilp(inst, state, group, openGates, engine, {
+          until: boxed(ctx, TOWN_BOX_SECONDS),
+          name: town,
+          coverageCap: bound - fixed,
+          certify: true,
+          leadFloor,
+          peopleCaps,
+        });
+        if (r.refused) ctx.notes.push(r.refused);
+        if (r.proven !== null) out.proved++;
+        out.townMax.set(town, r.proven !== null ? fixed + r.proven : bound);
+      },
+    });
   }
   const limiter = new TaskLimiter(engine.parallelism ?? 1);
   for (const task of tasks.sort((a, b) => b.size - a.size)) await limiter.submit(task.run);
@@ -133,7 +154,13 @@ export async function townsStage(ctx: StageContext, blocks: Block[], villageMax:
  * place elsewhere is lost). If it is still below, one last model spans towns (see the
  * chains round below).
  */
-export async function districtStage(ctx: StageContext, blocks: readonly Block[], townMax: ReadonlyMap<string, number>, byTown: ReadonlyMap<string, number[]>, district: readonly number[]): Promise<number> {
+export async function districtStage(
+  ctx: StageContext,
+  blocks: readonly Block[],
+  townMax: ReadonlyMap<string, number>,
+  byTown: ReadonlyMap<string, number[]>,
+  district: readonly number[],
+): Promise<number> {
   const { inst, state } = ctx;
   const allGates = inst.gates.map((_, g) => g);
   const sumMax = [...townMax.values()].reduce((a, b) => a + b, 0);
@@ -158,10 +185,11 @@ export async function districtStage(ctx: StageContext, blocks: readonly Block[],
     if (r.refused) ctx.notes.push(r.refused);
   }
   const S = inst.slotCount;
-  const openAt = (gates: readonly number[]): boolean => gates.some((g) => {
-    for (let s = 0; s < S; s++) if (state.open(g, s) > 0) return true;
-    return false;
-  });
+  const openAt = (gates: readonly number[]): boolean =>
+    gates.some((g) => {
+      for (let s = 0; s < S; s++) if (state.open(g, s) > 0) return true;
+      return false;
+    });
   const villageOf = (g: number): string => inst.gates[g]?.village ?? '';
   const standsAt = (people: readonly number[]): number[] => people.flatMap((p) => state.slotsOf(p).map((s) => (state.gateAt[p * S + s] ?? 0) - 1));
   // Re-solves `people` over the open villages' gates and every gate they stand now (so
@@ -174,7 +202,12 @@ export async function districtStage(ctx: StageContext, blocks: readonly Block[],
       return;
     }
     const gates = [...new Set([...openGates, ...standsAt(people)])];
-    const r = await resolveWithMilp(inst, state, people, gates, ctx.engine, { until: boxed(ctx, TOWN_BOX_SECONDS), name, certify: true, noFullModel: ['coverage', 'lead'] });
+    const r = await resolveWithMilp(inst, state, people, gates, ctx.engine, {
+      until: boxed(ctx, TOWN_BOX_SECONDS),
+      name,
+      certify: true,
+      noFullModel: ['coverage', 'lead'],
+    });
     if (r.refused) ctx.notes.push(r.refused);
   };
   for (const town of [...townNeed.keys()]) {
@@ -195,7 +228,11 @@ export async function districtStage(ctx: StageContext, blocks: readonly Block[],
     const movers = [...new Set([...district, ...[...towns].flatMap((t) => byTown.get(t) ?? []), ...open.flatMap((b) => b.people)])];
     const touched = new Set(standsAt(movers).map(villageOf));
     const takers = blocks.filter((b) => !open.includes(b) && touched.has(villageOf(b.gates[0] as number))).flatMap((b) => b.people);
-    await coordinate('district-wide chains', [...movers, ...takers], open.flatMap((b) => b.gates));
+    await coordinate(
+      'district-wide chains',
+      [...movers, ...takers],
+      open.flatMap((b) => b.gates),
+    );
   }
   return bound;
 }

@@ -31,7 +31,12 @@ export interface VillagesOutcome {
   leadMilps: number;
 }
 
-export async function villagesStage(ctx: StageContext, blocks: Block[], outsideLeads: ReadonlySet<number>, progress: (f: number) => void): Promise<VillagesOutcome> {
+export async function villagesStage(
+  ctx: StageContext,
+  blocks: Block[],
+  outsideLeads: ReadonlySet<number>,
+  progress: (f: number) => void,
+): Promise<VillagesOutcome> {
   const { inst, state, engine } = ctx;
   const out: VillagesOutcome = { villageMax: new Map(), leadBound: new Map(), placeMilps: 0, leadMilps: 0 };
   // Villages share nobody: one village's engine work runs while the next one is built.
@@ -68,7 +73,13 @@ export async function villagesStage(ctx: StageContext, blocks: Block[], outsideL
     await limiter.submit(async () => {
       // The MILP stage proves places (the LP relaxation, its rounding, a neighbourhood, the
       // full model) and then the fewest leads given those places.
-      const r = await resolveWithMilp(inst, state, block.people, block.gates, engine, { until: boxed(ctx, VILLAGE_BOX_SECONDS), name: block.name, coverageCap: placeBound, certify: true, leadsMet: leadsOk });
+      const r = await resolveWithMilp(inst, state, block.people, block.gates, engine, {
+        until: boxed(ctx, VILLAGE_BOX_SECONDS),
+        name: block.name,
+        coverageCap: placeBound,
+        certify: true,
+        leadsMet: leadsOk,
+      });
       if (r.refused) ctx.notes.push(r.refused);
       out.villageMax.set(block.name, placesOk ? fill : (r.proven ?? placeBound));
       // A village only its own people can serve is filled to its maximum in every roster of

@@ -82,7 +82,8 @@ async function openShifts(cadreId: string): Promise<OpenShiftRow[]> {
   return res.body.items as OpenShiftRow[];
 }
 
-const claim = (cadreId: string, shift: Pick<OpenShiftRow, 'planId' | 'gateId' | 'start'>) => api(t.app, tokens.get(cadreId) as string).post('/api/v1/open-shifts/claims', { planId: shift.planId, gateId: shift.gateId, start: shift.start });
+const claim = (cadreId: string, shift: Pick<OpenShiftRow, 'planId' | 'gateId' | 'start'>) =>
+  api(t.app, tokens.get(cadreId) as string).post('/api/v1/open-shifts/claims', { planId: shift.planId, gateId: shift.gateId, start: shift.start });
 
 describe('open shifts', () => {
   it('are offered to those who could take them: night gaps of their own village, to people who take nights', async () => {
@@ -105,7 +106,11 @@ describe('open shifts', () => {
     // Claimed while no round runs; then the person is marked out for that shift before one does.
     const quick = await createTestApp({ CLAIM_WAIT_MS: '0' }, createLogger('silent'), t.dbName);
     try {
-      const pending = await api(quick.app, tokens.get('N02') as string).post('/api/v1/open-shifts/claims', { planId: target.planId, gateId: target.gateId, start: target.start });
+      const pending = await api(quick.app, tokens.get('N02') as string).post('/api/v1/open-shifts/claims', {
+        planId: target.planId,
+        gateId: target.gateId,
+        start: target.start,
+      });
       expect(pending.status, JSON.stringify(pending.body)).toBe(202);
       const out = await api(t.app, planner).post('/api/v1/absences', { cadreId: 'N02', from: target.start, to: target.end, reason: '发热' });
       expect(out.status).toBe(201);
@@ -142,7 +147,12 @@ describe('open shifts', () => {
     const live = await api(t.app, planner).get(`/api/v1/plans/${planId}/roster`);
     const winners = won.map((a) => a.body.cadreId as string);
     for (const id of winners) {
-      expect(live.body.assignments.some((a: { cadreId: string; gateId: string; start: string }) => a.cadreId === id && a.gateId === target.gateId && new Date(a.start).getTime() === new Date(target.start).getTime())).toBe(true);
+      expect(
+        live.body.assignments.some(
+          (a: { cadreId: string; gateId: string; start: string }) =>
+            a.cadreId === id && a.gateId === target.gateId && new Date(a.start).getTime() === new Date(target.start).getTime(),
+        ),
+      ).toBe(true);
     }
     // The winner's calendar has the shift.
     const link = await api(t.app, planner).post(`/api/v1/cadres/${winners[0]}/feed-token`);
@@ -151,7 +161,10 @@ describe('open shifts', () => {
     expect(parseFeed(feed.text).events.some((e) => e.start.getTime() === new Date(target.start).getTime())).toBe(true);
     // The east group hears who took it; and the place is no longer offered.
     await drain(delivery);
-    const told = robots.received.filter((r) => r.robot === 'east-claims').map((r) => r.text).join('\n');
+    const told = robots.received
+      .filter((r) => r.robot === 'east-claims')
+      .map((r) => r.text)
+      .join('\n');
     for (const id of winners) expect(told).toContain(NEWCOMERS.find((n) => n.id === id)?.name);
     if (open <= 3) expect((await openShifts('N02')).some((s) => s.gateId === target.gateId && s.start === target.start)).toBe(false);
     const listed = await api(t.app, planner).get('/api/v1/claims?status=published');
@@ -170,11 +183,21 @@ describe('open shifts', () => {
       expect(west.status).toBe(409);
       expect(west.body.error.details.refusal.code).toBe('locality');
     }
-    const strict = await api(t.app, tokens.get('N01') as string).post('/api/v1/open-shifts/claims', { planId, gateId: 'G1', start: `${day}T00:00:00+08:00`, cadreId: 'N02' });
+    const strict = await api(t.app, tokens.get('N01') as string).post('/api/v1/open-shifts/claims', {
+      planId,
+      gateId: 'G1',
+      start: `${day}T00:00:00+08:00`,
+      cadreId: 'N02',
+    });
     expect(strict.status).toBe(403);
-    const unknown = await api(t.app, tokens.get('N01') as string).post('/api/v1/open-shifts/claims', { planId, gateId: 'G1', start: `${day}T00:00:00+08:00`, seat: 0 });
+    const unknown = await api(t.app, tokens.get('N01') as string).post('/api/v1/open-shifts/claims', {
+      planId,
+      gateId: 'G1',
+      start: `${day}T00:00:00+08:00`,
+      seat: 0,
+    });
     expect(unknown.status).toBe(422);
     expect(unknown.body.error.details.problems).toContainEqual(expect.objectContaining({ field: 'seat' }));
-    expect((await t.models.Claim.countDocuments({ cadreId: 'N04' }))).toBe(0);
+    expect(await t.models.Claim.countDocuments({ cadreId: 'N04' })).toBe(0);
   });
 });

@@ -108,7 +108,10 @@ describe('swaps', () => {
     expect(await events(fromFeed)).not.toContain(at(shift.start));
     expect(await events(takerFeed)).toContain(at(shift.start));
     await drain(delivery);
-    const told = robots.received.filter((r) => r.robot === 'east-swaps').map((r) => r.text).join('\n');
+    const told = robots.received
+      .filter((r) => r.robot === 'east-swaps')
+      .map((r) => r.text)
+      .join('\n');
     expect(told).toContain(nameOf(shift.cadreId));
     expect(told).toContain(nameOf(taker));
     // Taken once: a second acceptance finds it gone.
@@ -122,7 +125,11 @@ describe('swaps', () => {
     // A shift and someone whose own shift ends as it starts (or starts as it ends).
     const pair = current
       .filter((a) => eastPeople.includes(a.cadreId))
-      .flatMap((a) => current.filter((b) => b.cadreId !== a.cadreId && eastPeople.includes(b.cadreId) && (at(b.end) === at(a.start) || at(b.start) === at(a.end))).map((b) => ({ shift: a, neighbour: b.cadreId })))
+      .flatMap((a) =>
+        current
+          .filter((b) => b.cadreId !== a.cadreId && eastPeople.includes(b.cadreId) && (at(b.end) === at(a.start) || at(b.start) === at(a.end)))
+          .map((b) => ({ shift: a, neighbour: b.cadreId })),
+      )
       .find((p) => !current.some((c) => c.cadreId === p.neighbour && c.start === p.shift.start));
     if (!pair) throw new Error('the fixture has two east shifts back to back held by different people');
     const offer = await as(pair.shift.cadreId).post('/api/v1/swaps', { planId, gateId: pair.shift.gateId, start: pair.shift.start });
@@ -190,7 +197,12 @@ describe('swaps', () => {
     const head = await t.token({ role: 'village_head', villages: [EAST] });
     const westHead = await t.token({ role: 'village_head', villages: ['西村'] });
     const pending = await awaitingSwap();
-    const swap = (await api(t.app, head).get(`/api/v1/swaps/${pending.id}`)).body as { takerCadreId: string; fromCadreId: string; gateId: string; start: string };
+    const swap = (await api(t.app, head).get(`/api/v1/swaps/${pending.id}`)).body as {
+      takerCadreId: string;
+      fromCadreId: string;
+      gateId: string;
+      start: string;
+    };
     const page = await request(t.app).get(`/village?token=${head}`);
     expect(page.text).toContain(`data-swap="${pending.id}" data-swap-status="awaiting_approval"`);
     expect(page.text).toContain(`${nameOf(swap.fromCadreId)} 交给 ${nameOf(swap.takerCadreId)}`);
@@ -204,7 +216,11 @@ describe('swaps', () => {
     // Assert
     expect(approved.status, approved.text).toBe(303);
     expect((await request(t.app).get(approved.headers.location as string)).text).toContain('data-swap-flash');
-    await eventually(async () => ((await api(t.app, head).get(`/api/v1/swaps/${pending.id}`)).body.status === 'published' ? true : undefined), 20_000, 'the approved swap to be published');
+    await eventually(
+      async () => ((await api(t.app, head).get(`/api/v1/swaps/${pending.id}`)).body.status === 'published' ? true : undefined),
+      20_000,
+      'the approved swap to be published',
+    );
     const moved = (await roster()).filter((a) => a.gateId === swap.gateId && at(a.start) === at(swap.start)).map((a) => a.cadreId);
     expect(moved).toContain(swap.takerCadreId);
     expect(moved).not.toContain(swap.fromCadreId);

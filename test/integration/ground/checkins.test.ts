@@ -61,7 +61,16 @@ describe('check-in at the gate', () => {
     now = at('07:45');
     const first = await api(t.app, await cadreToken(rostered[0]!.cadreId)).post('/api/v1/checkins', { gateId: 'G1' });
     expect(first.status, JSON.stringify(first.body)).toBe(201);
-    expect(first.body).toMatchObject({ planId, gateId: 'G1', gateName: '东门', walkIn: false, via: 'api', start: '2021-12-13T08:00:00+08:00', checkedInAt: '2021-12-13T07:45:00+08:00', checkedOutAt: null });
+    expect(first.body).toMatchObject({
+      planId,
+      gateId: 'G1',
+      gateName: '东门',
+      walkIn: false,
+      via: 'api',
+      start: '2021-12-13T08:00:00+08:00',
+      checkedInAt: '2021-12-13T07:45:00+08:00',
+      checkedOutAt: null,
+    });
     const again = await api(t.app, await cadreToken(rostered[0]!.cadreId)).post('/api/v1/checkins', { gateId: 'G1' });
     expect(again.status).toBe(200);
     expect(again.body.checkedInAt).toBe('2021-12-13T07:45:00+08:00');
@@ -93,11 +102,24 @@ describe('check-in at the gate', () => {
   });
 
   it('when a no-show appears, then the village group gets one message through the outbox, however many sweeps run', async () => {
-    const channel = await api(t.app, planner).post('/api/v1/channels', { kind: 'webhook', url: 'http://127.0.0.1:9/hook', villages: ['东村'], events: ['gap'] });
+    const channel = await api(t.app, planner).post('/api/v1/channels', {
+      kind: 'webhook',
+      url: 'http://127.0.0.1:9/hook',
+      villages: ['东村'],
+      events: ['gap'],
+    });
     expect(channel.status, JSON.stringify(channel.body)).toBe(201);
-    const sweep = new NoShowSweep(t.models, groundSettings(t.config, () => now));
+    const sweep = new NoShowSweep(
+      t.models,
+      groundSettings(t.config, () => now),
+    );
     expect(await sweep.run()).toBe(1);
-    expect(await new NoShowSweep(t.models, groundSettings(t.config, () => now)).run()).toBe(0);
+    expect(
+      await new NoShowSweep(
+        t.models,
+        groundSettings(t.config, () => now),
+      ).run(),
+    ).toBe(0);
     const staged = await t.models.Outbox.find({ channelId: channel.body.id }).lean<{ key: string; parts: { title: string; text: string }[] }[]>();
     expect(staged.length).toBe(1);
     expect(staged[0]!.key).toContain(`noshow:${planId}|东村|${SHIFT}`);

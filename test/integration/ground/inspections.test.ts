@@ -25,7 +25,10 @@ beforeAll(async () => {
   planner = await t.token({ role: 'planner' });
   await seedRosterDistrict(t.app, planner);
   // A second town with one gate, so a town-scoped squad has somewhere it may not go.
-  const gates = [...ROSTER_GATES, { id: 'H1', name: '北村口', village: '北村', town: '骆驼街道', staff_per_shift: 1, cover_from: '00:00', cover_to: '24:00', lead_required: 'no' }];
+  const gates = [
+    ...ROSTER_GATES,
+    { id: 'H1', name: '北村口', village: '北村', town: '骆驼街道', staff_per_shift: 1, cover_from: '00:00', cover_to: '24:00', lead_required: 'no' },
+  ];
   expect((await put(t.app, planner, 'gates', csvUpload(sheetOf('gates', gates)))).status).toBe(200);
   planId = await createRosterPlan(t.app, planner);
   await publish(t.app, planner, planId, await solve(t.app, planner, testWorker(t.models), planId));
@@ -57,7 +60,17 @@ describe('inspections', () => {
   it('when an inspector records a spot check with problems, then it is stored with the roster’s count, and a retry with the same clientRef is the same record', async () => {
     const res = await api(t.app, inspector).post('/api/v1/inspections', spotCheck);
     expect(res.status, JSON.stringify(res.body)).toBe(201);
-    expect(res.body).toMatchObject({ gateId: 'G1', gateName: '东门', village: '东村', town: '庄市街道', planId, staffSeen: 1, staffRostered: 2, squad: '第3督查组', at: '2021-12-13T09:30:00+08:00' });
+    expect(res.body).toMatchObject({
+      gateId: 'G1',
+      gateName: '东门',
+      village: '东村',
+      town: '庄市街道',
+      planId,
+      staffSeen: 1,
+      staffRostered: 2,
+      squad: '第3督查组',
+      at: '2021-12-13T09:30:00+08:00',
+    });
     expect(res.body.problems.map((p: { open: boolean }) => p.open)).toEqual([true, false]);
     inspectionId = res.body.id;
     const retry = await api(t.app, inspector).post('/api/v1/inspections', spotCheck);
@@ -89,18 +102,25 @@ describe('inspections', () => {
     const town = report.body.towns.find((t: { town: string }) => t.town === '庄市街道');
     const east = town.villages.find((v: { village: string }) => v.village === '东村');
     expect(east.ground).toMatchObject({ inspections: 1, problemsFound: 2, problemsFixed: 2, problemsOpen: 0 });
-    const xlsx = await api(t.app, planner).get(`/api/v1/plans/${planId}/report?date=2021-12-13`).set('Accept', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').buffer(true).parse((res, done) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => done(null, Buffer.concat(chunks)));
-    });
+    const xlsx = await api(t.app, planner)
+      .get(`/api/v1/plans/${planId}/report?date=2021-12-13`)
+      .set('Accept', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      });
     expect(xlsx.status).toBe(200);
     const ExcelJS = (await import('exceljs')).default;
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(xlsx.body as never);
     expect(book.worksheets.map((w) => w.name)).toEqual(['汇总', '骆驼街道', '庄市街道']);
     const sheet = book.getWorksheet('庄市街道')!;
-    const rows = sheet.getSheetValues().filter(Boolean).map((r) => (r as unknown[]).slice(1).map(String));
+    const rows = sheet
+      .getSheetValues()
+      .filter(Boolean)
+      .map((r) => (r as unknown[]).slice(1).map(String));
     expect(rows.some((r) => r[0] === '东村' && r.includes('2'))).toBe(true);
   });
 

@@ -115,13 +115,20 @@ function changedPeople(before: Row[], after: Row[]): string[] {
  * have one), and a group with nobody changed hears nothing.
  */
 function expectToldInTheirGroups(changed: string[]): void {
-  for (const [village, robot] of [[EAST, KEYS.east], [WEST, KEYS.west]] as const) {
+  for (const [village, robot] of [
+    [EAST, KEYS.east],
+    [WEST, KEYS.west],
+  ] as const) {
     const got = robots.received.filter((r) => r.robot === robot);
     const theirs = changed.filter((id) => HOME.get(id) === village);
     if (!theirs.length) expect(got, `${village} has no change to hear of`).toEqual([]);
     for (const id of theirs) {
       expect(got.map((r) => r.text).join('\n'), `${id} named in ${village}`).toContain(NAME_OF.get(id));
-      if (MOBILE_OF.has(id)) expect(got.flatMap((r) => r.mentions), `${id} mentioned in ${village}`).toContain(MOBILE_OF.get(id));
+      if (MOBILE_OF.has(id))
+        expect(
+          got.flatMap((r) => r.mentions),
+          `${id} mentioned in ${village}`,
+        ).toContain(MOBILE_OF.get(id));
     }
   }
 }
@@ -132,7 +139,13 @@ const HOME = new Map(ROSTER_CADRES.map((c) => [String(c.id), String(c.village)])
 
 /** Someone living and on duty in `village`, with a mobile, taking no nights, on duty on both days (so one day is held back). */
 function personOnBothDays(rows: Row[], village: string): string {
-  const candidates = [...MOBILE_OF.keys()].filter((id) => DAY_ONLY.has(id) && HOME.get(id) === village && rows.some((r) => r.cadreId === id && r.village === village && onDay(day1)(r)) && rows.some((r) => r.cadreId === id && onDay(day2)(r)));
+  const candidates = [...MOBILE_OF.keys()].filter(
+    (id) =>
+      DAY_ONLY.has(id) &&
+      HOME.get(id) === village &&
+      rows.some((r) => r.cadreId === id && r.village === village && onDay(day1)(r)) &&
+      rows.some((r) => r.cadreId === id && onDay(day2)(r)),
+  );
   expect(candidates.length, `someone in ${village} with a mobile stands duty on both days`).toBeGreaterThan(0);
   return candidates[0] as string;
 }
@@ -159,7 +172,9 @@ describe('absence posted through the API', () => {
     expect(after.filter((r) => r.cadreId === absent && onDay(day1)(r))).toEqual([]);
     const secondDayKept = after.filter((r) => r.cadreId === absent && onDay(day2)(r));
     const freed = before.filter((r) => r.cadreId === absent && onDay(day1)(r)).map(place);
-    expect(after.filter((r) => freed.includes(place(r))).length, 'the freed first-day places are filled again').toBe(before.filter((r) => freed.includes(place(r))).length);
+    expect(after.filter((r) => freed.includes(place(r))).length, 'the freed first-day places are filled again').toBe(
+      before.filter((r) => freed.includes(place(r))).length,
+    );
     const fillIns = gained(before, after);
     const listed = (await api(t.app, planner).get(`/api/v1/absences?cadreId=${absent}`)).body.items[0];
     expect(listed.replan.status).toBe('done');
@@ -172,17 +187,27 @@ describe('absence posted through the API', () => {
     // The absent person's second day stays as published, except a place a first-day fill-in
     // leaves (the fill-in moves with the place it vacates, and that place is published as the
     // draft has it, whoever else sat there): which places that is depends on the solve.
-    const people = (rows: Row[], p: string) => rows.filter((r) => place(r) === p).map((r) => r.cadreId).sort();
+    const people = (rows: Row[], p: string) =>
+      rows
+        .filter((r) => place(r) === p)
+        .map((r) => r.cadreId)
+        .sort();
     for (const r of before.filter((r) => r.cadreId === absent && onDay(day2)(r))) {
       if (secondDayKept.some((k) => key(k) === key(r))) continue;
       expect(people(after, place(r)), `${place(r)} is published as the draft has it`).toEqual(people(draft, place(r)));
-      expect(fillIns.some((f) => before.some((b) => b.cadreId === f.cadreId && place(b) === place(r))), `${place(r)} is left by a first-day fill-in`).toBe(true);
+      expect(
+        fillIns.some((f) => before.some((b) => b.cadreId === f.cadreId && place(b) === place(r))),
+        `${place(r)} is left by a first-day fill-in`,
+      ).toBe(true);
     }
     // Everyone who gained a shift in version 2 has only shifts the draft gives them (a move
     // that fills a freed place comes with the place it leaves); the rest of the draft waits.
     for (const f of fillIns) {
       const inDraft = new Set(draft.filter((r) => r.cadreId === f.cadreId).map(key));
-      expect(after.filter((r) => r.cadreId === f.cadreId).every((r) => inDraft.has(key(r))), f.cadreId).toBe(true);
+      expect(
+        after.filter((r) => r.cadreId === f.cadreId).every((r) => inDraft.has(key(r))),
+        f.cadreId,
+      ).toBe(true);
     }
     expect(draft.map(key).sort(), 'part of the re-plan waits for the planner').not.toEqual(after.map(key).sort());
     const diff = await api(t.app, planner).get(`/api/v1/plans/${planId}/diff?from=2&to=2`);
@@ -198,7 +223,9 @@ describe('absence posted through the API', () => {
     if (process.env.SHOW_MESSAGES) console.log(east.map((r) => `${r.text}\nmentions: ${JSON.stringify(r.mentions)}`).join('\n---\n'));
     expect(east.map((r) => r.text).join('\n')).toContain(`${NAME_OF.get(absent)} @${MOBILE_OF.get(absent)} 班次有变：\n× 取消`);
     if (secondDayKept.length === before.filter((r) => r.cadreId === absent && onDay(day2)(r)).length) {
-      expect(east.map((r) => r.text).join('\n'), 'the absent person’s second day is not told yet').not.toMatch(new RegExp(`× 取消 ${Number(day2.slice(5, 7))}月${Number(day2.slice(8))}日`));
+      expect(east.map((r) => r.text).join('\n'), 'the absent person’s second day is not told yet').not.toMatch(
+        new RegExp(`× 取消 ${Number(day2.slice(5, 7))}月${Number(day2.slice(8))}日`),
+      );
     }
     expectToldInTheirGroups(changedPeople(before, after));
     expect(robots.received.filter((r) => r.robot === KEYS.hook).map((r) => r.title)).toEqual(['发布：两日值守 第2版']);
@@ -225,7 +252,11 @@ describe('absence reported on the person’s own page', () => {
     robots.received.length = 0;
   });
 
-  const report = (fields: Record<string, string>) => request(t.app).post('/me/absences').type('form').send({ token: secret, ...fields });
+  const report = (fields: Record<string, string>) =>
+    request(t.app)
+      .post('/me/absences')
+      .type('form')
+      .send({ token: secret, ...fields });
   const reportShift = (reason: string) => report({ planId, gateId: shift.gateId, start: String(Date.parse(shift.start)), reason });
 
   it('when the shift starts sooner than the policy allows, then nothing is recorded and the page names the village head with their phone', async () => {

@@ -101,10 +101,21 @@ describe('gap alerts and the daily report', () => {
     expect(campaign.status, JSON.stringify(campaign.body)).toBe(201);
     expect((await api(t.app, planner).patch(`/api/v1/plans/${planId}`, { campaignId: campaign.body.id })).status).toBe(200);
     await publish(t.app, planner, planId, await solve(t.app, planner, testWorker(t.models), planId));
-    const rows = (await api(t.app, planner).get(`/api/v1/plans/${planId}/roster`)).body.assignments as { cadreId: string; town: string; start: string; end: string }[];
+    const rows = (await api(t.app, planner).get(`/api/v1/plans/${planId}/roster`)).body.assignments as {
+      cadreId: string;
+      town: string;
+      start: string;
+      end: string;
+    }[];
     const hoursOf = new Map<string, number>();
-    for (const r of rows.filter((r) => r.town === '庄市街道')) hoursOf.set(r.cadreId, (hoursOf.get(r.cadreId) ?? 0) + (Date.parse(r.end) - Date.parse(r.start)) / 3_600_000);
-    const figures = (await api(t.app, planner).get(`/api/v1/campaigns/${campaign.body.id}/figures`)).body as { from: string; to: string; people: { village: string; hours: number; nights: number }[]; villages: { village: string; town: string }[] };
+    for (const r of rows.filter((r) => r.town === '庄市街道'))
+      hoursOf.set(r.cadreId, (hoursOf.get(r.cadreId) ?? 0) + (Date.parse(r.end) - Date.parse(r.start)) / 3_600_000);
+    const figures = (await api(t.app, planner).get(`/api/v1/campaigns/${campaign.body.id}/figures`)).body as {
+      from: string;
+      to: string;
+      people: { village: string; hours: number; nights: number }[];
+      villages: { village: string; town: string }[];
+    };
     const townVillages = new Set(figures.villages.filter((v) => v.town === '庄市街道').map((v) => v.village));
     const people = figures.people.filter((p) => townVillages.has(p.village));
     const hours = people.map((p) => p.hours).sort((a, b) => a - b);

@@ -23,7 +23,11 @@ describe('channels API contract', () => {
   it('when channels are created, listed, refused and removed, then every answer matches the document', async () => {
     const planner = await t.token({ role: 'planner' });
     await seedDirectory(t.app, planner);
-    const created = await api(app, planner).post('/api/v1/channels', { kind: 'wecom', url: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc', villages: ['东村'] });
+    const created = await api(app, planner).post('/api/v1/channels', {
+      kind: 'wecom',
+      url: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc',
+      villages: ['东村'],
+    });
     expect(created.status).toBe(201);
     expect(created.body).not.toHaveProperty('url');
     expect((await api(app, planner).get('/api/v1/channels')).status).toBe(200);

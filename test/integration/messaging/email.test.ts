@@ -41,11 +41,20 @@ afterAll(async () => {
 describe('email channel', () => {
   it('when a message is due for a planners’ mailbox, then it is mailed once to every address, with its title as subject', async () => {
     const planner = await t.token({ role: 'planner' });
-    const res = await api(t.app, planner).post('/api/v1/channels', { kind: 'email', url: 'mailto:planner@town.gov.cn,office@town.gov.cn', events: ['publish_summary'] });
+    const res = await api(t.app, planner).post('/api/v1/channels', {
+      kind: 'email',
+      url: 'mailto:planner@town.gov.cn,office@town.gov.cn',
+      events: ['publish_summary'],
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     expect(res.body.target).toBe('2 recipient(s)');
     const channel = (await loadChannel(t.models, res.body.id))!;
-    await stageMessages(t.models, 0, [{ channel, message: { event: 'publish_summary', key: 'test:mail', title: '发布：两日值守 第2版', blocks: [{ text: '岗位：已排 10 / 需 12', mentions: [] }] } }]);
+    await stageMessages(t.models, 0, [
+      {
+        channel,
+        message: { event: 'publish_summary', key: 'test:mail', title: '发布：两日值守 第2版', blocks: [{ text: '岗位：已排 10 / 需 12', mentions: [] }] },
+      },
+    ]);
 
     const delivery = testDelivery(t.models, createLogger('silent'), { mail: { smtpUrl: `smtp://127.0.0.1:${port}`, from: 'duty@town.gov.cn' } });
     await drain(delivery);
@@ -64,7 +73,9 @@ describe('email channel', () => {
     const planner = await t.token({ role: 'planner' });
     const res = await api(t.app, planner).post('/api/v1/channels', { kind: 'email', url: 'mailto:x@town.gov.cn', events: ['publish_summary'] });
     const channel = (await loadChannel(t.models, res.body.id))!;
-    await stageMessages(t.models, 0, [{ channel, message: { event: 'publish_summary', key: 'test:nomail', title: 't', blocks: [{ text: 'x', mentions: [] }] } }]);
+    await stageMessages(t.models, 0, [
+      { channel, message: { event: 'publish_summary', key: 'test:nomail', title: 't', blocks: [{ text: 'x', mentions: [] }] } },
+    ]);
     const delivery = testDelivery(t.models, createLogger('silent'), { maxAttempts: 2, retryBaseMs: 10 });
     await drain(delivery);
     await delivery.stop();

@@ -85,7 +85,10 @@ describe('publish and re-publish', () => {
     const delivery = testDelivery(t.models, logger);
     await publish(t.app, planner, planId, await solve(t.app, planner, worker, planId));
     await drain(delivery);
-    expect(robots.received.filter((r) => r.kind !== 'webhook'), 'a first version tells no group (the calendars do)').toEqual([]);
+    expect(
+      robots.received.filter((r) => r.kind !== 'webhook'),
+      'a first version tells no group (the calendars do)',
+    ).toEqual([]);
     expect(robots.received.filter((r) => r.kind === 'webhook').map((r) => r.title)).toEqual(['发布：两日值守 第1版']);
 
     // Act: 张伟 (东村) and 杨磊 (西村) are away for the whole plan; solve and publish again.
@@ -108,7 +111,10 @@ describe('publish and re-publish', () => {
     expect(west.flatMap((r) => r.mentions)).toContain('13600006666');
     expect(west[0]!.title).toContain('排班变动：西村');
     expect(west.map((r) => r.text).join('\n')).toContain('@13600006666');
-    const town = robots.received.filter((r) => r.kind === 'feishu').map((r) => r.text).join('\n');
+    const town = robots.received
+      .filter((r) => r.kind === 'feishu')
+      .map((r) => r.text)
+      .join('\n');
     expect(town).toContain('张伟');
     expect(town).toContain('杨磊');
     const summaries = robots.received.filter((r) => r.kind === 'webhook');
@@ -139,7 +145,10 @@ describe('rate limits and long messages', () => {
     const channel = (await loadChannel(t.models, res.body.id))!;
     robots.limit(key, 3, 2000);
     const limitedBefore = robots.rateLimitedAnswers;
-    const messages = Array.from({ length: 9 }, (_, i) => ({ channel, message: { event: 'gap' as const, key: `test:limit:${i}`, title: `第${i + 1}条`, blocks: [{ text: `内容${i + 1}`, mentions: [] }] } }));
+    const messages = Array.from({ length: 9 }, (_, i) => ({
+      channel,
+      message: { event: 'gap' as const, key: `test:limit:${i}`, title: `第${i + 1}条`, blocks: [{ text: `内容${i + 1}`, mentions: [] }] },
+    }));
     await stageMessages(t.models, 0, messages);
 
     const delivery = testDelivery(t.models, logger, { robotRatePerMin: 1000 });
@@ -155,7 +164,10 @@ describe('rate limits and long messages', () => {
     const key = 'wecom-long-0006';
     const res = await api(t.app, planner).post('/api/v1/channels', { kind: 'wecom', url: robots.urlOf('wecom', key), villages: ['东村'] });
     const channel = (await loadChannel(t.models, res.body.id))!;
-    const blocks = Array.from({ length: 30 }, (_, i) => ({ text: `人员${i} @1380000${String(i).padStart(4, '0')} 班次有变：\n× 取消 12月14日 08:00–16:00 东门\n✓ 新增 12月14日 16:00–24:00 西门，搭班：李娜`, mentions: [`1380000${String(i).padStart(4, '0')}`] }));
+    const blocks = Array.from({ length: 30 }, (_, i) => ({
+      text: `人员${i} @1380000${String(i).padStart(4, '0')} 班次有变：\n× 取消 12月14日 08:00–16:00 东门\n✓ 新增 12月14日 16:00–24:00 西门，搭班：李娜`,
+      mentions: [`1380000${String(i).padStart(4, '0')}`],
+    }));
     await stageMessages(t.models, 0, [{ channel, message: { event: 'shift_changed', key: 'test:long', title: '排班变动：东村', blocks } }]);
 
     const delivery = testDelivery(t.models, logger);
@@ -174,9 +186,17 @@ describe('two workers', () => {
   it('when two delivery workers run at once on one outbox, then each message reaches the robot once', async () => {
     const key = 'hook-two-workers';
     robots.secrets.set(key, 'two-workers-secret');
-    const res = await api(t.app, planner).post('/api/v1/channels', { kind: 'webhook', url: robots.urlOf('webhook', key), secret: 'two-workers-secret', events: ['gap'] });
+    const res = await api(t.app, planner).post('/api/v1/channels', {
+      kind: 'webhook',
+      url: robots.urlOf('webhook', key),
+      secret: 'two-workers-secret',
+      events: ['gap'],
+    });
     const channel = (await loadChannel(t.models, res.body.id))!;
-    const messages = Array.from({ length: 20 }, (_, i) => ({ channel, message: { event: 'gap' as const, key: `test:two:${i}`, title: `第${i + 1}条`, blocks: [{ text: `内容${i + 1}`, mentions: [] }] } }));
+    const messages = Array.from({ length: 20 }, (_, i) => ({
+      channel,
+      message: { event: 'gap' as const, key: `test:two:${i}`, title: `第${i + 1}条`, blocks: [{ text: `内容${i + 1}`, mentions: [] }] },
+    }));
     await stageMessages(t.models, 0, messages);
 
     const a = testDelivery(t.models, logger);
@@ -204,7 +224,9 @@ describe('delivery log', () => {
     expect(list.body.items.length).toBe(logged + (await t.models.Outbox.countDocuments({})));
 
     const before = robots.received.length;
-    const staged = await stageMessages(t.models, 0, [{ channel, message: { event: 'gap', key: 'test:two:0', title: '第1条', blocks: [{ text: '内容1', mentions: [] }] } }]);
+    const staged = await stageMessages(t.models, 0, [
+      { channel, message: { event: 'gap', key: 'test:two:0', title: '第1条', blocks: [{ text: '内容1', mentions: [] }] } },
+    ]);
     await drain(delivery);
     await delivery.stop();
     expect(staged).toBe(0);

@@ -59,7 +59,8 @@ export async function startRobotServer(): Promise<RobotServer> {
       res.end(JSON.stringify(json));
     };
     const [, kind, ...rest] = url.pathname.split('/') as [string, RobotKind, ...string[]];
-    const robot = kind === 'wecom' ? (url.searchParams.get('key') ?? '') : kind === 'dingtalk' ? (url.searchParams.get('access_token') ?? '') : (rest.at(-1) ?? '');
+    const robot =
+      kind === 'wecom' ? (url.searchParams.get('key') ?? '') : kind === 'dingtalk' ? (url.searchParams.get('access_token') ?? '') : (rest.at(-1) ?? '');
     const refuse = (reason: string, json: object, status = 200) => {
       rejected.push({ kind, robot, reason });
       answer(json, status);
@@ -86,11 +87,13 @@ export async function startRobotServer(): Promise<RobotServer> {
       case 'wecom': {
         if (parsed.msgtype === 'markdown') {
           const content = parsed.markdown?.content;
-          if (typeof content !== 'string' || Buffer.byteLength(content) > 4096) return refuse('markdown content missing or over 4096 bytes', { errcode: 40058, errmsg: 'content exceed max length' });
+          if (typeof content !== 'string' || Buffer.byteLength(content) > 4096)
+            return refuse('markdown content missing or over 4096 bytes', { errcode: 40058, errmsg: 'content exceed max length' });
           received.push({ kind, robot, text: content, title: '', mentions: [], at: Date.now() });
         } else if (parsed.msgtype === 'text') {
           const content = parsed.text?.content;
-          if (typeof content !== 'string' || Buffer.byteLength(content) > 2048) return refuse('text content missing or over 2048 bytes', { errcode: 40058, errmsg: 'content exceed max length' });
+          if (typeof content !== 'string' || Buffer.byteLength(content) > 2048)
+            return refuse('text content missing or over 2048 bytes', { errcode: 40058, errmsg: 'content exceed max length' });
           received.push({ kind, robot, text: content, title: '', mentions: parsed.text.mentioned_mobile_list ?? [], at: Date.now() });
         } else return refuse(`msgtype ${parsed.msgtype}`, { errcode: 40008, errmsg: 'invalid message type' });
         return answer({ errcode: 0, errmsg: 'ok' });
@@ -98,11 +101,16 @@ export async function startRobotServer(): Promise<RobotServer> {
       case 'dingtalk': {
         const timestamp = url.searchParams.get('timestamp') ?? '';
         const sign = url.searchParams.get('sign') ?? '';
-        const expected = createHmac('sha256', secret ?? '').update(`${timestamp}\n${secret}`).digest('base64');
+        const expected = createHmac('sha256', secret ?? '')
+          .update(`${timestamp}\n${secret}`)
+          .digest('base64');
         // searchParams decodes the urlencoded sign once: it must equal the base64 exactly.
-        if (!secret || !safeEqual(sign, expected) || Math.abs(Date.now() - Number(timestamp)) > 3_600_000) return refuse('bad DingTalk signature', { errcode: 310000, errmsg: 'sign not match' });
-        if (!/[?&]sign=[^&]*%/.test(url.search) && /[+/=]/.test(expected)) return refuse('DingTalk sign not urlencoded', { errcode: 310000, errmsg: 'sign not match' });
-        if (parsed.msgtype !== 'markdown' || typeof parsed.markdown?.title !== 'string' || typeof parsed.markdown?.text !== 'string') return refuse('not a markdown message', { errcode: 40035, errmsg: 'bad params' });
+        if (!secret || !safeEqual(sign, expected) || Math.abs(Date.now() - Number(timestamp)) > 3_600_000)
+          return refuse('bad DingTalk signature', { errcode: 310000, errmsg: 'sign not match' });
+        if (!/[?&]sign=[^&]*%/.test(url.search) && /[+/=]/.test(expected))
+          return refuse('DingTalk sign not urlencoded', { errcode: 310000, errmsg: 'sign not match' });
+        if (parsed.msgtype !== 'markdown' || typeof parsed.markdown?.title !== 'string' || typeof parsed.markdown?.text !== 'string')
+          return refuse('not a markdown message', { errcode: 40035, errmsg: 'bad params' });
         received.push({ kind, robot, title: parsed.markdown.title, text: parsed.markdown.text, mentions: parsed.at?.atMobiles ?? [], at: Date.now() });
         return answer({ errcode: 0, errmsg: 'ok' });
       }
@@ -117,9 +125,20 @@ export async function startRobotServer(): Promise<RobotServer> {
       }
       case 'webhook': {
         const signature = String(req.headers['x-signature'] ?? '');
-        const expected = `sha256=${createHmac('sha256', secret ?? '').update(body).digest('hex')}`;
+        const expected = `sha256=${createHmac('sha256', secret ?? '')
+          .update(body)
+          .digest('hex')}`;
         if (!secret || !safeEqual(signature, expected)) return refuse('bad webhook signature', {}, 401);
-        received.push({ kind, robot, title: parsed.title, text: parsed.text, mentions: parsed.mentions ?? [], idempotencyKey: String(req.headers['x-idempotency-key']), resent: parsed.resent === true, at: Date.now() });
+        received.push({
+          kind,
+          robot,
+          title: parsed.title,
+          text: parsed.text,
+          mentions: parsed.mentions ?? [],
+          idempotencyKey: String(req.headers['x-idempotency-key']),
+          resent: parsed.resent === true,
+          at: Date.now(),
+        });
         return answer({ ok: true });
       }
       default:

@@ -11,7 +11,20 @@ import { planSpecSchema } from '../../../src/domain/plan.js';
 import { RollWorker } from '../../../src/roster/roll-protocol.js';
 import { createLogger } from '../../../src/logger.js';
 import { violations } from '../../unit/solver/fixtures.js';
-import { api, EAST, feedPath, getFeed, parseFeed, publish, ROSTER_CADRES, ROSTER_GATES, seedRosterDistrict, solve, testWorker, type AssignmentView } from '../../helpers/roster-fixtures.js';
+import {
+  api,
+  EAST,
+  feedPath,
+  getFeed,
+  parseFeed,
+  publish,
+  ROSTER_CADRES,
+  ROSTER_GATES,
+  seedRosterDistrict,
+  solve,
+  testWorker,
+  type AssignmentView,
+} from '../../helpers/roster-fixtures.js';
 import { createTestApp, type TestApp } from '../../helpers/test-app.js';
 import { afterAll, beforeAll } from 'vitest';
 import request from 'supertest';
@@ -32,9 +45,31 @@ afterAll(async () => t?.close());
 
 /** The uploaded directory as the independent checker reads it. */
 function directory(): { gates: Gate[]; cadres: Cadre[]; availability: AvailabilityWindow[] } {
-  const gates = ROSTER_GATES.map((g) => ({ id: String(g.id), name: String(g.name), village: String(g.village), town: String(g.town), staffPerShift: Number(g.staff_per_shift), coverFrom: String(g.cover_from), coverTo: String(g.cover_to), activeFrom: null, activeTo: null, leadRequired: g.lead_required === 'yes' }));
-  const cadres = ROSTER_CADRES.map((c) => ({ id: String(c.id), name: String(c.name), phone: null, role: c.role as Cadre['role'], village: String(c.village), serves: c.serves ? [String(c.serves)] : [], maxHoursWeek: null, nightOk: c.night_ok === 'yes' }));
-  const availability: AvailabilityWindow[] = [{ cadreId: 'A03', kind: 'unavailable', start: localInstant('2021-12-13', 480, TZ), end: localInstant('2021-12-13', 960, TZ) }];
+  const gates = ROSTER_GATES.map((g) => ({
+    id: String(g.id),
+    name: String(g.name),
+    village: String(g.village),
+    town: String(g.town),
+    staffPerShift: Number(g.staff_per_shift),
+    coverFrom: String(g.cover_from),
+    coverTo: String(g.cover_to),
+    activeFrom: null,
+    activeTo: null,
+    leadRequired: g.lead_required === 'yes',
+  }));
+  const cadres = ROSTER_CADRES.map((c) => ({
+    id: String(c.id),
+    name: String(c.name),
+    phone: null,
+    role: c.role as Cadre['role'],
+    village: String(c.village),
+    serves: c.serves ? [String(c.serves)] : [],
+    maxHoursWeek: null,
+    nightOk: c.night_ok === 'yes',
+  }));
+  const availability: AvailabilityWindow[] = [
+    { cadreId: 'A03', kind: 'unavailable', start: localInstant('2021-12-13', 480, TZ), end: localInstant('2021-12-13', 960, TZ) },
+  ];
   return { gates, cadres, availability };
 }
 
@@ -90,9 +125,14 @@ describe('a campaign of plans that follow each other', () => {
     expect(violations(together, asAssignments([...a, ...b]))).toEqual([]);
 
     // Someone on the last night of the first plan, with nights on both its days, gets no night at the start of the second.
-    const nightsOf = (rows: AssignmentView[], id: string) => rows.filter((r) => r.cadreId === id && new Date(r.start).getTime() === localInstant(r.start.slice(0, 10), 0, TZ).getTime());
+    const nightsOf = (rows: AssignmentView[], id: string) =>
+      rows.filter((r) => r.cadreId === id && new Date(r.start).getTime() === localInstant(r.start.slice(0, 10), 0, TZ).getTime());
     for (const id of new Set(a.map((r) => r.cadreId))) {
-      if (nightsOf(a, id).length === 2) expect(b.some((r) => r.cadreId === id && r.start.startsWith('2021-12-15T00:00')), id).toBe(false);
+      if (nightsOf(a, id).length === 2)
+        expect(
+          b.some((r) => r.cadreId === id && r.start.startsWith('2021-12-15T00:00')),
+          id,
+        ).toBe(false);
     }
 
     const metrics = draft.body.metrics;
@@ -151,16 +191,27 @@ describe('rolling a plan forward', () => {
     const after = await roster(planId);
     const key = (r: AssignmentView) => `${r.cadreId}|${r.gateId}|${new Date(r.start).toISOString()}`;
     const freeze = new Date('2021-12-15T02:00:00.000Z').getTime();
-    const keptBefore = before.filter((r) => new Date(r.start).getTime() < freeze).map(key).sort();
+    const keptBefore = before
+      .filter((r) => new Date(r.start).getTime() < freeze)
+      .map(key)
+      .sort();
     const nowBefore = after.filter((r) => new Date(r.start).getTime() < freeze).map(key);
     for (const k of keptBefore) expect(nowBefore, `published ${k} inside the freeze window or ended`).toContain(k);
-    expect(after.some((r) => r.start.startsWith('2021-12-13')), 'Monday stays as history').toBe(true);
-    expect(after.some((r) => r.start.startsWith('2021-12-16')), 'Thursday is planned').toBe(true);
+    expect(
+      after.some((r) => r.start.startsWith('2021-12-13')),
+      'Monday stays as history',
+    ).toBe(true);
+    expect(
+      after.some((r) => r.start.startsWith('2021-12-16')),
+      'Thursday is planned',
+    ).toBe(true);
     // Monday is history in the feed too, with the same event as before.
     const person = after.find((r) => r.start.startsWith('2021-12-13'))!.cadreId;
     const link = await api(t.app, planner).post(`/api/v1/cadres/${person}/feed-token`);
     const events = parseFeed((await getFeed(t.app, feedPath(link.body.url))).body).events;
-    expect(events.some((e) => e.start.toISOString().startsWith('2021-12-12T16:00') || e.start.getTime() < localInstant('2021-12-14', 0, TZ).getTime())).toBe(true);
+    expect(events.some((e) => e.start.toISOString().startsWith('2021-12-12T16:00') || e.start.getTime() < localInstant('2021-12-14', 0, TZ).getTime())).toBe(
+      true,
+    );
   });
 
   it('when a plan rolls daily at 06:00 and leaves drafts, then the 10:00 pass rolls it once keeping its length and leaves the re-plan as a draft', async () => {

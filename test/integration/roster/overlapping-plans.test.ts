@@ -4,7 +4,18 @@
  */
 import { describe, expect, it } from 'vitest';
 import { eventUid } from '../../../src/feeds/uid.js';
-import { api, createRosterPlan, feedPath, getFeed, parseFeed, publish, seedRosterDistrict, solve, testWorker, type AssignmentView } from '../../helpers/roster-fixtures.js';
+import {
+  api,
+  createRosterPlan,
+  feedPath,
+  getFeed,
+  parseFeed,
+  publish,
+  seedRosterDistrict,
+  solve,
+  testWorker,
+  type AssignmentView,
+} from '../../helpers/roster-fixtures.js';
 import { usePlannerApp } from '../../helpers/test-app.js';
 
 const f = usePlannerApp(seedRosterDistrict);
@@ -16,7 +27,9 @@ async function rosterOf(planId: string): Promise<AssignmentView[]> {
 }
 
 function overlaps(a: AssignmentView[], b: AssignmentView[]): string[] {
-  return a.filter((x) => b.some((y) => y.cadreId === x.cadreId && Date.parse(y.start) < Date.parse(x.end) && Date.parse(y.end) > Date.parse(x.start))).map((x) => `${x.cadreId}@${x.start}`);
+  return a
+    .filter((x) => b.some((y) => y.cadreId === x.cadreId && Date.parse(y.start) < Date.parse(x.end) && Date.parse(y.end) > Date.parse(x.start)))
+    .map((x) => `${x.cadreId}@${x.start}`);
 }
 
 describe('two plans for the same days', () => {
@@ -43,7 +56,9 @@ describe('two plans for the same days', () => {
     const link = await api(f.t.app, f.planner).post(`/api/v1/cadres/${person}/feed-token`);
     const feed = await getFeed(f.t.app, feedPath(link.body.url));
     expect(feed.status).toBe(200);
-    const uids = parseFeed(feed.body).events.map((e) => e.uid).sort();
+    const uids = parseFeed(feed.body)
+      .events.map((e) => e.uid)
+      .sort();
     const expected = [
       ...a.filter((x) => x.cadreId === person).map((x) => eventUid(person, x.gateId, new Date(x.start), first)),
       ...b.filter((x) => x.cadreId === person).map((x) => eventUid(person, x.gateId, new Date(x.start), staleSecond)),

@@ -32,7 +32,9 @@ const AT_NIGHT = { cadreId: 'A02', gateId: 'G1', start: '2021-12-14T00:00:00+08:
 
 const sameInstant = (a: string, b: string) => Date.parse(a) === Date.parse(b);
 
-async function draft(solveId: string): Promise<{ assignments: AssignmentView[]; pinConflicts: { pin: { cadreId: string; gateId: string; start: string }; rule: string; message: string }[] }> {
+async function draft(
+  solveId: string,
+): Promise<{ assignments: AssignmentView[]; pinConflicts: { pin: { cadreId: string; gateId: string; start: string }; rule: string; message: string }[] }> {
   const res = await api(t.app, planner).get(`/api/v1/solves/${solveId}/roster`);
   expect(res.status).toBe(200);
   return res.body;
@@ -68,7 +70,12 @@ describe('pins', () => {
     const roster = await draft(solveId);
 
     // Assert
-    const conflicts = roster.pinConflicts.map((c) => ({ cadreId: c.pin.cadreId, gateId: c.pin.gateId, start: new Date(c.pin.start).toISOString(), rule: c.rule }));
+    const conflicts = roster.pinConflicts.map((c) => ({
+      cadreId: c.pin.cadreId,
+      gateId: c.pin.gateId,
+      start: new Date(c.pin.start).toISOString(),
+      rule: c.rule,
+    }));
     expect(conflicts).toEqual(
       expect.arrayContaining([
         { cadreId: 'B02', gateId: 'G1', start: new Date(OUT_OF_AREA.start).toISOString(), rule: 'locality' },

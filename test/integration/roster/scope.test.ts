@@ -3,7 +3,19 @@
  * their villages, a person only themself; planning actions are for planners.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EAST, WEST, api, createRosterPlan, getBytes, publish, seedRosterDistrict, solve, testWorker, type AssignmentView, type GapView } from '../../helpers/roster-fixtures.js';
+import {
+  EAST,
+  WEST,
+  api,
+  createRosterPlan,
+  getBytes,
+  publish,
+  seedRosterDistrict,
+  solve,
+  testWorker,
+  type AssignmentView,
+  type GapView,
+} from '../../helpers/roster-fixtures.js';
 import { createTestApp, type TestApp } from '../../helpers/test-app.js';
 
 let t: TestApp;
@@ -53,7 +65,11 @@ describe('village head', () => {
     expect(roster.body.pinConflicts).toBeUndefined();
     expect(roster.body).not.toHaveProperty('solveId');
     expect(gaps.body.gaps).toEqual(full.gaps.filter((g) => g.village === EAST));
-    const csvRows = (csv.body as Buffer).toString('utf8').split('\r\n').filter((l) => l !== '').slice(1);
+    const csvRows = (csv.body as Buffer)
+      .toString('utf8')
+      .split('\r\n')
+      .filter((l) => l !== '')
+      .slice(1);
     expect(csvRows).toHaveLength(east.length);
     expect(csvRows.every((l) => l.includes(`,${EAST},`))).toBe(true);
     expect(widened.body.assignments).toEqual([]);
@@ -75,7 +91,7 @@ describe('village head', () => {
     expect(diff.body.totals.unchanged).toBe(full.assignments.filter((a) => a.village === EAST).length);
   });
 
-  it("when a village head asks for a feed link of another village, then 403; for their own, 201", async () => {
+  it('when a village head asks for a feed link of another village, then 403; for their own, 201', async () => {
     // Act
     const other = await api(t.app, headOfEast).post(`/api/v1/villages/${encodeURIComponent(WEST)}/feed-token`);
     const revokeOther = await api(t.app, headOfEast).delete(`/api/v1/villages/${encodeURIComponent(WEST)}/feed-token`);

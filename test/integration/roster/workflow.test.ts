@@ -66,7 +66,15 @@ async function roster(version?: number): Promise<{ assignments: AssignmentView[]
 function partnersByAssignment(assignments: AssignmentView[]): Map<string, string[]> {
   const byPlace = new Map<string, AssignmentView[]>();
   for (const a of assignments) byPlace.set(placeKey(a), [...(byPlace.get(placeKey(a)) ?? []), a]);
-  return new Map(assignments.map((a) => [assignmentKey(a), (byPlace.get(placeKey(a)) ?? []).filter((o) => o.cadreId !== a.cadreId).map((o) => o.cadreName).sort()]));
+  return new Map(
+    assignments.map((a) => [
+      assignmentKey(a),
+      (byPlace.get(placeKey(a)) ?? [])
+        .filter((o) => o.cadreId !== a.cadreId)
+        .map((o) => o.cadreName)
+        .sort(),
+    ]),
+  );
 }
 
 /** Feed links per person and village, issued in the feeds test and used after. */
@@ -170,7 +178,11 @@ describe('plan, solve, publish and read', () => {
     expect(lines.length - 1).toBe(v1.assignments.length);
     const csvRows = new Set(lines.slice(1));
     for (const a of v1.assignments) {
-      const row = [...csvRows].find((l) => l.startsWith(`${a.cadreId},${a.cadreName},`) && l.includes(`,${a.gateId},${a.gateName},${a.village},${a.town},${a.start.slice(0, 10)} ${a.start.slice(11, 16)},`));
+      const row = [...csvRows].find(
+        (l) =>
+          l.startsWith(`${a.cadreId},${a.cadreName},`) &&
+          l.includes(`,${a.gateId},${a.gateName},${a.village},${a.town},${a.start.slice(0, 10)} ${a.start.slice(11, 16)},`),
+      );
       expect(row, `CSV row for ${assignmentKey(a)}`).toBeDefined();
     }
     for (const phone of PHONES) expect(csvText).not.toContain(phone);
@@ -185,7 +197,11 @@ describe('plan, solve, publish and read', () => {
     expect(gaps.body.gaps).toEqual(v1.gaps);
     expect(gaps.body.assignments).toBeUndefined();
     expect([...(gapsCsv.body as Buffer).subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    const gapLines = (gapsCsv.body as Buffer).subarray(3).toString('utf8').split('\r\n').filter((l) => l !== '');
+    const gapLines = (gapsCsv.body as Buffer)
+      .subarray(3)
+      .toString('utf8')
+      .split('\r\n')
+      .filter((l) => l !== '');
     expect(gapLines[0]).toBe('gate_id,gate_name,village,town,start,end,needed,filled,reason,detail,detail_zh');
     expect(gapLines.length - 1).toBe(v1.gaps.length);
     expect(gapLines.slice(1).every((l) => /^G\d,(东门|西门|南门|北门),(东村|西村),庄市街道,/.test(l))).toBe(true);
@@ -245,9 +261,13 @@ describe('plan, solve, publish and read', () => {
   it('when the published roster is read from the API, then every hard rule holds', async () => {
     // Arrange
     const p = api(t.app, planner);
-    const cadres = new Map(((await p.get('/api/v1/cadres?pageSize=100')).body.items as { id: string; village: string; serves: string[]; nightOk: boolean }[]).map((c) => [c.id, c]));
+    const cadres = new Map(
+      ((await p.get('/api/v1/cadres?pageSize=100')).body.items as { id: string; village: string; serves: string[]; nightOk: boolean }[]).map((c) => [c.id, c]),
+    );
     const gates = new Map(((await p.get('/api/v1/gates?pageSize=100')).body.items as { id: string; village: string; town: string }[]).map((g) => [g.id, g]));
-    const windows = ((await p.get('/api/v1/availability?pageSize=100')).body.items as { cadreId: string; windows: { start: string; end: string; kind: string }[] }[]).flatMap((d) =>
+    const windows = (
+      (await p.get('/api/v1/availability?pageSize=100')).body.items as { cadreId: string; windows: { start: string; end: string; kind: string }[] }[]
+    ).flatMap((d) =>
       d.windows.filter((w) => w.kind === 'unavailable').map((w) => ({ cadreId: d.cadreId, start: Date.parse(w.start), end: Date.parse(w.end) })),
     );
     expect(cadres.size).toBe(14);
@@ -266,7 +286,8 @@ describe('plan, solve, publish and read', () => {
       expect(cadre && gate).toBeTruthy();
       expect(mayServe(cadre!, gate!), `${a.cadreId} may serve ${a.gateId}`).toBe(true);
       expect(start >= PLAN_FROM.getTime() && end <= PLAN_TO.getTime()).toBe(true);
-      for (const w of windows.filter((w) => w.cadreId === a.cadreId)) expect(start < w.end && end > w.start, `${assignmentKey(a)} inside an unavailable window`).toBe(false);
+      for (const w of windows.filter((w) => w.cadreId === a.cadreId))
+        expect(start < w.end && end > w.start, `${assignmentKey(a)} inside an unavailable window`).toBe(false);
       if (!cadre!.nightOk) {
         // Night = 00:00-06:00 local; shifts are 00-08, 08-16, 16-24 local.
         expect(a.start.slice(11, 13), `${a.cadreId} takes no night shifts`).not.toBe('00');
@@ -282,7 +303,9 @@ describe('plan, solve, publish and read', () => {
       }
       // No more than 12 h in any 24 h: with 8 h shifts and 8 h rest, at most one shift starts in any 24 h window beyond it.
       for (const s of shifts) {
-        const worked = shifts.filter((o) => o.start < s.start + 24 * HOUR && o.end > s.start).reduce((h, o) => h + Math.min(o.end, s.start + 24 * HOUR) - Math.max(o.start, s.start), 0);
+        const worked = shifts
+          .filter((o) => o.start < s.start + 24 * HOUR && o.end > s.start)
+          .reduce((h, o) => h + Math.min(o.end, s.start + 24 * HOUR) - Math.max(o.start, s.start), 0);
         expect(worked, `${cadreId} hours in 24 h from ${new Date(s.start).toISOString()}`).toBeLessThanOrEqual(12 * HOUR);
       }
     }
@@ -314,7 +337,11 @@ describe('calendar feeds', () => {
       expect(url).toMatch(/^http:\/\/[^/]+\/feeds\/[A-Za-z0-9_-]+\.ics$/);
       expect(webcal).toBe(url.replace(/^http:/, 'webcal:'));
       // >= 128 bits of secret: at least 22 base64url characters after any prefix.
-      expect(feedPath(url).replace(/^\/feeds\/(?:[a-z]+_)?/, '').replace(/\.ics$/, '').length).toBeGreaterThanOrEqual(22);
+      expect(
+        feedPath(url)
+          .replace(/^\/feeds\/(?:[a-z]+_)?/, '')
+          .replace(/\.ics$/, '').length,
+      ).toBeGreaterThanOrEqual(22);
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toBe('text/calendar; charset=utf-8');
       expect(res.headers.etag).toMatch(/^"[^"]+"$/);
@@ -421,7 +448,12 @@ describe('re-plan after someone drops out', () => {
     for (const cadreId of feedUrls.keys()) beforeReplan.set(cadreId, await fetchFeed(cadreId));
     villageEtagBefore = (await getFeed(t.app, feedPath(villageFeedUrl))).headers.etag ?? '';
 
-    const upload = await put(t.app, planner, 'availability', csvUpload(sheetOf('availability', [{ cadre_id: dropped, start: '2021-12-12 00:00', end: '2021-12-16 00:00', kind: 'unavailable' }])));
+    const upload = await put(
+      t.app,
+      planner,
+      'availability',
+      csvUpload(sheetOf('availability', [{ cadre_id: dropped, start: '2021-12-12 00:00', end: '2021-12-16 00:00', kind: 'unavailable' }])),
+    );
     expect(upload.status).toBe(200);
     const solveId = await solve(t.app, planner, worker, planId);
     expect(await publish(t.app, planner, planId, solveId)).toBe(3);
@@ -477,13 +509,18 @@ describe('re-plan after someone drops out', () => {
     expect(v3.assignments.length).toBe(v2.assignments.length - diff.totals.lost + diff.totals.gained);
   });
 
-  it("when one person drops out and the plan is re-published, then their feed no longer has the removed shifts", async () => {
+  it('when one person drops out and the plan is re-published, then their feed no longer has the removed shifts', async () => {
     // Act
     const after = await fetchFeed(dropped);
 
     // Assert
     const removedUids = droppedShifts.map((a) => eventUid(a.cadreId, a.gateId, new Date(a.start), planId));
-    expect(beforeReplan.get(dropped)!.events.map((e) => e.uid).sort()).toEqual([...removedUids].sort());
+    expect(
+      beforeReplan
+        .get(dropped)!
+        .events.map((e) => e.uid)
+        .sort(),
+    ).toEqual([...removedUids].sort());
     expect(after.events.filter((e) => removedUids.includes(e.uid))).toEqual([]);
     expect(after.events).toEqual([]);
     expect(after.etag).not.toBe(beforeReplan.get(dropped)!.etag);
@@ -521,7 +558,8 @@ describe('re-plan after someone drops out', () => {
         const then = before.events.find((e) => e.uid === uid);
         expect(now, `event ${uid}`).toBeDefined();
         if (then === undefined) expect(now!.sequence).toBe(0);
-        else if (mineV2.some((b) => assignmentKey(b) === assignmentKey(a)) && samePartners(a)) expect(now!.sequence, `unchanged event of ${cadreId} keeps SEQUENCE`).toBe(then.sequence);
+        else if (mineV2.some((b) => assignmentKey(b) === assignmentKey(a)) && samePartners(a))
+          expect(now!.sequence, `unchanged event of ${cadreId} keeps SEQUENCE`).toBe(then.sequence);
         else {
           expect(now!.sequence, `changed event of ${cadreId} raises SEQUENCE`).toBe(then.sequence + 1);
           raised += 1;

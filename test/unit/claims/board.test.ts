@@ -16,8 +16,30 @@ const H = 3_600_000;
 const T0 = Date.parse('2021-12-12T16:00:00Z');
 const slot = (s: number) => new Date(T0 + s * 8 * H);
 
-const gate = (id: string, village: string, extra: Partial<Gate> = {}): Gate => ({ id, name: id, village, town: 'T', staffPerShift: 1, coverFrom: '00:00', coverTo: '24:00', activeFrom: null, activeTo: null, leadRequired: false, ...extra });
-const person = (id: string, village: string, extra: Partial<Cadre> = {}): Cadre => ({ id, name: id, phone: null, role: 'volunteer', village, serves: [], maxHoursWeek: null, nightOk: true, ...extra });
+const gate = (id: string, village: string, extra: Partial<Gate> = {}): Gate => ({
+  id,
+  name: id,
+  village,
+  town: 'T',
+  staffPerShift: 1,
+  coverFrom: '00:00',
+  coverTo: '24:00',
+  activeFrom: null,
+  activeTo: null,
+  leadRequired: false,
+  ...extra,
+});
+const person = (id: string, village: string, extra: Partial<Cadre> = {}): Cadre => ({
+  id,
+  name: id,
+  phone: null,
+  role: 'volunteer',
+  village,
+  serves: [],
+  maxHoursWeek: null,
+  nightOk: true,
+  ...extra,
+});
 const on = (cadreId: string, gateId: string, s: number): Assignment => ({ cadreId, gateId, start: slot(s), end: slot(s + 1), pinned: false });
 
 interface Setup {
@@ -33,13 +55,19 @@ interface Setup {
 function board(setup: Setup = {}): ClaimBoard {
   const gates = setup.gates ?? [gate('G1', 'V1'), gate('G2', 'V2')];
   const people = setup.people ?? [person('P1', 'V1')];
-  const spec = planSpecSchema.parse({ start: '2021-12-13', days: 1, rules: { minRestHours: 8, maxHoursPer24h: 16, maxHoursPerWeek: 48, maxConsecutiveNights: 3 }, ...setup.plan });
+  const spec = planSpecSchema.parse({
+    start: '2021-12-13',
+    days: 1,
+    rules: { minRestHours: 8, maxHoursPer24h: 16, maxHoursPerWeek: 48, maxConsecutiveNights: 3 },
+    ...setup.plan,
+  });
   const assignments = setup.assignments ?? [];
   const gaps: Gap[] = [];
   for (const g of gates) {
     for (let s = 0; s < spec.days * 3; s++) {
       const filled = assignments.filter((a) => a.gateId === g.id && a.start.getTime() === slot(s).getTime()).length;
-      if (filled < g.staffPerShift) gaps.push({ gateId: g.id, start: slot(s), end: slot(s + 1), needed: g.staffPerShift, filled, reason: 'no_one_available', detail: '', detailZh: '' });
+      if (filled < g.staffPerShift)
+        gaps.push({ gateId: g.id, start: slot(s), end: slot(s + 1), needed: g.staffPerShift, filled, reason: 'no_one_available', detail: '', detailZh: '' });
     }
   }
   const roster: PublishedRoster = {
@@ -54,7 +82,15 @@ function board(setup: Setup = {}): ClaimBoard {
     cadres: people.map(({ phone: _phone, ...c }) => c),
     publication: { planId: 'p1', version: 1, solveId: 's1', publishedAt: new Date(T0 - 48 * H), publishedBy: 'test' },
   };
-  return assembleBoard({ planName: 'p', spec, roster, key: 'k', cadres: people, availability: setup.availability ?? [], context: setup.context ?? { fixedDuty: [], weekAnchor: spec.start } });
+  return assembleBoard({
+    planName: 'p',
+    spec,
+    roster,
+    key: 'k',
+    cadres: people,
+    availability: setup.availability ?? [],
+    context: setup.context ?? { fixedDuty: [], weekAnchor: spec.start },
+  });
 }
 
 const at = (b: ClaimBoard, gateId: string, s: number) => [b.inst.gateIndex.get(gateId) as number, s] as const;
@@ -94,7 +130,10 @@ describe('who may claim an open place', () => {
   });
 
   it('24 h cap: a second shift inside 24 h over the cap', () => {
-    const b = board({ assignments: [on('P1', 'G1', 0)], plan: { rules: { minRestHours: 0, maxHoursPer24h: 8, maxHoursPerWeek: 48, maxConsecutiveNights: 3 } } });
+    const b = board({
+      assignments: [on('P1', 'G1', 0)],
+      plan: { rules: { minRestHours: 0, maxHoursPer24h: 8, maxHoursPerWeek: 48, maxConsecutiveNights: 3 } },
+    });
     expect(why(b, 'P1', 'G1', 2)).toBe('max_hours_24h');
   });
 
@@ -104,7 +143,10 @@ describe('who may claim an open place', () => {
   });
 
   it('consecutive nights: a second night in a row over the limit', () => {
-    const b = board({ assignments: [on('P1', 'G1', 0)], plan: { days: 2, rules: { minRestHours: 8, maxHoursPer24h: 16, maxHoursPerWeek: 48, maxConsecutiveNights: 1 } } });
+    const b = board({
+      assignments: [on('P1', 'G1', 0)],
+      plan: { days: 2, rules: { minRestHours: 8, maxHoursPer24h: 16, maxHoursPerWeek: 48, maxConsecutiveNights: 1 } },
+    });
     expect(why(b, 'P1', 'G1', 3)).toBe('consecutive_nights');
   });
 
@@ -122,18 +164,30 @@ describe('who may claim an open place', () => {
 
   it('lead: the last place of a gate needing a village cadre waits for one while one could take it', () => {
     const lead = gate('GL', 'V1', { staffPerShift: 2, leadRequired: true });
-    const withCadre = board({ gates: [lead], people: [person('P1', 'V1'), person('P2', 'V1'), person('C1', 'V1', { role: 'village_cadre' })], assignments: [on('P2', 'GL', 1)] });
+    const withCadre = board({
+      gates: [lead],
+      people: [person('P1', 'V1'), person('P2', 'V1'), person('C1', 'V1', { role: 'village_cadre' })],
+      assignments: [on('P2', 'GL', 1)],
+    });
     expect(why(withCadre, 'P1', 'GL', 1)).toBe('lead');
     expect(why(withCadre, 'C1', 'GL', 1)).toBeNull();
     // With two places open a volunteer may take one: the other is still there for a lead.
     expect(why(board({ gates: [lead], people: [person('P1', 'V1'), person('C1', 'V1', { role: 'village_cadre' })] }), 'P1', 'GL', 1)).toBeNull();
     // No village cadre could take it: cover comes first, as in a solve.
-    const cadreAway = board({ gates: [lead], people: [person('P1', 'V1'), person('P2', 'V1'), person('C1', 'V1', { role: 'village_cadre' })], assignments: [on('P2', 'GL', 1)], availability: [{ cadreId: 'C1', start: slot(0), end: slot(3), kind: 'unavailable' }] });
+    const cadreAway = board({
+      gates: [lead],
+      people: [person('P1', 'V1'), person('P2', 'V1'), person('C1', 'V1', { role: 'village_cadre' })],
+      assignments: [on('P2', 'GL', 1)],
+      availability: [{ cadreId: 'C1', start: slot(0), end: slot(3), kind: 'unavailable' }],
+    });
     expect(why(cadreAway, 'P1', 'GL', 1)).toBeNull();
   });
 
   it('hold: village cadres see a place only after the policy’s minutes; volunteers at once', () => {
-    const b = board({ people: [person('P1', 'V1'), person('C1', 'V1', { role: 'village_cadre' })], plan: { openShiftPolicy: { offerWithinHours: 48, holdForOutsidersMinutes: 30 } } });
+    const b = board({
+      people: [person('P1', 'V1'), person('C1', 'V1', { role: 'village_cadre' })],
+      plan: { openShiftPolicy: { offerWithinHours: 48, holdForOutsidersMinutes: 30 } },
+    });
     const place = openPlaces(b, 0, Infinity).find((p) => p.s === 2) as NonNullable<ReturnType<typeof openPlaces>[number]>;
     // Offered since the window reached it (48 h before its start; published earlier still).
     const since = place.gap.start.getTime() - 48 * H;

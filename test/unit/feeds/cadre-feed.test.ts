@@ -11,11 +11,11 @@ describe('renderCadreFeed', () => {
   const { ics } = publishCadreFeed(cadreContent('C1', roster), new Map(), FIRST_PUBLISH);
   const feed = parseFeed(ics);
 
-  it('when parsed, then there is one event per shift of the person and nobody else\'s', () => {
+  it("when parsed, then there is one event per shift of the person and nobody else's", () => {
     expect(feed.events.map((e) => e.uid)).toEqual(mine.map((a) => eventUid('C1', a.gateId, a.start)));
   });
 
-  it('when parsed, then every event\'s instants equal the roster\'s', () => {
+  it("when parsed, then every event's instants equal the roster's", () => {
     feed.events.forEach((event, i) => {
       expect(event.start).toEqual(mine[i]?.start);
       expect(event.end).toEqual(mine[i]?.end);
@@ -87,7 +87,7 @@ describe('renderCadreFeed', () => {
   });
 });
 
-describe('re-publishing a person\'s feed', () => {
+describe("re-publishing a person's feed", () => {
   it('when one shift changes, one loses its partner and one is removed, then only those events change', () => {
     // Arrange: 李四 falls ill; 王五 takes the 12-13 08:00 place; 张三's 12-14 shift is cancelled
     // and their 16:00 shift is shortened to 20:00.
@@ -113,11 +113,14 @@ describe('re-publishing a person\'s feed', () => {
     expect(after.some((e) => e.uid === before[2]?.uid)).toBe(false);
   });
 
-  it('when all of a person\'s shifts are taken away, then their feed is a valid empty calendar', () => {
+  it("when all of a person's shifts are taken away, then their feed is a valid empty calendar", () => {
     const first = publishCadreFeed(cadreContent('C2', roster), new Map(), FIRST_PUBLISH);
     const second = publishCadreFeed(cadreContent('C2', []), first.states, SECOND_PUBLISH);
     expect(parseFeed(first.ics).events).toHaveLength(2);
-    expect([...second.states.values()].every((s) => s.removed), 'only tombstones remain').toBe(true);
+    expect(
+      [...second.states.values()].every((s) => s.removed),
+      'only tombstones remain',
+    ).toBe(true);
     expect(parseFeed(second.ics)).toMatchObject({ events: [], calendar: { 'x-wr-calname': '值守 · 李四' } });
   });
 
@@ -129,4 +132,3 @@ describe('re-publishing a person\'s feed', () => {
     expect(kept).toMatchObject({ sequence: 0, dtstamp: FIRST_PUBLISH, lastModified: FIRST_PUBLISH });
   });
 });
-

@@ -42,8 +42,14 @@ describe('line folding of Chinese text', () => {
     expect(event?.location).toBe(`蛟川街道 俞范村 ${longGate.name}`);
   });
 
-  it('when a person\'s feed lists many partners, then their names read back intact too', () => {
-    const personal = { ...cadreContent('C1', assignments), assignments: assignments.slice(0, 1), cadre: people.get('P0')!, partnersOf: () => names.slice(1), gatesById: gates };
+  it("when a person's feed lists many partners, then their names read back intact too", () => {
+    const personal = {
+      ...cadreContent('C1', assignments),
+      assignments: assignments.slice(0, 1),
+      cadre: people.get('P0')!,
+      partnersOf: () => names.slice(1),
+      gatesById: gates,
+    };
     const { ics: mine } = publishCadreFeed(personal, new Map(), FIRST_PUBLISH);
     const [event] = parseFeed(mine).events;
     expect(event?.description.split('\n')[0]).toBe(`同班 / On duty with: ${[...names.slice(1)].sort((a, b) => a.localeCompare(b, 'zh-Hans-CN')).join('、')}`);

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../../../src/domain/time.js';
-import { planVisits, seededRandom, visitDayOf, type PastVisit, type ShiftLayout, type Squad, type VisitGate, type VisitInput, type VisitPlan } from '../../../src/ground/visit-lists.js';
+import {
+  planVisits,
+  seededRandom,
+  visitDayOf,
+  type PastVisit,
+  type ShiftLayout,
+  type Squad,
+  type VisitGate,
+  type VisitInput,
+  type VisitPlan,
+} from '../../../src/ground/visit-lists.js';
 import { visitChance, systematicSample } from '../../../src/ground/visit-selection.js';
 import { daysBetween } from '../../../src/ground/visit-slots.js';
 import { simulateVisits, visitFigures } from '../../../scripts/bench/visits.js';
@@ -84,7 +94,18 @@ describe('planVisits on a small district', () => {
 
   it('when no squad covers a town, then its gates are named unplanned on the day they fall due, not dropped silently', () => {
     const gates = [...smallDistrict(), gate('北-1-1', '北1村', '北镇')];
-    const plans = runDays({ gates, squads: [{ id: 'east', scope: ['东镇'] }, { id: 'west', scope: ['西镇'] }], layout: EIGHT_HOURS, random: seededRandom(3) }, 3);
+    const plans = runDays(
+      {
+        gates,
+        squads: [
+          { id: 'east', scope: ['东镇'] },
+          { id: 'west', scope: ['西镇'] },
+        ],
+        layout: EIGHT_HOURS,
+        random: seededRandom(3),
+      },
+      3,
+    );
     expect(plans[2]!.unplanned).toContainEqual({ gateId: '北-1-1', reason: 'no_squad_in_scope' });
     expect(plans.flatMap(allVisits).some((v) => v.gateId === '北-1-1')).toBe(false);
   });
@@ -125,7 +146,15 @@ describe('planVisits on a small district', () => {
   it('when a gate was already visited today, then asking for the list again does not send a squad back', () => {
     const history: PastVisit[] = [{ gateId: '西镇-2-1', at: new Date('2021-12-15T02:00:00Z') }]; // 10:00 local, Dec 15
     for (let seed = 0; seed < 20; seed++) {
-      const plan = planVisits({ gates: smallDistrict(), squads: SMALL_SQUADS, layout: EIGHT_HOURS, date: '2021-12-15', history, startedOn: START, random: seededRandom(seed) });
+      const plan = planVisits({
+        gates: smallDistrict(),
+        squads: SMALL_SQUADS,
+        layout: EIGHT_HOURS,
+        date: '2021-12-15',
+        history,
+        startedOn: START,
+        random: seededRandom(seed),
+      });
       expect(allVisits(plan).some((v) => v.gateId === '西镇-2-1')).toBe(false);
     }
   });

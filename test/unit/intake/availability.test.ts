@@ -25,7 +25,9 @@ describe('availability intake', () => {
 
   it('when end is not after start, then end is the problem', async () => {
     const result = await parse('P1,2021-12-13 16:00,2021-12-13 08:00,available');
-    expect(!result.ok && result.problems).toEqual([{ row: 2, column: 'end', value: '2021-12-13 08:00', message: expect.stringContaining('after'), messageZh: '结束时间必须晚于开始时间 2021-12-13 16:00' }]);
+    expect(!result.ok && result.problems).toEqual([
+      { row: 2, column: 'end', value: '2021-12-13 08:00', message: expect.stringContaining('after'), messageZh: '结束时间必须晚于开始时间 2021-12-13 16:00' },
+    ]);
   });
 
   it('when a time is malformed or a kind unknown, then each cell is a problem', async () => {
@@ -40,7 +42,9 @@ describe('availability intake', () => {
 
   it('when the person id is unknown, then the row is a problem', async () => {
     const result = await parse('P9,2021-12-13 08:00,2021-12-13 16:00,available');
-    expect(!result.ok && result.problems).toEqual([{ row: 2, column: 'cadre_id', value: 'P9', message: expect.stringContaining('unknown person'), messageZh: '人员编号"P9"不存在，请先上传人员名单' }]);
+    expect(!result.ok && result.problems).toEqual([
+      { row: 2, column: 'cadre_id', value: 'P9', message: expect.stringContaining('unknown person'), messageZh: '人员编号"P9"不存在，请先上传人员名单' },
+    ]);
   });
 
   it('when an unavailable window overlaps an available one of the same person, then the later row is the problem', async () => {
@@ -49,7 +53,9 @@ describe('availability intake', () => {
       'P2,2021-12-13 10:00,2021-12-13 12:00,unavailable',
       'P1,2021-12-13 15:00,2021-12-13 18:00,不可值班',
     );
-    expect(!result.ok && result.problems).toEqual([{ row: 4, column: 'kind', value: '不可值班', message: expect.stringContaining('row 2'), messageZh: expect.stringContaining('与第 2 行矛盾') }]);
+    expect(!result.ok && result.problems).toEqual([
+      { row: 4, column: 'kind', value: '不可值班', message: expect.stringContaining('row 2'), messageZh: expect.stringContaining('与第 2 行矛盾') },
+    ]);
   });
 
   it('when windows of the same kind overlap or windows only touch, then they are accepted as written', async () => {

@@ -33,7 +33,9 @@ describe('cadre intake', () => {
 
   it('when the home village is unknown, then the row is a problem', async () => {
     const result = await parse('P1,张伟,,村干部,南村,,,');
-    expect(!result.ok && result.problems).toEqual([{ row: 2, column: 'village', value: '南村', message: expect.stringContaining('unknown village'), messageZh: '村社"南村"不存在，请先上传该村社的门岗' }]);
+    expect(!result.ok && result.problems).toEqual([
+      { row: 2, column: 'village', value: '南村', message: expect.stringContaining('unknown village'), messageZh: '村社"南村"不存在，请先上传该村社的门岗' },
+    ]);
   });
 
   it('when serves lists places with ;, ； or 、, then each is kept once', async () => {
@@ -48,7 +50,9 @@ describe('cadre intake', () => {
 
   it('when serves names an unknown place, then the problem names it', async () => {
     const result = await parse('P1,张伟,,志愿者,东村,西村；火星村,,');
-    expect(!result.ok && result.problems).toEqual([{ row: 2, column: 'serves', value: '西村；火星村', message: expect.stringContaining('"火星村"'), messageZh: expect.stringContaining('"火星村"不存在') }]);
+    expect(!result.ok && result.problems).toEqual([
+      { row: 2, column: 'serves', value: '西村；火星村', message: expect.stringContaining('"火星村"'), messageZh: expect.stringContaining('"火星村"不存在') },
+    ]);
   });
 
   it('when phone and weekly hours are malformed, then each is a problem', async () => {
@@ -63,6 +67,8 @@ describe('cadre intake', () => {
 
   it('when a person id appears twice, then the later row names both rows', async () => {
     const result = await parse('P1,张伟,,村干部,东村,,,', 'P1,李娜,,村干部,东村,,,');
-    expect(!result.ok && result.problems).toEqual([{ row: 3, column: 'id', value: 'P1', message: expect.stringContaining('rows 2 and 3'), messageZh: '人员编号"P1"重复（第 2 行与第 3 行）' }]);
+    expect(!result.ok && result.problems).toEqual([
+      { row: 3, column: 'id', value: 'P1', message: expect.stringContaining('rows 2 and 3'), messageZh: '人员编号"P1"重复（第 2 行与第 3 行）' },
+    ]);
   });
 });

@@ -3,7 +3,11 @@ import { AppError } from '../../../src/errors.js';
 import { parseAvailabilityUpload, parseCadresUpload, parseGatesUpload } from '../../../src/intake/index.js';
 import { context, csv, csvText, csvWithBom, excelDate, gbkCsv, json, shanghai, xlsx } from './helpers.js';
 
-const CADRES_ZH = csvText('人员编号,姓名,手机号,身份,所属村社,可派驻范围,每周最多小时,可值夜班', 'P1,张伟,13812345678,村干部,东村,,40,否', 'P2,李娜,,志愿者,西村,庄市街道,,是');
+const CADRES_ZH = csvText(
+  '人员编号,姓名,手机号,身份,所属村社,可派驻范围,每周最多小时,可值夜班',
+  'P1,张伟,13812345678,村干部,东村,,40,否',
+  'P2,李娜,,志愿者,西村,庄市街道,,是',
+);
 
 describe('intake formats', () => {
   it('when a CSV has English headers in any order and case, then every row is read with defaults filled in', async () => {
@@ -12,8 +16,30 @@ describe('intake formats', () => {
     expect(result).toEqual({
       ok: true,
       records: [
-        { id: 'G1', name: '东门', village: '东村', town: '庄市街道', staffPerShift: 2, coverFrom: '00:00', coverTo: '24:00', activeFrom: null, activeTo: null, leadRequired: false },
-        { id: 'G2', name: '西侧小门, 北', village: '西村', town: '庄市街道', staffPerShift: 2, coverFrom: '00:00', coverTo: '24:00', activeFrom: null, activeTo: null, leadRequired: false },
+        {
+          id: 'G1',
+          name: '东门',
+          village: '东村',
+          town: '庄市街道',
+          staffPerShift: 2,
+          coverFrom: '00:00',
+          coverTo: '24:00',
+          activeFrom: null,
+          activeTo: null,
+          leadRequired: false,
+        },
+        {
+          id: 'G2',
+          name: '西侧小门, 北',
+          village: '西村',
+          town: '庄市街道',
+          staffPerShift: 2,
+          coverFrom: '00:00',
+          coverTo: '24:00',
+          activeFrom: null,
+          activeTo: null,
+          leadRequired: false,
+        },
       ],
       warnings: [],
     });
@@ -69,7 +95,9 @@ describe('intake formats', () => {
       { id: 'G2', name: '西门', village: '东村', town: '庄市街道', staff_per_shift: 0 },
     ];
     const result = await parseGatesUpload(json(rows), context());
-    expect(!result.ok && result.problems).toEqual([{ row: 3, column: 'staff_per_shift', value: '0', message: expect.stringContaining('1 to 20'), messageZh: '请填写 1 到 20 之间的整数' }]);
+    expect(!result.ok && result.problems).toEqual([
+      { row: 3, column: 'staff_per_shift', value: '0', message: expect.stringContaining('1 to 20'), messageZh: '请填写 1 到 20 之间的整数' },
+    ]);
   });
 
   it('when JSON is not an array, then the problem says what shape is expected', async () => {
@@ -86,7 +114,13 @@ describe('intake formats', () => {
       (sheet) => (sheet.getColumn(8).numFmt = 'yyyy-mm-dd'),
     );
     const result = await parseGatesUpload(file, context());
-    expect(result.ok && result.records[0]).toMatchObject({ staffPerShift: 1, coverFrom: '06:00', coverTo: '22:00', activeFrom: '2021-12-15', leadRequired: true });
+    expect(result.ok && result.records[0]).toMatchObject({
+      staffPerShift: 1,
+      coverFrom: '06:00',
+      coverTo: '22:00',
+      activeFrom: '2021-12-15',
+      leadRequired: true,
+    });
   });
 
   it('when an Excel phone is a number, then it becomes the same digits', async () => {
@@ -120,7 +154,10 @@ describe('intake formats', () => {
   });
 
   it('when the bytes are not a workbook, then the problem says so', async () => {
-    const result = await parseGatesUpload({ body: Buffer.from('id,name'), contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }, context());
+    const result = await parseGatesUpload(
+      { body: Buffer.from('id,name'), contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+      context(),
+    );
     expect(!result.ok && result.problems[0]?.message).toContain('.xlsx');
   });
 });

@@ -14,23 +14,50 @@ describe('gate intake', () => {
   it('when every column is given, then the gate carries each value', async () => {
     const result = await parseGatesUpload(csv(csvText(HEADER, 'G1,东门,东村,庄市街道,3,06:00,22:00,2021/12/15,2021-12-31,是')), context());
     expect(result.ok && result.records[0]).toEqual({
-      id: 'G1', name: '东门', village: '东村', town: '庄市街道', staffPerShift: 3, coverFrom: '06:00', coverTo: '22:00', activeFrom: '2021-12-15', activeTo: '2021-12-31', leadRequired: true,
+      id: 'G1',
+      name: '东门',
+      village: '东村',
+      town: '庄市街道',
+      staffPerShift: 3,
+      coverFrom: '06:00',
+      coverTo: '22:00',
+      activeFrom: '2021-12-15',
+      activeTo: '2021-12-31',
+      leadRequired: true,
     });
   });
 
   it('when an id appears twice, then the later row is a problem naming both rows', async () => {
     const problems = await problemsFor(HEADER, 'G1,东门,东村,庄市街道', 'G2,西门,东村,庄市街道', 'G1,南门,东村,庄市街道');
-    expect(problems).toEqual([{ row: 4, column: 'id', value: 'G1', message: expect.stringMatching(/duplicate.*rows 2 and 4/), messageZh: '门岗编号"G1"重复（第 2 行与第 4 行）' }]);
+    expect(problems).toEqual([
+      { row: 4, column: 'id', value: 'G1', message: expect.stringMatching(/duplicate.*rows 2 and 4/), messageZh: '门岗编号"G1"重复（第 2 行与第 4 行）' },
+    ]);
   });
 
   it('when a village is given two towns in one file, then the later row is a problem', async () => {
     const problems = await problemsFor(HEADER, 'G1,东门,新村,庄市街道', 'G2,西门,新村,骆驼街道');
-    expect(problems).toEqual([{ row: 3, column: 'town', value: '骆驼街道', message: expect.stringContaining('row 2'), messageZh: expect.stringContaining('在第 2 行属于镇街"庄市街道"') }]);
+    expect(problems).toEqual([
+      {
+        row: 3,
+        column: 'town',
+        value: '骆驼街道',
+        message: expect.stringContaining('row 2'),
+        messageZh: expect.stringContaining('在第 2 行属于镇街"庄市街道"'),
+      },
+    ]);
   });
 
   it('when a village is already stored under another town, then the row is a problem', async () => {
     const problems = await problemsFor(HEADER, 'G1,东门,东村,骆驼街道');
-    expect(problems).toEqual([{ row: 2, column: 'town', value: '骆驼街道', message: expect.stringContaining('already stored under town "庄市街道"'), messageZh: expect.stringContaining('已登记在镇街"庄市街道"下') }]);
+    expect(problems).toEqual([
+      {
+        row: 2,
+        column: 'town',
+        value: '骆驼街道',
+        message: expect.stringContaining('already stored under town "庄市街道"'),
+        messageZh: expect.stringContaining('已登记在镇街"庄市街道"下'),
+      },
+    ]);
   });
 
   it('when staff, times, dates and booleans are malformed, then each cell is its own problem', async () => {
@@ -47,7 +74,15 @@ describe('gate intake', () => {
 
   it('when active_to is before active_from, then active_to is the problem', async () => {
     const problems = await problemsFor(HEADER, 'G1,东门,东村,庄市街道,,,,2021-12-15,2021-12-14,');
-    expect(problems).toEqual([{ row: 2, column: 'active_to', value: '2021-12-14', message: expect.stringContaining('before'), messageZh: '停用日期 2021-12-14 早于启用日期 2021-12-15' }]);
+    expect(problems).toEqual([
+      {
+        row: 2,
+        column: 'active_to',
+        value: '2021-12-14',
+        message: expect.stringContaining('before'),
+        messageZh: '停用日期 2021-12-14 早于启用日期 2021-12-15',
+      },
+    ]);
   });
 
   it('when cover ends when it starts, then the problem suggests 00:00 to 24:00', async () => {
@@ -68,7 +103,13 @@ describe('gate intake', () => {
   it('when a column is unknown, then it is a row 1 problem naming the column, and rows are still checked', async () => {
     const problems = await problemsFor('id,name,village,town,备注', 'G1,东门,东村,庄市街道,x', 'G1,西门,东村,庄市街道,y');
     expect(problems).toEqual([
-      { row: 1, column: '备注', value: '备注', message: expect.stringContaining('unknown column "备注"'), messageZh: expect.stringContaining('列名"备注"无法识别') },
+      {
+        row: 1,
+        column: '备注',
+        value: '备注',
+        message: expect.stringContaining('unknown column "备注"'),
+        messageZh: expect.stringContaining('列名"备注"无法识别'),
+      },
       expect.objectContaining({ row: 3, column: 'id' }),
     ]);
   });
@@ -88,16 +129,22 @@ describe('gate intake', () => {
 
   it('when the file is empty, then row 1 says so', async () => {
     const result = await parseGatesUpload(csv(''), context());
-    expect(!result.ok && result.problems).toEqual([{ row: 1, column: '', value: '', message: expect.stringContaining('empty'), messageZh: expect.stringContaining('文件为空') }]);
+    expect(!result.ok && result.problems).toEqual([
+      { row: 1, column: '', value: '', message: expect.stringContaining('empty'), messageZh: expect.stringContaining('文件为空') },
+    ]);
   });
 
   it('when the file has only a header, then row 1 says there are no data rows', async () => {
     const result = await parseGatesUpload(csv(csvText(HEADER, ',,,,,,,,,')), context());
-    expect(!result.ok && result.problems).toEqual([{ row: 1, column: '', value: '', message: expect.stringContaining('no data rows'), messageZh: expect.stringContaining('没有数据行') }]);
+    expect(!result.ok && result.problems).toEqual([
+      { row: 1, column: '', value: '', message: expect.stringContaining('no data rows'), messageZh: expect.stringContaining('没有数据行') },
+    ]);
   });
 
   it('when a value sits in a column with no header, then it is a problem naming the sheet column', async () => {
     const problems = await problemsFor('id,name,village,town', 'G1,东门,东村,庄市街道,stray');
-    expect(problems).toEqual([{ row: 2, column: 'column E', value: 'stray', message: expect.stringContaining('no header'), messageZh: expect.stringContaining('E 列没有列名') }]);
+    expect(problems).toEqual([
+      { row: 2, column: 'column E', value: 'stray', message: expect.stringContaining('no header'), messageZh: expect.stringContaining('E 列没有列名') },
+    ]);
   });
 });

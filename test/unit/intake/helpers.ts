@@ -13,7 +13,10 @@ export function context(villages: Record<string, string> = { 东村: '庄市街�
 export const csvText = (...lines: string[]): string => lines.join('\r\n') + '\r\n';
 
 export const csv = (text: string, contentType = CSV_TYPE): UploadFile => ({ body: Buffer.from(text, 'utf8'), contentType });
-export const csvWithBom = (text: string): UploadFile => ({ body: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]), contentType: CSV_TYPE });
+export const csvWithBom = (text: string): UploadFile => ({
+  body: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]),
+  contentType: CSV_TYPE,
+});
 export const gbkCsv = (text: string, contentType = CSV_TYPE): UploadFile => ({ body: iconv.encode(text, 'gbk'), contentType });
 export const json = (rows: unknown): UploadFile => ({ body: Buffer.from(JSON.stringify(rows), 'utf8'), contentType: JSON_TYPE });
 

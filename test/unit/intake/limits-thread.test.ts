@@ -15,7 +15,8 @@ const WINDOWS = 'cadre_id,start,end,kind';
 /** ~`mb` MB of valid availability rows (with a `note` column no one reads, to reach the size). */
 function bigAvailability(mb: number): { text: string; rows: number } {
   const note = 'x'.repeat(400); // ~460 bytes a row: 20 MB stays under 50,000 rows
-  const line = (i: number) => `P${(i % 2) + 1},2021-12-${String((i % 28) + 1).padStart(2, '0')} 08:00,2021-12-${String((i % 28) + 1).padStart(2, '0')} 17:00,available,${note}`;
+  const line = (i: number) =>
+    `P${(i % 2) + 1},2021-12-${String((i % 28) + 1).padStart(2, '0')} 08:00,2021-12-${String((i % 28) + 1).padStart(2, '0')} 17:00,available,${note}`;
   const rows = Math.floor((mb * 1024 * 1024) / (line(0).length + 2));
   return { text: csvText(`${WINDOWS},note`, ...Array.from({ length: rows }, (_, i) => line(i))), rows };
 }

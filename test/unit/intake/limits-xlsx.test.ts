@@ -47,7 +47,11 @@ describe('xlsx unpacked size', () => {
     await expect(attempt).rejects.toMatchObject({
       code: 'payload_too_large',
       message: expect.stringContaining('unpacks to 200.0 MB, more than the 64 MB allowed'),
-      details: { maxUnpackedBytes: 64 * 1024 * 1024, total: 1, problems: [expect.objectContaining({ row: 1, messageZh: expect.stringContaining('解压后有 200.0 MB') })] },
+      details: {
+        maxUnpackedBytes: 64 * 1024 * 1024,
+        total: 1,
+        problems: [expect.objectContaining({ row: 1, messageZh: expect.stringContaining('解压后有 200.0 MB') })],
+      },
     });
     expect(performance.now() - started).toBeLessThan(1000);
   });
@@ -69,7 +73,9 @@ describe('xlsx unpacked size', () => {
 
     const result = await parseGatesUpload(lying, context());
 
-    expect(!result.ok && result.problems).toEqual([expect.objectContaining({ row: 1, message: expect.stringMatching(/not a readable \.xlsx workbook: .*sheet1\.xml unpacks to more than/) })]);
+    expect(!result.ok && result.problems).toEqual([
+      expect.objectContaining({ row: 1, message: expect.stringMatching(/not a readable \.xlsx workbook: .*sheet1\.xml unpacks to more than/) }),
+    ]);
   });
 
   it.each([

@@ -28,8 +28,20 @@ describe('cell length', () => {
 
     expect(problemsOf(result)).toEqual([
       { row: 2, column: 'id', value: `${id64}x`, message: 'too long: 65 characters, at most 64 (内容过长)', messageZh: '内容过长：共 65 个字符，最多 64 个' },
-      { row: 2, column: 'name', value: expect.stringMatching(/…$/), message: expect.stringContaining('101 characters, at most 100'), messageZh: expect.stringContaining('最多 100 个') },
-      { row: 2, column: 'serves', value: expect.stringMatching(/…$/), message: expect.stringContaining('501 characters, at most 500'), messageZh: expect.stringContaining('最多 500 个') },
+      {
+        row: 2,
+        column: 'name',
+        value: expect.stringMatching(/…$/),
+        message: expect.stringContaining('101 characters, at most 100'),
+        messageZh: expect.stringContaining('最多 100 个'),
+      },
+      {
+        row: 2,
+        column: 'serves',
+        value: expect.stringMatching(/…$/),
+        message: expect.stringContaining('501 characters, at most 500'),
+        messageZh: expect.stringContaining('最多 500 个'),
+      },
     ]);
   });
 
@@ -43,7 +55,15 @@ describe('cell length', () => {
 
     const problems = problemsOf(await parseGatesUpload(csv(csvText(GATES, `G1,${huge},东村,庄市街道`)), context()));
 
-    expect(problems).toEqual([{ row: 2, column: 'name', value: `${'A'.repeat(100)}…`, message: expect.stringContaining(`${huge.length} characters`), messageZh: expect.stringMatching(HAN) }]);
+    expect(problems).toEqual([
+      {
+        row: 2,
+        column: 'name',
+        value: `${'A'.repeat(100)}…`,
+        message: expect.stringContaining(`${huge.length} characters`),
+        messageZh: expect.stringMatching(HAN),
+      },
+    ]);
     expect(JSON.stringify(problems).length).toBeLessThan(1000);
   });
 
@@ -136,7 +156,11 @@ describe('row limit', () => {
     await expect(attempt).rejects.toMatchObject({
       code: 'payload_too_large',
       message: expect.stringContaining('more than 5 data rows'),
-      details: { maxRows: 5, total: 1, problems: [{ row: 1, column: '', value: '', message: expect.stringContaining('UPLOAD_MAX_ROWS'), messageZh: expect.stringMatching(HAN) }] },
+      details: {
+        maxRows: 5,
+        total: 1,
+        problems: [{ row: 1, column: '', value: '', message: expect.stringContaining('UPLOAD_MAX_ROWS'), messageZh: expect.stringMatching(HAN) }],
+      },
     });
   });
 
@@ -165,13 +189,17 @@ describe('JSON nesting', () => {
 
     const result = await parseGatesUpload({ body: Buffer.from(deep), contentType: 'application/json' }, context());
 
-    expect(problemsOf(result)).toEqual([{ row: 1, column: '', value: '', message: expect.stringContaining('nested more than 16 levels'), messageZh: expect.stringContaining('嵌套超过 16 层') }]);
+    expect(problemsOf(result)).toEqual([
+      { row: 1, column: '', value: '', message: expect.stringContaining('nested more than 16 levels'), messageZh: expect.stringContaining('嵌套超过 16 层') },
+    ]);
   });
 
   it('when a row value is a small nested object, then that cell is refused (an object is no cell, not even as text)', async () => {
     const result = await parseGatesUpload(json([{ id: 'G1', name: { a: [1, [2]] }, village: '东村', town: '庄市街道' }]), context());
     expect(result.ok).toBe(false);
-    expect(!result.ok && result.problems).toEqual([expect.objectContaining({ row: 2, column: 'name', value: '{"a":[1,[2]]}', message: expect.stringContaining('not an object') })]);
+    expect(!result.ok && result.problems).toEqual([
+      expect.objectContaining({ row: 2, column: 'name', value: '{"a":[1,[2]]}', message: expect.stringContaining('not an object') }),
+    ]);
   });
 
   it('scanJson ignores brackets and commas inside strings, escaped quotes included', () => {
@@ -200,7 +228,14 @@ describe('cost of the cross-row checks', () => {
 
   it('when an unavailable window overlaps both an available and a preferred one, then the available one decides: a problem naming it', async () => {
     const result = await parseAvailabilityUpload(
-      csv(csvText('cadre_id,start,end,kind', 'P1,2021-12-13 12:00,2021-12-13 14:00,available', 'P1,2021-12-13 08:00,2021-12-13 10:00,preferred', 'P1,2021-12-13 09:00,2021-12-13 13:00,unavailable')),
+      csv(
+        csvText(
+          'cadre_id,start,end,kind',
+          'P1,2021-12-13 12:00,2021-12-13 14:00,available',
+          'P1,2021-12-13 08:00,2021-12-13 10:00,preferred',
+          'P1,2021-12-13 09:00,2021-12-13 13:00,unavailable',
+        ),
+      ),
       context(),
     );
     expect(problemsOf(result)).toEqual([expect.objectContaining({ row: 4, message: expect.stringContaining('contradicts row 2 (available') })]);
@@ -215,16 +250,26 @@ describe('cost of the cross-row checks', () => {
     if (!result.ok) return;
     expect(result.records).toHaveLength(2);
     expect(result.warnings).toEqual([
-      expect.objectContaining({ row: 3, column: 'kind', message: expect.stringContaining('unavailable wins'), messageZh: expect.stringContaining('按"不可值班"处理') }),
+      expect.objectContaining({
+        row: 3,
+        column: 'kind',
+        message: expect.stringContaining('unavailable wins'),
+        messageZh: expect.stringContaining('按"不可值班"处理'),
+      }),
     ]);
   });
 });
 
 describe('dates that do not exist', () => {
-  it.each(['2021-02-30 08:00', '2021/2/30 08:00', '2021-04-31 08:00', '2021-02-29 08:00'])('when an availability window starts at %s, then it is a problem, not rolled into the next month', async (start) => {
-    const result = await parseAvailabilityUpload(csv(csvText('cadre_id,start,end,kind', `P1,${start},2021-03-05 08:00,available`)), context());
-    expect(problemsOf(result)).toEqual([expect.objectContaining({ row: 2, column: 'start', value: start, message: expect.stringContaining('YYYY-MM-DD HH:mm') })]);
-  });
+  it.each(['2021-02-30 08:00', '2021/2/30 08:00', '2021-04-31 08:00', '2021-02-29 08:00'])(
+    'when an availability window starts at %s, then it is a problem, not rolled into the next month',
+    async (start) => {
+      const result = await parseAvailabilityUpload(csv(csvText('cadre_id,start,end,kind', `P1,${start},2021-03-05 08:00,available`)), context());
+      expect(problemsOf(result)).toEqual([
+        expect.objectContaining({ row: 2, column: 'start', value: start, message: expect.stringContaining('YYYY-MM-DD HH:mm') }),
+      ]);
+    },
+  );
 
   it('when a leap day exists (2024-02-29), then it is accepted', async () => {
     const result = await parseAvailabilityUpload(csv(csvText('cadre_id,start,end,kind', 'P1,2024-02-29 08:00,2024-02-29 17:00,available')), context());

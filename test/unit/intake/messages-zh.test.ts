@@ -63,7 +63,15 @@ describe('Chinese problem messages', () => {
     const cadres = problemsOf(await parseCadresUpload(csv(csvText(CADRES, 'A01,张伟,,村干部,南村,西村；火星村,,', 'A01,李娜,,志愿者,东村,,,')), context()));
     const windows = problemsOf(
       await parseAvailabilityUpload(
-        csv(csvText(WINDOWS, 'P9,2021-12-13 08:00,2021-12-13 16:00,可值班', 'P1,2021-12-13 16:00,2021-12-13 08:00,可值班', 'P1,2021-12-14 08:00,2021-12-14 16:00,可值班', 'P1,2021-12-14 12:00,2021-12-14 20:00,不可值班')),
+        csv(
+          csvText(
+            WINDOWS,
+            'P9,2021-12-13 08:00,2021-12-13 16:00,可值班',
+            'P1,2021-12-13 16:00,2021-12-13 08:00,可值班',
+            'P1,2021-12-14 08:00,2021-12-14 16:00,可值班',
+            'P1,2021-12-14 12:00,2021-12-14 20:00,不可值班',
+          ),
+        ),
         context(),
       ),
     );

@@ -25,7 +25,9 @@ interface Loaded {
 
 /** Each module file of src/pages/messages/ (all but the helper) and the one module it exports. */
 async function loadModules(): Promise<Loaded[]> {
-  const files = readdirSync(MESSAGES).filter((f) => f.endsWith('.ts') && f !== 'define.ts').sort();
+  const files = readdirSync(MESSAGES)
+    .filter((f) => f.endsWith('.ts') && f !== 'define.ts')
+    .sort();
   const loaded: Loaded[] = [];
   for (const file of files) {
     const exported = Object.values((await import(join(MESSAGES, file))) as Record<string, unknown>);
@@ -92,7 +94,7 @@ describe('page messages', () => {
     expect(twice).toEqual([]);
   });
 
-  it('when a page looks a key up, then it gets its module\'s words in the asked language; an unknown key reads as itself', () => {
+  it("when a page looks a key up, then it gets its module's words in the asked language; an unknown key reads as itself", () => {
     const zh = translator('zh');
     const en = translator('en');
     for (const { file, module } of modules) {
@@ -118,7 +120,11 @@ describe('page messages', () => {
   });
 
   it('when a line holds Chinese in code and in comments, then only the code counts', () => {
-    const code = ["const a = 1; // 注释", '/* 块注释', '   第二行 */ const b = 2;', "const url = 'http://x'; const c = '中文';"].join('\n');
-    expect(withoutComments(code).split('\n').map((line) => HAN.test(line))).toEqual([false, false, false, true]);
+    const code = ['const a = 1; // 注释', '/* 块注释', '   第二行 */ const b = 2;', "const url = 'http://x'; const c = '中文';"].join('\n');
+    expect(
+      withoutComments(code)
+        .split('\n')
+        .map((line) => HAN.test(line)),
+    ).toEqual([false, false, false, true]);
   });
 });

@@ -10,10 +10,25 @@ import { splitReplan } from '../../../src/replan/fill-in-split.js';
 const NOW = new Date('2021-12-13T00:00:00Z');
 const at = (h: number) => new Date(NOW.getTime() + h * 3_600_000);
 const duty = (cadreId: string, gateId: string, h: number): Assignment => ({ cadreId, gateId, start: at(h), end: at(h + 8), pinned: false });
-const gap = (gateId: string, h: number): Gap => ({ gateId, start: at(h), end: at(h + 8), needed: 1, filled: 0, reason: 'no_one_available', detail: '', detailZh: '' });
+const gap = (gateId: string, h: number): Gap => ({
+  gateId,
+  start: at(h),
+  end: at(h + 8),
+  needed: 1,
+  filled: 0,
+  reason: 'no_one_available',
+  detail: '',
+  detailZh: '',
+});
 const split = (previous: Assignment[], replanned: Assignment[], gaps: { previous?: Gap[]; replanned?: Gap[] } = {}) =>
-  splitReplan({ previous: { assignments: previous, gaps: gaps.previous ?? [] }, replanned: { assignments: replanned, gaps: gaps.replanned ?? [] }, now: NOW, publishBefore: at(48) });
-const people = (r: { assignments: Assignment[] }) => r.assignments.map((a) => `${a.cadreId}@${a.gateId}+${(a.start.getTime() - NOW.getTime()) / 3_600_000}`).sort();
+  splitReplan({
+    previous: { assignments: previous, gaps: gaps.previous ?? [] },
+    replanned: { assignments: replanned, gaps: gaps.replanned ?? [] },
+    now: NOW,
+    publishBefore: at(48),
+  });
+const people = (r: { assignments: Assignment[] }) =>
+  r.assignments.map((a) => `${a.cadreId}@${a.gateId}+${(a.start.getTime() - NOW.getTime()) / 3_600_000}`).sort();
 
 describe('splitReplan', () => {
   it('when A is out and B fills in tomorrow and C in four days, then only B’s fill-in is published and A keeps the later shift until the planner publishes the draft', () => {

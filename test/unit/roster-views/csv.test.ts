@@ -34,8 +34,30 @@ describe('rosterToCsv', () => {
     expect(csv.endsWith('\r\n')).toBe(true);
     const records = parse<Record<string, string>>(csv, { bom: true, columns: true });
     expect(records).toEqual([
-      { cadre_id: 'C1', cadre_name: '张三', role: 'village_cadre', gate_id: 'G1', gate_name: '东门', village: '俞范村', town: '蛟川街道', start: '2021-12-13 08:00', end: '2021-12-13 16:00', pinned: 'true' },
-      { cadre_id: 'C2', cadre_name: '李四', role: 'dispatched', gate_id: 'G1', gate_name: '东门', village: '俞范村', town: '蛟川街道', start: '2021-12-13 08:00', end: '2021-12-13 16:00', pinned: 'false' },
+      {
+        cadre_id: 'C1',
+        cadre_name: '张三',
+        role: 'village_cadre',
+        gate_id: 'G1',
+        gate_name: '东门',
+        village: '俞范村',
+        town: '蛟川街道',
+        start: '2021-12-13 08:00',
+        end: '2021-12-13 16:00',
+        pinned: 'true',
+      },
+      {
+        cadre_id: 'C2',
+        cadre_name: '李四',
+        role: 'dispatched',
+        gate_id: 'G1',
+        gate_name: '东门',
+        village: '俞范村',
+        town: '蛟川街道',
+        start: '2021-12-13 08:00',
+        end: '2021-12-13 16:00',
+        pinned: 'false',
+      },
     ]);
   });
 
@@ -63,9 +85,16 @@ describe('gapsToCsv', () => {
     const csv = gapsToCsv(sampleRoster().gaps, gatesById, ZONE);
     const records = parse<Record<string, string>>(csv, { bom: true, columns: true });
     expect(records[2]).toEqual({
-      gate_id: 'G1', gate_name: '东门', village: '俞范村', town: '蛟川街道',
-      start: '2021-12-13 16:00', end: '2021-12-14 00:00', needed: '2', filled: '1',
-      reason: 'eligible_at_hour_cap', detail: '3 eligible, all at their 48 h weekly cap',
+      gate_id: 'G1',
+      gate_name: '东门',
+      village: '俞范村',
+      town: '蛟川街道',
+      start: '2021-12-13 16:00',
+      end: '2021-12-14 00:00',
+      needed: '2',
+      filled: '1',
+      reason: 'eligible_at_hour_cap',
+      detail: '3 eligible, all at their 48 h weekly cap',
       detail_zh: '可派驻人员共3人：3人已达每周或24小时工时上限。',
     });
   });

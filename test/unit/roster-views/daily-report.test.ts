@@ -14,19 +14,37 @@ describe('dailyReport', () => {
 
   it('when a village had shifts, then places, gaps and hours are counted by the documented rules', () => {
     expect(village('俞范村')).toEqual({
-      village: '俞范村', town: '蛟川街道',
-      placesNeeded: 8, placesFilled: 5, percentCovered: 62.5, gaps: 2, gapHours: 24, hoursWorked: 32,
+      village: '俞范村',
+      town: '蛟川街道',
+      placesNeeded: 8,
+      placesFilled: 5,
+      percentCovered: 62.5,
+      gaps: 2,
+      gapHours: 24,
+      hoursWorked: 32,
     });
     expect(village('盛家村')).toEqual({
-      village: '盛家村', town: '骆驼街道',
-      placesNeeded: 2, placesFilled: 1, percentCovered: 50, gaps: 1, gapHours: 12, hoursWorked: 20,
+      village: '盛家村',
+      town: '骆驼街道',
+      placesNeeded: 2,
+      placesFilled: 1,
+      percentCovered: 50,
+      gaps: 1,
+      gapHours: 12,
+      hoursWorked: 20,
     });
   });
 
   it('when a village had no shifts that day, then it is listed with zeros and no percent', () => {
     expect(village('临江村')).toEqual({
-      village: '临江村', town: '蛟川街道',
-      placesNeeded: 0, placesFilled: 0, percentCovered: null, gaps: 0, gapHours: 0, hoursWorked: 0,
+      village: '临江村',
+      town: '蛟川街道',
+      placesNeeded: 0,
+      placesFilled: 0,
+      percentCovered: null,
+      gaps: 0,
+      gapHours: 0,
+      hoursWorked: 0,
     });
   });
 
@@ -38,7 +56,12 @@ describe('dailyReport', () => {
 
   it('when totalled, then the district adds up every town, with hours by role', () => {
     expect(report.district).toEqual({
-      placesNeeded: 10, placesFilled: 6, percentCovered: 60, gaps: 3, gapHours: 36, hoursWorked: 52,
+      placesNeeded: 10,
+      placesFilled: 6,
+      percentCovered: 60,
+      gaps: 3,
+      gapHours: 36,
+      hoursWorked: 52,
       // 张三 16 + 赵六 20; 李四 8 + 4; 王五 4
       hoursByRole: { village_cadre: 36, dispatched: 12, volunteer: 4 },
     });
@@ -63,11 +86,16 @@ describe('dailyReport', () => {
       ],
     };
     expect(dailyReport(roster, GATES, CADRES, '2021-12-13', ZONE).district).toMatchObject({
-      placesNeeded: 2, placesFilled: 1, percentCovered: 50, gaps: 1, gapHours: 8, hoursWorked: 8,
+      placesNeeded: 2,
+      placesFilled: 1,
+      percentCovered: 50,
+      gaps: 1,
+      gapHours: 8,
+      hoursWorked: 8,
     });
   });
 
-  it('when the zone is another one, then the day is that zone\'s local day', () => {
+  it("when the zone is another one, then the day is that zone's local day", () => {
     const roster = { assignments: [duty('C1', 'G1', '2021-12-13 08:00', '2021-12-13 16:00')], gaps: [] };
     // 08:00-16:00 Shanghai = 00:00-08:00 UTC on the 13th.
     expect(dailyReport(roster, GATES, CADRES, '2021-12-13', 'UTC').district.hoursWorked).toBe(8);

@@ -13,7 +13,7 @@ describe('filterRoster', () => {
     expect(result.gaps).toHaveLength(roster.gaps.length);
   });
 
-  it('when filtering by town, then only rows at that town\'s gates remain', () => {
+  it("when filtering by town, then only rows at that town's gates remain", () => {
     const result = filterRoster(sampleRoster(), gatesById, { town: '骆驼街道' });
     expect(new Set(result.assignments.map((a) => a.gateId))).toEqual(new Set(['G3']));
     expect(result.gaps.map((g) => g.gateId)).toEqual(['G3']);
@@ -38,7 +38,7 @@ describe('filterRoster', () => {
     expect(result.gaps.map((g) => g.gateId)).toEqual(['G2']);
   });
 
-  it('when a village head\'s scope is given, then only their villages are visible', () => {
+  it("when a village head's scope is given, then only their villages are visible", () => {
     const result = filterRoster(sampleRoster(), gatesById, { villages: ['盛家村'] });
     expect(new Set(result.assignments.map((a) => a.gateId))).toEqual(new Set(['G3']));
   });
@@ -49,7 +49,7 @@ describe('filterRoster', () => {
     expect(result.gaps).toEqual([]);
   });
 
-  it('when a row\'s gate is unknown and a place filter is given, then the row is dropped', () => {
+  it("when a row's gate is unknown and a place filter is given, then the row is dropped", () => {
     const roster = sampleRoster();
     roster.assignments.push({ cadreId: 'C1', gateId: 'GX', start: at('2021-12-13 08:00'), end: at('2021-12-13 16:00'), pinned: false });
     expect(filterRoster(roster, gatesById, { town: '蛟川街道' }).assignments.some((a) => a.gateId === 'GX')).toBe(false);

@@ -83,7 +83,16 @@ export function sampleRoster(): { assignments: Assignment[]; gaps: Gap[] } {
     gaps: [
       gap('G2', '2021-12-13 00:00', '2021-12-13 08:00', 2, 0, 'no_one_available', '2 eligible, both unavailable', '可派驻人员共2人：2人不可值班或不值夜班。'),
       gap('G3', '2021-12-13 08:00', '2021-12-13 20:00', 2, 1, 'no_one_eligible', 'nobody else may serve 盛家村', '没有其他人可派驻到盛家村。'),
-      gap('G1', '2021-12-13 16:00', '2021-12-14 00:00', 2, 1, 'eligible_at_hour_cap', '3 eligible, all at their 48 h weekly cap', '可派驻人员共3人：3人已达每周或24小时工时上限。'),
+      gap(
+        'G1',
+        '2021-12-13 16:00',
+        '2021-12-14 00:00',
+        2,
+        1,
+        'eligible_at_hour_cap',
+        '3 eligible, all at their 48 h weekly cap',
+        '可派驻人员共3人：3人已达每周或24小时工时上限。',
+      ),
     ],
   };
 }

@@ -56,7 +56,11 @@ describe('sample data', () => {
   });
 
   it('when the district people are read from Excel, then they equal the CSV', async () => {
-    const ctx: IntakeContext = { timeZone: 'Asia/Shanghai', villages: new Map(generateDistrict('district').gates.map((g) => [g.village, g.town])), cadreIds: new Set() };
+    const ctx: IntakeContext = {
+      timeZone: 'Asia/Shanghai',
+      villages: new Map(generateDistrict('district').gates.map((g) => [g.village, g.town])),
+      cadreIds: new Set(),
+    };
     const fromXlsx = await parseCadresUpload(upload('district/cadres.xlsx'), ctx);
     const fromCsv = await parseCadresUpload(upload('district/cadres.csv'), ctx);
     expect(fromXlsx.ok).toBe(true);

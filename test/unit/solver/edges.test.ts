@@ -32,7 +32,11 @@ function acrossEdge(inp: SolveInput, roster: Assignment[]): string[] {
   const lastEnd = Math.max(...[...fixed, ...roster].map((a) => a.end.getTime()), localInstant(addDays(inp.plan.start, inp.plan.days), 0, TZ).getTime());
   const span = Math.ceil((lastEnd - localInstant(addDays(START, firstDay), 0, TZ).getTime()) / (24 * HOUR));
   const anchor = inp.context?.weekAnchor ?? addDays(START, firstDay);
-  const combined = { ...inp, plan: { ...inp.plan, start: anchor, days: span + Math.max(0, Math.round((Date.parse(addDays(START, firstDay)) - Date.parse(anchor)) / 86_400_000)) }, availability: [] };
+  const combined = {
+    ...inp,
+    plan: { ...inp.plan, start: anchor, days: span + Math.max(0, Math.round((Date.parse(addDays(START, firstDay)) - Date.parse(anchor)) / 86_400_000)) },
+    availability: [],
+  };
   const gateId = inp.gates[0]?.id as string;
   const all: Assignment[] = [...fixed.map((d) => ({ cadreId: d.cadreId, gateId, start: d.start, end: d.end, pinned: false })), ...roster];
   return violations(combined, all).filter((v) => !v.startsWith('off the shift grid') && !v.startsWith('overstaffed'));
@@ -92,7 +96,9 @@ describe('rules across the edge of a plan', () => {
 
   it('when someone stood 2 nights before and 3 in a row is the most, then they take the first night of the plan but not the second', async () => {
     const p = plan({ start: addDays(START, 2), days: 2, ...rules() });
-    const inp = input(p, [gate('G', { coverFrom: '00:00', coverTo: '06:00' })], [cadre('a')], [], { context: { fixedDuty: [duty('a', 0, 0), duty('a', 1, 0)] } });
+    const inp = input(p, [gate('G', { coverFrom: '00:00', coverTo: '06:00' })], [cadre('a')], [], {
+      context: { fixedDuty: [duty('a', 0, 0), duty('a', 1, 0)] },
+    });
     for (const roster of Object.values(await bothModes(inp))) {
       expect(roster.map((a) => a.start.getTime())).toEqual([localInstant(addDays(START, 2), 0, TZ).getTime()]);
       expect(acrossEdge(inp, roster)).toEqual([]);
@@ -125,7 +131,10 @@ describe('rules across the edge of a plan', () => {
   });
 
   it('when a planner pins someone into the rest after duty in another plan, then the pin is refused with the rule named', async () => {
-    const inp = input(plan(), [gate('G')], [cadre('a')], [], { pins: [{ cadreId: 'a', gateId: 'G', start: localInstant(START, 0, TZ) }], context: { fixedDuty: [duty('a', -1, 16)] } });
+    const inp = input(plan(), [gate('G')], [cadre('a')], [], {
+      pins: [{ cadreId: 'a', gateId: 'G', start: localInstant(START, 0, TZ) }],
+      context: { fixedDuty: [duty('a', -1, 16)] },
+    });
     const r = await solveRoster(inp);
     expect(r.pinConflicts.map((c) => c.rule)).toEqual(['minRest']);
   });
@@ -156,7 +165,17 @@ describe('fairness over a campaign', () => {
 
   it('when a veteran carried 72 of the 80 h they offered and a newcomer offered nothing before, then in proportional mode the newcomer takes 3 of 4 shifts (1 and 3, not 2 and 2)', async () => {
     const p = plan({ days: 4, fairness: 'proportional' });
-    const prior = [{ cadreId: 'a', hours: 72, nights: 0, offeredByWeek: [{ week: -2, hours: 40 }, { week: -1, hours: 40 }] }];
+    const prior = [
+      {
+        cadreId: 'a',
+        hours: 72,
+        nights: 0,
+        offeredByWeek: [
+          { week: -2, hours: 40 },
+          { week: -1, hours: 40 },
+        ],
+      },
+    ];
     const inp = input(p, [gate('G', { coverFrom: '08:00', coverTo: '16:00' })], [cadre('a'), cadre('b')], [], { context: { prior } });
     const r = await solveRoster(inp);
     const count = (id: string): number => r.assignments.filter((a) => a.cadreId === id).length;
@@ -173,7 +192,13 @@ describe('fairness over a campaign', () => {
       { cadreId: 'b', hours: 16, nights: 0, offeredByWeek: [{ week: -1, hours: 48 }] },
     ];
     // One night shift and one day shift each day; both people may take either.
-    const inp = input(p, [gate('N', { coverFrom: '00:00', coverTo: '06:00' }), gate('D', { coverFrom: '08:00', coverTo: '16:00' })], [cadre('a'), cadre('b')], [], { context: { prior } });
+    const inp = input(
+      p,
+      [gate('N', { coverFrom: '00:00', coverTo: '06:00' }), gate('D', { coverFrom: '08:00', coverTo: '16:00' })],
+      [cadre('a'), cadre('b')],
+      [],
+      { context: { prior } },
+    );
     const r = await solveRoster(inp);
     const nightsOf = (id: string): number => r.assignments.filter((x) => x.cadreId === id && x.gateId === 'N').length;
     expect(nightsOf('b')).toBe(2);
@@ -195,7 +220,8 @@ describe('rules across the edge on random instances', () => {
         if (r() < 0.2) fixedDuty.push(duty(c.id, Math.floor(r() * base.plan.days), 6 + Math.floor(r() * 4), 4));
       }
       // Nights before the start for some, to test runs across the edge.
-      for (const c of base.cadres.filter(() => r() < 0.3)) for (let d = 1; d <= base.plan.rules.maxConsecutiveNights; d++) fixedDuty.push(duty(c.id, -1 - d, 1, 2));
+      for (const c of base.cadres.filter(() => r() < 0.3))
+        for (let d = 1; d <= base.plan.rules.maxConsecutiveNights; d++) fixedDuty.push(duty(c.id, -1 - d, 1, 2));
       const inp: SolveInput = { ...base, context: { fixedDuty, weekAnchor: addDays(base.plan.start, -3) } };
       const result = await solveRoster(inp);
       expect(violations(inp, result.assignments), `seed ${seed}`).toEqual([]);

@@ -37,30 +37,35 @@ async function exact(inp: SolveInput): Promise<{ places: number | null; leadShor
 
 describe('solveRoster on small instances of the benchmark families', () => {
   const cases = SMALL.flatMap((family) => SEEDS.map((seed) => [family, seed] as const));
-  it.each(cases)('when a small %s district (seed %i) is solved, then rules hold, both bounds are true bounds and whatever it claims proven is so', async (family, seed) => {
-    const inp = small(family, seed);
-    const r = await solveRoster(inp);
-    const best = await exact(inp);
-    expect(violations(inp, r.assignments)).toEqual([]);
-    expect(best.places).not.toBeNull();
-    expect(best.leadShort).not.toBeNull();
-    // Bounds are bounds: no roster fills more than the place bound, none has fewer lead gaps than the lead bound.
-    expect(r.metrics.upperBound.value).toBeGreaterThanOrEqual(best.places as number);
-    expect(r.metrics.leadBound?.value ?? Infinity).toBeLessThanOrEqual(best.leadShort as number);
-    expect(r.metrics.placesFilled).toBeLessThanOrEqual(best.places as number);
-    // What the solve claims as proven is true: 'optimal' means the maximum, and a lead
-    // shortfall at its bound with maximum places is the fewest possible.
-    if (r.status === 'optimal') {
-      expect(r.metrics.placesFilled).toBe(best.places);
-      if (r.metrics.leadShortfalls === r.metrics.leadBound?.value) expect(r.metrics.leadShortfalls).toBe(best.leadShort);
-    }
-    expect(fixableMoves(inp, r.assignments)).toEqual([]);
-    expect(r.metrics.fixableImbalances).toBe(0);
-    // The bench's town-by-town lead bound (scripts/bench/town-lead-bound.ts) is a bound too.
-    const town = await townLeadBound(inp, best.places as number);
-    console.log(`[families] ${family} seed ${seed}: town lead bound ${town ? `${town.leads} (${town.exactTowns} towns exact)` : 'n/a'}, fewest ${best.leadShort}`);
-    if (town) expect(town.leads).toBeLessThanOrEqual(best.leadShort as number);
-  });
+  it.each(cases)(
+    'when a small %s district (seed %i) is solved, then rules hold, both bounds are true bounds and whatever it claims proven is so',
+    async (family, seed) => {
+      const inp = small(family, seed);
+      const r = await solveRoster(inp);
+      const best = await exact(inp);
+      expect(violations(inp, r.assignments)).toEqual([]);
+      expect(best.places).not.toBeNull();
+      expect(best.leadShort).not.toBeNull();
+      // Bounds are bounds: no roster fills more than the place bound, none has fewer lead gaps than the lead bound.
+      expect(r.metrics.upperBound.value).toBeGreaterThanOrEqual(best.places as number);
+      expect(r.metrics.leadBound?.value ?? Infinity).toBeLessThanOrEqual(best.leadShort as number);
+      expect(r.metrics.placesFilled).toBeLessThanOrEqual(best.places as number);
+      // What the solve claims as proven is true: 'optimal' means the maximum, and a lead
+      // shortfall at its bound with maximum places is the fewest possible.
+      if (r.status === 'optimal') {
+        expect(r.metrics.placesFilled).toBe(best.places);
+        if (r.metrics.leadShortfalls === r.metrics.leadBound?.value) expect(r.metrics.leadShortfalls).toBe(best.leadShort);
+      }
+      expect(fixableMoves(inp, r.assignments)).toEqual([]);
+      expect(r.metrics.fixableImbalances).toBe(0);
+      // The bench's town-by-town lead bound (scripts/bench/town-lead-bound.ts) is a bound too.
+      const town = await townLeadBound(inp, best.places as number);
+      console.log(
+        `[families] ${family} seed ${seed}: town lead bound ${town ? `${town.leads} (${town.exactTowns} towns exact)` : 'n/a'}, fewest ${best.leadShort}`,
+      );
+      if (town) expect(town.leads).toBeLessThanOrEqual(best.leadShort as number);
+    },
+  );
 });
 
 describe('solveRoster where a place needs a chain across towns', () => {

@@ -19,7 +19,19 @@ export function plan(over: Partial<PlanSpecInput> = {}): PlanSpec {
 }
 
 export function gate(id: string, over: Partial<Gate> = {}): Gate {
-  return { id, name: id, village: 'V1', town: 'T1', staffPerShift: 1, coverFrom: '00:00', coverTo: '24:00', activeFrom: null, activeTo: null, leadRequired: false, ...over };
+  return {
+    id,
+    name: id,
+    village: 'V1',
+    town: 'T1',
+    staffPerShift: 1,
+    coverFrom: '00:00',
+    coverTo: '24:00',
+    activeFrom: null,
+    activeTo: null,
+    leadRequired: false,
+    ...over,
+  };
 }
 
 export function cadre(id: string, over: Partial<Cadre> = {}): Cadre {
@@ -137,7 +149,9 @@ export function violations(inp: SolveInput, assignments: Assignment[]): string[]
     }
     const cap = c.maxHoursWeek ?? p.rules.maxHoursPerWeek;
     for (const [week, h] of byWeek) if (h > cap + 1e-9) out.push(`weeklyHours: ${id} week ${week} ${h}h > ${cap}h`);
-    const nights = [...new Set(shifts.filter(([a, b]) => isNight(new Date(a), new Date(b), p.timezone)).map(([a, b]) => nightDate(new Date(a), new Date(b), p.timezone)))].sort();
+    const nights = [
+      ...new Set(shifts.filter(([a, b]) => isNight(new Date(a), new Date(b), p.timezone)).map(([a, b]) => nightDate(new Date(a), new Date(b), p.timezone))),
+    ].sort();
     let run = 0;
     nights.forEach((d, i) => {
       run = i > 0 && addDays(nights[i - 1] as string, 1) === d ? run + 1 : 1;
@@ -164,7 +178,15 @@ export function fixableMoves(inp: SolveInput, assignments: Assignment[]): string
       if (q.id === a.cadreId || (load.get(q.id) ?? 0) > lp - 2 || !mayServe(q, g)) continue;
       const others = assignments.filter((_, j) => j !== i);
       // A move that takes the only lead off a gate needing one is not a free move.
-      if (g.leadRequired && q.role !== 'village_cadre' && !others.some((o) => o.gateId === a.gateId && o.start.getTime() === a.start.getTime() && inp.cadres.find((c) => c.id === o.cadreId)?.role === 'village_cadre') && inp.cadres.find((c) => c.id === a.cadreId)?.role === 'village_cadre') continue;
+      if (
+        g.leadRequired &&
+        q.role !== 'village_cadre' &&
+        !others.some(
+          (o) => o.gateId === a.gateId && o.start.getTime() === a.start.getTime() && inp.cadres.find((c) => c.id === o.cadreId)?.role === 'village_cadre',
+        ) &&
+        inp.cadres.find((c) => c.id === a.cadreId)?.role === 'village_cadre'
+      )
+        continue;
       if (violations(inp, [...others, { ...a, cadreId: q.id }]).length === 0) {
         out.push(`${a.cadreId} (${lp}) -> ${q.id} (${load.get(q.id) ?? 0}) at ${a.gateId} ${a.start.toISOString()}`);
         break;
@@ -186,7 +208,12 @@ export function randomInstance(seed: number): SolveInput {
     days,
     shiftHours,
     firstShiftStart: ['00:00', '00:00', '06:00', '19:00'][int(0, 3)] as string,
-    rules: { minRestHours: [0, 8, 12][int(0, 2)] as number, maxHoursPer24h: [8, 12, 16][int(0, 2)] as number, maxHoursPerWeek: [24, 32, 48][int(0, 2)] as number, maxConsecutiveNights: int(1, 3) },
+    rules: {
+      minRestHours: [0, 8, 12][int(0, 2)] as number,
+      maxHoursPer24h: [8, 12, 16][int(0, 2)] as number,
+      maxHoursPerWeek: [24, 32, 48][int(0, 2)] as number,
+      maxConsecutiveNights: int(1, 3),
+    },
   });
   const villages = int(1, 3);
   const gates: Gate[] = [];
@@ -195,7 +222,16 @@ export function randomInstance(seed: number): SolveInput {
   for (let v = 1; v <= villages; v++) {
     for (let k = 1; k <= int(1, 2); k++) {
       const cover = r() < 0.7 ? ['00:00', '24:00'] : r() < 0.5 ? ['06:00', '22:00'] : ['20:00', '04:00'];
-      gates.push(gate(`G${v}${k}`, { village: `V${v}`, staffPerShift: int(1, 2), coverFrom: cover[0] as string, coverTo: cover[1] as string, leadRequired: r() < 0.3, activeFrom: r() < 0.15 ? addDays(START, 1) : null }));
+      gates.push(
+        gate(`G${v}${k}`, {
+          village: `V${v}`,
+          staffPerShift: int(1, 2),
+          coverFrom: cover[0] as string,
+          coverTo: cover[1] as string,
+          leadRequired: r() < 0.3,
+          activeFrom: r() < 0.15 ? addDays(START, 1) : null,
+        }),
+      );
     }
     for (let k = 1; k <= int(2, 5); k++) cadres.push(cadre(`C${v}${k}`, { village: `V${v}`, nightOk: r() < 0.8, maxHoursWeek: r() < 0.3 ? 16 : null }));
   }

@@ -50,7 +50,13 @@ export async function exactReplan(inp: SolveInput, keepOf: Assignment[]): Promis
   const first = await highsEngine.solve(withCosts(zs), { timeLimitSec: 30 });
   if (first.status !== 'optimal') throw new Error(`coverage MILP: ${first.status}`);
   const coverage = Math.round(first.objective);
-  b.addRow('coverage', zs, zs.map(() => 1), coverage - 0.5, Infinity);
+  b.addRow(
+    'coverage',
+    zs,
+    zs.map(() => 1),
+    coverage - 0.5,
+    Infinity,
+  );
   const second = await highsEngine.solve(withCosts(keptVars), { timeLimitSec: 30 });
   if (second.status !== 'optimal') throw new Error(`stability MILP: ${second.status}`);
   return { coverage, kept: Math.round(second.objective) };

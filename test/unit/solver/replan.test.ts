@@ -103,7 +103,13 @@ describe('re-plan after one person drops out', () => {
       gate('G3', { village: 'V2', coverFrom: '00:00', coverTo: '08:00' }),
     ];
     const cadres = [cadre('a'), cadre('b'), cadre('d'), cadre('e', { village: 'V2' }), cadre('s', { role: 'volunteer', village: 'V2', serves: ['T1'] })];
-    const at = (cadreId: string, gateId: string, from: number): Assignment => ({ cadreId, gateId, start: localInstant(START, from * 60, TZ), end: localInstant(START, (from + 8) * 60, TZ), pinned: false });
+    const at = (cadreId: string, gateId: string, from: number): Assignment => ({
+      cadreId,
+      gateId,
+      start: localInstant(START, from * 60, TZ),
+      end: localInstant(START, (from + 8) * 60, TZ),
+      pinned: false,
+    });
     const published = [at('d', 'G1', 8), at('a', 'G2', 16), at('e', 'G3', 0)];
     const inp = input(plan(), gates, cadres, [win('b', 'available', 0, 16, 24), win('s', 'available', 0, 8, 16)]);
     expect(violations(inp, published)).toEqual([]);

@@ -9,7 +9,11 @@ import { buildInstance } from '../../../src/solver/instance.js';
 
 describe('solveRoster on tiny hand-made cases', () => {
   it('when 6 people can hold one 2-person gate for a day, then all 6 places are filled and every rule holds', async () => {
-    const inp = input(plan(), [gate('G', { staffPerShift: 2 })], ['a', 'b', 'c', 'd', 'e', 'f'].map((id) => cadre(id)));
+    const inp = input(
+      plan(),
+      [gate('G', { staffPerShift: 2 })],
+      ['a', 'b', 'c', 'd', 'e', 'f'].map((id) => cadre(id)),
+    );
     const r = await solveRoster(inp);
     expect(r.metrics.placesNeeded).toBe(6);
     expect(r.metrics.placesFilled).toBe(6);
@@ -113,7 +117,11 @@ describe('solveRoster on tiny hand-made cases', () => {
 
   it('when shifts are 12 h or 4 h, then the day splits into 2 or 6 shifts and the rules hold', async () => {
     for (const shiftHours of [12, 4]) {
-      const inp = input(plan({ shiftHours }), [gate('G')], ['a', 'b', 'c', 'd'].map((id) => cadre(id)));
+      const inp = input(
+        plan({ shiftHours }),
+        [gate('G')],
+        ['a', 'b', 'c', 'd'].map((id) => cadre(id)),
+      );
       const r = await solveRoster(inp);
       expect(r.metrics.placesNeeded).toBe(24 / shiftHours);
       expect(r.metrics.placesFilled).toBe(24 / shiftHours);
@@ -131,7 +139,11 @@ describe('solveRoster on tiny hand-made cases', () => {
   });
 
   it('when 3 people share 6 single-person shifts over 2 days, then everyone stands exactly 2', async () => {
-    const inp = input(plan({ days: 2 }), [gate('G')], ['a', 'b', 'c'].map((id) => cadre(id)));
+    const inp = input(
+      plan({ days: 2 }),
+      [gate('G')],
+      ['a', 'b', 'c'].map((id) => cadre(id)),
+    );
     const r = await solveRoster(inp);
     expect(r.metrics.placesFilled).toBe(6);
     expect(r.metrics.perPerson.map((p) => p.hours)).toEqual([16, 16, 16]);
@@ -149,7 +161,9 @@ describe('solveRoster on tiny hand-made cases', () => {
 
   it('when a pin puts a person where they are unavailable, then the pin is refused with the availability rule', async () => {
     const start = localInstant(START, 8 * 60, TZ);
-    const inp = input(plan(), [gate('G')], [cadre('a'), cadre('b'), cadre('c')], [win('a', 'unavailable', 0, 8, 16)], { pins: [{ cadreId: 'a', gateId: 'G', start }] });
+    const inp = input(plan(), [gate('G')], [cadre('a'), cadre('b'), cadre('c')], [win('a', 'unavailable', 0, 8, 16)], {
+      pins: [{ cadreId: 'a', gateId: 'G', start }],
+    });
     const r = await solveRoster(inp);
     expect(r.pinConflicts.map((c) => c.rule)).toEqual(['availability']);
     expect(violations(inp, r.assignments)).toEqual([]);
@@ -180,7 +194,10 @@ describe('solveRoster on tiny hand-made cases', () => {
 
   it('when a cadre and a volunteer cover two gates and one needs a lead, then the cadre stands the gate that needs the lead', async () => {
     const day = { coverFrom: '08:00', coverTo: '16:00' };
-    for (const order of [['v', 'a'], ['a', 'v']]) {
+    for (const order of [
+      ['v', 'a'],
+      ['a', 'v'],
+    ]) {
       const people = order.map((id) => (id === 'v' ? cadre('v', { role: 'volunteer' }) : cadre('a')));
       const inp = input(plan(), [gate('G1', day), gate('G2', { ...day, leadRequired: true })], people);
       const r = await solveRoster(inp);
@@ -207,7 +224,11 @@ describe('solveRoster on tiny hand-made cases', () => {
 
 describe('a block with a cap on what some of its people fill', () => {
   it('when three of six people may fill at most one place (their village maximum), then the block model fills four of six', async () => {
-    const inp = input(plan(), [gate('G', { staffPerShift: 2 })], ['a', 'b', 'c', 'd', 'e', 'f'].map((id) => cadre(id)));
+    const inp = input(
+      plan(),
+      [gate('G', { staffPerShift: 2 })],
+      ['a', 'b', 'c', 'd', 'e', 'f'].map((id) => cadre(id)),
+    );
     const inst = buildInstance(inp.plan, inp.gates, inp.cadres, inp.availability);
     const capped = ['a', 'b', 'c'].map((id) => inst.personIndex.get(id) as number);
     const block = { ...wholeBlock(inst), peopleCaps: [{ label: 'villageMax:test', people: capped, cap: 1 }] };

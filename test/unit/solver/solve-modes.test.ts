@@ -41,7 +41,11 @@ describe('solveRoster modes', () => {
   });
 
   it('when the deadline has passed before fairness repair, then a valid roster still comes back marked deadline', async () => {
-    const inp = input(plan({ days: 3 }), [gate('G', { staffPerShift: 2 })], ['a', 'b', 'c', 'd', 'e'].map((id) => cadre(id)));
+    const inp = input(
+      plan({ days: 3 }),
+      [gate('G', { staffPerShift: 2 })],
+      ['a', 'b', 'c', 'd', 'e'].map((id) => cadre(id)),
+    );
     const r = await solveRoster(inp, { deadlineMs: 0 });
     expect(r.status).toBe('deadline');
     expect(violations(inp, r.assignments)).toEqual([]);
