@@ -22,8 +22,10 @@
  * 48 h): at the default, fill-ins for day 3 onwards would wait as drafts only because the
  * real clock is days before them, which they would not on their own day. What the widening
  * cannot simulate: the policies' own 48 h edge, the 2 min "too late to reach the gate" margin
- * and shifts of the day already started (none has, here), and a day's volunteers' "random
- * times" are compressed into seconds of real time (CLAIM_WINDOW_MS).
+ * and shifts of the day already started (none has, here; should the day begin during a run,
+ * an out person kept on a started shift is history, counted in `outStillOn` and never as a
+ * place filled), and a day's volunteers' "random times" are compressed into seconds of real
+ * time (CLAIM_WINDOW_MS).
  */
 import { issueToken } from '../../src/auth/tokens.js';
 import { wireModels } from '../../src/wiring.js';
@@ -68,7 +70,11 @@ export interface DayFigures {
   byReplan: number;
   byClaims: number;
   stillOpen: number;
-  /** People out still rostered on their day after the re-plan (should be 0). */
+  /**
+   * Places of day d still held by people out on day d after the re-plan: 0 while the day lies
+   * ahead; a shift of the day already started is history and keeps them. Never counted as
+   * filled.
+   */
   outStillOn: number;
   claimers: number;
   claimsWon: number;
@@ -236,7 +242,9 @@ async function runWeek(mode: DropoutRun['mode'], start: string, options: Dropout
       ).length;
       if (failed) options.log(`    day ${d + 1}: ${failed} absences' re-plans failed`);
       const afterReplan = await again(() => rosterOf(api, plan.id));
-      const byReplanAt = refilled(freedAt, countBefore, countBy(afterReplan.filter(onDay)));
+      // Someone out still on a place of the day did not fill it (refilled counts the others).
+      const onDayNotOut = (r: Row) => onDay(r) && !outSet.has(r.cadreId);
+      const byReplanAt = refilled(freedAt, countBefore, countBy(afterReplan.filter(onDayNotOut)));
       const byReplan = sum(byReplanAt);
       const outStillOn = afterReplan.filter((r) => onDay(r) && outSet.has(r.cadreId)).length;
       const broken = check(afterReplan);
@@ -286,7 +294,7 @@ async function runWeek(mode: DropoutRun['mode'], start: string, options: Dropout
         await until(async () => (await api.call('listClaims', { query: { status: 'pending' } })).items.length === 0, 500);
         figures.ms.claims = Math.round(performance.now() - t0);
         const afterClaims = await again(() => rosterOf(api, plan.id));
-        const countAfter = countBy(afterClaims.filter(onDay));
+        const countAfter = countBy(afterClaims.filter(onDayNotOut));
         const byBothAt = refilled(freedAt, countBefore, countAfter);
         figures.byClaims = sum(byBothAt) - byReplan;
         figures.stillOpen = freed - byReplan - figures.byClaims;
@@ -381,7 +389,11 @@ function countBy(rows: { gateId: string; start: string }[]): Map<string, number>
   return out;
 }
 
-/** Per gate-shift, the freed places filled again: what is there beyond those who stayed, at most what was freed. */
+/**
+ * Per gate-shift, the freed places filled again: what is there beyond those who stayed, at most
+ * what was freed. `after` must leave out the people who are out (one still on a started shift
+ * holds the place but does not fill it).
+ */
 function refilled(freedAt: Map<string, number>, before: Map<string, number>, after: Map<string, number>): Map<string, number> {
   const out = new Map<string, number>();
   for (const [key, freed] of freedAt) {

@@ -13,9 +13,15 @@
  *   they changed, or as in R: within S the roster is R''s, elsewhere R's, and each person's
  *   shifts are a subset of their shifts in R or in R'. Both keep every rule (caps, rest,
  *   nights are upper limits), so the result does.
- * - Started shifts are history and are never rewritten. Should the closure reach one (the
- *   re-plan moved someone off a shift that has started), nothing is published at once and the
- *   whole re-plan waits for the planner.
+ * - Started shifts are history and are never rewritten: a started gate-shift that changed is
+ *   kept as in R, and so is everything that goes with it. Whoever the re-plan moves off a
+ *   started shift stays on it, so they stay as in R everywhere: every gate-shift where they
+ *   gain joins the kept ones (then whoever loses there, and so on). An absent person's started
+ *   shift is such a case: the solve cannot keep them on it (their absence covers it), and the
+ *   re-plan may give them a later shift that only its removal made legal (rest, caps, nights).
+ *   The kept gate-shifts never meet S's closure (whoever gains in S loses nowhere kept, or the
+ *   gain would be kept too), so only what goes with a started shift waits for the planner, not
+ *   the other fill-ins.
  *
  * With direct fills only (the solver's re-plan moves nobody unless that fills more places), S
  * is just the changed shifts within the hours: the fill-ins, and the absent person's removal
@@ -56,13 +62,20 @@ export function splitReplan(input: SplitInput): SplitResult {
   for (const key of new Set([...before.keys(), ...after.keys()])) {
     if (!samePeople(before.get(key), after.get(key))) changed.add(key);
   }
-  // Where each person loses a shift, and where each gains one.
+  // Where each person loses a shift and gains one, and who loses and gains at each gate-shift.
   const losesAt = new Map<string, Key[]>();
+  const gainsOf = new Map<string, Key[]>();
+  const losersAt = new Map<Key, string[]>();
   const gainsAt = new Map<Key, string[]>();
   for (const key of changed) {
     const was = new Set((before.get(key) ?? []).map((a) => a.cadreId));
     const is = new Set((after.get(key) ?? []).map((a) => a.cadreId));
     for (const id of was) if (!is.has(id)) losesAt.set(id, [...(losesAt.get(id) ?? []), key]);
+    for (const id of is) if (!was.has(id)) gainsOf.set(id, [...(gainsOf.get(id) ?? []), key]);
+    losersAt.set(
+      key,
+      [...was].filter((id) => !is.has(id)),
+    );
     gainsAt.set(
       key,
       [...is].filter((id) => !was.has(id)),
@@ -70,14 +83,31 @@ export function splitReplan(input: SplitInput): SplitResult {
   }
 
   const future = [...changed].filter((k) => startOf(k) >= now);
-  const taken = new Set<Key>(future.filter((k) => startOf(k) < until));
+  // Kept as in R: the started gate-shifts that changed, and, for whoever loses a place at a
+  // kept one (they stay on it), every gate-shift where they gain.
+  const kept = new Set<Key>([...changed].filter((k) => startOf(k) < now));
+  const keptQueue = [...kept];
+  while (keptQueue.length) {
+    const key = keptQueue.pop() as Key;
+    for (const person of losersAt.get(key) ?? []) {
+      for (const gained of gainsOf.get(person) ?? []) {
+        if (kept.has(gained)) continue;
+        kept.add(gained);
+        keptQueue.push(gained);
+      }
+    }
+  }
+  const waiting = future.filter((k) => kept.has(k)).length;
+  const taken = new Set<Key>(future.filter((k) => startOf(k) < until && !kept.has(k)));
   const queue = [...taken];
   while (queue.length) {
     const key = queue.pop() as Key;
     for (const person of gainsAt.get(key) ?? []) {
       for (const lost of losesAt.get(person) ?? []) {
         if (taken.has(lost)) continue;
-        if (startOf(lost) < now) {
+        // Cannot happen after the closure above (whoever loses at a kept gate-shift gains
+        // only at kept ones); the guard of history should it ever.
+        if (kept.has(lost) || startOf(lost) < now) {
           return {
             ...unchanged(input),
             heldBack: future.length,
@@ -92,7 +122,15 @@ export function splitReplan(input: SplitInput): SplitResult {
 
   const assignments = [...input.previous.assignments.filter((a) => !taken.has(keyOf(a))), ...input.replanned.assignments.filter((a) => taken.has(keyOf(a)))];
   const gaps = [...input.previous.gaps.filter((g) => !taken.has(keyOf(g))), ...input.replanned.gaps.filter((g) => taken.has(keyOf(g)))];
-  return { assignments, gaps, applied: taken.size, heldBack: future.length - taken.size, note: null };
+  return {
+    assignments,
+    gaps,
+    applied: taken.size,
+    heldBack: future.length - taken.size,
+    note: waiting
+      ? `the re-plan moves someone off a shift that has already started; ${waiting === 1 ? 'the changed shift that goes' : `the ${waiting} changed shifts that go`} with it wait${waiting === 1 ? 's' : ''} for the planner`
+      : null,
+  };
 }
 
 function unchanged(input: SplitInput): Omit<SplitResult, 'heldBack' | 'note'> {

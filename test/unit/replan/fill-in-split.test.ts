@@ -50,6 +50,23 @@ describe('splitReplan', () => {
     expect(r.note).toMatch(/already started/);
   });
 
+  it('when an absent person is off a started shift and gains a later one, then that later shift waits and the other fill-ins are published', () => {
+    // X (out today) stood the night that started; the re-plan drops it and gives X a night in
+    // three days that the dropped night had ruled out. B fills A's place tomorrow.
+    const r = split([duty('X', 'N', -1), duty('A', 'G1', 10)], [duty('X', 'N', 71), duty('B', 'G1', 10)]);
+    expect(people(r)).toEqual(['B@G1+10', 'X@N+-1']);
+    expect(r).toMatchObject({ applied: 1, heldBack: 1 });
+    expect(r.note).toMatch(/already started.*waits for the planner/);
+  });
+
+  it('when the one who would leave a started shift had to give up a place for the later one, then that place waits as well', () => {
+    // X gains G2+20 only because the re-plan drops X's started night; C gives up G2+20 for
+    // G3+30 (a move): C keeps G2+20, so C's gain waits too; B's fill-in of A is published.
+    const r = split([duty('X', 'N', -1), duty('C', 'G2', 20), duty('A', 'G1', 10)], [duty('X', 'G2', 20), duty('C', 'G3', 30), duty('B', 'G1', 10)]);
+    expect(people(r)).toEqual(['B@G1+10', 'C@G2+20', 'X@N+-1']);
+    expect(r).toMatchObject({ applied: 1, heldBack: 2 });
+  });
+
   it('when only a shift that has started differs, then history is kept and nothing waits', () => {
     const r = split([duty('A', 'G1', -4)], []);
     expect(people(r)).toEqual(['A@G1+-4']);
