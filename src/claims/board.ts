@@ -21,7 +21,7 @@ import { liveState } from '../roster/live-state.js';
 import { getPlan } from '../roster/plans.js';
 import { publishedRosterAt, type PublishedRoster } from '../roster/publish.js';
 import { solveSurroundings } from '../roster/solve-context.js';
-import { readSnapshot, type DirectorySnapshot } from '../roster/snapshot.js';
+import { currentSnapshot } from '../roster/snapshot.js';
 import { buildInstance, Unavail, type Instance } from '../solver/instance.js';
 import { RosterState, type RuleName } from '../solver/roster-state.js';
 import { refusal, type ClaimRefusal, type ClaimRefusalCode } from './refusals.js';
@@ -96,23 +96,8 @@ async function readBoardInput(models: Models, planId: string, key: string): Prom
   const roster = await publishedRosterAt(models, planId, live.versions[planId] ?? null);
   if (!roster) return null;
   const plan = await getPlan(models, planId);
-  const [snapshot, { context }] = await Promise.all([snapshotAt(models, revisionOf(key)), solveSurroundings(models, plan)]);
+  const [snapshot, { context }] = await Promise.all([currentSnapshot(models, revisionOf(key)), solveSurroundings(models, plan)]);
   return { planName: plan.name, spec: plan.spec, roster, key, cadres: snapshot.cadres, availability: snapshot.availability, context };
-}
-
-const snapshots = new WeakMap<Models, { revision: string; read: Promise<DirectorySnapshot> }>();
-
-/**
- * The directory as of `revision` or later, read once per revision for every plan's boards: a
- * publish moves every board's key, but seldom the directory, the largest read of a board.
- */
-function snapshotAt(models: Models, revision: string): Promise<DirectorySnapshot> {
-  const hit = snapshots.get(models);
-  if (hit?.revision === revision) return hit.read;
-  const read = readSnapshot(models);
-  read.catch(() => snapshots.get(models)?.read === read && snapshots.delete(models));
-  snapshots.set(models, { revision, read });
-  return read;
 }
 
 /** One value per plan at a time: the one of the current key, computed once (a failure is not kept). */

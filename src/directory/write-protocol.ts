@@ -114,12 +114,19 @@ export class DirectoryBusyError extends Error {
   }
 }
 
-/** Reads the directory as it stands between two writes (see the header). */
-export async function readDirectoryConsistently<T>(models: Models, read: () => Promise<T>, options = { attempts: 150, waitMs: 200 }): Promise<T> {
+/**
+ * Reads the directory as it stands between two writes (see the header). `read` is given the
+ * revision it reads at: unchanged before and after it, with no write in flight.
+ */
+export async function readDirectoryConsistently<T>(
+  models: Models,
+  read: (revision: string) => Promise<T>,
+  options = { attempts: 150, waitMs: 200 },
+): Promise<T> {
   for (let attempt = 0; attempt < options.attempts; attempt++) {
     const before = await directoryState(models);
     if (!before.writing) {
-      const value = await read();
+      const value = await read(before.revision);
       const after = await directoryState(models);
       if (!after.writing && after.revision === before.revision) return value;
     }

@@ -26,8 +26,8 @@ import type { Assignment } from '../domain/roster.js';
 import { getPlan } from './plans.js';
 import { loadRoster, storeRoster } from './publish.js';
 import { horizonStart, joinLedgers, solveSurroundings } from './solve-context.js';
-import { readSnapshot } from './snapshot.js';
-import { solveInThread, type ThreadTimings } from './solve-thread.js';
+import { currentSnapshot } from './snapshot.js';
+import { prepareSolveThreads, solveInThread, type ThreadTimings } from './solve-thread.js';
 
 export type SolveStatus = 'queued' | 'running' | 'done' | 'failed';
 
@@ -228,6 +228,8 @@ export class SolveWorker {
 
   start(): Promise<void> {
     this.running = true;
+    // The first solve's thread loads, and HiGHS is primed, before anyone asks for a solve.
+    prepareSolveThreads();
     this.loop = this.poll();
     return Promise.resolve();
   }
@@ -329,7 +331,7 @@ export class SolveWorker {
     const { models } = this;
     const started = Date.now();
     const plan = await getPlan(models, planId);
-    const snapshot = await readSnapshot(models);
+    const snapshot = await currentSnapshot(models);
     const snapshotRead = Date.now();
     const { context, previous, history } = await solveSurroundings(models, plan);
     const contextRead = Date.now();

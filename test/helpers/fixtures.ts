@@ -284,9 +284,13 @@ export const STORED_AVAILABILITY = [
   { cadreId: 'P3', windows: [{ start: '2021-12-13T00:00:00+08:00', end: '2021-12-20T00:00:00+08:00', kind: 'available' }] },
 ];
 
-/** Empties the directory collections (tokens stay) so a test starts from nothing. */
+/**
+ * Empties the directory collections (tokens stay) so a test starts from nothing, and moves the
+ * directory revision as every write does (a process holds the directory it read per revision).
+ */
 export async function clearDirectory(models: Models): Promise<void> {
   await Promise.all([models.Gate.deleteMany({}), models.Cadre.deleteMany({}), models.Availability.deleteMany({})]);
+  await models.Meta.updateOne({ _id: 'directory' }, { $set: { revId: `cleared_${Date.now()}_${Math.random().toString(36).slice(2)}` } }, { upsert: true });
 }
 
 /** Uploads the small district (gates, people, availability) as English UTF-8 CSV. */

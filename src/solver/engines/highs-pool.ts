@@ -8,7 +8,15 @@
  * - a Wasm heap only grows: each thread reloads its runtime every RECYCLE_AFTER solves (and
  *   after any model bigger than a village), and a terminated thread returns all of it.
  * Threads are unreferenced while idle, so they never keep a process alive.
+ *
+ * The Wasm module is compiled once per process and handed to every thread (a compiled
+ * `WebAssembly.Module` is shared between isolates, with the optimised code V8 tiers up as it
+ * runs): a thread's runtime is then an instance of it, ~10 ms, and its first solve runs the
+ * optimised code. Compiled afresh per thread, as the package loads itself, a thread's first
+ * LP ran 0.7-0.9 s slower than its later ones, and a district solve's solve thread starts new
+ * HiGHS threads every time (scripts/bench: `--families --api`).
  */
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
@@ -19,16 +27,26 @@ const RECYCLE_AFTER = 100;
 const BIG_MODEL_COLUMNS = 20_000;
 
 const HIGHS_PATH = createRequire(import.meta.url).resolve('highs');
-// A CommonJS script (eval workers run as scripts): load the runtime, solve what it is sent,
-// answer the primal values in column order (columns are named x0, x1, ... by ModelBuilder).
+const WASM_PATH = HIGHS_PATH.replace(/highs\.js$/, 'highs.wasm');
+// A CommonJS script (eval workers run as scripts): load the runtime (an instance of the
+// process's compiled module), solve what it is sent, answer the primal values in column order
+// (columns are named x0, x1, ... by ModelBuilder).
 const THREAD = `
 const { parentPort, workerData } = require('node:worker_threads');
 const load = require(workerData.highsPath);
+const compiled = workerData.module;
+const settings = {
+  instantiateWasm(imports, done) {
+    const instance = new WebAssembly.Instance(compiled, imports);
+    done(instance, compiled);
+    return instance.exports;
+  },
+};
 let runtime = null;
 let solves = 0;
 parentPort.on('message', async ({ text, options, columns, big }) => {
   try {
-    if (!runtime || solves >= ${RECYCLE_AFTER}) { runtime = load(); solves = 0; }
+    if (!runtime || solves >= ${RECYCLE_AFTER}) { runtime = load(settings); solves = 0; }
     const highs = await runtime;
     solves += big ? ${RECYCLE_AFTER} : 1;
     const r = highs.solve(text, options);
@@ -71,9 +89,28 @@ export function highsThreadCount(): number {
   return Math.max(1, Math.min(MAX_THREADS, availableParallelism()));
 }
 
+/** A compiled `WebAssembly.Module` (opaque here: Node's types name no Wasm values). */
+export type HighsModule = object;
+const { WebAssembly: wasm } = globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint8Array) => HighsModule } };
+let compiled: HighsModule | undefined;
+
+/** The process's compiled HiGHS module (compiled on first use, ~50 ms). */
+export function highsModule(): HighsModule {
+  compiled ??= new wasm.Module(readFileSync(WASM_PATH));
+  return compiled;
+}
+
+/**
+ * Use a module compiled elsewhere in this process (a solve thread is given its parent's, so
+ * the code optimised by earlier solves carries over).
+ */
+export function useHighsModule(module: HighsModule): void {
+  compiled = module;
+}
+
 function newThread(): Worker {
   started++;
-  const worker = new Worker(THREAD, { eval: true, workerData: { highsPath: HIGHS_PATH } });
+  const worker = new Worker(THREAD, { eval: true, workerData: { highsPath: HIGHS_PATH, module: highsModule() } });
   worker.unref();
   return worker;
 }
@@ -121,4 +158,12 @@ function run(worker: Worker, job: Job): void {
   worker.on('message', onMessage);
   worker.on('error', onError);
   worker.postMessage({ text: job.text, options: job.options, columns: job.columns, big: job.columns > BIG_MODEL_COLUMNS });
+}
+
+/** Ends the idle threads (their Wasm heaps go back to the OS); busy ones finish first. */
+export function releaseIdleHighsThreads(): void {
+  for (const worker of idle.splice(0)) {
+    started--;
+    void worker.terminate();
+  }
 }
